@@ -1,0 +1,33 @@
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+validate(config, "workflow/schemas/config.schema.yaml")
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/corpus.smk"
+include: "workflow/rules/normalize.smk"
+include: "workflow/rules/tfidf.smk"
+include: "workflow/rules/lda.smk"
+include: "workflow/rules/clusters.smk"
+include: "workflow/rules/themes.smk"
+include: "workflow/rules/paper.smk"
+
+
+rule all:
+    input:
+        rules.plot_corpus.output,
+        rules.plot_normalization.output,
+        rules.plot_tfidf.output,
+        rules.plot_lda.output,
+        rules.plot_clusters.output,
+        rules.plot_themes.output,
+    default_target: True

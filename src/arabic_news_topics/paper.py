@@ -1,0 +1,79 @@
+"""The ``paper`` target: the figures and tables a paper prints, numbered in reading order.
+
+Figures are copied as PDF (every figure is drawn in one style and width by :mod:`.style`),
+tables are written as LaTeX and Markdown, and ``checksums.sha256`` lists the SHA-256 of every
+file so that a reader can check that a rerun reproduced them byte for byte
+(``sha256sum -c checksums.sha256``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from .tables import read_table
+
+CHECKSUMS = "checksums.sha256"
+
+#: Captions of the paper's tables, by name.
+TABLE_CAPTIONS = {
+    "corpus_summary": "Corpus: input records, kept and dropped documents, and lengths.",
+    "normalization_steps": "Tokens and vocabulary size after each normalization rule.",
+    "coherence_table": "Coherence of the LDA models by number of topics K (chosen K marked).",
+    "topic_summary": "LDA topics: top words and best-matching theme with its score.",
+    "doc_themes": "Theme scores and dominant theme of each document.",
+}
+
+
+def _latex(frame: pd.DataFrame, caption: str) -> str:
+    return frame.to_latex(index=False, caption=caption, float_format="%.3f", escape=True) + "\n"
+
+
+def collect_paper(
+    figures: Sequence[tuple[str, str]],
+    tables: Sequence[tuple[str, str]],
+    out_dir: str,
+) -> list[Path]:
+    """Copy figures and write tables into ``out_dir``, numbered, with ``checksums.sha256``.
+
+    Parameters
+    ----------
+    figures : sequence of (name, pdf_path)
+        In reading order; written as ``figNN_<name>.pdf``.
+    tables : sequence of (name, csv_path)
+        In reading order; written as ``tableNN_<name>.tex`` and ``.md``, captioned from
+        :data:`TABLE_CAPTIONS`.
+    out_dir : str
+        The paper folder (created; files of earlier runs with other numbers are removed).
+
+    Returns
+    -------
+    list of Path
+        The files written, checksums last.
+    """
+    out = Path(out_dir)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    written = []
+    for number, (name, pdf) in enumerate(figures, start=1):
+        target = out / f"fig{number:02d}_{name}.pdf"
+        shutil.copyfile(pdf, target)
+        written.append(target)
+    for number, (name, csv) in enumerate(tables, start=1):
+        frame = read_table(csv)
+        caption = TABLE_CAPTIONS.get(name, name.replace("_", " ").capitalize() + ".")
+        tex = out / f"table{number:02d}_{name}.tex"
+        tex.write_text(_latex(frame, caption), encoding="utf-8")
+        md = out / f"table{number:02d}_{name}.md"
+        md.write_text(f"Table {number}: {caption}\n\n" + frame.to_markdown(index=False,
+                      floatfmt=".3f") + "\n", encoding="utf-8")
+        written += [tex, md]
+    lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in sorted(written)]
+    checksums = out / CHECKSUMS
+    checksums.write_text("".join(lines), encoding="utf-8")
+    return [*written, checksums]

@@ -1,0 +1,207 @@
+"""One function per workflow step: read input files, call the stage modules, write outputs.
+
+These are what the thin scripts in ``workflow/scripts/`` call, with paths and plain values
+only; the science lives in the stage modules (:mod:`.corpus`, :mod:`.normalize`,
+:mod:`.tfidf`, :mod:`.lda`, :mod:`.clusters`, :mod:`.themes`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from gensim.matutils import corpus2csc
+
+from . import clusters, corpus, lda, normalize, tfidf, themes
+from .tables import read_jsonl, read_table, write_jsonl, write_table
+
+LOGGER = logging.getLogger(__name__)
+
+
+def _read_tokens(path: str) -> list[tuple[str, list[str]]]:
+    return [(r["doc_id"], r["tokens"]) for r in read_jsonl(path)]
+
+
+def read_corpus_step(
+    sources: Sequence[Mapping], min_arabic_share: float, documents: str, manifest: str,
+    summary_csv: str, summary_md: str, lengths_csv: str, lengths_md: str,
+) -> None:
+    """Read the corpus; write the documents, the manifest and the count and length tables."""
+    docs, manifest_frame = corpus.read_corpus(sources, min_arabic_share)
+    for row in manifest_frame.itertuples():
+        if row.status == "dropped":
+            LOGGER.warning("dropped %s (%s): %s", row.doc_id, row.source, row.reason)
+    if not docs:
+        raise ValueError("no document of the corpus was kept; see the manifest " + manifest)
+    write_jsonl(docs, documents)
+    manifest_frame.to_csv(manifest, sep="\t", index=False, lineterminator="\n")
+    lengths = corpus.document_lengths(docs)
+    write_table(corpus.corpus_summary(manifest_frame, lengths), summary_csv, summary_md)
+    write_table(lengths, lengths_csv, lengths_md)
+    LOGGER.info("kept %d of %d records", len(docs), len(manifest_frame))
+
+
+def normalize_step(
+    documents: str, settings: Mapping, tokens: str, steps_csv: str, steps_md: str,
+    top_terms_csv: str, top_terms_md: str, removed_csv: str, removed_md: str,
+    examples_csv: str, examples_md: str, vocabulary: str, top_n: int = 30,
+) -> None:
+    """Normalize and tokenize the documents; write tokens and the tables of every rule."""
+    config = normalize.NormalizationSettings.from_config(dict(settings))
+    result = normalize.normalize_documents(list(read_jsonl(documents)), config)
+    write_jsonl(({"doc_id": d, "tokens": t} for d, t in result.tokens), tokens)
+    empty = [d for d, t in result.tokens if not t]
+    if empty:
+        LOGGER.warning("documents with no token left after normalization: %s", ", ".join(empty))
+    frequencies = normalize.term_frequencies(result.tokens)
+    write_table(result.steps, steps_csv, steps_md)
+    write_table(frequencies.head(top_n), top_terms_csv, top_terms_md)
+    write_table(frequencies, vocabulary)
+    write_table(result.removed_lines, removed_csv, removed_md)
+    write_table(result.examples, examples_csv, examples_md)
+
+
+def tfidf_step(
+    tokens: str, params: Mapping, matrix: str, top_terms_csv: str, top_terms_md: str,
+    similarity_csv: str, similarity_md: str, top_n: int = 10,
+) -> None:
+    """Fit TF-IDF; write the matrix, the top terms per document and cosine similarities."""
+    weights, doc_ids, terms = tfidf.compute_tfidf(_read_tokens(tokens), **params)
+    tfidf.save_matrix(weights, doc_ids, terms, matrix)
+    write_table(tfidf.top_terms_per_document(weights, doc_ids, terms, top_n),
+                top_terms_csv, top_terms_md)
+    write_table(tfidf.cosine_similarity_table(weights, doc_ids), similarity_csv, similarity_md)
+    LOGGER.info("TF-IDF matrix: %d documents x %d terms", *weights.shape)
+
+
+def lda_corpus_step(tokens: str, no_below: int, no_above: float, keep_n: int | None,
+                    folder: str) -> None:
+    """Build the LDA dictionary and bag-of-words corpus once, for every K."""
+    docs = _read_tokens(tokens)
+    dictionary = lda.build_dictionary([t for _, t in docs], no_below, no_above, keep_n)
+    bow = [dictionary.doc2bow(t) for _, t in docs]
+    lda.save_bow(dictionary, bow, [d for d, _ in docs], folder)
+    LOGGER.info("LDA vocabulary: %d terms", len(dictionary))
+
+
+def fit_lda_step(
+    corpus_folder: str, tokens: str, num_topics: int, params: Mapping, threads: int,
+    model: str, topics: str, doc_topics: str, topic_word: str, coherence: str,
+    top_n: int = 10,
+) -> None:
+    """Fit LDA with one K; write the model, its topics, document mixtures and coherence."""
+    dictionary, bow, doc_ids = lda.load_bow(corpus_folder)
+    fitted = lda.fit_lda(bow, dictionary, num_topics, **params)
+    Path(model).parent.mkdir(parents=True, exist_ok=True)
+    fitted.save(model)
+    write_table(lda.topics_table(fitted, top_n), topics)
+    write_table(lda.doc_topics_table(fitted, bow, doc_ids), doc_topics)
+    vocabulary = [dictionary[i] for i in range(len(dictionary))]
+    np.savez_compressed(topic_word, phi=lda.topic_term_matrix(fitted),
+                        vocabulary=np.array(vocabulary, dtype=str))
+    token_lists = [t for _, t in _read_tokens(tokens)]
+    scores = lda.coherence_scores(fitted, token_lists, dictionary, top_n, processes=threads)
+    Path(coherence).write_text(json.dumps({"num_topics": num_topics, **scores}, indent=1) + "\n")
+    LOGGER.info("K=%d coherence %s", num_topics, scores)
+
+
+def select_lda_step(
+    coherence_files: Sequence[str], model_folders: Sequence[str], measure: str,
+    coherence_csv: str, coherence_md: str, chosen: str, topics_csv: str, topics_md: str,
+    doc_topics_csv: str, doc_topics_md: str, topic_word: str,
+) -> None:
+    """Tabulate coherence by K, choose K, and copy that model's tables to the stage folder."""
+    rows = [json.loads(Path(f).read_text()) for f in coherence_files]
+    table = pd.DataFrame(rows).sort_values("num_topics").reset_index(drop=True)
+    best = lda.choose_num_topics(table, measure)
+    table["chosen"] = table["num_topics"] == best
+    write_table(table, coherence_csv, coherence_md)
+    folder = Path(model_folders[[r["num_topics"] for r in rows].index(best)])
+    Path(chosen).write_text(json.dumps({"num_topics": best, "selected_by": measure}) + "\n")
+    write_table(read_table(folder / "topics.csv"), topics_csv, topics_md)
+    write_table(read_table(folder / "doc_topics.csv"), doc_topics_csv, doc_topics_md)
+    shutil.copyfile(folder / "topic_word.npz", topic_word)
+    LOGGER.info("chose K=%d by %s", best, measure)
+
+
+def cluster_step(
+    matrix: str, method: str, k: int, random_state: int, assignments_csv: str,
+    assignments_md: str, top_terms_csv: str, top_terms_md: str, sizes_csv: str,
+    sizes_md: str, coordinates: str, linkage: str, top_n: int = 10,
+) -> None:
+    """Cluster the documents on TF-IDF; write assignments, top terms, map and linkage."""
+    weights, doc_ids, terms = tfidf.load_matrix(matrix)
+    labels = clusters.cluster_documents(weights, k, method, random_state)
+    assignments = pd.DataFrame({"doc_id": doc_ids, "cluster": labels})
+    write_table(assignments, assignments_csv, assignments_md)
+    write_table(clusters.cluster_top_terms(weights, labels, terms, top_n),
+                top_terms_csv, top_terms_md)
+    sizes = assignments.groupby("cluster").size().rename("documents").reset_index()
+    write_table(sizes, sizes_csv, sizes_md)
+    coords = clusters.document_map(weights, random_state)
+    write_table(pd.DataFrame({"doc_id": doc_ids, "x": coords[:, 0], "y": coords[:, 1],
+                              "cluster": labels}), coordinates)
+    tree = clusters.ward_linkage(weights)
+    write_table(pd.DataFrame(tree, columns=["left", "right", "distance", "size"]), linkage)
+
+
+def themes_step(
+    themes_config: Mapping[str, Sequence[str]], settings: Mapping, topic_weight: float,
+    vocabulary_csv: str, lda_corpus: str, topics: str, doc_topics: str, topic_word: str,
+    matrix: str, assignments: str, seeds_csv: str, seeds_md: str, topic_themes_csv: str,
+    topic_themes_md: str, topic_summary_csv: str, topic_summary_md: str,
+    cluster_themes_csv: str, cluster_themes_md: str, doc_themes_csv: str, doc_themes_md: str,
+    prevalence_csv: str, prevalence_md: str,
+) -> None:
+    """Match themes to topics, clusters and documents; write the theme tables."""
+    config = normalize.NormalizationSettings.from_config(dict(settings))
+    frequencies = read_table(vocabulary_csv)
+    term_counts = dict(zip(frequencies["term"], frequencies["count"]))
+    known = frozenset(term_counts)
+    stopwords = normalize.normalized_stopwords(config, known)
+    normalized = {name: normalize.normalize_terms(seeds, config, known, stopwords)
+                  for name, seeds in themes_config.items()}
+    seeds = themes.seed_table(themes_config, normalized, term_counts)
+    for row in seeds.itertuples():
+        if row.status != "found":
+            LOGGER.warning("theme %s: seed %r is %s", row.theme, row.seed, row.status)
+    write_table(seeds, seeds_csv, seeds_md)
+    names = list(themes_config)
+
+    with np.load(topic_word, allow_pickle=False) as stored:
+        phi, vocabulary = stored["phi"], stored["vocabulary"].tolist()
+    topic_scores = themes.theme_scores(phi, vocabulary, normalized)
+    topic_table = _write_best(topic_scores, "topic", range(1, len(phi) + 1), topic_themes_csv,
+                              topic_themes_md)
+    write_table(themes.topic_summary(read_table(topics), topic_table), topic_summary_csv,
+                topic_summary_md)
+
+    weights, _, terms = tfidf.load_matrix(matrix)
+    labels = read_table(assignments)["cluster"].to_numpy()
+    cluster_ids, centroids = clusters.cluster_centroids(weights, labels)
+    centroids = centroids / np.maximum(centroids.sum(axis=1, keepdims=True), 1e-12)
+    cluster_scores = themes.theme_scores(centroids, terms, normalized)
+    _write_best(cluster_scores, "cluster", cluster_ids, cluster_themes_csv, cluster_themes_md)
+
+    _, bow, doc_ids = lda.load_bow(lda_corpus)
+    counts = corpus2csc(bow, num_terms=len(vocabulary)).T.tocsr()
+    theta = read_table(doc_topics).drop(columns="doc_id").to_numpy(dtype=float)
+    doc_themes = themes.document_theme_scores(doc_ids, counts, theta, phi, vocabulary,
+                                              normalized, topic_weight)
+    write_table(doc_themes, doc_themes_csv, doc_themes_md)
+    write_table(themes.theme_prevalence(doc_themes, names), prevalence_csv, prevalence_md)
+
+
+def _write_best(scores: pd.DataFrame, key: str, ids, csv_path: str, md_path: str) -> pd.DataFrame:
+    best, best_score = themes.best_theme(scores)
+    scores = scores.copy()
+    scores.insert(0, key, list(ids))
+    scores["best_theme"] = best
+    scores["best_score"] = best_score
+    write_table(scores, csv_path, md_path)
+    return scores

@@ -1,0 +1,68 @@
+"""Reading and writing the tables every stage produces (CSV + Markdown, JSON Lines)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pandas as pd
+
+#: Decimal places kept for floats in tables, so reruns write byte-identical files.
+FLOAT_DECIMALS = 6
+
+
+def _round_floats(frame: pd.DataFrame) -> pd.DataFrame:
+    floats = frame.select_dtypes(include="float").columns
+    if len(floats) == 0:
+        return frame
+    frame = frame.copy()
+    frame[floats] = frame[floats].round(FLOAT_DECIMALS)
+    return frame
+
+
+def write_table(frame: pd.DataFrame, csv_path: str | Path, md_path: str | Path | None = None) -> None:
+    """Write a table as CSV and, optionally, as a Markdown table.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table; its index is not written.
+    csv_path : str or Path
+        Destination of the CSV file (UTF-8, ``\\n`` line endings).
+    md_path : str or Path, optional
+        Destination of the Markdown rendering of the same table.
+    """
+    frame = _round_floats(frame)
+    Path(csv_path).parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(csv_path, index=False, lineterminator="\n", float_format=f"%.{FLOAT_DECIMALS}f")
+    if md_path is not None:
+        text = frame.to_markdown(index=False, floatfmt=f".{FLOAT_DECIMALS}f")
+        Path(md_path).write_text(text + "\n", encoding="utf-8")
+
+
+def read_table(path: str | Path, **kwargs) -> pd.DataFrame:
+    """Read a CSV (or TSV, by suffix) table written by :func:`write_table`."""
+    sep = "\t" if str(path).endswith(".tsv") else ","
+    return pd.read_csv(path, sep=sep, keep_default_na=False, na_values=[""], **kwargs)
+
+
+def write_jsonl(records: Iterable[dict], path: str | Path) -> int:
+    """Write records as JSON Lines (UTF-8, Arabic kept readable); return how many were written."""
+    count = 0
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def read_jsonl(path: str | Path) -> Iterator[dict]:
+    """Yield the records of a JSON Lines file, plain or gzip-compressed."""
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)

@@ -1,0 +1,165 @@
+"""Stage 6: themes defined by seed words, matched to topics, clusters and documents.
+
+A theme is a name and a list of seed words or phrases in Arabic. Seeds are normalized exactly
+like the corpus. The match of a theme to a word distribution (an LDA topic, or a cluster's
+TF-IDF centroid scaled to sum to one) is the probability mass of the theme's seeds in it; a
+multiword seed counts with the mass of its rarest word, so that a generic word inside a
+phrase ("روسيا" in "مجلس روسيا الناتو") does not make the whole phrase match everywhere.
+A document's theme score is the same mass in its word distribution, smoothed by what its
+topic mixture predicts (see :func:`document_theme_scores`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+NO_THEME = "none"
+
+
+def seed_table(
+    themes: Mapping[str, Sequence[str]],
+    normalized: Mapping[str, Sequence[Sequence[str]]],
+    term_counts: Mapping[str, int],
+) -> pd.DataFrame:
+    """One row per seed: its normalized terms and whether the corpus has all of them.
+
+    Parameters
+    ----------
+    themes : mapping of theme name to seed words
+    normalized : mapping of theme name to the normalized token list of each seed
+    term_counts : mapping of term to its corpus count
+    """
+    rows = []
+    for theme, seeds in themes.items():
+        for seed, terms in zip(seeds, normalized[theme]):
+            counts = [int(term_counts.get(t, 0)) for t in terms]
+            if not terms:
+                status = "removed_by_normalization"
+            elif min(counts) == 0:
+                status = "not_in_corpus"
+            else:
+                status = "found"
+            rows.append({"theme": theme, "seed": seed, "normalized": " ".join(terms),
+                         "corpus_count": min(counts) if counts else 0, "status": status})
+    return pd.DataFrame(rows, columns=["theme", "seed", "normalized", "corpus_count", "status"])
+
+
+def _seed_terms(vocabulary: Sequence[str], normalized: Mapping[str, Sequence[Sequence[str]]]):
+    """The distinct seed terms found in ``vocabulary``, and their column there."""
+    index = {term: j for j, term in enumerate(vocabulary)}
+    terms = sorted({t for seeds in normalized.values() for s in seeds for t in s if t in index})
+    return terms, [index[t] for t in terms]
+
+
+def _scores_from_columns(
+    columns: np.ndarray, terms: Sequence[str], normalized: Mapping[str, Sequence[Sequence[str]]]
+) -> pd.DataFrame:
+    """Theme scores from the probabilities of the seed terms (one column per term)."""
+    position = {t: i for i, t in enumerate(terms)}
+    scores = {}
+    for theme, seeds in normalized.items():
+        score = np.zeros(columns.shape[0])
+        for seed in seeds:
+            if seed and all(t in position for t in seed):
+                score += columns[:, [position[t] for t in seed]].min(axis=1)
+        scores[theme] = score
+    return pd.DataFrame(scores, columns=list(normalized))
+
+
+def theme_scores(
+    distributions: np.ndarray,
+    vocabulary: Sequence[str],
+    normalized: Mapping[str, Sequence[Sequence[str]]],
+) -> pd.DataFrame:
+    """Score every row of ``distributions`` (word distributions over ``vocabulary``) per theme.
+
+    Returns a frame with one column per theme, in the order of ``normalized``.
+    """
+    terms, cols = _seed_terms(vocabulary, normalized)
+    return _scores_from_columns(np.asarray(distributions)[:, cols], terms, normalized)
+
+
+def best_theme(scores: pd.DataFrame) -> tuple[list[str], list[float]]:
+    """Best-matching theme of each row and its score; ``none`` when every score is zero."""
+    names, values = [], []
+    for _, row in scores.iterrows():
+        top = float(row.max()) if len(row) else 0.0
+        names.append(str(row.idxmax()) if top > 0 else NO_THEME)
+        values.append(top)
+    return names, values
+
+
+def document_theme_scores(
+    doc_ids: Sequence[str],
+    counts: sp.csr_matrix,
+    theta: np.ndarray,
+    phi: np.ndarray,
+    vocabulary: Sequence[str],
+    normalized: Mapping[str, Sequence[Sequence[str]]],
+    topic_weight: float = 0.5,
+) -> pd.DataFrame:
+    """Theme scores of documents; adds ``dominant_theme``.
+
+    A document's word distribution is its own relative term frequencies mixed with what its
+    topic mixture predicts, ``(1 - w) * counts / length + w * theta @ phi`` with
+    ``w = topic_weight`` (an LDA-based document model in the manner of Wei and Croft, 2006):
+    the document's own words keep a short text on its subject, the topics fill in words it
+    happens not to use. Only the seed-term columns are ever computed.
+
+    Parameters
+    ----------
+    doc_ids : sequence of str
+    counts : scipy.sparse.csr_matrix
+        Documents by ``vocabulary`` term counts.
+    theta : ndarray
+        Documents by topics (rows sum to one).
+    phi : ndarray
+        Topics by ``vocabulary`` (rows sum to one).
+    vocabulary : sequence of str
+    normalized : mapping of theme to normalized seeds
+    topic_weight : float
+        0 scores the documents' own words only, 1 their topic mixtures only.
+    """
+    terms, cols = _seed_terms(vocabulary, normalized)
+    lengths = np.asarray(counts.sum(axis=1)).ravel()
+    lengths[lengths == 0] = 1
+    own = counts[:, cols].toarray() / lengths[:, None]
+    predicted = np.asarray(theta) @ np.asarray(phi)[:, cols]
+    columns = (1 - topic_weight) * own + topic_weight * predicted
+    scores = _scores_from_columns(columns, terms, normalized)
+    dominant, _ = best_theme(scores)
+    scores.insert(0, "doc_id", list(doc_ids))
+    scores["dominant_theme"] = dominant
+    return scores
+
+
+def theme_prevalence(doc_themes: pd.DataFrame, themes: Sequence[str]) -> pd.DataFrame:
+    """Per theme: documents it dominates, their share, and the mean document score."""
+    n_docs = max(len(doc_themes), 1)
+    rows = []
+    for theme in [*themes, NO_THEME]:
+        dominant = int((doc_themes["dominant_theme"] == theme).sum())
+        mean = float(doc_themes[theme].mean()) if theme in doc_themes else float("nan")
+        if theme == NO_THEME and dominant == 0:
+            continue
+        rows.append({"theme": theme, "documents": dominant, "share": dominant / n_docs,
+                     "mean_score": mean})
+    return pd.DataFrame(rows, columns=["theme", "documents", "share", "mean_score"])
+
+
+def topic_summary(topics: pd.DataFrame, topic_themes: pd.DataFrame, top_n: int = 8) -> pd.DataFrame:
+    """One row per topic: its top words and best-matching theme with the score."""
+    matches = topic_themes.set_index("topic")
+    rows = []
+    for topic, group in topics.groupby("topic", sort=True):
+        rows.append({
+            "topic": int(topic),
+            "top_words": "، ".join(group.sort_values("rank")["term"].head(top_n)),
+            "theme": matches.loc[topic, "best_theme"],
+            "score": float(matches.loc[topic, "best_score"]),
+        })
+    return pd.DataFrame(rows, columns=["topic", "top_words", "theme", "score"])

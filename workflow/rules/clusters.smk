@@ -1,0 +1,95 @@
+rule cluster_documents:
+    input:
+        matrix="results/03_tfidf/tfidf_matrix.npz",
+    output:
+        assignments_csv=get_report_output(
+            "results/05_clusters/assignments.csv",
+            "assignments",
+            "5. Clusters",
+            "cluster assignments",
+        ),
+        assignments_md=get_report_output(
+            "results/05_clusters/assignments.md",
+            "assignments",
+            "5. Clusters",
+            "cluster assignments",
+        ),
+        top_terms_csv=get_report_output(
+            "results/05_clusters/cluster_top_terms.csv",
+            "cluster_top_terms",
+            "5. Clusters",
+            "top terms per cluster",
+        ),
+        top_terms_md=get_report_output(
+            "results/05_clusters/cluster_top_terms.md",
+            "cluster_top_terms",
+            "5. Clusters",
+            "top terms per cluster",
+        ),
+        sizes_csv=get_report_output(
+            "results/05_clusters/cluster_sizes.csv",
+            "cluster_sizes",
+            "5. Clusters",
+            "cluster sizes",
+        ),
+        sizes_md=get_report_output(
+            "results/05_clusters/cluster_sizes.md",
+            "cluster_sizes",
+            "5. Clusters",
+            "cluster sizes",
+        ),
+        coordinates="results/05_clusters/document_map.csv",
+        linkage="results/05_clusters/linkage.csv",
+    params:
+        method=config["cluster"]["method"],
+        k=config["cluster"]["k"],
+        random_state=config["random_state"],
+    log:
+        "results/logs/cluster_documents.log",
+    benchmark:
+        "results/benchmarks/cluster_documents.tsv"
+    threads: 1
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/cluster_documents.py"
+
+
+rule plot_clusters:
+    input:
+        coordinates="results/05_clusters/document_map.csv",
+        linkage="results/05_clusters/linkage.csv",
+        assignments="results/05_clusters/assignments.csv",
+    output:
+        map_png=get_report_output(
+            "results/05_clusters/document_map.png",
+            "document_map",
+            "5. Clusters",
+            "document map figure",
+        ),
+        map_pdf=get_report_output(
+            "results/05_clusters/document_map.pdf",
+            "document_map",
+            "5. Clusters",
+            "document map figure",
+        ),
+        dendrogram_png=get_report_output(
+            "results/05_clusters/dendrogram.png",
+            "dendrogram",
+            "5. Clusters",
+            "dendrogram figure",
+        ),
+        dendrogram_pdf=get_report_output(
+            "results/05_clusters/dendrogram.pdf",
+            "dendrogram",
+            "5. Clusters",
+            "dendrogram figure",
+        ),
+    params:
+        max_documents=config["figures"]["max_documents"],
+    log:
+        "results/logs/plot_clusters.log",
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/plot_clusters.py"

@@ -1,0 +1,77 @@
+import os
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+
+# The workflow's scripts import the project's package from src/; putting it on PYTHONPATH
+# makes that work in any environment the jobs run in (the venv, a conda env, a cluster node).
+SRC_DIR = Path(workflow.basedir) / "src"
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(SRC_DIR), os.environ.get("PYTHONPATH", "")) if p
+)
+
+
+def get_corpus_files():
+    """Every input file of the corpus sources, so adding or editing one reruns ingest."""
+    files = []
+    for number, source in enumerate(config["corpus"]["sources"]):
+        path = Path(source["path"])
+        if not path.exists():
+            raise WorkflowError(
+                f"config key corpus.sources[{number}].path: {path} does not exist "
+                f"(relative to the working directory {Path.cwd()})"
+            )
+        if source["format"] == "txt" and path.is_dir():
+            found = sorted(p for p in path.rglob(source["pattern"]) if p.is_file())
+            if not found:
+                raise WorkflowError(
+                    f"config key corpus.sources[{number}].pattern: no file matches "
+                    f"{source['pattern']!r} under {path}"
+                )
+            files += [str(p) for p in found]
+        else:
+            files.append(str(path))
+    return files
+
+
+def get_num_topics():
+    """The list of K values to fit (lda.num_topics is one number or a list)."""
+    value = config["lda"]["num_topics"]
+    return sorted(value) if isinstance(value, list) else [value]
+
+
+def get_lda_params():
+    """Keyword arguments of the LDA fit (schema defaults are filled in by validation)."""
+    lda = config["lda"]
+    return {
+        "random_state": config["random_state"],
+        "passes": lda["passes"],
+        "iterations": lda["iterations"],
+        "alpha": lda["alpha"],
+        # gensim names the symmetric default prior None.
+        "eta": None if lda["eta"] == "symmetric" else lda["eta"],
+    }
+
+
+def get_tfidf_params():
+    """Keyword arguments of the TF-IDF vectorizer."""
+    keys = ("min_df", "max_df", "max_features", "ngram_range", "sublinear_tf")
+    return {key: config["tfidf"][key] for key in keys}
+
+
+def get_lda_outputs(name):
+    """One output of the per-K LDA rule, for every K of the config."""
+    return expand(f"results/04_lda/k_{{k}}/{name}", k=get_num_topics())
+
+
+REPORT_FORMATS = {".csv": "CSV", ".md": "Markdown", ".tsv": "TSV", ".png": "PNG", ".pdf": "PDF"}
+
+
+def get_report_output(path, caption, category, name):
+    """Mark an output for the HTML report, with its caption and its format as a label."""
+    return report(
+        path,
+        caption=f"../report/{caption}.rst",
+        category=category,
+        labels={"output": name, "format": REPORT_FORMATS[Path(path).suffix]},
+    )

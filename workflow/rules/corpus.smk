@@ -1,0 +1,70 @@
+rule read_corpus:
+    input:
+        get_corpus_files(),
+    output:
+        documents="results/01_corpus/documents.jsonl",
+        manifest=get_report_output(
+            "results/01_corpus/manifest.tsv", "manifest", "1. Corpus", "manifest"
+        ),
+        summary_csv=get_report_output(
+            "results/01_corpus/corpus_summary.csv",
+            "corpus_summary",
+            "1. Corpus",
+            "corpus summary",
+        ),
+        summary_md=get_report_output(
+            "results/01_corpus/corpus_summary.md",
+            "corpus_summary",
+            "1. Corpus",
+            "corpus summary",
+        ),
+        lengths_csv=get_report_output(
+            "results/01_corpus/document_lengths.csv",
+            "document_lengths_table",
+            "1. Corpus",
+            "document lengths",
+        ),
+        lengths_md=get_report_output(
+            "results/01_corpus/document_lengths.md",
+            "document_lengths_table",
+            "1. Corpus",
+            "document lengths",
+        ),
+    params:
+        sources=config["corpus"]["sources"],
+        min_arabic_share=config["corpus"]["min_arabic_share"],
+    log:
+        "results/logs/read_corpus.log",
+    benchmark:
+        "results/benchmarks/read_corpus.tsv"
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/read_corpus.py"
+
+
+rule plot_corpus:
+    input:
+        lengths="results/01_corpus/document_lengths.csv",
+    output:
+        png=get_report_output(
+            "results/01_corpus/document_lengths.png",
+            "document_lengths_figure",
+            "1. Corpus",
+            "document lengths figure",
+        ),
+        pdf=get_report_output(
+            "results/01_corpus/document_lengths.pdf",
+            "document_lengths_figure",
+            "1. Corpus",
+            "document lengths figure",
+        ),
+    params:
+        max_documents=config["figures"]["max_documents"],
+        random_state=config["random_state"],
+    log:
+        "results/logs/plot_corpus.log",
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/plot_corpus.py"

@@ -1,0 +1,80 @@
+rule compute_tfidf:
+    input:
+        tokens="results/02_normalize/tokens.jsonl",
+    output:
+        matrix="results/03_tfidf/tfidf_matrix.npz",
+        top_terms_csv=get_report_output(
+            "results/03_tfidf/top_terms_per_document.csv",
+            "tfidf_top_terms_table",
+            "3. TF-IDF",
+            "top terms per document",
+        ),
+        top_terms_md=get_report_output(
+            "results/03_tfidf/top_terms_per_document.md",
+            "tfidf_top_terms_table",
+            "3. TF-IDF",
+            "top terms per document",
+        ),
+        similarity_csv=get_report_output(
+            "results/03_tfidf/document_similarity.csv",
+            "document_similarity_table",
+            "3. TF-IDF",
+            "document similarity",
+        ),
+        similarity_md=get_report_output(
+            "results/03_tfidf/document_similarity.md",
+            "document_similarity_table",
+            "3. TF-IDF",
+            "document similarity",
+        ),
+    params:
+        vectorizer=get_tfidf_params(),
+    log:
+        "results/logs/compute_tfidf.log",
+    benchmark:
+        "results/benchmarks/compute_tfidf.tsv"
+    threads: 1
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/compute_tfidf.py"
+
+
+rule plot_tfidf:
+    input:
+        top_terms="results/03_tfidf/top_terms_per_document.csv",
+        similarity="results/03_tfidf/document_similarity.csv",
+    output:
+        top_terms_png=get_report_output(
+            "results/03_tfidf/top_terms_per_document.png",
+            "tfidf_top_terms_figure",
+            "3. TF-IDF",
+            "top terms per document figure",
+        ),
+        top_terms_pdf=get_report_output(
+            "results/03_tfidf/top_terms_per_document.pdf",
+            "tfidf_top_terms_figure",
+            "3. TF-IDF",
+            "top terms per document figure",
+        ),
+        similarity_png=get_report_output(
+            "results/03_tfidf/document_similarity.png",
+            "document_similarity_figure",
+            "3. TF-IDF",
+            "document similarity figure",
+        ),
+        similarity_pdf=get_report_output(
+            "results/03_tfidf/document_similarity.pdf",
+            "document_similarity_figure",
+            "3. TF-IDF",
+            "document similarity figure",
+        ),
+    params:
+        max_documents=config["figures"]["max_documents"],
+        random_state=config["random_state"],
+    log:
+        "results/logs/plot_tfidf.log",
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/plot_tfidf.py"

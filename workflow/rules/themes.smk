@@ -1,0 +1,136 @@
+rule assign_themes:
+    input:
+        vocabulary="results/02_normalize/vocabulary.csv",
+        dictionary="results/04_lda/bow/dictionary.txt",
+        corpus="results/04_lda/bow/corpus.mm",
+        doc_ids="results/04_lda/bow/doc_ids.txt",
+        topics="results/04_lda/topics.csv",
+        doc_topics="results/04_lda/doc_topics.csv",
+        topic_word="results/04_lda/topic_word.npz",
+        matrix="results/03_tfidf/tfidf_matrix.npz",
+        assignments="results/05_clusters/assignments.csv",
+    output:
+        seeds_csv=get_report_output(
+            "results/06_themes/seed_words.csv",
+            "seed_words",
+            "6. Themes",
+            "seed words",
+        ),
+        seeds_md=get_report_output(
+            "results/06_themes/seed_words.md",
+            "seed_words",
+            "6. Themes",
+            "seed words",
+        ),
+        topic_themes_csv=get_report_output(
+            "results/06_themes/topic_themes.csv",
+            "topic_themes",
+            "6. Themes",
+            "theme of each topic",
+        ),
+        topic_themes_md=get_report_output(
+            "results/06_themes/topic_themes.md",
+            "topic_themes",
+            "6. Themes",
+            "theme of each topic",
+        ),
+        topic_summary_csv=get_report_output(
+            "results/06_themes/topic_summary.csv",
+            "topic_summary",
+            "6. Themes",
+            "topic summary",
+        ),
+        topic_summary_md=get_report_output(
+            "results/06_themes/topic_summary.md",
+            "topic_summary",
+            "6. Themes",
+            "topic summary",
+        ),
+        cluster_themes_csv=get_report_output(
+            "results/06_themes/cluster_themes.csv",
+            "cluster_themes",
+            "6. Themes",
+            "theme of each cluster",
+        ),
+        cluster_themes_md=get_report_output(
+            "results/06_themes/cluster_themes.md",
+            "cluster_themes",
+            "6. Themes",
+            "theme of each cluster",
+        ),
+        doc_themes_csv=get_report_output(
+            "results/06_themes/doc_themes.csv",
+            "doc_themes_table",
+            "6. Themes",
+            "document themes",
+        ),
+        doc_themes_md=get_report_output(
+            "results/06_themes/doc_themes.md",
+            "doc_themes_table",
+            "6. Themes",
+            "document themes",
+        ),
+        prevalence_csv=get_report_output(
+            "results/06_themes/theme_prevalence.csv",
+            "theme_prevalence_table",
+            "6. Themes",
+            "theme prevalence",
+        ),
+        prevalence_md=get_report_output(
+            "results/06_themes/theme_prevalence.md",
+            "theme_prevalence_table",
+            "6. Themes",
+            "theme prevalence",
+        ),
+    params:
+        themes=config["themes"]["seeds"],
+        settings=config["normalize"],
+        topic_weight=config["themes"]["topic_weight"],
+    log:
+        "results/logs/assign_themes.log",
+    benchmark:
+        "results/benchmarks/assign_themes.tsv"
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/assign_themes.py"
+
+
+rule plot_themes:
+    input:
+        doc_themes="results/06_themes/doc_themes.csv",
+        prevalence="results/06_themes/theme_prevalence.csv",
+    output:
+        doc_themes_png=get_report_output(
+            "results/06_themes/doc_themes.png",
+            "doc_themes_figure",
+            "6. Themes",
+            "document themes figure",
+        ),
+        doc_themes_pdf=get_report_output(
+            "results/06_themes/doc_themes.pdf",
+            "doc_themes_figure",
+            "6. Themes",
+            "document themes figure",
+        ),
+        prevalence_png=get_report_output(
+            "results/06_themes/theme_prevalence.png",
+            "theme_prevalence_figure",
+            "6. Themes",
+            "theme prevalence figure",
+        ),
+        prevalence_pdf=get_report_output(
+            "results/06_themes/theme_prevalence.pdf",
+            "theme_prevalence_figure",
+            "6. Themes",
+            "theme prevalence figure",
+        ),
+    params:
+        max_documents=config["figures"]["max_documents"],
+        random_state=config["random_state"],
+    log:
+        "results/logs/plot_themes.log",
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../scripts/plot_themes.py"

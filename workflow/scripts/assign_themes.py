@@ -1,0 +1,21 @@
+"""Rule assign_themes: match the config's themes to topics, clusters and documents."""
+
+from pathlib import Path
+
+from arabic_news_topics.logs import log_to
+from arabic_news_topics.stages import themes_step
+
+log_to(snakemake.log[0])
+themes_step(
+    themes_config=snakemake.params.themes,
+    settings=snakemake.params.settings,
+    topic_weight=snakemake.params.topic_weight,
+    vocabulary_csv=snakemake.input.vocabulary,
+    lda_corpus=str(Path(snakemake.input.dictionary).parent),
+    topics=snakemake.input.topics,
+    doc_topics=snakemake.input.doc_topics,
+    topic_word=snakemake.input.topic_word,
+    matrix=snakemake.input.matrix,
+    assignments=snakemake.input.assignments,
+    **snakemake.output,
+)

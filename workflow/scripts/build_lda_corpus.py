@@ -1,0 +1,15 @@
+"""Rule build_lda_corpus: the LDA dictionary and bag-of-words corpus, shared by every K."""
+
+from pathlib import Path
+
+from arabic_news_topics.logs import log_to
+from arabic_news_topics.stages import lda_corpus_step
+
+log_to(snakemake.log[0])
+lda_corpus_step(
+    tokens=snakemake.input.tokens,
+    no_below=snakemake.params.no_below,
+    no_above=snakemake.params.no_above,
+    keep_n=snakemake.params.keep_n,
+    folder=str(Path(snakemake.output.dictionary).parent),
+)

@@ -1,0 +1,13 @@
+"""Rule cluster_documents: clusters on TF-IDF, their top terms, 2-D map and linkage."""
+
+from arabic_news_topics.logs import log_to
+from arabic_news_topics.stages import cluster_step
+
+log_to(snakemake.log[0])
+cluster_step(
+    matrix=snakemake.input.matrix,
+    method=snakemake.params.method,
+    k=snakemake.params.k,
+    random_state=snakemake.params.random_state,
+    **snakemake.output,
+)

@@ -1,0 +1,17 @@
+"""Rule fit_lda: one LDA model with K topics, its tables and coherence."""
+
+from pathlib import Path
+
+from arabic_news_topics.logs import log_to
+from arabic_news_topics.stages import fit_lda_step
+
+log_to(snakemake.log[0])
+fit_lda_step(
+    corpus_folder=str(Path(snakemake.input.dictionary).parent),
+    tokens=snakemake.input.tokens,
+    num_topics=int(snakemake.wildcards.k),
+    params=snakemake.params.lda,
+    threads=snakemake.threads,
+    top_n=snakemake.params.top_n,
+    **snakemake.output,
+)

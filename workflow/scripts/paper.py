@@ -1,0 +1,12 @@
+"""Rule paper: the paper's figures (PDF) and tables (LaTeX, Markdown) with checksums."""
+
+from arabic_news_topics.logs import log_to
+from arabic_news_topics.paper import collect_paper
+
+log_to(snakemake.log[0])
+inputs = list(snakemake.input.items())
+collect_paper(
+    figures=[(name, path) for name, path in inputs if path.endswith(".pdf")],
+    tables=[(name, path) for name, path in inputs if path.endswith(".csv")],
+    out_dir=snakemake.output[0],
+)

@@ -1,0 +1,19 @@
+"""Rule plot_clusters: the 2-D document map and the dendrogram."""
+
+from arabic_news_topics.figures import plot_dendrogram, plot_document_map
+from arabic_news_topics.logs import log_to
+
+log_to(snakemake.log[0])
+plot_document_map(
+    snakemake.input.coordinates,
+    snakemake.output.map_png,
+    snakemake.output.map_pdf,
+    max_labels=snakemake.params.max_documents,
+)
+plot_dendrogram(
+    snakemake.input.linkage,
+    snakemake.input.assignments,
+    snakemake.output.dendrogram_png,
+    snakemake.output.dendrogram_pdf,
+    max_leaves=snakemake.params.max_documents,
+)

@@ -1,0 +1,13 @@
+"""Rule plot_corpus: figure of the document lengths."""
+
+from arabic_news_topics.figures import plot_document_lengths
+from arabic_news_topics.logs import log_to
+
+log_to(snakemake.log[0])
+plot_document_lengths(
+    snakemake.input.lengths,
+    snakemake.output.png,
+    snakemake.output.pdf,
+    max_documents=snakemake.params.max_documents,
+    random_state=snakemake.params.random_state,
+)

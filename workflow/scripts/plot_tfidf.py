@@ -1,0 +1,20 @@
+"""Rule plot_tfidf: top TF-IDF terms per document and the similarity heatmap."""
+
+from arabic_news_topics.figures import plot_similarity, plot_top_terms_per_document
+from arabic_news_topics.logs import log_to
+
+log_to(snakemake.log[0])
+plot_top_terms_per_document(
+    snakemake.input.top_terms,
+    snakemake.output.top_terms_png,
+    snakemake.output.top_terms_pdf,
+    max_documents=min(12, snakemake.params.max_documents),
+    random_state=snakemake.params.random_state,
+)
+plot_similarity(
+    snakemake.input.similarity,
+    snakemake.output.similarity_png,
+    snakemake.output.similarity_pdf,
+    max_documents=snakemake.params.max_documents,
+    random_state=snakemake.params.random_state,
+)
