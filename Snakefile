@@ -23,6 +23,7 @@ include: "workflow/rules/paper.smk"
 
 
 rule all:
+    default_target: True
     input:
         rules.plot_corpus.output,
         rules.plot_normalization.output,
@@ -30,4 +31,3 @@ rule all:
         rules.plot_lda.output,
         rules.plot_clusters.output,
         rules.plot_themes.output,
-    default_target: True

@@ -16,7 +16,10 @@ METHODS = ("kmeans", "agglomerative")
 
 
 def cluster_documents(
-    matrix: sp.csr_matrix, n_clusters: int, method: str = "kmeans", random_state: int = 42,
+    matrix: sp.csr_matrix,
+    n_clusters: int,
+    method: str = "kmeans",
+    random_state: int = 42,
     n_init: int = 10,
 ) -> np.ndarray:
     """Cluster the rows of a TF-IDF matrix; return a 1-based cluster label per document.
@@ -26,8 +29,9 @@ def cluster_documents(
     """
     n_docs = matrix.shape[0]
     if not 1 <= n_clusters <= n_docs:
-        raise ValueError(f"cluster.k = {n_clusters} must be between 1 and the number of "
-                         f"documents ({n_docs})")
+        raise ValueError(
+            f"cluster.k = {n_clusters} must be between 1 and the number of documents ({n_docs})"
+        )
     if method == "kmeans":
         model = KMeans(n_clusters=n_clusters, n_init=n_init, random_state=random_state)
         labels = model.fit_predict(matrix)
@@ -56,8 +60,9 @@ def cluster_top_terms(
         centroid = np.asarray(matrix[labels == cluster].mean(axis=0)).ravel()
         order = sorted(np.flatnonzero(centroid), key=lambda j: (-centroid[j], terms[j]))[:top_n]
         for rank, j in enumerate(order, start=1):
-            rows.append({"cluster": cluster, "rank": rank, "term": terms[j],
-                         "weight": float(centroid[j])})
+            rows.append(
+                {"cluster": cluster, "rank": rank, "term": terms[j], "weight": float(centroid[j])}
+            )
     return pd.DataFrame(rows, columns=["cluster", "rank", "term", "weight"])
 
 

@@ -80,28 +80,43 @@ def _raw_records(source: Source) -> Iterator[dict]:
                     continue
                 line = _decode(raw)
                 if line is None:
-                    yield {"doc_id": f"line_{line_number}", "source": location, "title": "",
-                           "text": "", "reason": "undecodable"}
+                    yield {
+                        "doc_id": f"line_{line_number}",
+                        "source": location,
+                        "title": "",
+                        "text": "",
+                        "reason": "undecodable",
+                    }
                     continue
                 try:
                     item = json.loads(line)
                     if not isinstance(item, dict):
                         raise ValueError("not a JSON object")
                 except ValueError:
-                    yield {"doc_id": f"line_{line_number}", "source": location, "title": "",
-                           "text": "", "reason": f"malformed_record:{line_number}"}
+                    yield {
+                        "doc_id": f"line_{line_number}",
+                        "source": location,
+                        "title": "",
+                        "text": "",
+                        "reason": f"malformed_record:{line_number}",
+                    }
                     continue
                 doc_id = str(item.get(source.id_field) or f"line_{line_number}")
                 text = item.get(source.text_field)
-                record = {"doc_id": doc_id, "source": location,
-                          "title": str(item.get(source.title_field) or ""),
-                          "text": text if isinstance(text, str) else ""}
+                record = {
+                    "doc_id": doc_id,
+                    "source": location,
+                    "title": str(item.get(source.title_field) or ""),
+                    "text": text if isinstance(text, str) else "",
+                }
                 if source.text_field not in item:
                     record["reason"] = f"malformed_record:{line_number}"
                 yield record
     else:
-        raise ValueError(f"corpus source {source.path}: unknown format {source.format!r}; "
-                         f"allowed: {', '.join(FORMATS)}")
+        raise ValueError(
+            f"corpus source {source.path}: unknown format {source.format!r}; "
+            f"allowed: {', '.join(FORMATS)}"
+        )
 
 
 def arabic_share(text: str) -> float:
@@ -148,7 +163,9 @@ def read_corpus(
             reason = record.pop("reason", "")
             text = record["text"]
             if not reason:
-                fingerprint = hashlib.sha1(WHITESPACE_RE.sub(" ", text).strip().encode()).hexdigest()
+                fingerprint = hashlib.sha1(
+                    WHITESPACE_RE.sub(" ", text).strip().encode()
+                ).hexdigest()
                 if not text.strip():
                     reason = "empty"
                 elif arabic_share(text) < min_arabic_share:
@@ -158,8 +175,9 @@ def read_corpus(
                 else:
                     seen_text[fingerprint] = doc_id
             status = "dropped" if reason else "kept"
-            manifest.append({"doc_id": doc_id, "source": record["source"], "status": status,
-                             "reason": reason})
+            manifest.append(
+                {"doc_id": doc_id, "source": record["source"], "status": status, "reason": reason}
+            )
             if status == "kept":
                 documents.append(record)
     columns = ["doc_id", "source", "status", "reason"]
@@ -198,4 +216,5 @@ def corpus_summary(manifest: pd.DataFrame, lengths: pd.DataFrame) -> pd.DataFram
         ("median_words", float(words.median())),
         ("max_words", int(words.max())),
     ]
-    return pd.DataFrame(rows, columns=["measure", "value"]).astype({"value": "object"})
+    # Values as text: counts stay integers next to the (possibly fractional) median.
+    return pd.DataFrame([(m, f"{v:g}") for m, v in rows], columns=["measure", "value"])

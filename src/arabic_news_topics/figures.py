@@ -17,8 +17,18 @@ from scipy.cluster.hierarchy import dendrogram
 from .style import barh, heatmap, new_figure, sample_rows, save_figure
 from .tables import read_table
 
-PALETTE = ["#3b6ea8", "#d1603d", "#5aa469", "#8e6bb8", "#c9a227", "#4bb3c4", "#a0522d",
-           "#e377c2", "#7f7f7f", "#17becf"]
+PALETTE = [
+    "#3b6ea8",
+    "#d1603d",
+    "#5aa469",
+    "#8e6bb8",
+    "#c9a227",
+    "#4bb3c4",
+    "#a0522d",
+    "#e377c2",
+    "#7f7f7f",
+    "#17becf",
+]
 
 
 def _shown(n_shown: int, n_total: int) -> str:
@@ -29,8 +39,9 @@ def _colour(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
-def plot_document_lengths(lengths_csv: str, png: str, pdf: str, max_documents: int = 40,
-                          random_state: int = 42) -> None:
+def plot_document_lengths(
+    lengths_csv: str, png: str, pdf: str, max_documents: int = 40, random_state: int = 42
+) -> None:
     """Words per document: one bar per document for small corpora, a histogram otherwise."""
     lengths = read_table(lengths_csv)
     if len(lengths) <= max_documents:
@@ -42,12 +53,15 @@ def plot_document_lengths(lengths_csv: str, png: str, pdf: str, max_documents: i
     else:
         fig, axes = new_figure(3.0)
         ax = axes[0, 0]
-        ax.hist(lengths["words"], bins=min(60, max(10, int(math.sqrt(len(lengths))))),
-                color=_colour(0))
+        ax.hist(
+            lengths["words"], bins=min(60, max(10, int(math.sqrt(len(lengths))))), color=_colour(0)
+        )
         ax.set_xlabel("words per document")
         ax.set_ylabel("documents")
-        ax.set_title(f"Document lengths: {len(lengths)} documents, "
-                     f"median {lengths['words'].median():.0f} words")
+        ax.set_title(
+            f"Document lengths: {len(lengths)} documents, "
+            f"median {lengths['words'].median():.0f} words"
+        )
     save_figure(fig, png, pdf)
 
 
@@ -78,8 +92,14 @@ def plot_top_terms(top_terms_csv: str, png: str, pdf: str, top_n: int = 25) -> N
     save_figure(fig, png, pdf)
 
 
-def plot_top_terms_per_document(top_terms_csv: str, png: str, pdf: str, max_documents: int = 12,
-                                top_n: int = 8, random_state: int = 42) -> None:
+def plot_top_terms_per_document(
+    top_terms_csv: str,
+    png: str,
+    pdf: str,
+    max_documents: int = 12,
+    top_n: int = 8,
+    random_state: int = 42,
+) -> None:
     """Small multiples: the highest TF-IDF terms of each document."""
     table = read_table(top_terms_csv)
     doc_ids = pd.DataFrame({"doc_id": table["doc_id"].unique()})
@@ -87,9 +107,9 @@ def plot_top_terms_per_document(top_terms_csv: str, png: str, pdf: str, max_docu
     ncols = min(3, len(shown))
     nrows = math.ceil(len(shown) / ncols)
     fig, axes = new_figure(0.4 + 1.9 * nrows, ncols=ncols, nrows=nrows)
-    for ax in axes.ravel()[len(shown):]:
+    for ax in axes.ravel()[len(shown) :]:
         ax.set_axis_off()
-    for i, (ax, doc_id) in enumerate(zip(axes.ravel(), shown["doc_id"])):
+    for i, (ax, doc_id) in enumerate(zip(axes.ravel(), shown["doc_id"], strict=False)):
         rows = table[table["doc_id"] == doc_id].head(top_n)
         barh(ax, rows["term"].tolist(), rows["weight"], color=_colour(i))
         ax.set_title(str(doc_id), fontsize=8)
@@ -98,16 +118,24 @@ def plot_top_terms_per_document(top_terms_csv: str, png: str, pdf: str, max_docu
     save_figure(fig, png, pdf)
 
 
-def plot_similarity(similarity_csv: str, png: str, pdf: str, max_documents: int = 40,
-                    random_state: int = 42) -> None:
+def plot_similarity(
+    similarity_csv: str, png: str, pdf: str, max_documents: int = 40, random_state: int = 42
+) -> None:
     """Document-by-document cosine similarity of the TF-IDF vectors."""
     table = read_table(similarity_csv).set_index("doc_id")
     shown, _ = sample_rows(pd.DataFrame(index=table.index), max_documents, random_state)
     matrix = table.loc[shown.index, shown.index]
     size = 2.2 + 0.3 * len(matrix)
     fig, axes = new_figure(min(size, 9.0))
-    heatmap(axes[0, 0], matrix, cmap="magma", vmin=0, vmax=1, annotate=len(matrix) <= 15,
-            colorbar_label="cosine similarity")
+    heatmap(
+        axes[0, 0],
+        matrix,
+        cmap="magma",
+        vmin=0,
+        vmax=1,
+        annotate=len(matrix) <= 15,
+        colorbar_label="cosine similarity",
+    )
     axes[0, 0].set_title("Cosine similarity of TF-IDF vectors" + _shown(len(matrix), len(table)))
     save_figure(fig, png, pdf)
 
@@ -119,9 +147,9 @@ def plot_topic_words(topics_csv: str, png: str, pdf: str, top_n: int = 10) -> No
     ncols = min(3, len(ids))
     nrows = math.ceil(len(ids) / ncols)
     fig, axes = new_figure(0.4 + 2.1 * nrows, ncols=ncols, nrows=nrows)
-    for ax in axes.ravel()[len(ids):]:
+    for ax in axes.ravel()[len(ids) :]:
         ax.set_axis_off()
-    for i, (ax, topic) in enumerate(zip(axes.ravel(), ids)):
+    for i, (ax, topic) in enumerate(zip(axes.ravel(), ids, strict=False)):
         rows = topics[topics["topic"] == topic].head(top_n)
         barh(ax, rows["term"].tolist(), rows["weight"], color=_colour(i))
         ax.set_title(f"Topic {topic}", fontsize=9)
@@ -130,8 +158,9 @@ def plot_topic_words(topics_csv: str, png: str, pdf: str, top_n: int = 10) -> No
     save_figure(fig, png, pdf)
 
 
-def plot_document_topics(doc_topics_csv: str, png: str, pdf: str, max_documents: int = 40,
-                         random_state: int = 42) -> None:
+def plot_document_topics(
+    doc_topics_csv: str, png: str, pdf: str, max_documents: int = 40, random_state: int = 42
+) -> None:
     """Document-by-topic heatmap of the topic proportions."""
     table = read_table(doc_topics_csv).set_index("doc_id")
     matrix, _ = sample_rows(table, max_documents, random_state)
@@ -147,7 +176,7 @@ def plot_coherence(coherence_csv: str, png: str, pdf: str) -> None:
     table = read_table(coherence_csv)
     fig, axes = new_figure(2.6, ncols=2)
     chosen = table.loc[table["chosen"].astype(str) == "True", "num_topics"]
-    for ax, measure, label in zip(axes[0], ("c_v", "c_npmi"), ("c_v coherence", "NPMI coherence")):
+    for ax, measure, label in zip(axes[0], ("c_v", "c_npmi"), ("c_v coherence", "NPMI coherence"), strict=False):
         ax.plot(table["num_topics"], table[measure], marker="o", color=_colour(0))
         for k in chosen:
             value = table.loc[table["num_topics"] == k, measure].iloc[0]
@@ -157,8 +186,14 @@ def plot_coherence(coherence_csv: str, png: str, pdf: str) -> None:
         ax.set_ylabel(label)
         ax.set_title(f"{label} by K")
     handle = Line2D([], [], marker="*", markersize=10, color=_colour(1), linestyle="none")
-    fig.legend([handle], [f"chosen K = {', '.join(str(k) for k in chosen)}"], loc="lower center",
-               ncols=1, frameon=False, bbox_to_anchor=(0.5, -0.02))
+    fig.legend(
+        [handle],
+        [f"chosen K = {', '.join(str(k) for k in chosen)}"],
+        loc="lower center",
+        ncols=1,
+        frameon=False,
+        bbox_to_anchor=(0.5, -0.02),
+    )
     fig.get_layout_engine().set(rect=(0, 0.06, 1, 0.94))
     save_figure(fig, png, pdf)
 
@@ -170,23 +205,36 @@ def plot_document_map(coordinates_csv: str, png: str, pdf: str, max_labels: int 
     ax = axes[0, 0]
     for i, cluster in enumerate(sorted(table["cluster"].unique())):
         rows = table[table["cluster"] == cluster]
-        ax.scatter(rows["x"], rows["y"], s=40 if len(table) <= 200 else 6, color=_colour(i),
-                   label=f"cluster {cluster} ({len(rows)})", alpha=0.85)
+        ax.scatter(
+            rows["x"],
+            rows["y"],
+            s=40 if len(table) <= 200 else 6,
+            color=_colour(i),
+            label=f"cluster {cluster} ({len(rows)})",
+            alpha=0.85,
+        )
     if len(table) <= max_labels:
         for row in table.itertuples():
-            ax.annotate(str(row.doc_id), (row.x, row.y), fontsize=7, xytext=(4, 4),
-                        textcoords="offset points")
+            ax.annotate(
+                str(row.doc_id),
+                (row.x, row.y),
+                fontsize=7,
+                xytext=(4, 4),
+                textcoords="offset points",
+            )
     ax.margins(0.2)
     ax.set_xlabel("LSA dimension 1")
     ax.set_ylabel("LSA dimension 2")
     ax.legend(frameon=False, fontsize=7)
-    ax.set_title(f"Documents in two LSA dimensions of TF-IDF, coloured by cluster "
-                 f"({len(table)} documents)")
+    ax.set_title(
+        f"Documents in two LSA dimensions of TF-IDF, coloured by cluster ({len(table)} documents)"
+    )
     save_figure(fig, png, pdf)
 
 
-def plot_dendrogram(linkage_csv: str, assignments_csv: str, png: str, pdf: str,
-                    max_leaves: int = 40) -> None:
+def plot_dendrogram(
+    linkage_csv: str, assignments_csv: str, png: str, pdf: str, max_leaves: int = 40
+) -> None:
     """Ward dendrogram of the documents (truncated to ``max_leaves`` leaves when larger)."""
     tree = read_table(linkage_csv).to_numpy(dtype=float)
     labels = read_table(assignments_csv)["doc_id"].astype(str).tolist()
@@ -194,9 +242,17 @@ def plot_dendrogram(linkage_csv: str, assignments_csv: str, png: str, pdf: str,
     ax = axes[0, 0]
     if len(tree):
         truncate = len(labels) > max_leaves
-        dendrogram(tree, ax=ax, orientation="right", labels=None if truncate else labels,
-                   truncate_mode="lastp" if truncate else None, p=max_leaves,
-                   color_threshold=None, above_threshold_color=_colour(0))
+        dendrogram(
+            tree,
+            ax=ax,
+            orientation="right",
+            labels=None if truncate else labels,
+            truncate_mode="lastp" if truncate else None,
+            p=max_leaves,
+            color_threshold=None,
+            above_threshold_color=_colour(0),
+            leaf_font_size=7,
+        )
     ax.set_xlabel("Ward linkage distance")
     title = "Hierarchical clustering of documents (Ward, TF-IDF)"
     if len(labels) > max_leaves:
@@ -205,18 +261,20 @@ def plot_dendrogram(linkage_csv: str, assignments_csv: str, png: str, pdf: str,
     save_figure(fig, png, pdf)
 
 
-def plot_document_themes(doc_themes_csv: str, png: str, pdf: str, max_documents: int = 40,
-                         random_state: int = 42) -> None:
+def plot_document_themes(
+    doc_themes_csv: str, png: str, pdf: str, max_documents: int = 40, random_state: int = 42
+) -> None:
     """Document-by-theme heatmap of the theme scores, dominant theme in the row label."""
     table = read_table(doc_themes_csv)
     table, _ = sample_rows(table, max_documents, random_state)
     matrix = table.drop(columns=["doc_id", "dominant_theme"])
-    matrix.index = [f"{d} ({t})" for d, t in zip(table["doc_id"], table["dominant_theme"])]
+    matrix.index = [f"{d} ({t})" for d, t in zip(table["doc_id"], table["dominant_theme"], strict=False)]
     fig, axes = new_figure(min(1.8 + 0.3 * len(matrix), 9.0))
     heatmap(axes[0, 0], matrix, cmap="YlOrRd", vmin=0, colorbar_label="theme score")
     total = len(read_table(doc_themes_csv))
-    axes[0, 0].set_title("Theme scores of each document (dominant theme in brackets)"
-                         + _shown(len(matrix), total))
+    axes[0, 0].set_title(
+        "Theme scores of each document (dominant theme in brackets)" + _shown(len(matrix), total)
+    )
     save_figure(fig, png, pdf)
 
 
@@ -228,10 +286,15 @@ def plot_theme_prevalence(prevalence_csv: str, png: str, pdf: str) -> None:
     barh(axes[0, 0], labels, table["documents"], fmt="d")
     axes[0, 0].set_xlabel("documents")
     axes[0, 0].set_title("Documents per dominant theme")
-    barh(axes[0, 1], labels, np.nan_to_num(table["mean_score"].to_numpy(dtype=float)),
-         color=_colour(1), fmt=".3f")
+    barh(
+        axes[0, 1],
+        labels,
+        np.nan_to_num(table["mean_score"].to_numpy(dtype=float)),
+        color=_colour(1),
+        fmt=".3f",
+    )
     axes[0, 1].set_xlabel("mean theme score")
-    axes[0, 1].set_title("Mean theme score over documents")
+    axes[0, 1].set_title("Mean theme score")
     for ax in axes[0]:
         ax.set_xlim(0, ax.get_xlim()[1] * 1.2)
     save_figure(fig, png, pdf)

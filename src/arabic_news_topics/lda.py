@@ -18,7 +18,9 @@ COHERENCE_MEASURES = ("c_v", "c_npmi")
 
 
 def build_dictionary(
-    token_lists: Sequence[list[str]], no_below: int = 1, no_above: float = 1.0,
+    token_lists: Sequence[list[str]],
+    no_below: int = 1,
+    no_above: float = 1.0,
     keep_n: int | None = None,
 ) -> Dictionary:
     """A gensim Dictionary of the corpus, filtered by document frequency.
@@ -36,8 +38,9 @@ def build_dictionary(
     dictionary = Dictionary(token_lists)
     dictionary.filter_extremes(no_below=no_below, no_above=no_above, keep_n=keep_n)
     if len(dictionary) == 0:
-        raise ValueError("the LDA vocabulary is empty after filtering; lower lda.no_below "
-                         "or raise lda.no_above")
+        raise ValueError(
+            "the LDA vocabulary is empty after filtering; lower lda.no_below or raise lda.no_above"
+        )
     return dictionary
 
 
@@ -83,8 +86,9 @@ def topics_table(model: LdaModel, top_n: int = 10) -> pd.DataFrame:
     for k, row in enumerate(phi):
         order = sorted(range(len(row)), key=lambda j: (-row[j], model.id2word[j]))[:top_n]
         for rank, j in enumerate(order, start=1):
-            rows.append({"topic": k + 1, "rank": rank, "term": model.id2word[j],
-                         "weight": float(row[j])})
+            rows.append(
+                {"topic": k + 1, "rank": rank, "term": model.id2word[j], "weight": float(row[j])}
+            )
     return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
 
 
@@ -100,14 +104,23 @@ def doc_topics_table(model: LdaModel, bow: Sequence, doc_ids: Sequence[str]) -> 
 
 
 def coherence_scores(
-    model: LdaModel, token_lists: Sequence[list[str]], dictionary: Dictionary,
-    top_n: int = 10, processes: int = 1,
+    model: LdaModel,
+    token_lists: Sequence[list[str]],
+    dictionary: Dictionary,
+    top_n: int = 10,
+    processes: int = 1,
 ) -> dict[str, float]:
     """c_v and NPMI coherence of the model's topics, on the same tokens it was fitted on."""
     scores = {}
     for measure in COHERENCE_MEASURES:
-        cm = CoherenceModel(model=model, texts=token_lists, dictionary=dictionary,
-                            coherence=measure, topn=top_n, processes=processes)
+        cm = CoherenceModel(
+            model=model,
+            texts=token_lists,
+            dictionary=dictionary,
+            coherence=measure,
+            topn=top_n,
+            processes=processes,
+        )
         value = cm.get_coherence()
         scores[measure] = float(value) if np.isfinite(value) else float("nan")
     return scores

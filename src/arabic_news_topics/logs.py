@@ -11,7 +11,11 @@ def log_to(path: str) -> None:
     """Send log records, warnings and uncaught tracebacks of this process to ``path``."""
     stream = open(path, "w", encoding="utf-8")  # noqa: SIM115 - open for the process's life
     sys.stderr = stream
-    logging.basicConfig(stream=stream, level=logging.INFO, force=True,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        stream=stream,
+        level=logging.INFO,
+        force=True,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     logging.captureWarnings(True)
     warnings.simplefilter("default")

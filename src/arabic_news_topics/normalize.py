@@ -33,8 +33,20 @@ YAA_VARIANTS = str.maketrans({"ى": "ي"})
 TAA_MARBUTA = str.maketrans({"ة": "ه"})
 
 #: Proclitics that contain the article; stripped whenever a long enough stem remains.
-ARTICLE_PROCLITICS = ("وبال", "فبال", "وكال", "فكال", "ولل", "فلل", "وال", "فال", "بال", "كال",
-                      "لل", "ال")
+ARTICLE_PROCLITICS = (
+    "وبال",
+    "فبال",
+    "وكال",
+    "فكال",
+    "ولل",
+    "فلل",
+    "وال",
+    "فال",
+    "بال",
+    "كال",
+    "لل",
+    "ال",
+)
 #: Conjunction and preposition proclitics; stripped only when the rest is a known word, so
 #: that وزير, فرنسا or بيان keep their first letter.
 PARTICLE_PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
@@ -82,7 +94,7 @@ def remove_urls(text: str) -> str:
 
 
 def remove_punctuation(text: str) -> str:
-    """Replace punctuation and symbols (Arabic and Latin, ``&`` and ``<...>`` included) by a space."""
+    """Replace punctuation and symbols (Arabic, Latin, ``&``, ``<...>``) by a space."""
     return PUNCTUATION_RE.sub(" ", text)
 
 
@@ -99,7 +111,7 @@ def remove_latin(text: str) -> str:
 def boilerplate_line_reason(
     line: str, patterns: Sequence[re.Pattern], recurring: frozenset[str] = frozenset()
 ) -> str:
-    """Say why a line is boilerplate (``separator``, ``pattern:<regex>``, ``recurring``) or ``""``."""
+    """Why a line is boilerplate: ``separator``, ``pattern:<regex>``, ``recurring``, or ``""``."""
     stripped = line.strip()
     if not stripped:
         return ""
@@ -155,8 +167,9 @@ def strip_tatweel(token: str) -> str:
     return araby.strip_tatweel(token)
 
 
-def strip_proclitics(token: str, known_words: frozenset[str] | set[str] | None = None,
-                     min_stem_length: int = 3) -> str:
+def strip_proclitics(
+    token: str, known_words: frozenset[str] | set[str] | None = None, min_stem_length: int = 3
+) -> str:
     """Strip one proclitic group (و ف ب ك ل ال and their combinations).
 
     Article groups (ال، وال، بال، لل ...) are stripped when at least ``min_stem_length``
@@ -170,10 +183,10 @@ def strip_proclitics(token: str, known_words: frozenset[str] | set[str] | None =
         return ""
     for prefix in ARTICLE_PROCLITICS:
         if token.startswith(prefix) and len(token) - len(prefix) >= min_stem_length:
-            return token[len(prefix):]
+            return token[len(prefix) :]
     if known_words:
         for prefix in PARTICLE_PROCLITICS:
-            rest = token[len(prefix):]
+            rest = token[len(prefix) :]
             if token.startswith(prefix) and len(rest) >= min_stem_length and rest in known_words:
                 return rest
     return token
@@ -220,8 +233,12 @@ TOKEN_RULES: list[tuple[str, str]] = [
 ]
 
 
-def _token_rule(name: str, settings: NormalizationSettings, known_words: frozenset[str],
-                stopwords: frozenset[str]) -> TokenRule:
+def _token_rule(
+    name: str,
+    settings: NormalizationSettings,
+    known_words: frozenset[str],
+    stopwords: frozenset[str],
+) -> TokenRule:
     """The function of one token rule, bound to the settings and the corpus vocabulary."""
     if name == "proclitics":
         return lambda t: strip_proclitics(t, known_words, settings.min_stem_length)
@@ -229,8 +246,13 @@ def _token_rule(name: str, settings: NormalizationSettings, known_words: frozens
         return lambda t: "" if t in stopwords else t
     if name == "min_length":
         return lambda t: t if len(t) >= settings.min_token_length else ""
-    return {"diacritics": strip_diacritics, "tatweel": strip_tatweel, "alef": fold_alef,
-            "yaa": fold_yaa, "taa_marbuta": fold_taa_marbuta}[name]
+    return {
+        "diacritics": strip_diacritics,
+        "tatweel": strip_tatweel,
+        "alef": fold_alef,
+        "yaa": fold_yaa,
+        "taa_marbuta": fold_taa_marbuta,
+    }[name]
 
 
 def enabled_token_rules(settings: NormalizationSettings) -> list[str]:
@@ -408,17 +430,25 @@ def normalize_documents(
             key=lambda s: (-type_counts[s], s),
         )
         for surface in changed[:max_examples]:
-            examples.append({"step": name, "before": previous[surface], "after": after[surface],
-                             "count": type_counts[surface]})
+            examples.append(
+                {
+                    "step": name,
+                    "before": previous[surface],
+                    "after": after[surface],
+                    "count": type_counts[surface],
+                }
+            )
         previous = after
 
     tokens = [
         (doc["doc_id"], [mapping[t] for t in surface if mapping[t]])
-        for doc, surface in zip(documents, surface_tokens)
+        for doc, surface in zip(documents, surface_tokens, strict=False)
     ]
     removed_lines = pd.DataFrame(
-        [{"line": line, "reason": reason, "documents": n}
-         for (line, reason), n in sorted(removed.items(), key=lambda kv: (-kv[1], kv[0]))],
+        [
+            {"line": line, "reason": reason, "documents": n}
+            for (line, reason), n in sorted(removed.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
         columns=["line", "reason", "documents"],
     )
     return NormalizedCorpus(

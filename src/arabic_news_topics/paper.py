@@ -70,8 +70,12 @@ def collect_paper(
         tex = out / f"table{number:02d}_{name}.tex"
         tex.write_text(_latex(frame, caption), encoding="utf-8")
         md = out / f"table{number:02d}_{name}.md"
-        md.write_text(f"Table {number}: {caption}\n\n" + frame.to_markdown(index=False,
-                      floatfmt=".3f") + "\n", encoding="utf-8")
+        md.write_text(
+            f"Table {number}: {caption}\n\n"
+            + frame.to_markdown(index=False, floatfmt=".3f")
+            + "\n",
+            encoding="utf-8",
+        )
         written += [tex, md]
     lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in sorted(written)]
     checksums = out / CHECKSUMS

@@ -28,8 +28,14 @@ def _read_tokens(path: str) -> list[tuple[str, list[str]]]:
 
 
 def read_corpus_step(
-    sources: Sequence[Mapping], min_arabic_share: float, documents: str, manifest: str,
-    summary_csv: str, summary_md: str, lengths_csv: str, lengths_md: str,
+    sources: Sequence[Mapping],
+    min_arabic_share: float,
+    documents: str,
+    manifest: str,
+    summary_csv: str,
+    summary_md: str,
+    lengths_csv: str,
+    lengths_md: str,
 ) -> None:
     """Read the corpus; write the documents, the manifest and the count and length tables."""
     docs, manifest_frame = corpus.read_corpus(sources, min_arabic_share)
@@ -47,9 +53,19 @@ def read_corpus_step(
 
 
 def normalize_step(
-    documents: str, settings: Mapping, tokens: str, steps_csv: str, steps_md: str,
-    top_terms_csv: str, top_terms_md: str, removed_csv: str, removed_md: str,
-    examples_csv: str, examples_md: str, vocabulary: str, top_n: int = 30,
+    documents: str,
+    settings: Mapping,
+    tokens: str,
+    steps_csv: str,
+    steps_md: str,
+    top_terms_csv: str,
+    top_terms_md: str,
+    removed_csv: str,
+    removed_md: str,
+    examples_csv: str,
+    examples_md: str,
+    vocabulary: str,
+    top_n: int = 30,
 ) -> None:
     """Normalize and tokenize the documents; write tokens and the tables of every rule."""
     config = normalize.NormalizationSettings.from_config(dict(settings))
@@ -67,20 +83,28 @@ def normalize_step(
 
 
 def tfidf_step(
-    tokens: str, params: Mapping, matrix: str, top_terms_csv: str, top_terms_md: str,
-    similarity_csv: str, similarity_md: str, top_n: int = 10,
+    tokens: str,
+    params: Mapping,
+    matrix: str,
+    top_terms_csv: str,
+    top_terms_md: str,
+    similarity_csv: str,
+    similarity_md: str,
+    top_n: int = 10,
 ) -> None:
     """Fit TF-IDF; write the matrix, the top terms per document and cosine similarities."""
     weights, doc_ids, terms = tfidf.compute_tfidf(_read_tokens(tokens), **params)
     tfidf.save_matrix(weights, doc_ids, terms, matrix)
-    write_table(tfidf.top_terms_per_document(weights, doc_ids, terms, top_n),
-                top_terms_csv, top_terms_md)
+    write_table(
+        tfidf.top_terms_per_document(weights, doc_ids, terms, top_n), top_terms_csv, top_terms_md
+    )
     write_table(tfidf.cosine_similarity_table(weights, doc_ids), similarity_csv, similarity_md)
     LOGGER.info("TF-IDF matrix: %d documents x %d terms", *weights.shape)
 
 
-def lda_corpus_step(tokens: str, no_below: int, no_above: float, keep_n: int | None,
-                    folder: str) -> None:
+def lda_corpus_step(
+    tokens: str, no_below: int, no_above: float, keep_n: int | None, folder: str
+) -> None:
     """Build the LDA dictionary and bag-of-words corpus once, for every K."""
     docs = _read_tokens(tokens)
     dictionary = lda.build_dictionary([t for _, t in docs], no_below, no_above, keep_n)
@@ -90,8 +114,16 @@ def lda_corpus_step(tokens: str, no_below: int, no_above: float, keep_n: int | N
 
 
 def fit_lda_step(
-    corpus_folder: str, tokens: str, num_topics: int, params: Mapping, threads: int,
-    model: str, topics: str, doc_topics: str, topic_word: str, coherence: str,
+    corpus_folder: str,
+    tokens: str,
+    num_topics: int,
+    params: Mapping,
+    threads: int,
+    model: str,
+    topics: str,
+    doc_topics: str,
+    topic_word: str,
+    coherence: str,
     top_n: int = 10,
 ) -> None:
     """Fit LDA with one K; write the model, its topics, document mixtures and coherence."""
@@ -102,8 +134,9 @@ def fit_lda_step(
     write_table(lda.topics_table(fitted, top_n), topics)
     write_table(lda.doc_topics_table(fitted, bow, doc_ids), doc_topics)
     vocabulary = [dictionary[i] for i in range(len(dictionary))]
-    np.savez_compressed(topic_word, phi=lda.topic_term_matrix(fitted),
-                        vocabulary=np.array(vocabulary, dtype=str))
+    np.savez_compressed(
+        topic_word, phi=lda.topic_term_matrix(fitted), vocabulary=np.array(vocabulary, dtype=str)
+    )
     token_lists = [t for _, t in _read_tokens(tokens)]
     scores = lda.coherence_scores(fitted, token_lists, dictionary, top_n, processes=threads)
     Path(coherence).write_text(json.dumps({"num_topics": num_topics, **scores}, indent=1) + "\n")
@@ -111,9 +144,17 @@ def fit_lda_step(
 
 
 def select_lda_step(
-    coherence_files: Sequence[str], model_folders: Sequence[str], measure: str,
-    coherence_csv: str, coherence_md: str, chosen: str, topics_csv: str, topics_md: str,
-    doc_topics_csv: str, doc_topics_md: str, topic_word: str,
+    coherence_files: Sequence[str],
+    model_folders: Sequence[str],
+    measure: str,
+    coherence_csv: str,
+    coherence_md: str,
+    chosen: str,
+    topics_csv: str,
+    topics_md: str,
+    doc_topics_csv: str,
+    doc_topics_md: str,
+    topic_word: str,
 ) -> None:
     """Tabulate coherence by K, choose K, and copy that model's tables to the stage folder."""
     rows = [json.loads(Path(f).read_text()) for f in coherence_files]
@@ -130,42 +171,73 @@ def select_lda_step(
 
 
 def cluster_step(
-    matrix: str, method: str, k: int, random_state: int, assignments_csv: str,
-    assignments_md: str, top_terms_csv: str, top_terms_md: str, sizes_csv: str,
-    sizes_md: str, coordinates: str, linkage: str, top_n: int = 10,
+    matrix: str,
+    method: str,
+    k: int,
+    random_state: int,
+    assignments_csv: str,
+    assignments_md: str,
+    top_terms_csv: str,
+    top_terms_md: str,
+    sizes_csv: str,
+    sizes_md: str,
+    coordinates: str,
+    linkage: str,
+    top_n: int = 10,
 ) -> None:
     """Cluster the documents on TF-IDF; write assignments, top terms, map and linkage."""
     weights, doc_ids, terms = tfidf.load_matrix(matrix)
     labels = clusters.cluster_documents(weights, k, method, random_state)
     assignments = pd.DataFrame({"doc_id": doc_ids, "cluster": labels})
     write_table(assignments, assignments_csv, assignments_md)
-    write_table(clusters.cluster_top_terms(weights, labels, terms, top_n),
-                top_terms_csv, top_terms_md)
+    write_table(
+        clusters.cluster_top_terms(weights, labels, terms, top_n), top_terms_csv, top_terms_md
+    )
     sizes = assignments.groupby("cluster").size().rename("documents").reset_index()
     write_table(sizes, sizes_csv, sizes_md)
     coords = clusters.document_map(weights, random_state)
-    write_table(pd.DataFrame({"doc_id": doc_ids, "x": coords[:, 0], "y": coords[:, 1],
-                              "cluster": labels}), coordinates)
+    write_table(
+        pd.DataFrame({"doc_id": doc_ids, "x": coords[:, 0], "y": coords[:, 1], "cluster": labels}),
+        coordinates,
+    )
     tree = clusters.ward_linkage(weights)
     write_table(pd.DataFrame(tree, columns=["left", "right", "distance", "size"]), linkage)
 
 
 def themes_step(
-    themes_config: Mapping[str, Sequence[str]], settings: Mapping, topic_weight: float,
-    vocabulary_csv: str, lda_corpus: str, topics: str, doc_topics: str, topic_word: str,
-    matrix: str, assignments: str, seeds_csv: str, seeds_md: str, topic_themes_csv: str,
-    topic_themes_md: str, topic_summary_csv: str, topic_summary_md: str,
-    cluster_themes_csv: str, cluster_themes_md: str, doc_themes_csv: str, doc_themes_md: str,
-    prevalence_csv: str, prevalence_md: str,
+    themes_config: Mapping[str, Sequence[str]],
+    settings: Mapping,
+    topic_weight: float,
+    vocabulary_csv: str,
+    lda_corpus: str,
+    topics: str,
+    doc_topics: str,
+    topic_word: str,
+    matrix: str,
+    assignments: str,
+    seeds_csv: str,
+    seeds_md: str,
+    topic_themes_csv: str,
+    topic_themes_md: str,
+    topic_summary_csv: str,
+    topic_summary_md: str,
+    cluster_themes_csv: str,
+    cluster_themes_md: str,
+    doc_themes_csv: str,
+    doc_themes_md: str,
+    prevalence_csv: str,
+    prevalence_md: str,
 ) -> None:
     """Match themes to topics, clusters and documents; write the theme tables."""
     config = normalize.NormalizationSettings.from_config(dict(settings))
     frequencies = read_table(vocabulary_csv)
-    term_counts = dict(zip(frequencies["term"], frequencies["count"]))
+    term_counts = dict(zip(frequencies["term"], frequencies["count"], strict=False))
     known = frozenset(term_counts)
     stopwords = normalize.normalized_stopwords(config, known)
-    normalized = {name: normalize.normalize_terms(seeds, config, known, stopwords)
-                  for name, seeds in themes_config.items()}
+    normalized = {
+        name: normalize.normalize_terms(seeds, config, known, stopwords)
+        for name, seeds in themes_config.items()
+    }
     seeds = themes.seed_table(themes_config, normalized, term_counts)
     for row in seeds.itertuples():
         if row.status != "found":
@@ -176,10 +248,12 @@ def themes_step(
     with np.load(topic_word, allow_pickle=False) as stored:
         phi, vocabulary = stored["phi"], stored["vocabulary"].tolist()
     topic_scores = themes.theme_scores(phi, vocabulary, normalized)
-    topic_table = _write_best(topic_scores, "topic", range(1, len(phi) + 1), topic_themes_csv,
-                              topic_themes_md)
-    write_table(themes.topic_summary(read_table(topics), topic_table), topic_summary_csv,
-                topic_summary_md)
+    topic_table = _write_best(
+        topic_scores, "topic", range(1, len(phi) + 1), topic_themes_csv, topic_themes_md
+    )
+    write_table(
+        themes.topic_summary(read_table(topics), topic_table), topic_summary_csv, topic_summary_md
+    )
 
     weights, _, terms = tfidf.load_matrix(matrix)
     labels = read_table(assignments)["cluster"].to_numpy()
@@ -191,8 +265,9 @@ def themes_step(
     _, bow, doc_ids = lda.load_bow(lda_corpus)
     counts = corpus2csc(bow, num_terms=len(vocabulary)).T.tocsr()
     theta = read_table(doc_topics).drop(columns="doc_id").to_numpy(dtype=float)
-    doc_themes = themes.document_theme_scores(doc_ids, counts, theta, phi, vocabulary,
-                                              normalized, topic_weight)
+    doc_themes = themes.document_theme_scores(
+        doc_ids, counts, theta, phi, vocabulary, normalized, topic_weight
+    )
     write_table(doc_themes, doc_themes_csv, doc_themes_md)
     write_table(themes.theme_prevalence(doc_themes, names), prevalence_csv, prevalence_md)
 

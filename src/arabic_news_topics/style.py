@@ -14,9 +14,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 #: Full text width of a two-column paper, in inches; every figure uses it.
 FIGURE_WIDTH = 7.0
@@ -57,12 +58,13 @@ def save_figure(fig, png_path: str | Path, pdf_path: str | Path) -> None:
 
 def barh(ax, labels: list[str], values, color: str = "#3b6ea8", fmt: str | None = None) -> None:
     """Horizontal bars, first label on top; Arabic labels are shaped by matplotlib."""
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
     positions = np.arange(len(labels))
     ax.barh(positions, values, color=color)
     ax.set_yticks(positions, labels)
     ax.invert_yaxis()
     if fmt:
-        for pos, value in zip(positions, values):
+        for pos, value in zip(positions, values, strict=False):
             ax.text(value, pos, " " + format(value, fmt), va="center", fontsize=7)
 
 
@@ -77,18 +79,36 @@ def heatmap(
 ):
     """Draw a labelled heatmap of a DataFrame (rows on y, columns on x)."""
     values = matrix.to_numpy(dtype=float)
-    image = ax.imshow(values, aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
-    ax.set_xticks(np.arange(values.shape[1]), [str(c) for c in matrix.columns], rotation=45, ha="right")
+    image = ax.imshow(
+        values, aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest"
+    )
+    ax.set_xticks(
+        np.arange(values.shape[1]), [str(c) for c in matrix.columns], rotation=45, ha="right"
+    )
     ax.set_yticks(np.arange(values.shape[0]), [str(i) for i in matrix.index])
     if annotate and values.size <= 400:
-        top = np.nanmax(values) if values.size else 0
         for (i, j), value in np.ndenumerate(values):
-            colour = "white" if value < 0.6 * top else "black"
-            ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=6, color=colour)
+            red, green, blue, _ = image.cmap(image.norm(value))
+            # Dark text on light cells, light text on dark ones (relative luminance).
+            light_cell = 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.5
+            ax.text(
+                j,
+                i,
+                _format_cell(value),
+                ha="center",
+                va="center",
+                fontsize=6,
+                color="black" if light_cell else "white",
+            )
     cbar = ax.figure.colorbar(image, ax=ax, shrink=0.8)
     if colorbar_label:
         cbar.set_label(colorbar_label)
     return image
+
+
+def _format_cell(value: float) -> str:
+    """Two significant digits, so that small scores do not all print as 0.00."""
+    return "0" if value == 0 else f"{value:.2g}"
 
 
 def sample_rows(frame: pd.DataFrame, max_rows: int, random_state: int) -> tuple[pd.DataFrame, bool]:

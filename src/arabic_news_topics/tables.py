@@ -22,7 +22,9 @@ def _round_floats(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def write_table(frame: pd.DataFrame, csv_path: str | Path, md_path: str | Path | None = None) -> None:
+def write_table(
+    frame: pd.DataFrame, csv_path: str | Path, md_path: str | Path | None = None
+) -> None:
     """Write a table as CSV and, optionally, as a Markdown table.
 
     Parameters

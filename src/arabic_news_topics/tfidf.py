@@ -77,7 +77,7 @@ def top_terms_per_document(
     rows = []
     for i, doc_id in enumerate(doc_ids):
         row = matrix.getrow(i)
-        order = sorted(zip(row.data, row.indices), key=lambda x: (-x[0], terms[x[1]]))
+        order = sorted(zip(row.data, row.indices, strict=False), key=lambda x: (-x[0], terms[x[1]]))
         for rank, (weight, j) in enumerate(order[:top_n], start=1):
             rows.append({"doc_id": doc_id, "rank": rank, "term": terms[j], "weight": float(weight)})
     return pd.DataFrame(rows, columns=["doc_id", "rank", "term", "weight"])
@@ -92,8 +92,9 @@ def cosine_similarity_table(matrix: sp.csr_matrix, doc_ids: Sequence[str]) -> pd
     return frame
 
 
-def save_matrix(matrix: sp.csr_matrix, doc_ids: Sequence[str], terms: Sequence[str],
-                path: str) -> None:
+def save_matrix(
+    matrix: sp.csr_matrix, doc_ids: Sequence[str], terms: Sequence[str], path: str
+) -> None:
     """Save the matrix with its row and column labels in one ``.npz`` file."""
     sp.save_npz(path, matrix, compressed=True)
     with np.load(path, allow_pickle=False) as stored:

@@ -35,7 +35,7 @@ def seed_table(
     """
     rows = []
     for theme, seeds in themes.items():
-        for seed, terms in zip(seeds, normalized[theme]):
+        for seed, terms in zip(seeds, normalized[theme], strict=False):
             counts = [int(term_counts.get(t, 0)) for t in terms]
             if not terms:
                 status = "removed_by_normalization"
@@ -43,8 +43,15 @@ def seed_table(
                 status = "not_in_corpus"
             else:
                 status = "found"
-            rows.append({"theme": theme, "seed": seed, "normalized": " ".join(terms),
-                         "corpus_count": min(counts) if counts else 0, "status": status})
+            rows.append(
+                {
+                    "theme": theme,
+                    "seed": seed,
+                    "normalized": " ".join(terms),
+                    "corpus_count": min(counts) if counts else 0,
+                    "status": status,
+                }
+            )
     return pd.DataFrame(rows, columns=["theme", "seed", "normalized", "corpus_count", "status"])
 
 
@@ -146,8 +153,9 @@ def theme_prevalence(doc_themes: pd.DataFrame, themes: Sequence[str]) -> pd.Data
         mean = float(doc_themes[theme].mean()) if theme in doc_themes else float("nan")
         if theme == NO_THEME and dominant == 0:
             continue
-        rows.append({"theme": theme, "documents": dominant, "share": dominant / n_docs,
-                     "mean_score": mean})
+        rows.append(
+            {"theme": theme, "documents": dominant, "share": dominant / n_docs, "mean_score": mean}
+        )
     return pd.DataFrame(rows, columns=["theme", "documents", "share", "mean_score"])
 
 
@@ -156,10 +164,12 @@ def topic_summary(topics: pd.DataFrame, topic_themes: pd.DataFrame, top_n: int =
     matches = topic_themes.set_index("topic")
     rows = []
     for topic, group in topics.groupby("topic", sort=True):
-        rows.append({
-            "topic": int(topic),
-            "top_words": "، ".join(group.sort_values("rank")["term"].head(top_n)),
-            "theme": matches.loc[topic, "best_theme"],
-            "score": float(matches.loc[topic, "best_score"]),
-        })
+        rows.append(
+            {
+                "topic": int(topic),
+                "top_words": "، ".join(group.sort_values("rank")["term"].head(top_n)),
+                "theme": matches.loc[topic, "best_theme"],
+                "score": float(matches.loc[topic, "best_score"]),
+            }
+        )
     return pd.DataFrame(rows, columns=["topic", "top_words", "theme", "score"])

@@ -40,17 +40,18 @@ rule cluster_documents:
         ),
         coordinates="results/05_clusters/document_map.csv",
         linkage="results/05_clusters/linkage.csv",
-    params:
-        method=config["cluster"]["method"],
-        k=config["cluster"]["k"],
-        random_state=config["random_state"],
     log:
         "results/logs/cluster_documents.log",
     benchmark:
         "results/benchmarks/cluster_documents.tsv"
-    threads: 1
     conda:
         "../envs/pipeline.yaml"
+    threads: 1
+    params:
+        code=get_code_hash("clusters", "tfidf"),
+        method=config["cluster"]["method"],
+        k=config["cluster"]["k"],
+        random_state=config["random_state"],
     script:
         "../scripts/cluster_documents.py"
 
@@ -85,11 +86,12 @@ rule plot_clusters:
             "5. Clusters",
             "dendrogram figure",
         ),
-    params:
-        max_documents=config["figures"]["max_documents"],
     log:
         "results/logs/plot_clusters.log",
     conda:
         "../envs/pipeline.yaml"
+    params:
+        code=get_code_hash("figures", "style"),
+        max_documents=config["figures"]["max_documents"],
     script:
         "../scripts/plot_clusters.py"

@@ -1,14 +1,10 @@
-import os
+import hashlib
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
-# The workflow's scripts import the project's package from src/; putting it on PYTHONPATH
-# makes that work in any environment the jobs run in (the venv, a conda env, a cluster node).
+# The project's package; scripts import it through workflow/scripts/add_src_to_path.py.
 SRC_DIR = Path(workflow.basedir) / "src"
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    p for p in (str(SRC_DIR), os.environ.get("PYTHONPATH", "")) if p
-)
 
 
 def get_corpus_files():
@@ -75,3 +71,12 @@ def get_report_output(path, caption, category, name):
         category=category,
         labels={"output": name, "format": REPORT_FORMATS[Path(path).suffix]},
     )
+
+
+def get_code_hash(*modules):
+    """SHA-256 of the package modules a rule runs, passed as a param so that Snakemake reruns
+    the rule when that code changes (its code trigger only sees the rule's own script)."""
+    digest = hashlib.sha256()
+    for module in ("stages", "tables", "logs", *modules):
+        digest.update((SRC_DIR / "arabic_news_topics" / f"{module}.py").read_bytes())
+    return digest.hexdigest()[:16]

@@ -30,15 +30,16 @@ rule read_corpus:
             "1. Corpus",
             "document lengths",
         ),
-    params:
-        sources=config["corpus"]["sources"],
-        min_arabic_share=config["corpus"]["min_arabic_share"],
     log:
         "results/logs/read_corpus.log",
     benchmark:
         "results/benchmarks/read_corpus.tsv"
     conda:
         "../envs/pipeline.yaml"
+    params:
+        code=get_code_hash("corpus"),
+        sources=config["corpus"]["sources"],
+        min_arabic_share=config["corpus"]["min_arabic_share"],
     script:
         "../scripts/read_corpus.py"
 
@@ -59,12 +60,13 @@ rule plot_corpus:
             "1. Corpus",
             "document lengths figure",
         ),
-    params:
-        max_documents=config["figures"]["max_documents"],
-        random_state=config["random_state"],
     log:
         "results/logs/plot_corpus.log",
     conda:
         "../envs/pipeline.yaml"
+    params:
+        code=get_code_hash("figures", "style"),
+        max_documents=config["figures"]["max_documents"],
+        random_state=config["random_state"],
     script:
         "../scripts/plot_corpus.py"

@@ -5,16 +5,17 @@ rule build_lda_corpus:
         dictionary="results/04_lda/bow/dictionary.txt",
         corpus="results/04_lda/bow/corpus.mm",
         doc_ids="results/04_lda/bow/doc_ids.txt",
-    params:
-        no_below=config["lda"]["no_below"],
-        no_above=config["lda"]["no_above"],
-        keep_n=config["lda"]["keep_n"],
     log:
         "results/logs/build_lda_corpus.log",
     benchmark:
         "results/benchmarks/build_lda_corpus.tsv"
     conda:
         "../envs/pipeline.yaml"
+    params:
+        code=get_code_hash("lda"),
+        no_below=config["lda"]["no_below"],
+        no_above=config["lda"]["no_above"],
+        keep_n=config["lda"]["keep_n"],
     script:
         "../scripts/build_lda_corpus.py"
 
@@ -31,18 +32,19 @@ rule fit_lda:
         doc_topics="results/04_lda/k_{k}/doc_topics.csv",
         topic_word="results/04_lda/k_{k}/topic_word.npz",
         coherence="results/04_lda/k_{k}/coherence.json",
-    wildcard_constraints:
-        k=r"\d+",
-    params:
-        lda=get_lda_params(),
-        top_n=config["lda"]["top_n"],
     log:
         "results/logs/fit_lda/k_{k}.log",
     benchmark:
         "results/benchmarks/fit_lda/k_{k}.tsv"
-    threads: 2
+    wildcard_constraints:
+        k=r"\d+",
     conda:
         "../envs/pipeline.yaml"
+    threads: 2
+    params:
+        code=get_code_hash("lda"),
+        lda=get_lda_params(),
+        top_n=config["lda"]["top_n"],
     script:
         "../scripts/fit_lda.py"
 
@@ -70,9 +72,7 @@ rule select_num_topics:
         topics_csv=get_report_output(
             "results/04_lda/topics.csv", "topics_table", "4. LDA", "topics"
         ),
-        topics_md=get_report_output(
-            "results/04_lda/topics.md", "topics_table", "4. LDA", "topics"
-        ),
+        topics_md=get_report_output("results/04_lda/topics.md", "topics_table", "4. LDA", "topics"),
         doc_topics_csv=get_report_output(
             "results/04_lda/doc_topics.csv",
             "doc_topics_table",
@@ -86,12 +86,13 @@ rule select_num_topics:
             "document topics",
         ),
         topic_word="results/04_lda/topic_word.npz",
-    params:
-        measure=config["lda"]["select_by"],
     log:
         "results/logs/select_num_topics.log",
     conda:
         "../envs/pipeline.yaml"
+    params:
+        code=get_code_hash("lda"),
+        measure=config["lda"]["select_by"],
     script:
         "../scripts/select_num_topics.py"
 
@@ -138,13 +139,14 @@ rule plot_lda:
             "4. LDA",
             "coherence by K figure",
         ),
-    params:
-        top_n=config["lda"]["top_n"],
-        max_documents=config["figures"]["max_documents"],
-        random_state=config["random_state"],
     log:
         "results/logs/plot_lda.log",
     conda:
         "../envs/pipeline.yaml"
+    params:
+        code=get_code_hash("figures", "style"),
+        top_n=config["lda"]["top_n"],
+        max_documents=config["figures"]["max_documents"],
+        random_state=config["random_state"],
     script:
         "../scripts/plot_lda.py"

@@ -52,15 +52,16 @@ rule normalize_corpus:
             "2. Normalize",
             "examples per rule",
         ),
-    params:
-        settings=config["normalize"],
     log:
         "results/logs/normalize_corpus.log",
     benchmark:
         "results/benchmarks/normalize_corpus.tsv"
-    threads: 1
     conda:
         "../envs/pipeline.yaml"
+    threads: 1
+    params:
+        code=get_code_hash("normalize"),
+        settings=config["normalize"],
     script:
         "../scripts/normalize_corpus.py"
 
@@ -98,5 +99,7 @@ rule plot_normalization:
         "results/logs/plot_normalization.log",
     conda:
         "../envs/pipeline.yaml"
+    params:
+        code=get_code_hash("figures", "style"),
     script:
         "../scripts/plot_normalization.py"

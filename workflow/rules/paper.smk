@@ -19,5 +19,7 @@ rule paper:
         "results/logs/paper.log",
     conda:
         "../envs/pipeline.yaml"
+    params:
+        code=get_code_hash("paper"),
     script:
         "../scripts/paper.py"

@@ -27,15 +27,16 @@ rule compute_tfidf:
             "3. TF-IDF",
             "document similarity",
         ),
-    params:
-        vectorizer=get_tfidf_params(),
     log:
         "results/logs/compute_tfidf.log",
     benchmark:
         "results/benchmarks/compute_tfidf.tsv"
-    threads: 1
     conda:
         "../envs/pipeline.yaml"
+    threads: 1
+    params:
+        code=get_code_hash("tfidf"),
+        vectorizer=get_tfidf_params(),
     script:
         "../scripts/compute_tfidf.py"
 
@@ -69,12 +70,13 @@ rule plot_tfidf:
             "3. TF-IDF",
             "document similarity figure",
         ),
-    params:
-        max_documents=config["figures"]["max_documents"],
-        random_state=config["random_state"],
     log:
         "results/logs/plot_tfidf.log",
     conda:
         "../envs/pipeline.yaml"
+    params:
+        code=get_code_hash("figures", "style"),
+        max_documents=config["figures"]["max_documents"],
+        random_state=config["random_state"],
     script:
         "../scripts/plot_tfidf.py"

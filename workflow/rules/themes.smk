@@ -82,16 +82,17 @@ rule assign_themes:
             "6. Themes",
             "theme prevalence",
         ),
-    params:
-        themes=config["themes"]["seeds"],
-        settings=config["normalize"],
-        topic_weight=config["themes"]["topic_weight"],
     log:
         "results/logs/assign_themes.log",
     benchmark:
         "results/benchmarks/assign_themes.tsv"
     conda:
         "../envs/pipeline.yaml"
+    params:
+        code=get_code_hash("themes", "normalize", "lda", "clusters", "tfidf"),
+        themes=config["themes"]["seeds"],
+        settings=config["normalize"],
+        topic_weight=config["themes"]["topic_weight"],
     script:
         "../scripts/assign_themes.py"
 
@@ -125,12 +126,13 @@ rule plot_themes:
             "6. Themes",
             "theme prevalence figure",
         ),
-    params:
-        max_documents=config["figures"]["max_documents"],
-        random_state=config["random_state"],
     log:
         "results/logs/plot_themes.log",
     conda:
         "../envs/pipeline.yaml"
+    params:
+        code=get_code_hash("figures", "style"),
+        max_documents=config["figures"]["max_documents"],
+        random_state=config["random_state"],
     script:
         "../scripts/plot_themes.py"

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
+
 from arabic_news_topics.logs import log_to
 from arabic_news_topics.stages import lda_corpus_step
 

@@ -1,5 +1,7 @@
 """Rule cluster_documents: clusters on TF-IDF, their top terms, 2-D map and linkage."""
 
+import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
+
 from arabic_news_topics.logs import log_to
 from arabic_news_topics.stages import cluster_step
 

@@ -1,9 +1,9 @@
 """Rule compute_tfidf: TF-IDF matrix, top terms per document, cosine similarities."""
 
+import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
+
 from arabic_news_topics.logs import log_to
 from arabic_news_topics.stages import tfidf_step
 
 log_to(snakemake.log[0])
-tfidf_step(
-    tokens=snakemake.input.tokens, params=snakemake.params.vectorizer, **snakemake.output
-)
+tfidf_step(tokens=snakemake.input.tokens, params=snakemake.params.vectorizer, **snakemake.output)

@@ -1,5 +1,7 @@
 """Rule normalize_corpus: normalize and tokenize the documents, with a table per rule."""
 
+import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
+
 from arabic_news_topics.logs import log_to
 from arabic_news_topics.stages import normalize_step
 

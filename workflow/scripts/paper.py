@@ -1,5 +1,7 @@
 """Rule paper: the paper's figures (PDF) and tables (LaTeX, Markdown) with checksums."""
 
+import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
+
 from arabic_news_topics.logs import log_to
 from arabic_news_topics.paper import collect_paper
 

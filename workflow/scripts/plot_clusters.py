@@ -1,5 +1,7 @@
 """Rule plot_clusters: the 2-D document map and the dendrogram."""
 
+import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
+
 from arabic_news_topics.figures import plot_dendrogram, plot_document_map
 from arabic_news_topics.logs import log_to
 

@@ -1,5 +1,7 @@
 """Rule plot_lda: top words per topic, document-topic heatmap, coherence by K."""
 
+import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
+
 from arabic_news_topics.figures import plot_coherence, plot_document_topics, plot_topic_words
 from arabic_news_topics.logs import log_to
 

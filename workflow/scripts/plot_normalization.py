@@ -1,5 +1,7 @@
 """Rule plot_normalization: vocabulary size after each rule, and top terms."""
 
+import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
+
 from arabic_news_topics.figures import plot_top_terms, plot_vocabulary_by_step
 from arabic_news_topics.logs import log_to
 

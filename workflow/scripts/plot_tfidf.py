@@ -1,5 +1,7 @@
 """Rule plot_tfidf: top TF-IDF terms per document and the similarity heatmap."""
 
+import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
+
 from arabic_news_topics.figures import plot_similarity, plot_top_terms_per_document
 from arabic_news_topics.logs import log_to
 

@@ -1,5 +1,7 @@
 """Rule plot_themes: document-by-theme heatmap and theme prevalence."""
 
+import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
+
 from arabic_news_topics.figures import plot_document_themes, plot_theme_prevalence
 from arabic_news_topics.logs import log_to
 

@@ -1,5 +1,7 @@
 """Rule read_corpus: read the corpus sources into documents, manifest and count tables."""
 
+import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
+
 from arabic_news_topics.logs import log_to
 from arabic_news_topics.stages import read_corpus_step
 
