@@ -176,7 +176,9 @@ def plot_coherence(coherence_csv: str, png: str, pdf: str) -> None:
     table = read_table(coherence_csv)
     fig, axes = new_figure(2.6, ncols=2)
     chosen = table.loc[table["chosen"].astype(str) == "True", "num_topics"]
-    for ax, measure, label in zip(axes[0], ("c_v", "c_npmi"), ("c_v coherence", "NPMI coherence"), strict=False):
+    for ax, measure, label in zip(
+        axes[0], ("c_v", "c_npmi"), ("c_v coherence", "NPMI coherence"), strict=False
+    ):
         ax.plot(table["num_topics"], table[measure], marker="o", color=_colour(0))
         for k in chosen:
             value = table.loc[table["num_topics"] == k, measure].iloc[0]
@@ -268,7 +270,9 @@ def plot_document_themes(
     table = read_table(doc_themes_csv)
     table, _ = sample_rows(table, max_documents, random_state)
     matrix = table.drop(columns=["doc_id", "dominant_theme"])
-    matrix.index = [f"{d} ({t})" for d, t in zip(table["doc_id"], table["dominant_theme"], strict=False)]
+    matrix.index = [
+        f"{d} ({t})" for d, t in zip(table["doc_id"], table["dominant_theme"], strict=False)
+    ]
     fig, axes = new_figure(min(1.8 + 0.3 * len(matrix), 9.0))
     heatmap(axes[0, 0], matrix, cmap="YlOrRd", vmin=0, colorbar_label="theme score")
     total = len(read_table(doc_themes_csv))
