@@ -80,3 +80,13 @@ def get_code_hash(*modules):
     for module in ("stages", "tables", "logs", *modules):
         digest.update((SRC_DIR / "arabic_news_topics" / f"{module}.py").read_bytes())
     return digest.hexdigest()[:16]
+
+
+def get_sorted(value):
+    """A config value with its mappings' keys sorted, recursively, for params: Snakemake
+    compares params as written, so a reordered config section would otherwise rerun jobs."""
+    if isinstance(value, dict):
+        return {key: get_sorted(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [get_sorted(item) for item in value]
+    return value

@@ -38,7 +38,7 @@ rule read_corpus:
         "../envs/pipeline.yaml"
     params:
         code=get_code_hash("corpus"),
-        sources=config["corpus"]["sources"],
+        sources=get_sorted(config["corpus"]["sources"]),
         min_arabic_share=config["corpus"]["min_arabic_share"],
     script:
         "../scripts/read_corpus.py"

@@ -61,7 +61,7 @@ rule normalize_corpus:
     threads: 1
     params:
         code=get_code_hash("normalize"),
-        settings=config["normalize"],
+        settings=get_sorted(config["normalize"]),
     script:
         "../scripts/normalize_corpus.py"
 

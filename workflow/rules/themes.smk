@@ -91,7 +91,7 @@ rule assign_themes:
     params:
         code=get_code_hash("themes", "normalize", "lda", "clusters", "tfidf"),
         themes=config["themes"]["seeds"],
-        settings=config["normalize"],
+        settings=get_sorted(config["normalize"]),
         topic_weight=config["themes"]["topic_weight"],
     script:
         "../scripts/assign_themes.py"

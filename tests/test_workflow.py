@@ -1,0 +1,320 @@
+"""Workflow tests: Snakemake runs the whole pipeline on the seed articles in a temp dir."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+pytestmark = pytest.mark.workflow
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_FILES = ("Snakefile", "workflow", "config", "seeds", "src")
+SEEDS = {
+    "ministers_2008": "000_37fe95ebe3fe0d6f",
+    "putin_macron": "001_7d3f794f59740fcf",
+    "shoigu_isis": "002_a4337a132dd5787c",
+    "rasmussen_moscow": "003_2e2cb605ab57c9b7",
+    "nato_resume": "004_02649756a4642aab",
+}
+TABLE_SUFFIXES = (".csv", ".md", ".tsv", ".jsonl")
+
+EXPECTED_FILES = [
+    "01_corpus/documents.jsonl",
+    "01_corpus/manifest.tsv",
+    *[f"01_corpus/{n}.{e}" for n in ("corpus_summary", "document_lengths") for e in ("csv", "md")],
+    *[f"01_corpus/document_lengths.{e}" for e in ("png", "pdf")],
+    "02_normalize/tokens.jsonl",
+    *[
+        f"02_normalize/{n}.{e}"
+        for n in ("normalization_steps", "top_terms", "removed_lines", "rule_examples")
+        for e in ("csv", "md")
+    ],
+    *[f"02_normalize/{n}.{e}" for n in ("vocabulary_by_step", "top_terms") for e in ("png", "pdf")],
+    *[
+        f"03_tfidf/{n}.{e}"
+        for n in ("top_terms_per_document", "document_similarity")
+        for e in ("csv", "md", "png", "pdf")
+    ],
+    *[f"04_lda/{n}.{e}" for n in ("topics", "doc_topics", "coherence_by_k") for e in ("csv", "md")],
+    *[
+        f"04_lda/{n}.{e}"
+        for n in ("topic_top_words", "doc_topics", "coherence_by_k")
+        for e in ("png", "pdf")
+    ],
+    *[
+        f"05_clusters/{n}.{e}"
+        for n in ("assignments", "cluster_top_terms", "cluster_sizes")
+        for e in ("csv", "md")
+    ],
+    *[f"05_clusters/{n}.{e}" for n in ("document_map", "dendrogram") for e in ("png", "pdf")],
+    *[
+        f"06_themes/{n}.{e}"
+        for n in (
+            "seed_words",
+            "topic_themes",
+            "topic_summary",
+            "cluster_themes",
+            "doc_themes",
+            "theme_prevalence",
+        )
+        for e in ("csv", "md")
+    ],
+    *[f"06_themes/{n}.{e}" for n in ("doc_themes", "theme_prevalence") for e in ("png", "pdf")],
+    "paper/checksums.sha256",
+]
+
+
+def copy_project(target: Path) -> Path:
+    """A fresh copy of the workflow, as a user's clone would have it."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run Snakemake in ``workdir`` with this interpreter's installation."""
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "4", *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if check and result.returncode != 0:
+        pytest.fail(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def table_digests(results: Path) -> dict[str, str]:
+    """SHA-256 of every table under ``results`` (not benchmarks, which hold timings)."""
+    return {
+        str(p.relative_to(results)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(results.rglob("*"))
+        if p.suffix in TABLE_SUFFIXES and "benchmarks" not in p.parts
+    }
+
+
+def edit_config(workdir: Path, edit) -> None:
+    path = workdir / "config" / "config.yaml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(config)
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory) -> Path:
+    """The whole workflow and the paper target, run once on the seeds."""
+    workdir = copy_project(tmp_path_factory.mktemp("seed_run"))
+    snakemake(workdir, "all", "paper")
+    return workdir
+
+
+def read_tokens(workdir: Path) -> dict[str, list[str]]:
+    path = workdir / "results/02_normalize/tokens.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return {r["doc_id"]: r["tokens"] for r in records}
+
+
+def test_every_stage_writes_its_files(seed_run):
+    missing = [f for f in EXPECTED_FILES if not (seed_run / "results" / f).is_file()]
+    assert missing == []
+    for figure in (seed_run / "results").rglob("*.png"):
+        assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", figure
+
+
+def test_manifest_accounts_for_every_seed(seed_run):
+    manifest = pd.read_csv(seed_run / "results/01_corpus/manifest.tsv", sep="\t")
+    assert list(manifest.columns) == ["doc_id", "source", "status", "reason"]
+    assert sorted(manifest["doc_id"]) == sorted(SEEDS.values())
+    assert set(manifest["status"]) == {"kept"}
+
+
+def test_table_columns(seed_run):
+    results = seed_run / "results"
+    topics = pd.read_csv(results / "04_lda/topics.csv")
+    assert list(topics.columns) == ["topic", "rank", "term", "weight"]
+    chosen = json.loads((results / "04_lda/chosen_k.json").read_text())["num_topics"]
+    assert sorted(topics["topic"].unique()) == list(range(1, chosen + 1))
+    doc_topics = pd.read_csv(results / "04_lda/doc_topics.csv")
+    assert list(doc_topics.columns) == ["doc_id", *[f"topic_{k}" for k in range(1, chosen + 1)]]
+    assert doc_topics.drop(columns="doc_id").sum(axis=1).round(4).eq(1).all()
+    assignments = pd.read_csv(results / "05_clusters/assignments.csv")
+    assert list(assignments.columns) == ["doc_id", "cluster"]
+    doc_themes = pd.read_csv(results / "06_themes/doc_themes.csv")
+    themes = list(yaml.safe_load((seed_run / "config/config.yaml").read_text())["themes"]["seeds"])
+    assert list(doc_themes.columns) == ["doc_id", *themes, "dominant_theme"]
+    coherence = pd.read_csv(results / "04_lda/coherence_by_k.csv")
+    assert list(coherence["num_topics"]) == [2, 3, 4, 5]
+    assert coherence["chosen"].sum() == 1
+
+
+@pytest.mark.parametrize(
+    ("seed", "theme"),
+    [
+        ("shoigu_isis", "terrorism"),
+        ("rasmussen_moscow", "nato_relations"),
+        ("nato_resume", "nato_relations"),
+    ],
+)
+def test_dominant_theme_of_seed(seed_run, seed, theme):
+    doc_themes = pd.read_csv(seed_run / "results/06_themes/doc_themes.csv").set_index("doc_id")
+    assert doc_themes.loc[SEEDS[seed], "dominant_theme"] == theme
+
+
+@pytest.mark.parametrize(
+    ("seed", "traces"),
+    [
+        # Instagram subscription lines, the comment disclaimer and the site name of seed 003.
+        ("rasmussen_moscow", ["نستجرام", "اشتراك", "ايلاف", "مستخدمي", "قراؤنا", "كتابها"]),
+        # The "copy link" line with its URL and the comments-policy line of seed 004.
+        ("nato_resume", ["انسخ", "رابط", "http", "rt", "تعليمات", "صفحات"]),
+        # The stray & separator lines of seed 002.
+        ("shoigu_isis", ["&"]),
+    ],
+)
+def test_boilerplate_leaves_no_trace_in_tokens(seed_run, seed, traces):
+    tokens = read_tokens(seed_run)[SEEDS[seed]]
+    assert len(tokens) > 100
+    assert [t for t in tokens if any(trace in t for trace in traces)] == []
+
+
+def test_tokens_are_arabic_letters_only(seed_run):
+    letters = re.compile(r"^[\u0621-\u063A\u0641-\u064A]+$")
+    for doc_id, tokens in read_tokens(seed_run).items():
+        assert [t for t in tokens if not letters.match(t)] == [], doc_id
+
+
+def test_second_run_does_nothing(seed_run):
+    result = snakemake(seed_run, "all", "paper", "--dry-run")
+    assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def test_runs_from_scratch_are_byte_identical(seed_run, tmp_path):
+    again = copy_project(tmp_path / "again")
+    snakemake(again, "all", "paper")
+    first, second = table_digests(seed_run / "results"), table_digests(again / "results")
+    assert len(first) > 40
+    assert first == second
+    paper = (seed_run / "results/paper/checksums.sha256").read_text()
+    assert paper == (again / "results/paper/checksums.sha256").read_text()
+
+
+def test_paper_checksums_verify(seed_run):
+    paper = seed_run / "results/paper"
+    lines = (paper / "checksums.sha256").read_text().splitlines()
+    # Snakemake marks a directory output with a hidden .snakemake_timestamp file.
+    names = sorted(
+        p.name for p in paper.iterdir() if p.name != "checksums.sha256" and p.name[0] != "."
+    )
+    assert [line.split("  ")[1] for line in lines] == names
+    assert any(n.startswith("fig01_") and n.endswith(".pdf") for n in names)
+    assert any(n.startswith("table01_") and n.endswith(".tex") for n in names)
+    for line in lines:
+        digest, name = line.split("  ")
+        assert hashlib.sha256((paper / name).read_bytes()).hexdigest() == digest
+
+
+def test_report_holds_every_stage(seed_run):
+    snakemake(seed_run, "--report", "results/report.html")
+    html = (seed_run / "results/report.html").read_text(encoding="utf-8")
+    stages = ("1. Corpus", "2. Normalize", "3. TF-IDF", "4. LDA", "5. Clusters", "6. Themes")
+    for category in stages:
+        assert category in html
+    assert "doc_themes.png" in html
+
+
+def jobs_of_dry_run(workdir: Path) -> set[str]:
+    """Names of the rules a dry run would execute."""
+    result = snakemake(workdir, "all", "--dry-run", "--quiet", "rules")
+    return set(re.findall(r"^(\w+)\s+\d+\s*$", result.stdout, flags=re.MULTILINE))
+
+
+def test_changing_num_topics_reruns_lda_and_after_only(seed_run, tmp_path):
+    workdir = tmp_path / "changed"
+    shutil.copytree(seed_run, workdir)
+
+    def fewer_topics(config):
+        config["lda"]["num_topics"] = [2, 3]
+
+    edit_config(workdir, fewer_topics)
+    jobs = jobs_of_dry_run(workdir)
+    assert {"select_num_topics", "plot_lda", "assign_themes", "plot_themes"} <= jobs
+    assert jobs.isdisjoint({"read_corpus", "normalize_corpus", "compute_tfidf", "build_lda_corpus"})
+    assert "fit_lda" not in jobs  # K = 2 and 3 are already fitted with the same settings
+
+
+def test_changing_a_normalization_switch_reruns_from_normalization(seed_run, tmp_path):
+    workdir = tmp_path / "switch"
+    shutil.copytree(seed_run, workdir)
+
+    def keep_taa_marbuta(config):
+        config["normalize"]["fold_taa_marbuta"] = False
+
+    edit_config(workdir, keep_taa_marbuta)
+    jobs = jobs_of_dry_run(workdir)
+    assert {"normalize_corpus", "compute_tfidf", "fit_lda", "assign_themes"} <= jobs
+    assert "read_corpus" not in jobs
+
+
+@pytest.mark.parametrize(
+    ("case", "edit", "message"),
+    [
+        ("missing key", lambda c: c["lda"].pop("num_topics"), "'num_topics' is a required"),
+        ("negative topics", lambda c: c["lda"].update(num_topics=-3), "['lda']['num_topics']"),
+        ("unknown key", lambda c: c["lda"].update(num_topic=3), "num_topic"),
+        ("bad method", lambda c: c["cluster"].update(method="dbscan"), "'dbscan' is not one of"),
+        (
+            "missing corpus",
+            lambda c: c["corpus"]["sources"][0].update(path="no/such/folder"),
+            "corpus.sources[0].path: no/such/folder does not exist",
+        ),
+    ],
+)
+def test_config_errors_stop_before_any_job(tmp_path, case, edit, message):
+    workdir = copy_project(tmp_path / "broken")
+    edit_config(workdir, edit)
+    result = snakemake(workdir, "all", check=False)
+    assert result.returncode != 0, case
+    assert message in result.stdout + result.stderr, case
+    assert not (workdir / "results").exists(), case
+
+
+def test_own_corpus_with_bad_files(tmp_path):
+    """A user's corpus with an empty file, a non-UTF-8 file and a duplicate: all accounted for."""
+    workdir = copy_project(tmp_path / "own")
+    corpus = workdir / "my_corpus"
+    shutil.copytree(workdir / "seeds", corpus / "2024")
+    (corpus / "2024" / "empty.txt").write_text("   \n", encoding="utf-8")
+    (corpus / "2024" / "latin1.txt").write_bytes("روسيا".encode() + b"\xff\xfe\xfa")
+    original = workdir / "seeds" / f"{SEEDS['nato_resume']}.txt"
+    (corpus / "copy.txt").write_bytes(original.read_bytes())
+    (workdir / "my.yaml").write_text(
+        "corpus:\n  sources:\n    - path: my_corpus\n      format: txt\n"
+        "lda:\n  num_topics: 3\ncluster:\n  k: 2\n",
+        encoding="utf-8",
+    )
+    snakemake(workdir, "all", "--configfile", "my.yaml")
+    manifest = pd.read_csv(workdir / "results/01_corpus/manifest.tsv", sep="\t").fillna("")
+    assert len(manifest) == 8
+    reasons = dict(zip(manifest["doc_id"], manifest["reason"], strict=True))
+    assert reasons["2024/empty"] == "empty"
+    assert reasons["2024/latin1"] == "undecodable"
+    assert reasons["copy"] == f"duplicate_of:2024/{SEEDS['nato_resume']}"
+    assert (manifest["status"] == "kept").sum() == 5
+    doc_themes = pd.read_csv(workdir / "results/06_themes/doc_themes.csv")
+    assert len(doc_themes) == 5
+    assert json.loads((workdir / "results/04_lda/chosen_k.json").read_text())["num_topics"] == 3
