@@ -1,6 +1,6 @@
 rule read_corpus:
     input:
-        get_corpus_files(),
+        files=get_corpus_files(),
     output:
         documents="results/01_corpus/documents.jsonl",
         manifest=get_report_output(
@@ -36,6 +36,7 @@ rule read_corpus:
         "results/benchmarks/read_corpus.tsv"
     conda:
         "../envs/pipeline.yaml"
+    threads: 1
     params:
         code=get_code_hash("corpus"),
         sources=get_sorted(config["corpus"]["sources"]),

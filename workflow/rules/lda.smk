@@ -11,6 +11,7 @@ rule build_lda_corpus:
         "results/benchmarks/build_lda_corpus.tsv"
     conda:
         "../envs/pipeline.yaml"
+    threads: 1
     params:
         code=get_code_hash("lda"),
         no_below=config["lda"]["no_below"],

@@ -88,6 +88,7 @@ rule assign_themes:
         "results/benchmarks/assign_themes.tsv"
     conda:
         "../envs/pipeline.yaml"
+    threads: 1
     params:
         code=get_code_hash("themes", "normalize", "lda", "clusters", "tfidf"),
         themes=config["themes"]["seeds"],
