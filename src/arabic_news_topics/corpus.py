@@ -217,4 +217,5 @@ def corpus_summary(manifest: pd.DataFrame, lengths: pd.DataFrame) -> pd.DataFram
         ("max_words", int(words.max())),
     ]
     # Values as text: counts stay integers next to the (possibly fractional) median.
-    return pd.DataFrame([(m, f"{v:g}") for m, v in rows], columns=["measure", "value"])
+    text = [(m, f"{v:.0f}" if float(v).is_integer() else f"{v:.1f}") for m, v in rows]
+    return pd.DataFrame(text, columns=["measure", "value"])

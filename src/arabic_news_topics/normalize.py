@@ -18,6 +18,9 @@ import pandas as pd
 import pyarabic.araby as araby
 from arabicstopwords import arabicstopwords
 
+# Every Arabic combining mark: harakat, tanwin, shadda, sukun, the dagger alef (U+0670) and
+# Quranic annotation marks. pyarabic's strip_tashkeel leaves the dagger alef, hence the regex.
+DIACRITICS_RE = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED]")
 URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Any character that is neither a word character, whitespace, nor an Arabic combining mark
@@ -70,6 +73,7 @@ class NormalizationSettings:
     fold_taa_marbuta: bool = True
     remove_stopwords: bool = True
     extra_stopwords: tuple[str, ...] = ()
+    stopword_exceptions: tuple[str, ...] = ()
     min_token_length: int = 2
     min_stem_length: int = 3
     compiled_patterns: tuple[re.Pattern, ...] = field(default=(), compare=False, repr=False)
@@ -78,7 +82,7 @@ class NormalizationSettings:
     def from_config(cls, section: dict) -> NormalizationSettings:
         """Build settings from the ``normalize`` section of the config."""
         values = {k: section[k] for k in cls.__dataclass_fields__ if k in section}
-        for key in ("boilerplate_patterns", "extra_stopwords"):
+        for key in ("boilerplate_patterns", "extra_stopwords", "stopword_exceptions"):
             values[key] = tuple(values.get(key, ()))
         values["compiled_patterns"] = tuple(re.compile(p) for p in values["boilerplate_patterns"])
         return cls(**values)
@@ -158,8 +162,8 @@ def remove_boilerplate_lines(
 
 
 def strip_diacritics(token: str) -> str:
-    """Remove harakat, tanwin, shadda, sukun and the dagger alef (pyarabic)."""
-    return araby.strip_tashkeel(token)
+    """Remove harakat, tanwin, shadda, sukun, the dagger alef and Quranic marks."""
+    return DIACRITICS_RE.sub("", token)
 
 
 def strip_tatweel(token: str) -> str:
@@ -266,6 +270,7 @@ def map_types(
     stopwords: frozenset[str] = frozenset(),
     until: str | None = None,
     known_words: frozenset[str] | None = None,
+    extra_known: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, str], list[dict[str, str]]]:
     """Apply the enabled token rules to distinct word types, each type once.
 
@@ -282,6 +287,9 @@ def map_types(
     known_words : frozenset of str, optional
         Vocabulary for the proclitic safeguard; by default, the types themselves as they
         stand before that rule.
+    extra_known : frozenset of str
+        Words added to that vocabulary (the stopword list, so that وهذا loses its و even in a
+        corpus where هذا never stands alone).
 
     Returns
     -------
@@ -298,7 +306,7 @@ def map_types(
         known = known_words
         if name == "proclitics" and known is None:
             known = frozenset(v for v in current.values() if v)
-        rule = _token_rule(name, settings, known or frozenset(), stopwords)
+        rule = _token_rule(name, settings, (known or frozenset()) | extra_known, stopwords)
         cache: dict[str, str] = {}
         for surface, value in current.items():
             if value:
@@ -317,6 +325,17 @@ def tokenize_text(text: str, settings: NormalizationSettings) -> str:
     return text
 
 
+def stopword_forms(settings: NormalizationSettings) -> frozenset[str]:
+    """The stopwords of both lists as written, after the text rules (empty when switched off)."""
+    if not settings.remove_stopwords:
+        return frozenset()
+    raw = set(arabicstopwords.stopwords_list()) | set(settings.extra_stopwords)
+    words: set[str] = set()
+    for entry in raw:
+        words.update(tokenize_text(entry, settings).split())
+    return frozenset(words)
+
+
 def normalized_stopwords(
     settings: NormalizationSettings, known_words: frozenset[str] = frozenset()
 ) -> frozenset[str]:
@@ -324,16 +343,18 @@ def normalized_stopwords(
 
     Each stopword passes through the same text and token rules as the corpus, up to the
     stopword rule itself, so that a stopword matches in whatever surface form it was written.
+    Words of ``stopword_exceptions``, normalized the same way, are taken out of the result.
     """
-    if not settings.remove_stopwords:
+    words = stopword_forms(settings)
+    if not words:
         return frozenset()
-    raw = set(arabicstopwords.stopwords_list()) | set(settings.extra_stopwords)
-    words: set[str] = set()
-    for entry in raw:
-        words.update(tokenize_text(entry, settings).split())
     known = frozenset(known_words | words)
     mapping, _ = map_types(words, settings, until="stopwords", known_words=known)
-    return frozenset(v for v in mapping.values() if v)
+    exceptions: set[str] = set()
+    for entry in settings.stopword_exceptions:
+        exceptions.update(tokenize_text(entry, settings).split())
+    kept, _ = map_types(exceptions, settings, until="stopwords", known_words=known)
+    return frozenset(v for v in mapping.values() if v) - set(kept.values())
 
 
 def normalize_terms(
@@ -415,7 +436,9 @@ def normalize_documents(
     # proclitic safeguard treats the list exactly like the text.
     stop_known, _ = map_types(type_counts, settings, until="proclitics")
     stopwords = normalized_stopwords(settings, frozenset(v for v in stop_known.values() if v))
-    mapping, history = map_types(type_counts, settings, stopwords)
+    mapping, history = map_types(
+        type_counts, settings, stopwords, extra_known=stopword_forms(settings)
+    )
 
     examples = []
     previous = {t: t for t in type_counts}

@@ -11,7 +11,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 
 def _split(text: str) -> list[str]:
-    return text.split(" ")
+    # str.split() without an argument: an empty document gives no token, not "".
+    return text.split()
 
 
 def build_vectorizer(
