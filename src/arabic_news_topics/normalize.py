@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 import pyarabic.araby as araby
@@ -270,7 +270,6 @@ def map_types(
     stopwords: frozenset[str] = frozenset(),
     until: str | None = None,
     known_words: frozenset[str] | None = None,
-    extra_known: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, str], list[dict[str, str]]]:
     """Apply the enabled token rules to distinct word types, each type once.
 
@@ -287,9 +286,6 @@ def map_types(
     known_words : frozenset of str, optional
         Vocabulary for the proclitic safeguard; by default, the types themselves as they
         stand before that rule.
-    extra_known : frozenset of str
-        Words added to that vocabulary (the stopword list, so that وهذا loses its و even in a
-        corpus where هذا never stands alone).
 
     Returns
     -------
@@ -306,7 +302,7 @@ def map_types(
         known = known_words
         if name == "proclitics" and known is None:
             known = frozenset(v for v in current.values() if v)
-        rule = _token_rule(name, settings, (known or frozenset()) | extra_known, stopwords)
+        rule = _token_rule(name, settings, known or frozenset(), stopwords)
         cache: dict[str, str] = {}
         for surface, value in current.items():
             if value:
@@ -349,12 +345,18 @@ def normalized_stopwords(
     if not words:
         return frozenset()
     known = frozenset(known_words | words)
-    mapping, _ = map_types(words, settings, until="stopwords", known_words=known)
+    # Stemmed forms (وهذا -> هذا) and, because a corpus where هذا never stands alone keeps
+    # the و of وهذا, the listed forms too with only the letter rules applied.
+    letters_only = replace(settings, strip_proclitics=False)
+    stopwords: set[str] = set()
     exceptions: set[str] = set()
     for entry in settings.stopword_exceptions:
         exceptions.update(tokenize_text(entry, settings).split())
-    kept, _ = map_types(exceptions, settings, until="stopwords", known_words=known)
-    return frozenset(v for v in mapping.values() if v) - set(kept.values())
+    for config in (settings, letters_only):
+        mapping, _ = map_types(words, config, until="stopwords", known_words=known)
+        kept, _ = map_types(exceptions, config, until="stopwords", known_words=known)
+        stopwords |= {v for v in mapping.values() if v} - set(kept.values())
+    return frozenset(stopwords)
 
 
 def normalize_terms(
@@ -436,9 +438,7 @@ def normalize_documents(
     # proclitic safeguard treats the list exactly like the text.
     stop_known, _ = map_types(type_counts, settings, until="proclitics")
     stopwords = normalized_stopwords(settings, frozenset(v for v in stop_known.values() if v))
-    mapping, history = map_types(
-        type_counts, settings, stopwords, extra_known=stopword_forms(settings)
-    )
+    mapping, history = map_types(type_counts, settings, stopwords)
 
     examples = []
     previous = {t: t for t in type_counts}
