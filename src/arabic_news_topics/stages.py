@@ -52,9 +52,29 @@ def read_corpus_step(
     LOGGER.info("kept %d of %d records", len(docs), len(manifest_frame))
 
 
+def read_word_list(path: str | None) -> list[str]:
+    """Lines of a shipped word or expression list, without blank lines and # comments."""
+    if not path:
+        return []
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def normalization_settings(
+    settings: Mapping, multiword_list: str | None = None, reporting_words: str | None = None
+) -> normalize.NormalizationSettings:
+    """Settings of the normalize section, with the word lists it names read from their files."""
+    section = dict(settings)
+    section["multiword_list"] = read_word_list(multiword_list)
+    section["reporting_words"] = read_word_list(reporting_words)
+    return normalize.NormalizationSettings.from_config(section)
+
+
 def normalize_step(
     documents: str,
     settings: Mapping,
+    multiword_list: str,
+    reporting_words: str,
     tokens: str,
     steps_csv: str,
     steps_md: str,
@@ -64,12 +84,15 @@ def normalize_step(
     removed_md: str,
     examples_csv: str,
     examples_md: str,
+    expressions_csv: str,
+    expressions_md: str,
     vocabulary: str,
     top_n: int = 30,
 ) -> None:
     """Normalize and tokenize the documents; write tokens and the tables of every rule."""
-    config = normalize.NormalizationSettings.from_config(dict(settings))
+    config = normalization_settings(settings, multiword_list, reporting_words)
     result = normalize.normalize_documents(list(read_jsonl(documents)), config)
+    write_table(result.expressions, expressions_csv, expressions_md)
     write_jsonl(({"doc_id": d, "tokens": t} for d, t in result.tokens), tokens)
     empty = [d for d, t in result.tokens if not t]
     if empty:
@@ -208,6 +231,8 @@ def themes_step(
     themes_config: Mapping[str, Sequence[str]],
     settings: Mapping,
     topic_weight: float,
+    reporting_words: str,
+    expressions: str,
     vocabulary_csv: str,
     lda_corpus: str,
     topics: str,
@@ -229,13 +254,16 @@ def themes_step(
     prevalence_md: str,
 ) -> None:
     """Match themes to topics, clusters and documents; write the theme tables."""
-    config = normalize.NormalizationSettings.from_config(dict(settings))
+    config = normalization_settings(settings, reporting_words=reporting_words)
     frequencies = read_table(vocabulary_csv)
-    term_counts = dict(zip(frequencies["term"], frequencies["count"], strict=False))
-    known = frozenset(term_counts)
-    stopwords = normalize.normalized_stopwords(config, known)
+    term_counts = dict(zip(frequencies["term"], frequencies["count"], strict=True))
+    stopwords = normalize.normalized_stopwords(config, term_counts)
+    # Seeds are joined by the expressions the corpus was joined by, listed and learned.
+    joiner = normalize.MultiwordJoiner(
+        tuple(e.split("_")) for e in read_table(expressions)["expression"].astype(str)
+    )
     normalized = {
-        name: normalize.normalize_terms(seeds, config, known, stopwords)
+        name: normalize.normalize_terms(seeds, config, term_counts, stopwords, joiner)
         for name, seeds in themes_config.items()
     }
     seeds = themes.seed_table(themes_config, normalized, term_counts)

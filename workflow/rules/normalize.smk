@@ -1,6 +1,8 @@
 rule normalize_corpus:
     input:
         documents="results/01_corpus/documents.jsonl",
+        multiword_list=config["normalize"]["multiword_list_file"],
+        reporting_words=config["normalize"]["reporting_words_file"],
     output:
         tokens="results/02_normalize/tokens.jsonl",
         vocabulary="results/02_normalize/vocabulary.csv",
@@ -51,6 +53,18 @@ rule normalize_corpus:
             "rule_examples",
             "2. Normalize",
             "examples per rule",
+        ),
+        expressions_csv=get_report_output(
+            "results/02_normalize/multiword_expressions.csv",
+            "multiword_expressions",
+            "2. Normalize",
+            "multiword expressions",
+        ),
+        expressions_md=get_report_output(
+            "results/02_normalize/multiword_expressions.md",
+            "multiword_expressions",
+            "2. Normalize",
+            "multiword expressions",
         ),
     log:
         "results/logs/normalize_corpus.log",

@@ -1,6 +1,8 @@
 rule assign_themes:
     input:
         vocabulary="results/02_normalize/vocabulary.csv",
+        expressions="results/02_normalize/multiword_expressions.csv",
+        reporting_words=config["normalize"]["reporting_words_file"],
         dictionary="results/04_lda/bow/dictionary.txt",
         corpus="results/04_lda/bow/corpus.mm",
         doc_ids="results/04_lda/bow/doc_ids.txt",

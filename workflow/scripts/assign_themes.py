@@ -12,6 +12,8 @@ themes_step(
     themes_config=snakemake.params.themes,
     settings=snakemake.params.settings,
     topic_weight=snakemake.params.topic_weight,
+    reporting_words=snakemake.input.reporting_words,
+    expressions=snakemake.input.expressions,
     vocabulary_csv=snakemake.input.vocabulary,
     lda_corpus=str(Path(snakemake.input.dictionary).parent),
     topics=snakemake.input.topics,

@@ -8,6 +8,8 @@ from arabic_news_topics.stages import normalize_step
 log_to(snakemake.log[0])
 normalize_step(
     documents=snakemake.input.documents,
+    multiword_list=snakemake.input.multiword_list,
+    reporting_words=snakemake.input.reporting_words,
     settings=snakemake.params.settings,
     **snakemake.output,
 )
