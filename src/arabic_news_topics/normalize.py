@@ -5,15 +5,17 @@ split on whitespace and every other rule runs once per distinct word type, with 
 cached, because Arabic news has far fewer types than tokens. A type rule maps a token to a
 string: ``""`` removes it, a space splits it (punctuation inside a token, glued words).
 
-The rules run in three phases, in the order of :data:`TYPE_RULES`, then multiword
-expressions on the token sequences, then :data:`FINAL_RULES`:
+The type rules run in the order of :data:`TYPE_RULES` then :data:`FINAL_RULES`, then
+multiword expressions are joined on the token sequences:
 
 1. characters and clitics: unicode, urls_emails, punctuation, digits, latin, diacritics,
    tatweel, glued_waw, proclitics, alef, yaa, taa_marbuta, hamza;
-2. multiword: expressions of a shipped list, and collocations learned with gensim Phrases
-   (NPMI) on large corpora, become one term joined by ``_`` (``شرق_اوسط``);
-3. stopwords, stemmer, min_length. Stopwords go before the stemmer: a stemmed stopword
-   would remove every content word with the same stem (with root stemming, many).
+2. words: stopwords, stemmer, min_length. Stopwords go before the stemmer: a stemmed
+   stopword would remove every content word with the same stem (with root stemming, many);
+3. multiword: expressions of a shipped list (normalized through the same rules), and
+   collocations learned with gensim Phrases (NPMI) on large corpora, become one term joined
+   by ``_`` (``شرق_اوسط``). Last, so that the per-type rules compose into one mapping and the
+   token sequences are built once.
 
 Each rule is a small pure function with its own config switch; a new rule is one function,
 one entry in a rule list and one switch.
@@ -21,6 +23,7 @@ one entry in a rule list and one switch.
 
 from __future__ import annotations
 
+import heapq
 import html
 import re
 import unicodedata
@@ -28,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import compress, count
 
 import pandas as pd
 from arabicstopwords import arabicstopwords
@@ -83,6 +87,7 @@ ARTICLE_PROCLITICS = (
 #: Conjunction and preposition proclitics; stripped only when the rest is a known word, so
 #: that وزير, فرنسا or بيان keep their first letter.
 PARTICLE_PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
+PROCLITIC_INITIALS = frozenset("وفبكلا")
 #: Attached pronouns, longest first (ي and ك are left: دولي and شريك would lose a letter).
 PRONOUN_SUFFIXES = ("كما", "هما", "هم", "هن", "كم", "كن", "نا", "ها", "ه")
 #: Plural, dual and feminine endings, with what may replace them: علاقات -> علاقه,
@@ -96,6 +101,9 @@ INFLECTION_SUFFIXES = (
     ("ية", ("ي",)),
 )
 STEMMERS = ("none", "light", "root")
+#: A corpus word replaces a token (proclitic, suffix) only if at least this many times as
+#: frequent as the token.
+MIN_COUNT_RATIO = 0.1
 
 
 @dataclass(frozen=True)
@@ -162,6 +170,8 @@ class NormalizationSettings:
 
 def remove_html(text: str) -> str:
     """Replace HTML tags (and ``<...>`` cuts) by a space and decode HTML entities."""
+    if "<" not in text and "&" not in text:
+        return text
     return html.unescape(HTML_TAG_RE.sub(" ", text))
 
 
@@ -177,9 +187,7 @@ def boilerplate_line_reason(
     for pattern in patterns:
         if pattern.search(stripped):
             return f"pattern:{pattern.pattern}"
-    if stripped in recurring:
-        return "recurring"
-    return ""
+    return "recurring" if stripped in recurring else ""
 
 
 def find_recurring_lines(texts: Iterable[str], min_documents: int) -> frozenset[str]:
@@ -201,6 +209,14 @@ def remove_boilerplate_lines(
     text: str, patterns: Sequence[re.Pattern], recurring: frozenset[str] = frozenset()
 ) -> tuple[str, list[tuple[str, str]]]:
     """Drop boilerplate lines; return the text and the removed ``(line, reason)`` pairs."""
+    kept, removed = _split_boilerplate(text, patterns, recurring)
+    return "\n".join(kept), removed
+
+
+def _split_boilerplate(
+    text: str, patterns: Sequence[re.Pattern], recurring: frozenset[str]
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """The kept lines of a text and the removed ``(line, reason)`` pairs."""
     kept, removed = [], []
     for line in text.splitlines():
         reason = boilerplate_line_reason(line, patterns, recurring)
@@ -208,7 +224,7 @@ def remove_boilerplate_lines(
             removed.append((line.strip(), reason))
         else:
             kept.append(line)
-    return "\n".join(kept), removed
+    return kept, removed
 
 
 def source_group(source: str) -> str:
@@ -275,27 +291,48 @@ def split_glued_waw(token: str, counts: Mapping[str, int], min_count: int = 3) -
     return token
 
 
+def _frequent_enough(candidate: str, token: str, known_words) -> bool:
+    """Whether ``candidate`` is a corpus word common enough, next to ``token``, to replace it.
+
+    With counts, the candidate must occur at least :data:`MIN_COUNT_RATIO` times as often
+    as the token: a large corpus holds some stray زير or تاب, and وزير or كتاب must not be
+    cut to them, while وروسيا and روسيا, or علاقات and علاقه, are of one order.
+    """
+    if isinstance(known_words, Mapping):
+        count = known_words.get(candidate, 0)
+        return count > 0 and count >= MIN_COUNT_RATIO * known_words.get(token, 0)
+    return candidate in known_words
+
+
 def strip_proclitics(
-    token: str, known_words: frozenset[str] | set[str] | None = None, min_stem_length: int = 3
+    token: str,
+    known_words: Mapping[str, int] | frozenset[str] | set[str] | None = None,
+    min_stem_length: int = 3,
 ) -> str:
     """Strip one proclitic group (و ف ب ك ل ال and their combinations).
 
     Article groups (ال، وال، بال، لل ...) are stripped when at least ``min_stem_length``
     letters remain. Particles without the article (و ف ب ك ل) are stripped only when the
-    rest is itself a word of ``known_words`` (the corpus vocabulary), because a leading و or ف
-    is as often part of the word (وزير، فرنسا) as a conjunction. A bare article group (from
-    "الـ 26") is removed.
+    rest is itself a word of ``known_words`` (the corpus vocabulary, with counts: a word
+    common enough next to the token), because a leading و or ف is as often part of the word
+    (وزير، فرنسا) as a conjunction. A bare article group (from "الـ 26") is removed.
     """
+    if token[:1] not in PROCLITIC_INITIALS:
+        return token
     if token in ARTICLE_PROCLITICS:
         # An article cut off from its word ("الـ 26"): nothing of the word is left.
         return ""
     for prefix in ARTICLE_PROCLITICS:
         if token.startswith(prefix) and len(token) - len(prefix) >= min_stem_length:
             return token[len(prefix) :]
-    if known_words:
+    if known_words and token[0] != "ا":
         for prefix in PARTICLE_PROCLITICS:
             rest = token[len(prefix) :]
-            if token.startswith(prefix) and len(rest) >= min_stem_length and rest in known_words:
+            if (
+                token.startswith(prefix)
+                and len(rest) >= min_stem_length
+                and _frequent_enough(rest, token, known_words)
+            ):
                 return rest
     return token
 
@@ -320,7 +357,9 @@ def fold_hamza(token: str) -> str:
     return token.translate(HAMZA_CARRIERS)
 
 
-def light_stem(token: str, known_words: frozenset[str] | set[str], min_stem_length: int = 3) -> str:
+def light_stem(
+    token: str, known_words: Mapping[str, int] | frozenset[str] | set[str], min_stem_length: int = 3
+) -> str:
     """Strip an attached pronoun and a plural, dual or feminine ending, each only when the
     result is a word of the corpus (علاقاتهما -> علاقات -> علاقه, روسيه -> روسي).
 
@@ -335,7 +374,7 @@ def light_stem(token: str, known_words: frozenset[str] | set[str], min_stem_leng
         if token.endswith(suffix) and len(rest) >= min_stem_length:
             # A taa marbuta becomes ت before a pronoun: علاقتهما -> علاقه.
             candidates = (rest, rest[:-1] + "ه", rest[:-1] + "ة") if rest[-1] == "ت" else (rest,)
-            found = next((c for c in candidates if c in known_words), None)
+            found = next((c for c in candidates if _frequent_enough(c, token, known_words)), None)
             if found:
                 token = found
                 break
@@ -344,7 +383,9 @@ def light_stem(token: str, known_words: frozenset[str] | set[str], min_stem_leng
             base = token[: -len(suffix)]
             for ending in replacements:
                 candidate = base + ending
-                if len(candidate) >= min_stem_length and candidate in known_words:
+                if len(candidate) >= min_stem_length and _frequent_enough(
+                    candidate, token, known_words
+                ):
                     return candidate
     return token
 
@@ -383,7 +424,7 @@ TYPE_RULES: list[tuple[str, str]] = [
     ("taa_marbuta", "fold_taa_marbuta"),
     ("hamza", "fold_hamza"),
 ]
-#: Phase 3 type rules, after multiword expressions, as (name, settings switch).
+#: Word rules, after the character rules and before multiword expressions.
 FINAL_RULES: list[tuple[str, str]] = [
     ("stopwords", "remove_stopwords"),
     ("stemmer", "stemmer"),
@@ -413,10 +454,9 @@ def _enabled(settings: NormalizationSettings, switch: str) -> bool:
 
 def enabled_token_rules(settings: NormalizationSettings) -> list[str]:
     """Names of the rules after tokenization that the settings switch on, in order."""
-    names = [name for name, switch in TYPE_RULES if _enabled(settings, switch)]
-    if settings.multiword_expressions:
-        names.append("multiword")
-    return names + [name for name, switch in FINAL_RULES if _enabled(settings, switch)]
+    rules = [*TYPE_RULES, *FINAL_RULES]
+    names = [name for name, switch in rules if _enabled(settings, switch)]
+    return [*names, "multiword"] if settings.multiword_expressions else names
 
 
 def _bind_rule(
@@ -431,53 +471,63 @@ def _bind_rule(
     if name == "glued_waw":
         return lambda t: split_glued_waw(t, counts, settings.glued_min_count)
     if name == "proclitics":
-        known = frozenset(counts)
-        return lambda t: strip_proclitics(t, known, settings.min_stem_length)
+        return lambda t: strip_proclitics(t, counts, settings.min_stem_length)
     if name == "stopwords":
         return lambda t: "" if t in stopwords else t
     if name == "stemmer":
         if settings.stemmer == "root":
             return root_stem
-        known = frozenset(counts)
-        return lambda t: light_stem(t, known, settings.min_stem_length)
+        return lambda t: light_stem(t, counts, settings.min_stem_length)
     if name == "min_length":
-        # Multiword terms are never too short.
-        return lambda t: t if len(t) >= settings.min_token_length or "_" in t else ""
+        return lambda t: t if len(t) >= settings.min_token_length else ""
     raise KeyError(name)
 
 
-def _apply(rule: TypeRule, value: str) -> str:
-    """Apply a rule to each part of a form; the result's parts are single-space separated."""
-    if " " not in value:
-        result = rule(value)
-        return " ".join(result.split()) if " " in result else result
-    return " ".join(" ".join(rule(p) for p in value.split(" ")).split())
+def _rule_changes(
+    rule: TypeRule, name: str, forms: list[str], stopwords: frozenset[str] = frozenset()
+) -> dict[str, str]:
+    """What a rule changes among distinct single-word forms: form -> new string."""
+    if name == "stopwords":
+        return dict.fromkeys(stopwords.intersection(forms), "")
+    if name in _PLAIN_RULES and forms:
+        # Character rules never touch a newline: run them once over all forms joined.
+        results = rule("\n".join(forms)).split("\n")
+        if len(results) != len(forms):  # pragma: no cover - a rule that broke that promise
+            results = [rule(f) for f in forms]
+    else:
+        results = [rule(f) for f in forms]
+    changes = {}
+    for form, result in zip(forms, results, strict=True):
+        if result != form:
+            changes[form] = " ".join(result.split()) if " " in result else result
+    return changes
 
 
-def _value_counts(mapping: Mapping[str, str], type_counts: Mapping[str, int]) -> Counter[str]:
-    """Token counts of the current forms (a split form counts each of its parts)."""
-    counts: Counter[str] = Counter()
-    for surface, value in mapping.items():
-        if value:
-            n = type_counts.get(surface, 1)
-            for part in value.split(" "):
-                counts[part] += n
-    return counts
+@dataclass
+class RuleRun:
+    """The effect of one rule on a vocabulary: what it changed, and the counts after it."""
+
+    name: str
+    changes: dict[str, str]
+    tokens: int
+    vocabulary: int
+    examples: list[dict]
 
 
-def map_types(
-    type_counts: Mapping[str, int] | Iterable[str],
+def run_rules(
+    counts: Mapping[str, int],
     settings: NormalizationSettings,
     rules: Sequence[tuple[str, str]] = TYPE_RULES,
     stopwords: frozenset[str] = frozenset(),
     vocabulary: Mapping[str, int] | None = None,
-) -> tuple[dict[str, str], list[tuple[str, dict[str, str]]]]:
-    """Apply the enabled rules of ``rules`` to distinct word types, each form once.
+    max_examples: int = 15,
+) -> tuple[list[RuleRun], Counter[str]]:
+    """Apply the enabled rules of ``rules`` to a vocabulary, each distinct form once.
 
     Parameters
     ----------
-    type_counts : mapping of str to int, or iterable of str
-        Distinct surface forms (with their corpus counts).
+    counts : mapping of str to int
+        Distinct single-word forms and their corpus counts.
     settings : NormalizationSettings
         Which rules run.
     rules : sequence of (name, switch)
@@ -486,33 +536,90 @@ def map_types(
         Stopwords already normalized like the text (see :func:`normalized_stopwords`).
     vocabulary : mapping of str to int, optional
         Word counts for the corpus-aware rules (glued_waw, proclitics, stemmer); by default
-        the forms being mapped, as they stand before each rule.
+        the forms themselves, with their counts as they stand before each rule.
+    max_examples : int
+        Changed forms kept as examples per rule, most frequent first.
 
     Returns
     -------
-    mapping : dict
-        Surface form to normalized form (``""``: removed; spaces separate split parts).
-    history : list of (rule name, mapping after that rule)
+    runs : list of RuleRun
+        One per rule run, in order.
+    counts : Counter
+        The forms and counts after the last rule.
     """
-    if not isinstance(type_counts, Mapping):
-        type_counts = dict.fromkeys(type_counts, 1)
-    current = {t: t for t in type_counts}
-    history = []
+    current: Counter[str] = Counter(counts)
+    runs = []
     for name, switch in rules:
         if not _enabled(settings, switch):
             continue
-        counts: Mapping[str, int] = {}
-        if name in CORPUS_AWARE_RULES:
-            counts = vocabulary if vocabulary is not None else _value_counts(current, type_counts)
-        rule = _bind_rule(name, settings, counts, stopwords)
-        cache: dict[str, str] = {}
-        for surface, value in current.items():
-            if value:
-                if value not in cache:
-                    cache[value] = _apply(rule, value)
-                current[surface] = cache[value]
-        history.append((name, dict(current)))
-    return current, history
+        rule = _bind_rule(name, settings, current if vocabulary is None else vocabulary, stopwords)
+        changes = _rule_changes(rule, name, list(current), stopwords)
+        moved = [(form, current.pop(form)) for form in changes]
+        for form, n in moved:
+            for part in changes[form].split(" ") if changes[form] else ():
+                current[part] += n
+        top = heapq.nsmallest(max_examples, moved, key=lambda fn: (-fn[1], fn[0]))
+        examples = [{"step": name, "before": f, "after": changes[f], "count": n} for f, n in top]
+        runs.append(RuleRun(name, changes, sum(current.values()), len(current), examples))
+    return runs, current
+
+
+def compose(runs: Sequence[RuleRun], forms: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The normalized tokens of every form after all the runs (``()``: removed).
+
+    Only the forms whose current value a rule changes are touched, through an index from
+    values to forms: most rules change few forms.
+    """
+    forms = set(forms)
+    members: dict[str, list[str]] = {}  # value -> the forms that now have it, once moved
+    moved: set[str] = set()  # forms whose value is no longer themselves
+    multi: dict[str, list[str]] = {}  # form -> its current parts, when more than one
+    removed: list[str] = []
+    for run in runs:
+        changes = run.changes
+        if not changes:
+            continue
+        for value, new in changes.items():
+            group = members.pop(value, [])
+            if value in forms and value not in moved:
+                group.append(value)  # the form that still is its own value
+            if not group:
+                continue
+            moved.update(group)
+            if " " in new:
+                parts = new.split(" ")
+                for form in group:
+                    multi[form] = list(parts)
+            elif new:
+                members.setdefault(new, []).extend(group)
+            else:
+                removed.extend(group)
+        for parts in multi.values():
+            if parts and any(p in changes for p in parts):
+                parts[:] = [q for p in parts for q in changes.get(p, p).split(" ") if q]
+    final = {form: (form,) for form in forms - moved}
+    final.update((form, (value,)) for value, group in members.items() for form in group)
+    final.update((form, tuple(parts)) for form, parts in multi.items())
+    final.update((form, ()) for form in removed)
+    return final
+
+
+def map_types(
+    types: Mapping[str, int] | Iterable[str],
+    settings: NormalizationSettings,
+    rules: Sequence[tuple[str, str]] = TYPE_RULES,
+    stopwords: frozenset[str] = frozenset(),
+    vocabulary: Mapping[str, int] | None = None,
+) -> dict[str, str]:
+    """Surface form to normalized string (``""``: removed, spaces between split parts)."""
+    counts = types if isinstance(types, Mapping) else dict.fromkeys(types, 1)
+    singles = Counter()
+    for form, n in counts.items():
+        for part in form.split():
+            singles[part] += n
+    runs, _ = run_rules(singles, settings, rules, stopwords, vocabulary, max_examples=0)
+    final = compose(runs, singles)
+    return {form: " ".join(q for p in form.split() for q in final[p]) for form in counts}
 
 
 def normalize_characters(text: str, settings: NormalizationSettings) -> str:
@@ -524,7 +631,7 @@ def normalize_characters(text: str, settings: NormalizationSettings) -> str:
     if settings.remove_html:
         text = remove_html(text)
     letters = replace(settings, split_glued_waw=False, strip_proclitics=False)
-    mapping, _ = map_types(set(text.split()), letters)
+    mapping = map_types(set(text.split()), letters)
     return " ".join(part for t in text.split() if (part := mapping[t]))
 
 
@@ -562,8 +669,8 @@ def normalized_stopwords(
     exceptions = {w for entry in settings.stopword_exceptions for w in entry.split()}
     for config in (settings, letters_only):
         config = replace(config, split_glued_waw=False)
-        mapping, _ = map_types(words, config, vocabulary=known)
-        kept, _ = map_types(exceptions, config, vocabulary=known)
+        mapping = map_types(words, config, vocabulary=known)
+        kept = map_types(exceptions, config, vocabulary=known)
         listed = {p for v in mapping.values() for p in v.split(" ") if p}
         stopwords |= listed - {p for v in kept.values() for p in v.split(" ") if p}
     return frozenset(stopwords)
@@ -586,40 +693,39 @@ class MultiwordJoiner:
             if len(expression) > 1:
                 self.by_first.setdefault(expression[0], []).append(expression)
         self.phrases = phrases
+        #: Listed expressions joined so far, with their counts.
+        self.joined: Counter[str] = Counter()
 
     def __call__(self, tokens: Sequence[str]) -> list[str]:
         """The tokens with every expression of the list, then of the phrases, joined by ``_``."""
-        joined: list[str] = []
-        i, n = 0, len(tokens)
-        while i < n:
-            for expression in self.by_first.get(tokens[i], ()):
-                if tuple(tokens[i : i + len(expression)]) == expression:
-                    joined.append("_".join(expression))
-                    i += len(expression)
-                    break
-            else:
-                joined.append(tokens[i])
-                i += 1
+        by_first = self.by_first
+        starts = list(compress(count(), map(by_first.__contains__, tokens)))
+        if starts:
+            joined: list[str] = []
+            done = 0
+            for i in starts:
+                if i < done:
+                    continue
+                for expression in by_first[tokens[i]]:
+                    if tuple(tokens[i : i + len(expression)]) == expression:
+                        joined += tokens[done:i]
+                        joined.append(term := "_".join(expression))
+                        self.joined[term] += 1
+                        done = i + len(expression)
+                        break
+            tokens = joined + list(tokens[done:])
         if self.phrases is not None:
-            joined = self.phrases[joined]
-        return joined
+            return self.phrases[list(tokens)]
+        return list(tokens)
 
 
-def learn_phrases(
-    sequences: Sequence[Sequence[str]], connector_words: frozenset[str], min_count: int,
-    threshold: float,
-):  # fmt: skip
-    """Learn two-word collocations with gensim Phrases, NPMI scoring; stopwords may sit
-    inside a phrase but never start or end one. Returns the frozen phrases and a table."""
+def learn_phrases(sequences: Sequence[Sequence[str]], min_count: int, threshold: float):
+    """Learn two-word collocations with gensim Phrases, NPMI scoring, on normalized tokens
+    (stopwords already out). Returns the frozen phrases and a table of them with scores."""
     from gensim.models.phrases import Phrases
 
     model = Phrases(
-        sequences,
-        min_count=min_count,
-        threshold=threshold,
-        scoring="npmi",
-        connector_words=connector_words,
-        delimiter="_",
+        sequences, min_count=min_count, threshold=threshold, scoring="npmi", delimiter="_"
     )
     frozen = model.freeze()
     table = pd.DataFrame(
@@ -630,16 +736,24 @@ def learn_phrases(
 
 
 def normalize_expressions(
-    expressions: Iterable[str], settings: NormalizationSettings, vocabulary: Mapping[str, int]
+    expressions: Iterable[str],
+    settings: NormalizationSettings,
+    vocabulary: Mapping[str, int],
+    stopwords: frozenset[str] = frozenset(),
 ) -> list[tuple[str, ...]]:
-    """Normalize listed expressions (one per entry, as written) into token tuples."""
+    """Normalize listed expressions (one per entry, as written) into token tuples, through
+    the same rules as the text (stopwords included), so that they match its tokens."""
     expressions = [e.split() for e in expressions if e.strip() and not e.startswith("#")]
     words = {w for surface in expressions for w in surface}
     known = dict.fromkeys(words, 1) | dict(vocabulary)
-    mapping, _ = map_types(words, replace(settings, split_glued_waw=False), vocabulary=known)
+    config = replace(settings, split_glued_waw=False)
+    mapping = map_types(words, config, vocabulary=known)
+    parts = {w: mapping[w].split() for w in words}
+    found = {p for ps in parts.values() for p in ps}
+    final = map_types(found, config, FINAL_RULES, stopwords, vocabulary=known)
     results = []
     for surface in expressions:
-        tokens = tuple(p for t in surface for p in mapping[t].split(" ") if p)
+        tokens = tuple(q for w in surface for p in parts[w] for q in final[p].split())
         if len(tokens) > 1:
             results.append(tokens)
     return results
@@ -662,18 +776,19 @@ def normalize_terms(
     if stopwords is None:
         stopwords = normalized_stopwords(settings, vocabulary)
     if joiner is None:
-        listed = normalize_expressions(settings.multiword_list, settings, vocabulary)
+        listed = normalize_expressions(settings.multiword_list, settings, vocabulary, stopwords)
         joiner = MultiwordJoiner(listed if settings.multiword_expressions else ())
     config = replace(settings, split_glued_waw=False)
     surfaces = [(remove_html(t) if settings.remove_html else t).split() for t in terms]
     words = {w for surface in surfaces for w in surface}
     known = dict.fromkeys(words, 1) | dict(vocabulary)
-    mapping, _ = map_types(words, config, vocabulary=known)
-    sequences = [joiner([p for t in s for p in mapping[t].split(" ") if p]) for s in surfaces]
-    final_known = known | dict.fromkeys((t for seq in sequences for t in seq), 1)
-    types = {t for seq in sequences for t in seq}
-    final, _ = map_types(types, config, FINAL_RULES, stopwords, vocabulary=final_known)
-    return [[p for t in seq for p in final[t].split(" ") if p] for seq in sequences]
+    mapping = map_types(words, config, vocabulary=known)
+    found = {p for w in words for p in mapping[w].split()}
+    final = map_types(found, config, FINAL_RULES, stopwords, vocabulary=known)
+    return [
+        joiner([q for w in surface for p in mapping[w].split() for q in final[p].split()])
+        for surface in surfaces
+    ]
 
 
 # ---------------------------------------------------------------------------------------
@@ -691,36 +806,18 @@ class NormalizedCorpus:
     expressions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def _counts_row(step: str, counts: Mapping[str, int]) -> dict:
-    return {"step": step, "tokens": int(sum(counts.values())), "vocabulary": len(counts)}
+class _Flattener:
+    """Normalized tokens of a sequence from the composed mapping; runs once per token, so the
+    common case (no form of the sequence splits in parts) stays in C: map and filter."""
 
+    def __init__(self, final: Mapping[str, tuple[str, ...]]):
+        self.text = {form: " ".join(value) for form, value in final.items()}
+        self.split_forms = frozenset(form for form, value in final.items() if len(value) > 1)
 
-def _text_counts(texts: Iterable[str]) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update(text.split())
-    return counts
-
-
-def _record_history(history, type_counts, steps, examples, max_examples) -> None:
-    """Add the counts row and the before/after examples of each rule of a phase."""
-    previous = {t: t for t in type_counts}
-    for name, after in history:
-        steps.append(_counts_row(name, _value_counts(after, type_counts)))
-        changed = sorted(
-            (s for s in type_counts if previous[s] and after[s] != previous[s]),
-            key=lambda s: (-type_counts[s], s),
-        )
-        for surface in changed[:max_examples]:
-            examples.append(
-                {
-                    "step": name,
-                    "before": previous[surface],
-                    "after": after[surface],
-                    "count": type_counts[surface],
-                }
-            )
-        previous = after
+    def __call__(self, tokens: Sequence[str]) -> list[str]:
+        if self.split_forms.isdisjoint(tokens):
+            return list(filter(None, map(self.text.__getitem__, tokens)))
+        return " ".join(map(self.text.__getitem__, tokens)).split()
 
 
 def normalize_documents(
@@ -745,70 +842,76 @@ def normalize_documents(
         boilerplate lines with their counts, before/after examples per rule, and the
         multiword expressions found with their origin, score and count.
     """
-    texts = [doc["text"] for doc in documents]
-    steps = [_counts_row("raw", _text_counts(texts))]
-    if settings.remove_html:
-        texts = [remove_html(text) for text in texts]
-        steps.append(_counts_row("html", _text_counts(texts)))
+    original = [doc["text"] for doc in documents]
+    texts = [remove_html(text) for text in original] if settings.remove_html else original
 
     groups: dict[str, list[int]] = {}
     for i, doc in enumerate(documents):
         groups.setdefault(source_group(str(doc.get("source", ""))), []).append(i)
     recurring: dict[int, frozenset[str]] = {}
     for members in groups.values():
-        lines = find_recurring_lines(
+        found = find_recurring_lines(
             (texts[i] for i in members), settings.recurring_line_min_documents
         )
-        recurring.update(dict.fromkeys(members, lines))
+        recurring.update(dict.fromkeys(members, found))
     removed: Counter[tuple[str, str]] = Counter()
+    removed_words: Counter[str] = Counter()
     surface_tokens = []
+    type_counts: Counter[str] = Counter()
     for i, text in enumerate(texts):
-        text, lines = remove_boilerplate_lines(text, settings.compiled_patterns, recurring[i])
-        removed.update(set(lines))
-        surface_tokens.append(text.split())
-    type_counts = Counter(t for tokens in surface_tokens for t in tokens)
+        kept, lines = _split_boilerplate(text, settings.compiled_patterns, recurring[i])
+        if lines:
+            removed.update(set(lines))
+            removed_words.update(w for line, _ in lines for w in line.split())
+        tokens = " ".join(kept).split() if lines else text.split()
+        type_counts.update(tokens)
+        surface_tokens.append(tokens)
+    steps = _text_rows(type_counts, removed_words, original, texts)
     steps.append(_counts_row("boilerplate_lines", type_counts))
 
-    examples: list[dict] = []
-    mapping, history = map_types(type_counts, settings, TYPE_RULES)
-    _record_history(history, type_counts, steps, examples, max_examples)
-    parts = {t: v.split(" ") if v else [] for t, v in mapping.items()}
-    sequences = [[p for t in tokens for p in parts[t]] for tokens in surface_tokens]
-    vocabulary = _value_counts(mapping, type_counts)
-
+    runs, vocabulary = run_rules(type_counts, settings, TYPE_RULES, max_examples=max_examples)
     stopwords = normalized_stopwords(settings, vocabulary)
+    final_runs, final_counts = run_rules(
+        vocabulary, settings, FINAL_RULES, stopwords, max_examples=max_examples
+    )
+    flatten = _Flattener(compose([*runs, *final_runs], type_counts))
+    sequences = [flatten(tokens) for tokens in surface_tokens]
+    del surface_tokens
+
     expressions = pd.DataFrame(columns=["expression", "origin", "score", "count"])
+    multiword_runs = []
     if settings.multiword_expressions:
-        listed = normalize_expressions(settings.multiword_list, settings, vocabulary)
+        listed = normalize_expressions(settings.multiword_list, settings, vocabulary, stopwords)
         phrases, learned = None, pd.DataFrame(columns=["expression", "score"])
         if len(sequences) >= settings.learn_multiword_min_documents:
             phrases, learned = learn_phrases(
-                sequences, stopwords, settings.multiword_min_count, settings.multiword_threshold
+                sequences, settings.multiword_min_count, settings.multiword_threshold
             )
         joiner = MultiwordJoiner(listed, phrases)
         sequences = [joiner(tokens) for tokens in sequences]
-        joined = Counter(t for tokens in sequences for t in tokens)
-        steps.append(_counts_row("multiword", joined))
-        expressions = _expression_table(listed, learned, joined)
-        for row in expressions.head(max_examples).itertuples():
-            if row.count:
-                examples.append(
-                    {
-                        "step": "multiword",
-                        "before": row.expression.replace("_", " "),
-                        "after": row.expression,
-                        "count": row.count,
-                    }
-                )
-
-    seq_counts = Counter(t for tokens in sequences for t in tokens)
-    final, history = map_types(seq_counts, settings, FINAL_RULES, stopwords)
-    _record_history(history, seq_counts, steps, examples, max_examples)
-    final_parts = {t: v.split(" ") if v else [] for t, v in final.items()}
-    tokens = [
-        (doc["doc_id"], [p for t in sequence for p in final_parts[t]])
-        for doc, sequence in zip(documents, sequences, strict=True)
-    ]
+        if phrases is not None:
+            final_counts = Counter()
+            for tokens in sequences:
+                final_counts.update(tokens)
+        else:
+            # Joining a listed expression only moves counts from its words to it.
+            for expression, n in joiner.joined.items():
+                final_counts[expression] += n
+                for word in expression.split("_"):
+                    final_counts[word] -= n
+            final_counts = +final_counts
+        expressions = _expression_table(listed, learned, final_counts)
+        joined = expressions[expressions["count"] > 0].head(max_examples)
+        examples = [
+            {"step": "multiword", "before": e.replace("_", " "), "after": e, "count": n}
+            for e, n in zip(joined["expression"], joined["count"], strict=True)
+        ]
+        multiword_runs.append(
+            RuleRun("multiword", {}, sum(final_counts.values()), len(final_counts), examples)
+        )
+    tokens = [(doc["doc_id"], sequence) for doc, sequence in zip(documents, sequences, strict=True)]
+    all_runs = [*runs, *final_runs, *multiword_runs]
+    steps += [{"step": r.name, "tokens": r.tokens, "vocabulary": r.vocabulary} for r in all_runs]
     removed_lines = pd.DataFrame(
         [
             {"line": line, "reason": reason, "documents": n}
@@ -820,9 +923,41 @@ def normalize_documents(
         tokens=tokens,
         steps=pd.DataFrame(steps, columns=["step", "tokens", "vocabulary"]),
         removed_lines=removed_lines,
-        examples=pd.DataFrame(examples, columns=["step", "before", "after", "count"]),
+        examples=pd.DataFrame(
+            [e for r in all_runs for e in r.examples], columns=["step", "before", "after", "count"]
+        ),
         expressions=expressions,
     )
+
+
+def _counts_row(step: str, counts: Mapping[str, int]) -> dict:
+    return {"step": step, "tokens": int(sum(counts.values())), "vocabulary": len(counts)}
+
+
+def _text_rows(
+    kept_counts: Counter[str],
+    removed_words: Counter[str],
+    original: Sequence[str],
+    cleaned: Sequence[str],
+) -> list[dict]:
+    """The ``raw`` and ``html`` rows, derived from the counts after boilerplate removal.
+
+    After the HTML rule, the words are those kept plus those of the removed lines; the raw
+    words differ only in the documents the HTML rule changed, which alone are split again.
+    """
+    after = kept_counts + removed_words
+    rows = []
+    if cleaned is not original:
+        raw = after.copy()
+        for before, text in zip(original, cleaned, strict=True):
+            if before is not text:
+                raw.subtract(text.split())
+                raw.update(before.split())
+        rows.append(_counts_row("raw", +raw))
+        rows.append(_counts_row("html", after))
+    else:
+        rows.append(_counts_row("raw", after))
+    return rows
 
 
 def _expression_table(
@@ -833,10 +968,12 @@ def _expression_table(
         {"expression": "_".join(e), "origin": "list", "score": float("nan")}
         for e in sorted(set(listed))
     ]
-    rows += [
-        {"expression": r.expression, "origin": "learned", "score": float(r.score)}
-        for r in learned.itertuples()
-    ]
+    listed_terms = {row["expression"]: row for row in rows}
+    for r in learned.itertuples():
+        if r.expression in listed_terms:
+            listed_terms[r.expression].update(origin="list+learned", score=float(r.score))
+        else:
+            rows.append({"expression": r.expression, "origin": "learned", "score": float(r.score)})
     table = pd.DataFrame(rows, columns=["expression", "origin", "score"])
     table["count"] = [int(joined.get(e, 0)) for e in table["expression"]]
     return table.sort_values(["count", "expression"], ascending=[False, True], ignore_index=True)
