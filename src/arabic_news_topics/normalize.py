@@ -88,8 +88,9 @@ ARTICLE_PROCLITICS = (
 #: that وزير, فرنسا or بيان keep their first letter.
 PARTICLE_PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 PROCLITIC_INITIALS = frozenset("وفبكلا")
-#: Attached pronouns, longest first (ي and ك are left: دولي and شريك would lose a letter).
-PRONOUN_SUFFIXES = ("كما", "هما", "هم", "هن", "كم", "كن", "نا", "ها", "ه")
+#: Attached pronouns, longest first. ي, ك and ه are left: دولي and شريك would lose a
+#: letter, and once taa marbuta is folded, دوله (state) would become دول (states).
+PRONOUN_SUFFIXES = ("كما", "هما", "هم", "هن", "كم", "كن", "نا", "ها")
 #: Plural, dual and feminine endings, with what may replace them: علاقات -> علاقه,
 #: مسلحين -> مسلح, روسيه -> روسي.
 INFLECTION_SUFFIXES = (
