@@ -580,12 +580,18 @@ def compose(runs: Sequence[RuleRun], forms: Iterable[str]) -> dict[str, tuple[st
         changes = run.changes
         if not changes:
             continue
+        # Every form moves at most once per rule: take all the groups first, then place them.
+        old_multi = [
+            parts for parts in multi.values() if parts and any(p in changes for p in parts)
+        ]
+        taken = []
         for value, new in changes.items():
             group = members.pop(value, [])
             if value in forms and value not in moved:
                 group.append(value)  # the form that still is its own value
-            if not group:
-                continue
+            if group:
+                taken.append((group, new))
+        for group, new in taken:
             moved.update(group)
             if " " in new:
                 parts = new.split(" ")
@@ -595,9 +601,8 @@ def compose(runs: Sequence[RuleRun], forms: Iterable[str]) -> dict[str, tuple[st
                 members.setdefault(new, []).extend(group)
             else:
                 removed.extend(group)
-        for parts in multi.values():
-            if parts and any(p in changes for p in parts):
-                parts[:] = [q for p in parts for q in changes.get(p, p).split(" ") if q]
+        for parts in old_multi:
+            parts[:] = [q for p in parts for q in changes.get(p, p).split(" ") if q]
     final = {form: (form,) for form in forms - moved}
     final.update((form, (value,)) for value, group in members.items() for form in group)
     final.update((form, tuple(parts)) for form, parts in multi.items())

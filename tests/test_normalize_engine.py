@@ -1,0 +1,56 @@
+"""The normalization engine: composing per-rule changes equals applying them in order."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from arabic_news_topics import normalize as norm
+from arabic_news_topics.corpus import read_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def apply_in_order(runs, form):
+    """Each rule applied once to every part, as the rules are defined."""
+    parts = [form]
+    for run in runs:
+        parts = [q for p in parts for q in run.changes.get(p, p).split(" ") if q]
+    return tuple(parts)
+
+
+@pytest.mark.parametrize(
+    ("changes", "form", "expected"),
+    [
+        # البشير loses its article; the same rule cuts بشير to شير: البشير moves once only.
+        ([{"البشير": "بشير", "بشير": "شير"}], "البشير", ("بشير",)),
+        ([{"البشير": "بشير", "بشير": "شير"}], "بشير", ("شير",)),
+        ([{"البشير": "بشير"}, {"بشير": "شير"}], "البشير", ("شير",)),
+        # A split form's parts move with later rules, once per rule.
+        ([{"روسيا-فرنسا": "روسيا فرنسا", "روسيا": "روس"}], "روسيا-فرنسا", ("روسيا", "فرنسا")),
+        ([{"روسيا-فرنسا": "روسيا فرنسا"}, {"روسيا": "روس"}], "روسيا-فرنسا", ("روس", "فرنسا")),
+        ([{"في": ""}], "في", ()),
+        ([{"فيه": "في"}, {"في": ""}], "فيه", ()),
+    ],
+    ids=["one-move-per-rule", "own-form", "two-rules", "split-same-rule", "split-then-rule",
+         "removed", "changed-then-removed"],
+)  # fmt: skip
+def test_compose_applies_each_rule_once(changes, form, expected):
+    runs = [norm.RuleRun(f"rule{i}", c, 0, 0, []) for i, c in enumerate(changes)]
+    forms = {form, *(k for c in changes for k in c)}
+    assert norm.compose(runs, forms)[form] == expected
+
+
+def test_compose_matches_rules_in_order_on_the_seeds():
+    documents, _ = read_corpus([{"path": str(ROOT / "seeds"), "format": "txt"}])
+    settings = norm.NormalizationSettings.from_config({"stemmer": "light"})
+    counts = Counter(t for doc in documents for t in doc["text"].split())
+    runs, vocabulary = norm.run_rules(counts, settings, norm.TYPE_RULES)
+    stopwords = norm.normalized_stopwords(settings, vocabulary)
+    final_runs, _ = norm.run_rules(vocabulary, settings, norm.FINAL_RULES, stopwords)
+    all_runs = [*runs, *final_runs]
+    composed = norm.compose(all_runs, counts)
+    assert len(composed) == len(counts) > 1000
+    assert {f: apply_in_order(all_runs, f) for f in counts} == composed
