@@ -449,6 +449,11 @@ _PLAIN_RULES: dict[str, TypeRule] = {
 
 
 def _enabled(settings: NormalizationSettings, switch: str) -> bool:
+    if switch == "remove_stopwords":
+        # One rule removes the words of every enabled list.
+        return settings.remove_stopwords or bool(
+            settings.remove_reporting_words and settings.reporting_words
+        )
     value = getattr(settings, switch)
     return value != "none" if switch == "stemmer" else bool(value)
 
@@ -741,6 +746,12 @@ def learn_phrases(sequences: Sequence[Sequence[str]], min_count: int, threshold:
     return frozen, table
 
 
+def _without(counts: Mapping[str, int], stopwords: frozenset[str]) -> dict[str, int]:
+    """Word counts without the stopwords: what the stemmer sees in the text, where stopwords
+    are gone before it runs."""
+    return {w: n for w, n in counts.items() if w not in stopwords}
+
+
 def normalize_expressions(
     expressions: Iterable[str],
     settings: NormalizationSettings,
@@ -756,7 +767,7 @@ def normalize_expressions(
     mapping = map_types(words, config, vocabulary=known)
     parts = {w: mapping[w].split() for w in words}
     found = {p for ps in parts.values() for p in ps}
-    final = map_types(found, config, FINAL_RULES, stopwords, vocabulary=known)
+    final = map_types(found, config, FINAL_RULES, stopwords, vocabulary=_without(known, stopwords))
     results = []
     for surface in expressions:
         tokens = tuple(q for w in surface for p in parts[w] for q in final[p].split())
@@ -790,7 +801,7 @@ def normalize_terms(
     known = dict.fromkeys(words, 1) | dict(vocabulary)
     mapping = map_types(words, config, vocabulary=known)
     found = {p for w in words for p in mapping[w].split()}
-    final = map_types(found, config, FINAL_RULES, stopwords, vocabulary=known)
+    final = map_types(found, config, FINAL_RULES, stopwords, vocabulary=_without(known, stopwords))
     return [
         joiner([q for w in surface for p in mapping[w].split() for q in final[p].split()])
         for surface in surfaces
