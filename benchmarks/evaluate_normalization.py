@@ -6,8 +6,10 @@ from its ``.tar.gz`` with :mod:`tarfile`: ``doc_id`` is the member path without 
 the label its parent folder and ``source`` the member path.
 
 For every normalization setting of the grid ``normalize.stemmer`` in {none, light, root} x
-``normalize.multiword_expressions`` in {on, off} (the rest as in ``config/config.yaml``), the
-corpus is normalized once with :func:`arabic_news_topics.normalize.normalize_documents`;
+multiword expressions in {list, list+learned, off} (``list``: the shipped list only;
+``list+learned``: plus collocations learned with gensim Phrases, ``learn_multiword``; ``off``:
+``multiword_expressions: false``), the rest as in ``config/config.yaml``, the corpus is
+normalized once with :func:`arabic_news_topics.normalize.normalize_documents`;
 then, for every seed:
 
 * TF-IDF (``min_df=5, max_df=0.5``, sublinear tf) and k-means with k=4
@@ -30,9 +32,12 @@ Outputs, in ``benchmarks/results/`` (or ``--out``):
   of each metric marked, the gain of the best settings over the naive baseline, and the
   corpus, machine, date and exact settings of the run.
 
-Run from the repository root (about 10 minutes on 2 cores)::
+Run from the repository root (about 12 minutes on 2 cores)::
 
     .venv/bin/python benchmarks/evaluate_normalization.py [--corpus PATH] [--seeds 1 2 3]
+
+``--stemmers`` and ``--multiword`` run part of the grid, ``--no-baseline`` skips the
+baseline, and ``--passes``/``--iterations`` change LDA's (see ``--help``).
 
 The corpus defaults to ``../shared/corpora/hespress-4cat.tar.gz``, resolved from the
 repository root.
@@ -43,11 +48,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
+import hashlib
 import logging
 import os
 import platform
 import re
 import statistics
+import subprocess
 import sys
 import tarfile
 import time
@@ -73,7 +80,12 @@ STEM = "normalization_evaluation"
 LOGGER = logging.getLogger("evaluate_normalization")
 
 STEMMERS = ("none", "light", "root")
-MULTIWORD = (True, False)
+#: Multiword settings: off, the shipped list only, the list and collocations learned with
+#: gensim Phrases (``normalize.learn_multiword``; package versions without that switch learn
+#: whenever the corpus has ``learn_multiword_min_documents`` documents, so there "list" and
+#: "list+learned" are one setting, named "on").
+MULTIWORD = ("list", "list+learned", "off")
+HAS_LEARN_SWITCH = "learn_multiword" in normalize.NormalizationSettings.__dataclass_fields__
 BASELINE = "naive baseline"
 #: Number of clusters and of LDA topics: the number of gold categories.
 K = 4
@@ -131,11 +143,20 @@ def naive_tokens(documents: Sequence[dict]) -> list[tuple[str, list[str]]]:
 def package_tokenizer(
     settings: normalize.NormalizationSettings,
 ) -> Callable[[Sequence[dict]], list[tuple[str, list[str]]]]:
-    """The package's normalization with these settings, as a tokenizer."""
+    """The package's normalization with these settings, as a tokenizer.
+
+    The tokenizer's ``boilerplate_words`` attribute holds, after each call, the number of
+    whitespace-separated words that the boilerplate-line rules removed.
+    """
 
     def tokenize(documents: Sequence[dict]) -> list[tuple[str, list[str]]]:
-        return normalize.normalize_documents(documents, settings).tokens
+        result = normalize.normalize_documents(documents, settings)
+        steps = result.steps.set_index("step")["tokens"]
+        before = steps.get("html", steps.get("raw", 0))
+        tokenize.boilerplate_words = int(before - steps.get("boilerplate_lines", before))
+        return result.tokens
 
+    tokenize.boilerplate_words = 0
     return tokenize
 
 
@@ -198,6 +219,7 @@ def evaluate_setting(
     if [d for d, _ in tokens] != [doc["doc_id"] for doc in documents]:
         raise RuntimeError(f"{setting}: the tokenizer changed the order or set of documents")
     counts = check_tokens(setting, tokens)
+    counts["boilerplate_words"] = getattr(tokenize, "boilerplate_words", 0)
     LOGGER.info("%s: tokenized in %.1f s, %s", setting, normalize_seconds, counts)
 
     start = time.perf_counter()
@@ -264,6 +286,37 @@ def evaluate_setting(
 # Report
 
 
+def code_fingerprint() -> str:
+    """A hash of the package sources and the config files this evaluation reads."""
+    digest = hashlib.sha256()
+    files = sorted((REPO / "src" / "arabic_news_topics").glob("*.py"))
+    for path in [*files, CONFIG, MULTIWORD_LIST, REPORTING_WORDS]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def code_version() -> str:
+    """The git commit of the repository, and whether src/ or config/ differ from it."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "src", "config"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown commit"
+    return f"commit {commit}" + (" with uncommitted changes in src/ or config/" if dirty else "")
+
+
 def machine_line() -> str:
     """CPU count and model, memory, OS and Python of this machine."""
     model = platform.processor() or "unknown CPU"
@@ -321,6 +374,7 @@ def markdown_report(
     seeds: Sequence[int],
     config: dict,
     elapsed: float,
+    code: str = "",
 ) -> str:
     """The Markdown summary: table, best settings, gain over the baseline, run details."""
     table = summary(frame)
@@ -383,6 +437,9 @@ def markdown_report(
             gains = [paired_gain(frame, setting, column) for column, _ in METRICS]
             lines.append(f"| {setting} | " + " | ".join(gains) + " |")
     normalize_section = config["normalize"]
+    package_rows = frame[frame["setting"] != BASELINE]
+    removed_words = int(package_rows["boilerplate_words"].max())
+    odd_types = int(package_rows["odd_types"].max())
     fixed = ", ".join(
         f"{k}={normalize_section[k]}"
         for k in (
@@ -391,6 +448,7 @@ def markdown_report(
             "remove_stopwords",
             "remove_reporting_words",
             "recurring_line_min_documents",
+            "learn_multiword",
             "learn_multiword_min_documents",
             "multiword_min_count",
             "multiword_threshold",
@@ -410,9 +468,9 @@ def markdown_report(
         f"- Package settings: the `normalize` section of `config/config.yaml` ({fixed}, ...), "
         "with `stemmer` and `multiword_expressions` varied; `multiword_list_file` "
         "`config/multiword_expressions.txt`, `reporting_words_file` "
-        "`config/news_reporting_words.txt`. With multiword on, collocations are also learned "
-        "(gensim Phrases, NPMI), since the corpus has at least learn_multiword_min_documents "
-        "documents.",
+        "`config/news_reporting_words.txt`. Multiword `list`: the expressions of the shipped "
+        "list (learn_multiword false); `list+learned`: plus two-word collocations learned with "
+        "gensim Phrases (NPMI; learn_multiword true); `off`: multiword_expressions false.",
         f'- Naive baseline: `re.findall(r"{NAIVE_TOKEN_RE.pattern}")`, أ إ آ → ا, ى → ي, '
         "ة → ه, the Arabic-Stopwords list (folded alike) removed; no clitics, boilerplate, "
         "stemming or multiword expressions.",
@@ -427,6 +485,11 @@ def markdown_report(
         "- NMI: scikit-learn normalized_mutual_info_score (arithmetic mean), against the "
         "folder labels. Vocabulary: distinct tokens after normalization; TF-IDF and LDA "
         "terms: after their document-frequency filters. Seconds: normalization plus all seeds.",
+        f"- Boilerplate: the package's boilerplate-line rules removed {removed_words:,} "
+        "whitespace-separated words of the corpus (CSV column boilerplate_words); token "
+        f"types outside the package's token alphabet (such as Tifinagh): "
+        f"{odd_types:,} (CSV column odd_types).",
+        f"- Code: {code}.",
         f"- Versions: arabic-news-topics {version('arabic-news-topics')}, "
         f"gensim {version('gensim')}, scikit-learn {version('scikit-learn')}, "
         f"nltk {version('nltk')}, Arabic-Stopwords {version('Arabic-Stopwords')}.",
@@ -445,6 +508,13 @@ def ours_values(frame: pd.DataFrame, setting: str, column: str) -> list[float]:
 # Main
 
 
+def multiword_levels(requested: Sequence[str]) -> list[str]:
+    """The multiword settings to run, in :data:`MULTIWORD` order."""
+    if HAS_LEARN_SWITCH:
+        return [m for m in MULTIWORD if m in requested]
+    return [m for m in ("on", "off") if m in {"on" if r != "off" else r for r in requested}]
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument(
@@ -454,6 +524,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help=f"the hespress-4cat .tar.gz (default: {DEFAULT_CORPUS})",
     )
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--stemmers", nargs="+", choices=STEMMERS, default=list(STEMMERS))
+    parser.add_argument(
+        "--multiword",
+        nargs="+",
+        choices=MULTIWORD,
+        default=list(MULTIWORD),
+        help="multiword settings: off, the shipped list, the list and learned collocations",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder of the outputs")
     parser.add_argument("--passes", type=int, default=Params.passes, help="LDA passes")
     parser.add_argument("--iterations", type=int, default=Params.iterations)
@@ -474,6 +552,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "pass another path with --corpus."
         )
     started = time.perf_counter()
+    fingerprint = code_fingerprint()
+    code = f"{code_version()}, sources and config files sha256 {fingerprint}"
     params = Params(passes=args.passes, iterations=args.iterations)
     config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     base_settings = stages.normalization_settings(
@@ -485,13 +565,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     LOGGER.info("read %d documents from %s: %s", len(documents), corpus, label_counts)
 
     grid: list[tuple[str, str, str, Callable]] = []
-    for stemmer in STEMMERS:
-        for multiword in MULTIWORD:
-            flag = "on" if multiword else "off"
-            settings = dataclasses.replace(
-                base_settings, stemmer=stemmer, multiword_expressions=multiword
+    for stemmer in args.stemmers:
+        for multiword in multiword_levels(args.multiword):
+            changes: dict = {"stemmer": stemmer, "multiword_expressions": multiword != "off"}
+            if HAS_LEARN_SWITCH and multiword != "off":
+                changes["learn_multiword"] = multiword == "list+learned"
+            settings = dataclasses.replace(base_settings, **changes)
+            grid.append(
+                (f"{stemmer}, mwe {multiword}", stemmer, multiword, package_tokenizer(settings))
             )
-            grid.append((f"{stemmer}, mwe {flag}", stemmer, flag, package_tokenizer(settings)))
     if not args.no_baseline:
         grid.append((BASELINE, "-", "-", naive_tokens))
 
@@ -506,8 +588,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         pd.DataFrame(rows).to_csv(csv_path, index=False, float_format="%.6f")
     frame = pd.DataFrame(rows)
     elapsed = time.perf_counter() - started
+    if code_fingerprint() != fingerprint:
+        code += (
+            "; WARNING: the package sources or config files changed during the run, so "
+            "the settings may have been measured on different code"
+        )
+        LOGGER.warning("the package sources or config files changed during the run")
     report = markdown_report(
-        frame, corpus, len(documents), label_counts, params, args.seeds, config, elapsed
+        frame, corpus, len(documents), label_counts, params, args.seeds, config, elapsed, code
     )
     (args.out / f"{STEM}.md").write_text(report, encoding="utf-8")
     LOGGER.info("wrote %s and %s in %.1f min", csv_path, args.out / f"{STEM}.md", elapsed / 60)

@@ -60,12 +60,12 @@ TARGET_TOKENS_PER_CPU_S = 500_000
 
 #: Worker name -> (label, corpus part, what runs). Labels say which configuration is which.
 CONFIGURATIONS: dict[str, tuple[str, str, str]] = {
-    "full_learning": (
-        "stage, full corpus, phrase learning on (as configured)",
+    "full_learning": ("stage, full corpus, phrase learning on", "full", "stage"),
+    "full_no_learning": (
+        "stage, full corpus, phrase learning off (as configured)",
         "full",
         "stage",
     ),
-    "full_no_learning": ("stage, full corpus, phrase learning off", "full", "stage"),
     "subset_baseline": ("per-token baseline (no cache), subset", "subset", "baseline"),
     "subset_no_learning": ("stage, subset, phrase learning off", "subset", "stage"),
     "subset_no_multiword": ("stage, subset, multiword expressions off", "subset", "stage"),
@@ -120,8 +120,10 @@ def project_settings() -> normalize.NormalizationSettings:
 def settings_for(name: str, documents: int) -> normalize.NormalizationSettings:
     """The settings of one configuration."""
     settings = project_settings()
+    if name == "full_learning":
+        settings = replace(settings, learn_multiword=True)
     if name in ("full_no_learning", "subset_no_learning", "subset_baseline"):
-        settings = replace(settings, learn_multiword_min_documents=documents + 1)
+        settings = replace(settings, learn_multiword=False)
     if name == "subset_no_multiword":
         settings = replace(settings, multiword_expressions=False)
     return settings

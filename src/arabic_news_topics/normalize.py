@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import compress, count
+from itertools import chain, compress, count
 
 import pandas as pd
 from arabicstopwords import arabicstopwords
@@ -47,7 +47,8 @@ HTML_TAG_RE = re.compile(r"<[^<>]{0,500}>")
 # Python's \W would otherwise treat the marks as punctuation and split words at them.
 PUNCTUATION_RE = re.compile(r"[^\w\s\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED]|_")
 DIGITS_RE = re.compile(r"\d+")
-LATIN_RE = re.compile(r"[A-Za-z\u00C0-\u024F]+")
+# Basic Latin, Latin-1, Extended A and B, IPA, and Extended Additional (ṛ ẓ of Tamazight).
+LATIN_RE = re.compile(r"[A-Za-z\u00C0-\u02AF\u1E00-\u1EFF]+")
 # A line with no letter or digit at all: "&", "***", "-----".
 SEPARATOR_LINE_RE = re.compile(r"^[^\w]*$")
 SOURCE_LINE_RE = re.compile(r":\d+$")
@@ -131,6 +132,7 @@ class NormalizationSettings:
     fold_hamza: bool = True
     multiword_expressions: bool = True
     multiword_list: tuple[str, ...] = ()
+    learn_multiword: bool = False
     learn_multiword_min_documents: int = 1000
     multiword_min_count: int = 20
     multiword_threshold: float = 0.5
@@ -596,8 +598,8 @@ def compose(runs: Sequence[RuleRun], forms: Iterable[str]) -> dict[str, tuple[st
                 group.append(value)  # the form that still is its own value
             if group:
                 taken.append((group, new))
+        moved.update(chain.from_iterable(group for group, _ in taken))
         for group, new in taken:
-            moved.update(group)
             if " " in new:
                 parts = new.split(" ")
                 for form in group:
@@ -900,7 +902,7 @@ def normalize_documents(
     if settings.multiword_expressions:
         listed = normalize_expressions(settings.multiword_list, settings, vocabulary, stopwords)
         phrases, learned = None, pd.DataFrame(columns=["expression", "score"])
-        if len(sequences) >= settings.learn_multiword_min_documents:
+        if settings.learn_multiword and len(sequences) >= settings.learn_multiword_min_documents:
             phrases, learned = learn_phrases(
                 sequences, settings.multiword_min_count, settings.multiword_threshold
             )
