@@ -286,13 +286,18 @@ def evaluate_setting(
 # Report
 
 
-def code_fingerprint() -> str:
-    """A hash of the package sources and the config files this evaluation reads."""
-    digest = hashlib.sha256()
+def code_hashes() -> dict[str, str]:
+    """sha256 of each package source and each config file this evaluation reads."""
     files = sorted((REPO / "src" / "arabic_news_topics").glob("*.py"))
-    for path in [*files, CONFIG, MULTIWORD_LIST, REPORTING_WORDS]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
+    return {
+        path.relative_to(REPO).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in [*files, CONFIG, MULTIWORD_LIST, REPORTING_WORDS]
+    }
+
+
+def code_fingerprint(hashes: dict[str, str]) -> str:
+    """One short hash of all the files of :func:`code_hashes`."""
+    return hashlib.sha256(repr(sorted(hashes.items())).encode()).hexdigest()[:12]
 
 
 def code_version() -> str:
@@ -552,8 +557,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "pass another path with --corpus."
         )
     started = time.perf_counter()
-    fingerprint = code_fingerprint()
-    code = f"{code_version()}, sources and config files sha256 {fingerprint}"
+    # The package is imported and the config read once, here: a run measures the files as
+    # they are now, even if they change while it runs.
+    hashes = code_hashes()
+    code = f"{code_version()}, sources and config files sha256 {code_fingerprint(hashes)}"
     params = Params(passes=args.passes, iterations=args.iterations)
     config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     base_settings = stages.normalization_settings(
@@ -588,12 +595,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         pd.DataFrame(rows).to_csv(csv_path, index=False, float_format="%.6f")
     frame = pd.DataFrame(rows)
     elapsed = time.perf_counter() - started
-    if code_fingerprint() != fingerprint:
+    changed = sorted(k for k, v in code_hashes().items() if hashes.get(k) != v)
+    if changed:
         code += (
-            "; WARNING: the package sources or config files changed during the run, so "
-            "the settings may have been measured on different code"
+            f"; note: {', '.join(changed)} changed while the run went on; the run used them "
+            "as they were when it started"
         )
-        LOGGER.warning("the package sources or config files changed during the run")
+        LOGGER.warning("changed during the run: %s", ", ".join(changed))
     report = markdown_report(
         frame, corpus, len(documents), label_counts, params, args.seeds, config, elapsed, code
     )
