@@ -1869,3 +1869,13 @@ def test_reporting_words_removed_with_stopwords_off():
     )
     assert "قال" not in tokens
     assert "وزير" in tokens
+
+
+def test_boilerplate_pattern_spares_long_lines():
+    """An article on one line that mentions التعليقات is not boilerplate; a short line is."""
+    article = " ".join(["ناقش", "المجلس", "التعليقات", "على", "القانون"] * 10)
+    settings = make_settings(boilerplate_patterns=["التعليقات"], boilerplate_max_words=30)
+    text = article + "\nالتعليقات"
+    kept = norm.normalize_documents([{"doc_id": "d", "text": text}], settings)
+    assert kept.removed_lines["line"].tolist() == ["التعليقات"]
+    assert kept.tokens[0][1].count("مجلس") == 10

@@ -115,6 +115,7 @@ class NormalizationSettings:
     normalize_unicode: bool = True
     remove_html: bool = True
     boilerplate_patterns: tuple[str, ...] = ()
+    boilerplate_max_words: int = 30
     recurring_line_min_documents: int = 0
     remove_urls: bool = True
     remove_punctuation: bool = True
@@ -179,17 +180,26 @@ def remove_html(text: str) -> str:
 
 
 def boilerplate_line_reason(
-    line: str, patterns: Sequence[re.Pattern], recurring: frozenset[str] = frozenset()
+    line: str,
+    patterns: Sequence[re.Pattern],
+    recurring: frozenset[str] = frozenset(),
+    max_words: int | None = None,
 ) -> str:
-    """Why a line is boilerplate: ``separator``, ``pattern:<regex>``, ``recurring``, or ``""``."""
+    """Why a line is boilerplate: ``separator``, ``pattern:<regex>``, ``recurring``, or ``""``.
+
+    Patterns are tried only on lines of at most ``max_words`` words: boilerplate is short,
+    and in corpora whose articles are one line long a pattern would otherwise delete a whole
+    article that merely mentions التعليقات.
+    """
     stripped = line.strip()
     if not stripped:
         return ""
     if SEPARATOR_LINE_RE.match(stripped):
         return "separator"
-    for pattern in patterns:
-        if pattern.search(stripped):
-            return f"pattern:{pattern.pattern}"
+    if max_words is None or len(stripped.split(None, max_words)) <= max_words:
+        for pattern in patterns:
+            if pattern.search(stripped):
+                return f"pattern:{pattern.pattern}"
     return "recurring" if stripped in recurring else ""
 
 
@@ -209,20 +219,26 @@ def find_recurring_lines(texts: Iterable[str], min_documents: int) -> frozenset[
 
 
 def remove_boilerplate_lines(
-    text: str, patterns: Sequence[re.Pattern], recurring: frozenset[str] = frozenset()
+    text: str,
+    patterns: Sequence[re.Pattern],
+    recurring: frozenset[str] = frozenset(),
+    max_words: int | None = None,
 ) -> tuple[str, list[tuple[str, str]]]:
     """Drop boilerplate lines; return the text and the removed ``(line, reason)`` pairs."""
-    kept, removed = _split_boilerplate(text, patterns, recurring)
+    kept, removed = _split_boilerplate(text, patterns, recurring, max_words)
     return "\n".join(kept), removed
 
 
 def _split_boilerplate(
-    text: str, patterns: Sequence[re.Pattern], recurring: frozenset[str]
+    text: str,
+    patterns: Sequence[re.Pattern],
+    recurring: frozenset[str],
+    max_words: int | None = None,
 ) -> tuple[list[str], list[tuple[str, str]]]:
     """The kept lines of a text and the removed ``(line, reason)`` pairs."""
     kept, removed = [], []
     for line in text.splitlines():
-        reason = boilerplate_line_reason(line, patterns, recurring)
+        reason = boilerplate_line_reason(line, patterns, recurring, max_words)
         if reason:
             removed.append((line.strip(), reason))
         else:
@@ -878,7 +894,9 @@ def normalize_documents(
     surface_tokens = []
     type_counts: Counter[str] = Counter()
     for i, text in enumerate(texts):
-        kept, lines = _split_boilerplate(text, settings.compiled_patterns, recurring[i])
+        kept, lines = _split_boilerplate(
+            text, settings.compiled_patterns, recurring[i], settings.boilerplate_max_words
+        )
         if lines:
             removed.update(set(lines))
             removed_words.update(w for line, _ in lines for w in line.split())
