@@ -50,11 +50,8 @@ import dataclasses
 import datetime
 import hashlib
 import logging
-import os
-import platform
 import re
 import statistics
-import subprocess
 import sys
 import tarfile
 import time
@@ -65,6 +62,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 import yaml
 from arabicstopwords import arabicstopwords
+from run_info import code_version, machine_line
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from arabic_news_topics import clusters, lda, normalize, stages, tfidf
@@ -298,50 +296,6 @@ def code_hashes() -> dict[str, str]:
 def code_fingerprint(hashes: dict[str, str]) -> str:
     """One short hash of all the files of :func:`code_hashes`."""
     return hashlib.sha256(repr(sorted(hashes.items())).encode()).hexdigest()[:12]
-
-
-def code_version() -> str:
-    """The git commit of the repository, and whether src/ or config/ differ from it."""
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "src", "config"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown commit"
-    return f"commit {commit}" + (" with uncommitted changes in src/ or config/" if dirty else "")
-
-
-def machine_line() -> str:
-    """CPU count and model, memory, OS and Python of this machine."""
-    model = platform.processor() or "unknown CPU"
-    memory = "unknown memory"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = f"{int(line.split()[1]) / 1024**2:.1f} GiB RAM"
-                break
-    except OSError:
-        pass
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (
-        f"{cpus} CPUs ({model}), {memory}, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}"
-    )
 
 
 def _mean_sd(values: Sequence[float], digits: int) -> str:

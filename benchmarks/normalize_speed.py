@@ -34,9 +34,7 @@ import datetime
 import gc
 import gzip
 import json
-import os
 import pickle
-import platform
 import resource
 import subprocess
 import sys
@@ -48,6 +46,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import yaml
+from run_info import code_version, machine_line
 
 from arabic_news_topics import normalize, stages
 
@@ -454,47 +453,6 @@ def count_mismatch(
             documents += 1
             tokens += sum((Counter(ours) - Counter(theirs)).values())
     return documents, tokens
-
-
-def machine_line() -> str:
-    """CPU count and model, memory, Python and OS."""
-    model = platform.processor()
-    try:
-        cpuinfo = Path("/proc/cpuinfo").read_text()
-        names = [line for line in cpuinfo.splitlines() if line.startswith("model name")]
-        model = names[0].split(":", 1)[1].strip() if names else model
-    except OSError:
-        pass
-    memory = "unknown memory"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = f"{int(line.split()[1]) / 1024**2:.1f} GiB memory"
-    except OSError:
-        pass
-    return (
-        f"{os.cpu_count()} CPUs ({model or 'unknown model'}), {memory}, "
-        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
-    )
-
-
-def code_version() -> str:
-    """The commit of the repository, and whether the working tree has changes."""
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "src", "config"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    except OSError:
-        return "unknown commit"
-    if not commit:
-        return "unknown commit"
-    return f"commit {commit}" + (" with uncommitted changes in src/ or config/" if dirty else "")
 
 
 def table_rows(results: Mapping[str, dict]) -> list[dict]:
