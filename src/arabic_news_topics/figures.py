@@ -39,9 +39,7 @@ def _colour(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
-def plot_document_lengths(
-    lengths_csv: str, png: str, pdf: str, max_documents: int = 40, random_state: int = 42
-) -> None:
+def plot_document_lengths(lengths_csv: str, png: str, pdf: str, max_documents: int = 40) -> None:
     """Words per document: one bar per document for small corpora, a histogram otherwise."""
     lengths = read_table(lengths_csv)
     if len(lengths) <= max_documents:

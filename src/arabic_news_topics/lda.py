@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,8 +9,6 @@ import numpy as np
 import pandas as pd
 from gensim.corpora import Dictionary, MmCorpus
 from gensim.models import CoherenceModel, LdaModel
-
-LOGGER = logging.getLogger(__name__)
 
 #: Coherence measures computed for every K (gensim names).
 COHERENCE_MEASURES = ("c_v", "c_npmi")

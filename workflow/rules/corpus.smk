@@ -68,6 +68,5 @@ rule plot_corpus:
     params:
         code=get_code_hash("figures", "style"),
         max_documents=config["figures"]["max_documents"],
-        random_state=config["random_state"],
     script:
         "../scripts/plot_corpus.py"

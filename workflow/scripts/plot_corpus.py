@@ -11,5 +11,4 @@ plot_document_lengths(
     snakemake.output.png,
     snakemake.output.pdf,
     max_documents=snakemake.params.max_documents,
-    random_state=snakemake.params.random_state,
 )
