@@ -54,3 +54,29 @@ def test_compose_matches_rules_in_order_on_the_seeds():
     composed = norm.compose(all_runs, counts)
     assert len(composed) == len(counts) > 1000
     assert {f: apply_in_order(all_runs, f) for f in counts} == composed
+
+
+FILLER = ["مدينة", "سوق", "قطار", "مطار", "جامعة", "مستشفى", "ميناء", "مصنع", "حديقة", "مكتبة"]
+
+
+@pytest.mark.parametrize(("learn", "expected"), [(True, True), (False, False)], ids=["on", "off"])
+def test_learn_multiword_switch(learn, expected):
+    """خادم الحرمين always together in 30 documents is learned as one term, only when asked."""
+    documents = [
+        {"doc_id": f"d{i}", "text": f"{FILLER[i % 10]} خادم الحرمين {FILLER[(i + 3) % 10]}"}
+        for i in range(30)
+    ]
+    settings = norm.NormalizationSettings.from_config(
+        {
+            "multiword_expressions": True,
+            "learn_multiword": learn,
+            "learn_multiword_min_documents": 10,
+            "multiword_min_count": 5,
+            "multiword_threshold": 0.5,
+            "remove_stopwords": False,
+        }
+    )
+    result = norm.normalize_documents(documents, settings)
+    learned = result.expressions[result.expressions["origin"] == "learned"]
+    assert ("خادم_حرمين" in set(learned["expression"])) is expected
+    assert ("خادم_حرمين" in result.tokens[0][1]) is expected
