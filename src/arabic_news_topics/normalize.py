@@ -591,45 +591,29 @@ def run_rules(
 def compose(runs: Sequence[RuleRun], forms: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """The normalized tokens of every form after all the runs (``()``: removed).
 
-    Only the forms whose current value a rule changes are touched, through an index from
-    values to forms: most rules change few forms.
+    Each rule is applied once to the current value of every form with ``map`` (in C), so a
+    form moves at most once per rule. A value split in several words by a rule is kept
+    aside as a list of parts, and the later rules apply to each part.
     """
-    forms = set(forms)
-    members: dict[str, list[str]] = {}  # value -> the forms that now have it, once moved
-    moved: set[str] = set()  # forms whose value is no longer themselves
-    multi: dict[str, list[str]] = {}  # form -> its current parts, when more than one
-    removed: list[str] = []
+    forms = list(dict.fromkeys(forms))
+    values = list(forms)
+    multi: dict[int, list[str]] = {}  # form index -> its current parts, once split
     for run in runs:
         changes = run.changes
         if not changes:
             continue
-        # Every form moves at most once per rule: take all the groups first, then place them.
-        old_multi = [
-            parts for parts in multi.values() if parts and any(p in changes for p in parts)
-        ]
-        taken = []
-        for value, new in changes.items():
-            group = members.pop(value, [])
-            if value in forms and value not in moved:
-                group.append(value)  # the form that still is its own value
-            if group:
-                taken.append((group, new))
-        moved.update(chain.from_iterable(group for group, _ in taken))
-        for group, new in taken:
-            if " " in new:
-                parts = new.split(" ")
-                for form in group:
-                    multi[form] = list(parts)
-            elif new:
-                members.setdefault(new, []).extend(group)
-            else:
-                removed.extend(group)
-        for parts in old_multi:
-            parts[:] = [q for p in parts for q in changes.get(p, p).split(" ") if q]
-    final = {form: (form,) for form in forms - moved}
-    final.update((form, (value,)) for value, group in members.items() for form in group)
-    final.update((form, tuple(parts)) for form, parts in multi.items())
-    final.update((form, ()) for form in removed)
+        for parts in multi.values():
+            if any(map(changes.__contains__, parts)):
+                parts[:] = [q for p in parts for q in changes.get(p, p).split(" ") if q]
+        # Rule keys are single words: a split value (with spaces) is never changed again here.
+        values = list(map(changes.get, values, values))
+        split = {new for new in changes.values() if " " in new}
+        if split:
+            for i in compress(count(), map(split.__contains__, values)):
+                if i not in multi:
+                    multi[i] = values[i].split(" ")
+    final = {form: (value,) if value else () for form, value in zip(forms, values, strict=True)}
+    final.update((forms[i], tuple(parts)) for i, parts in multi.items())
     return final
 
 
