@@ -1245,22 +1245,22 @@ def group_documents(sources: list[str], line: str) -> list[dict]:
     ("sources", "removed_from"),
     [
         pytest.param(
-            ["siteA/1.txt", "siteA/2.txt", "siteA/3.txt", "siteB/1.txt", "siteC/1.txt"],
+            ["siteA", "siteA", "siteA", "siteB", "siteC"],
             {"n0", "n1", "n2"},
-            id="three-in-one-folder",
+            id="three-of-one-source",
         ),
         pytest.param(
-            ["siteA/1.txt", "siteB/1.txt", "siteC/1.txt", "siteD/1.txt", "siteE/1.txt"],
+            ["siteA", "siteB", "siteC", "siteD", "siteE"],
             set(),
-            id="spread-over-folders",
+            id="spread-over-sources",
         ),
         pytest.param(
-            ["feed.jsonl:1", "feed.jsonl:2", "feed.jsonl:7", "other.jsonl:1", "other.jsonl:2"],
+            ["okaz", "okaz", "okaz", "alriyadh", "alriyadh"],
             {"n0", "n1", "n2"},
-            id="three-lines-of-one-jsonl",
+            id="outlets-of-one-feed",
         ),
         pytest.param(
-            ["a/1.txt", "a/2.txt", "b/1.txt", "b/2.txt", "b/3.txt"],
+            ["a", "a", "b", "b", "b"],
             {"n2", "n3", "n4"},
             id="two-below-three-above",
         ),
@@ -1676,7 +1676,7 @@ ALL_ON = make_settings(
 
 def documents_of(texts: list[str]) -> list[dict]:
     return [
-        {"doc_id": str(i), "text": t, "source": f"s{i % 2}/{i}.txt"} for i, t in enumerate(texts)
+        {"doc_id": str(i), "text": t, "source": f"s{i % 2}"} for i, t in enumerate(texts)
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections import Counter
 from pathlib import Path
 
@@ -80,3 +81,73 @@ def test_learn_multiword_switch(learn, expected):
     learned = result.expressions[result.expressions["origin"] == "learned"]
     assert ("خادم_حرمين" in set(learned["expression"])) is expected
     assert ("خادم_حرمين" in result.tokens[0][1]) is expected
+
+
+def sharded_normalization(documents, settings, shard_size):
+    """The passes of the stage as the workflow runs them: one job per shard of documents,
+    with the normalizer pickled between jobs, and the merge at the end."""
+    shards = [documents[i : i + shard_size] for i in range(0, len(documents), shard_size)]
+    recurring = norm.recurring_lines_by_source(documents, settings)
+    total = norm.ShardCounts()
+    for shard in shards:
+        total = total + pickle.loads(pickle.dumps(norm.count_shard(shard, settings, recurring)))
+    normalizer = pickle.dumps(norm.build_normalizer(total, settings, recurring))
+    tokens, joined = [], Counter()
+    for shard in shards:
+        built = pickle.loads(normalizer)
+        joiner = built.joiner()
+        tokens += list(built.tokenize(shard, joiner))
+        joined.update(joiner.joined)
+    phrases, final_counts, tables = norm.finish_corpus(
+        pickle.loads(normalizer), [t for _, t in tokens], joined, len(documents)
+    )
+    if phrases is not None:
+        tokens = [(d, phrases[t]) for d, t in tokens]
+    return tokens, final_counts, tables
+
+
+def seed_documents_with_repeats():
+    """The seeds, and copies of their paragraphs as more documents of two sources, so that
+    lines recur across shards and collocations can be learned."""
+    documents, _ = read_corpus([{"path": str(ROOT / "seeds"), "format": "txt"}])
+    more = []
+    for doc in documents:
+        paragraphs = [p for p in doc["text"].split("\n") if len(p.split()) > 3]
+        for i, paragraph in enumerate(paragraphs):
+            text = f"{paragraph}\nتابعونا على تلغرام\nنسخ الرابط"
+            more.append({"doc_id": f"{doc['doc_id']}_{i}", "text": text, "source": f"s{i % 2}"})
+    return documents + more
+
+
+@pytest.mark.parametrize("shard_size", [1, 7, 50, 10_000])
+@pytest.mark.parametrize(
+    "switches",
+    [
+        {"stemmer": "light"},
+        {"stemmer": "root", "multiword_expressions": False},
+        {"learn_multiword": True, "learn_multiword_min_documents": 10, "multiword_min_count": 5},
+    ],
+    ids=["light", "root-no-multiword", "learned-collocations"],
+)
+def test_sharded_passes_equal_one_pass(shard_size, switches):
+    documents = seed_documents_with_repeats()
+    settings = norm.NormalizationSettings.from_config(
+        {
+            "multiword_expressions": True,
+            "multiword_list": ["الشرق الأوسط", "حلف شمال الأطلسي", "مجلس الأمن"],
+            "recurring_line_min_documents": 5,
+            "boilerplate_patterns": ["نسخ الرابط"],
+            **switches,
+        }
+    )
+    whole = norm.normalize_documents(documents, settings)
+    tokens, final_counts, tables = sharded_normalization(documents, settings, shard_size)
+    assert len(documents) > 60
+    assert tokens == whole.tokens
+    assert final_counts == Counter(t for _, ts in whole.tokens for t in ts)
+    for name in ("steps", "examples", "removed_lines", "expressions"):
+        assert tables[name].equals(getattr(whole, name)), name
+    # The cases exercise what crosses shards: recurring lines and (when on) collocations.
+    assert "recurring" in set(whole.removed_lines["reason"])
+    if settings.learn_multiword:
+        assert (whole.expressions["origin"] == "learned").any()

@@ -28,8 +28,10 @@ SEEDS = {
 TABLE_SUFFIXES = (".csv", ".md", ".tsv", ".jsonl")
 
 EXPECTED_FILES = [
-    "01_corpus/documents.jsonl",
+    "01_corpus/shards/00001.jsonl",
     "01_corpus/manifest.tsv",
+    "01_corpus/metadata.tsv",
+    "02_normalize/manifest.tsv",
     *[f"01_corpus/{n}.{e}" for n in ("corpus_summary", "document_lengths") for e in ("csv", "md")],
     *[f"01_corpus/document_lengths.{e}" for e in ("png", "pdf")],
     "02_normalize/tokens.jsonl",
@@ -267,8 +269,28 @@ def test_changing_a_normalization_switch_reruns_from_normalization(seed_run, tmp
 
     edit_config(workdir, keep_taa_marbuta)
     jobs = jobs_of_dry_run(workdir)
-    assert {"normalize_corpus", "compute_tfidf", "fit_lda", "assign_themes"} <= jobs
-    assert "read_corpus" not in jobs
+    assert {"build_normalizer", "tokenize_shard", "normalize_corpus", "compute_tfidf"} <= jobs
+    assert {"fit_lda", "assign_themes"} <= jobs
+    # The passes before the rules of single words do not read that switch.
+    assert jobs.isdisjoint({"read_corpus", "find_recurring_lines", "count_shard"})
+
+
+def test_sharded_run_gives_identical_tables(seed_run, tmp_path):
+    sharded = copy_project(tmp_path / "sharded")
+    edit_config(sharded, lambda c: c["corpus"].update(shard_size=2))
+    snakemake(sharded, "all")
+    shards = sorted(p.name for p in (sharded / "results/01_corpus/shards").glob("*.jsonl"))
+    assert shards == ["00001.jsonl", "00002.jsonl", "00003.jsonl"]
+    counted = sorted(p.name for p in (sharded / "results/benchmarks/count_shard").iterdir())
+    assert counted == ["00001.tsv", "00002.tsv", "00003.tsv"]
+
+    def merged_tables(results: Path) -> dict[str, str]:
+        digests = table_digests(results)
+        return {k: v for k, v in digests.items() if "shards" not in k and "paper" not in k}
+
+    one, three = merged_tables(seed_run / "results"), merged_tables(sharded / "results")
+    assert len(one) > 40
+    assert one == three
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ one entry in a rule list and one switch.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import html
 import re
@@ -31,7 +32,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import chain, compress, count
+from itertools import compress, count
 
 import pandas as pd
 from arabicstopwords import arabicstopwords
@@ -839,16 +840,299 @@ class _Flattener:
         return " ".join(map(self.text.__getitem__, tokens)).split()
 
 
+# The stage runs in passes that a workflow can split into one job per shard of documents
+# (map) and one job that merges (reduce), with the same result as one pass over all of them:
+#   1. recurring_lines_by_source: one streaming pass over all documents (lines per source);
+#   2. count_shard per shard, then build_normalizer on the summed counts: the corpus-aware
+#      rules need the vocabulary of the whole corpus;
+#   3. Normalizer.tokenize per shard, then finish_corpus: learned collocations and tables.
+# normalize_documents runs them all in memory, as one shard.
+
+
+def recurring_lines_by_source(
+    documents: Iterable[Mapping], settings: NormalizationSettings
+) -> dict[str, frozenset[str]]:
+    """Lines found in at least ``recurring_line_min_documents`` documents of one source.
+
+    Streams the documents once; documents are grouped by their ``source`` (the outlet, or
+    the folder or file they come from). Memory: an 8-byte digest per distinct line, and the
+    text only of lines seen in two documents or more.
+    """
+    min_documents = settings.recurring_line_min_documents
+    if min_documents < 2:
+        return {}
+    counts: dict[str, Counter[bytes]] = {}
+    texts: dict[bytes, str] = {}
+    for doc in documents:
+        text = remove_html(doc["text"]) if settings.remove_html else doc["text"]
+        group = counts.setdefault(str(doc.get("source", "")), Counter())
+        for line in {line.strip() for line in text.splitlines()}:
+            if line:
+                key = hashlib.blake2b(line.encode(), digest_size=8).digest()
+                group[key] += 1
+                if group[key] == 2:
+                    texts[key] = line
+    return {
+        source: frozenset(texts[key] for key, n in group.items() if n >= min_documents)
+        for source, group in sorted(counts.items())
+    }
+
+
+@dataclass
+class ShardCounts:
+    """What a shard of documents adds to the corpus-wide counts (see :func:`count_shard`).
+
+    Counts add up: the sum over shards equals the counts of all documents at once.
+    """
+
+    #: Whitespace tokens after the document rules (HTML, boilerplate lines).
+    tokens: Counter[str] = field(default_factory=Counter)
+    #: Words of the removed boilerplate lines.
+    removed_words: Counter[str] = field(default_factory=Counter)
+    #: Removed ``(line, reason)`` pairs, in how many documents.
+    removed_lines: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: Raw tokens minus tokens after the HTML rule, in the documents that rule changed.
+    html_delta: Counter[str] = field(default_factory=Counter)
+    documents: int = 0
+
+    def __add__(self, other: ShardCounts) -> ShardCounts:
+        merged = ShardCounts()
+        for name in ("tokens", "removed_words", "removed_lines", "html_delta"):
+            total = Counter(getattr(self, name))
+            total.update(getattr(other, name))  # update keeps zero and negative counts
+            setattr(merged, name, total)
+        merged.documents = self.documents + other.documents
+        return merged
+
+
+def _document_tokens(
+    doc: Mapping,
+    settings: NormalizationSettings,
+    recurring: Mapping[str, frozenset[str]],
+    counts: ShardCounts | None = None,
+) -> list[str]:
+    """Whitespace tokens of a document after the document rules; adds to ``counts``."""
+    original = doc["text"]
+    text = remove_html(original) if settings.remove_html else original
+    kept, lines = _split_boilerplate(
+        text,
+        settings.compiled_patterns,
+        recurring.get(str(doc.get("source", "")), frozenset()),
+        settings.boilerplate_max_words,
+    )
+    tokens = " ".join(kept).split() if lines else text.split()
+    if counts is not None:
+        counts.documents += 1
+        counts.tokens.update(tokens)
+        if lines:
+            counts.removed_lines.update(set(lines))
+            counts.removed_words.update(w for line, _ in lines for w in line.split())
+        if text is not original:
+            counts.html_delta.update(original.split())
+            counts.html_delta.subtract(text.split())
+    return tokens
+
+
+def count_shard(
+    documents: Iterable[Mapping],
+    settings: NormalizationSettings,
+    recurring: Mapping[str, frozenset[str]],
+) -> ShardCounts:
+    """Token counts of a shard of documents after the document rules (pass 2, map)."""
+    counts = ShardCounts()
+    for doc in documents:
+        _document_tokens(doc, settings, recurring, counts)
+    return counts
+
+
+@dataclass
+class Normalizer:
+    """The normalization of one corpus, built from its counts (:func:`build_normalizer`).
+
+    Holds the composed mapping from every surface form of the corpus to its tokens, the
+    normalized expression list, and the tables of the rules so far. It pickles, so that a
+    workflow builds it once and tokenizes each shard with it in a separate job.
+    """
+
+    settings: NormalizationSettings
+    recurring: dict[str, frozenset[str]]
+    final: dict[str, tuple[str, ...]]
+    listed: list[tuple[str, ...]]
+    steps: list[dict]
+    examples: list[dict]
+    removed_lines: pd.DataFrame
+    vocabulary: Counter[str]
+    final_counts: Counter[str]
+
+    def __post_init__(self) -> None:
+        self._flatten = _Flattener(self.final)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_flatten")
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.__post_init__()
+
+    def joiner(self) -> MultiwordJoiner:
+        """A joiner of the listed expressions (none when multiword expressions are off)."""
+        return MultiwordJoiner(self.listed if self.settings.multiword_expressions else ())
+
+    def tokenize(
+        self, documents: Iterable[Mapping], joiner: MultiwordJoiner | None = None
+    ) -> Iterable[tuple[str, list[str]]]:
+        """``(doc_id, tokens)`` of each document, lazily (pass 3, map): the document rules,
+        the composed mapping, and the listed multiword expressions (``joiner`` counts them)."""
+        joiner = joiner if joiner is not None else self.joiner()
+        for doc in documents:
+            tokens = self._flatten(_document_tokens(doc, self.settings, self.recurring))
+            yield doc["doc_id"], joiner(tokens) if joiner.by_first else tokens
+
+
+def build_normalizer(
+    counts: ShardCounts,
+    settings: NormalizationSettings,
+    recurring: Mapping[str, frozenset[str]] | None = None,
+    max_examples: int = 15,
+) -> Normalizer:
+    """Run every type and word rule once per distinct form of the corpus (pass 2, reduce).
+
+    Parameters
+    ----------
+    counts : ShardCounts
+        The counts of all documents (the sum of :func:`count_shard` over the shards).
+    settings : NormalizationSettings
+        The switches of the stage.
+    recurring : dict of str to frozenset of str, optional
+        Recurring boilerplate lines per source (:func:`recurring_lines_by_source`).
+    max_examples : int
+        Tokens changed by each rule kept as examples.
+    """
+    type_counts = +counts.tokens
+    after_html = type_counts + counts.removed_words
+    steps = []
+    if settings.remove_html:
+        steps.append(_counts_row("raw", +(after_html + counts.html_delta)))
+        steps.append(_counts_row("html", after_html))
+    else:
+        steps.append(_counts_row("raw", after_html))
+    steps.append(_counts_row("boilerplate_lines", type_counts))
+    runs, vocabulary = run_rules(type_counts, settings, TYPE_RULES, max_examples=max_examples)
+    stopwords = normalized_stopwords(settings, vocabulary)
+    final_runs, final_counts = run_rules(
+        vocabulary, settings, FINAL_RULES, stopwords, max_examples=max_examples
+    )
+    listed = []
+    if settings.multiword_expressions:
+        listed = normalize_expressions(settings.multiword_list, settings, vocabulary, stopwords)
+    all_runs = [*runs, *final_runs]
+    steps += [{"step": r.name, "tokens": r.tokens, "vocabulary": r.vocabulary} for r in all_runs]
+    removed_lines = pd.DataFrame(
+        [
+            {"line": line, "reason": reason, "documents": n}
+            for (line, reason), n in sorted(
+                (+counts.removed_lines).items(), key=lambda kv: (-kv[1], kv[0])
+            )
+        ],
+        columns=["line", "reason", "documents"],
+    )
+    return Normalizer(
+        settings=settings,
+        recurring=dict(recurring or {}),
+        final=compose(all_runs, type_counts),
+        listed=listed,
+        steps=steps,
+        examples=[e for r in all_runs for e in r.examples],
+        removed_lines=removed_lines,
+        vocabulary=vocabulary,
+        final_counts=final_counts,
+    )
+
+
+def finish_corpus(
+    normalizer: Normalizer,
+    sequences: Iterable[list[str]],
+    joined: Mapping[str, int],
+    documents: int,
+    max_examples: int = 15,
+):
+    """Learned collocations, final counts and the tables of the stage (pass 3, reduce).
+
+    Parameters
+    ----------
+    normalizer : Normalizer
+        From :func:`build_normalizer`.
+    sequences : iterable of list of str
+        The token lists of all documents (from :meth:`Normalizer.tokenize`, listed
+        expressions joined), in order. When collocations are learned it is read twice: give
+        a re-iterable (a list, or an object whose ``__iter__`` reads the shards again).
+    joined : mapping of str to int
+        Listed expressions joined while tokenizing, with their counts (the joiners'
+        ``joined`` counters, summed over shards).
+    documents : int
+        Number of documents (collocations are learned only from large enough corpora).
+
+    Returns
+    -------
+    phrases : gensim FrozenPhrases or None
+        Collocations to join in every token list (``phrases[tokens]``), when learned.
+    final_counts : Counter
+        Counts of the final tokens.
+    tables : dict of str to DataFrame
+        ``steps``, ``examples``, ``removed_lines`` and ``expressions``.
+    """
+    settings = normalizer.settings
+    final_counts = Counter(normalizer.final_counts)
+    expressions = pd.DataFrame(columns=["expression", "origin", "score", "count"])
+    steps, examples = list(normalizer.steps), list(normalizer.examples)
+    phrases = None
+    if settings.multiword_expressions:
+        learned = pd.DataFrame(columns=["expression", "score"])
+        if settings.learn_multiword and documents >= settings.learn_multiword_min_documents:
+            phrases, learned = learn_phrases(
+                sequences, settings.multiword_min_count, settings.multiword_threshold
+            )
+            final_counts = Counter()
+            for tokens in sequences:
+                final_counts.update(phrases[tokens])
+        # Joining a listed expression only moves counts from its words to it.
+        for expression, n in joined.items():
+            if phrases is None:
+                final_counts[expression] += n
+                for word in expression.split("_"):
+                    final_counts[word] -= n
+        final_counts = +final_counts
+        expressions = _expression_table(normalizer.listed, learned, final_counts)
+        shown = expressions[expressions["count"] > 0].head(max_examples)
+        examples += [
+            {"step": "multiword", "before": e.replace("_", " "), "after": e, "count": n}
+            for e, n in zip(shown["expression"], shown["count"], strict=True)
+        ]
+        steps.append(_counts_row("multiword", final_counts))
+    tables = {
+        "steps": pd.DataFrame(steps, columns=["step", "tokens", "vocabulary"]),
+        "examples": pd.DataFrame(examples, columns=["step", "before", "after", "count"]),
+        "removed_lines": normalizer.removed_lines,
+        "expressions": expressions,
+    }
+    return phrases, final_counts, tables
+
+
 def normalize_documents(
     documents: Sequence[Mapping], settings: NormalizationSettings, max_examples: int = 15
 ) -> NormalizedCorpus:
     """Normalize and tokenize documents, recording the effect of every rule.
 
+    Runs the passes of the stage in memory, on all documents as one shard.
+
     Parameters
     ----------
     documents : sequence of dict
-        Records with ``doc_id``, ``text`` and optionally ``source`` (from the corpus stage;
-        recurring boilerplate lines are counted per source folder or file).
+        Records with ``doc_id``, ``text`` and optionally ``source`` (the outlet, or the
+        folder or file the document comes from: recurring boilerplate lines are counted
+        per source).
     settings : NormalizationSettings
         The switches of the stage.
     max_examples : int
@@ -861,124 +1145,27 @@ def normalize_documents(
         boilerplate lines with their counts, before/after examples per rule, and the
         multiword expressions found with their origin, score and count.
     """
-    original = [doc["text"] for doc in documents]
-    texts = [remove_html(text) for text in original] if settings.remove_html else original
-
-    groups: dict[str, list[int]] = {}
-    for i, doc in enumerate(documents):
-        groups.setdefault(source_group(str(doc.get("source", ""))), []).append(i)
-    recurring: dict[int, frozenset[str]] = {}
-    for members in groups.values():
-        found = find_recurring_lines(
-            (texts[i] for i in members), settings.recurring_line_min_documents
-        )
-        recurring.update(dict.fromkeys(members, found))
-    removed: Counter[tuple[str, str]] = Counter()
-    removed_words: Counter[str] = Counter()
-    surface_tokens = []
-    type_counts: Counter[str] = Counter()
-    for i, text in enumerate(texts):
-        kept, lines = _split_boilerplate(
-            text, settings.compiled_patterns, recurring[i], settings.boilerplate_max_words
-        )
-        if lines:
-            removed.update(set(lines))
-            removed_words.update(w for line, _ in lines for w in line.split())
-        tokens = " ".join(kept).split() if lines else text.split()
-        type_counts.update(tokens)
-        surface_tokens.append(tokens)
-    steps = _text_rows(type_counts, removed_words, original, texts)
-    steps.append(_counts_row("boilerplate_lines", type_counts))
-
-    runs, vocabulary = run_rules(type_counts, settings, TYPE_RULES, max_examples=max_examples)
-    stopwords = normalized_stopwords(settings, vocabulary)
-    final_runs, final_counts = run_rules(
-        vocabulary, settings, FINAL_RULES, stopwords, max_examples=max_examples
+    recurring = recurring_lines_by_source(documents, settings)
+    counts = count_shard(documents, settings, recurring)
+    normalizer = build_normalizer(counts, settings, recurring, max_examples)
+    joiner = normalizer.joiner()
+    tokens = list(normalizer.tokenize(documents, joiner))
+    phrases, _, tables = finish_corpus(
+        normalizer, [t for _, t in tokens], joiner.joined, len(documents), max_examples
     )
-    flatten = _Flattener(compose([*runs, *final_runs], type_counts))
-    sequences = [flatten(tokens) for tokens in surface_tokens]
-    del surface_tokens
-
-    expressions = pd.DataFrame(columns=["expression", "origin", "score", "count"])
-    multiword_runs = []
-    if settings.multiword_expressions:
-        listed = normalize_expressions(settings.multiword_list, settings, vocabulary, stopwords)
-        phrases, learned = None, pd.DataFrame(columns=["expression", "score"])
-        if settings.learn_multiword and len(sequences) >= settings.learn_multiword_min_documents:
-            phrases, learned = learn_phrases(
-                sequences, settings.multiword_min_count, settings.multiword_threshold
-            )
-        joiner = MultiwordJoiner(listed, phrases)
-        sequences = [joiner(tokens) for tokens in sequences]
-        if phrases is not None:
-            final_counts = Counter()
-            for tokens in sequences:
-                final_counts.update(tokens)
-        else:
-            # Joining a listed expression only moves counts from its words to it.
-            for expression, n in joiner.joined.items():
-                final_counts[expression] += n
-                for word in expression.split("_"):
-                    final_counts[word] -= n
-            final_counts = +final_counts
-        expressions = _expression_table(listed, learned, final_counts)
-        joined = expressions[expressions["count"] > 0].head(max_examples)
-        examples = [
-            {"step": "multiword", "before": e.replace("_", " "), "after": e, "count": n}
-            for e, n in zip(joined["expression"], joined["count"], strict=True)
-        ]
-        multiword_runs.append(
-            RuleRun("multiword", {}, sum(final_counts.values()), len(final_counts), examples)
-        )
-    tokens = [(doc["doc_id"], sequence) for doc, sequence in zip(documents, sequences, strict=True)]
-    all_runs = [*runs, *final_runs, *multiword_runs]
-    steps += [{"step": r.name, "tokens": r.tokens, "vocabulary": r.vocabulary} for r in all_runs]
-    removed_lines = pd.DataFrame(
-        [
-            {"line": line, "reason": reason, "documents": n}
-            for (line, reason), n in sorted(removed.items(), key=lambda kv: (-kv[1], kv[0]))
-        ],
-        columns=["line", "reason", "documents"],
-    )
+    if phrases is not None:
+        tokens = [(doc_id, phrases[t]) for doc_id, t in tokens]
     return NormalizedCorpus(
         tokens=tokens,
-        steps=pd.DataFrame(steps, columns=["step", "tokens", "vocabulary"]),
-        removed_lines=removed_lines,
-        examples=pd.DataFrame(
-            [e for r in all_runs for e in r.examples], columns=["step", "before", "after", "count"]
-        ),
-        expressions=expressions,
+        steps=tables["steps"],
+        removed_lines=tables["removed_lines"],
+        examples=tables["examples"],
+        expressions=tables["expressions"],
     )
 
 
 def _counts_row(step: str, counts: Mapping[str, int]) -> dict:
     return {"step": step, "tokens": int(sum(counts.values())), "vocabulary": len(counts)}
-
-
-def _text_rows(
-    kept_counts: Counter[str],
-    removed_words: Counter[str],
-    original: Sequence[str],
-    cleaned: Sequence[str],
-) -> list[dict]:
-    """The ``raw`` and ``html`` rows, derived from the counts after boilerplate removal.
-
-    After the HTML rule, the words are those kept plus those of the removed lines; the raw
-    words differ only in the documents the HTML rule changed, which alone are split again.
-    """
-    after = kept_counts + removed_words
-    rows = []
-    if cleaned is not original:
-        raw = after.copy()
-        for before, text in zip(original, cleaned, strict=True):
-            if before is not text:
-                raw.subtract(text.split())
-                raw.update(before.split())
-        rows.append(_counts_row("raw", +raw))
-        rows.append(_counts_row("html", after))
-    else:
-        rows.append(_counts_row("raw", after))
-    return rows
 
 
 def _expression_table(
@@ -1007,6 +1194,11 @@ def term_frequencies(tokens: Iterable[tuple[str, list[str]]]) -> pd.DataFrame:
     for _, doc_tokens in tokens:
         counts.update(doc_tokens)
         doc_freq.update(set(doc_tokens))
+    return frequency_table(counts, doc_freq)
+
+
+def frequency_table(counts: Mapping[str, int], doc_freq: Mapping[str, int]) -> pd.DataFrame:
+    """Rank, term, count and documents of every term, most frequent first (ties by term)."""
     rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     frame = pd.DataFrame(
         [{"term": t, "count": n, "documents": doc_freq[t]} for t, n in rows],

@@ -90,3 +90,25 @@ def get_sorted(value):
     if isinstance(value, list):
         return [get_sorted(item) for item in value]
     return value
+
+
+def get_shard_ids():
+    """Numbers of the shards of documents that read_corpus wrote (known once it has run)."""
+    shards = checkpoints.read_corpus.get().output.shards
+    return sorted(glob_wildcards(f"{shards}/{{shard}}.jsonl").shard)
+
+
+def get_shard_files(pattern):
+    """An input function: ``pattern`` (with ``{shard}``) for every shard of documents."""
+
+    def shard_files(wildcards):
+        return expand(pattern, shard=get_shard_ids())
+
+    return shard_files
+
+
+def get_normalize_settings(*keys):
+    """The normalize settings a normalization pass depends on (all of them by default), so
+    that changing one reruns only the passes that read it."""
+    section = config["normalize"]
+    return get_sorted({key: section[key] for key in keys or section})

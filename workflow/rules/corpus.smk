@@ -1,8 +1,9 @@
-rule read_corpus:
+checkpoint read_corpus:
     input:
         files=get_corpus_files(),
     output:
-        documents="results/01_corpus/documents.jsonl",
+        shards=directory("results/01_corpus/shards"),
+        metadata="results/01_corpus/metadata.tsv",
         manifest=get_report_output(
             "results/01_corpus/manifest.tsv", "manifest", "1. Corpus", "manifest"
         ),
@@ -41,6 +42,7 @@ rule read_corpus:
         code=get_code_hash("corpus"),
         sources=get_sorted(config["corpus"]["sources"]),
         min_arabic_share=config["corpus"]["min_arabic_share"],
+        shard_size=config["corpus"]["shard_size"],
     script:
         "../scripts/read_corpus.py"
 

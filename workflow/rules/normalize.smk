@@ -1,10 +1,105 @@
-rule normalize_corpus:
+# Normalization runs in passes over the shards of documents (see normalize.py): the rules
+# that look at the corpus need the counts of all of it, and each pass below depends only on
+# the settings it reads, so changing one reruns only what it affects.
+
+
+rule find_recurring_lines:
     input:
-        documents="results/01_corpus/documents.jsonl",
+        shards=get_shard_files("results/01_corpus/shards/{shard}.jsonl"),
+    output:
+        recurring="results/02_normalize/recurring_lines.json",
+    log:
+        "results/logs/find_recurring_lines.log",
+    benchmark:
+        "results/benchmarks/find_recurring_lines.tsv"
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    params:
+        code=get_code_hash("normalize"),
+        settings=get_normalize_settings("remove_html", "recurring_line_min_documents"),
+    script:
+        "../scripts/find_recurring_lines.py"
+
+
+rule count_shard:
+    input:
+        shard="results/01_corpus/shards/{shard}.jsonl",
+        recurring="results/02_normalize/recurring_lines.json",
+    output:
+        counts="results/02_normalize/shards/{shard}/counts.pickle",
+    log:
+        "results/logs/count_shard/{shard}.log",
+    benchmark:
+        "results/benchmarks/count_shard/{shard}.tsv"
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    params:
+        code=get_code_hash("normalize"),
+        settings=get_normalize_settings(
+            "remove_html", "boilerplate_patterns", "boilerplate_max_words"
+        ),
+    script:
+        "../scripts/count_shard.py"
+
+
+rule build_normalizer:
+    input:
+        counts=get_shard_files("results/02_normalize/shards/{shard}/counts.pickle"),
+        recurring="results/02_normalize/recurring_lines.json",
         multiword_list=config["normalize"]["multiword_list_file"],
         reporting_words=config["normalize"]["reporting_words_file"],
     output:
+        normalizer="results/02_normalize/normalizer.pickle",
+    log:
+        "results/logs/build_normalizer.log",
+    benchmark:
+        "results/benchmarks/build_normalizer.tsv"
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    params:
+        code=get_code_hash("normalize"),
+        settings=get_normalize_settings(),
+    script:
+        "../scripts/build_normalizer.py"
+
+
+rule tokenize_shard:
+    input:
+        shard="results/01_corpus/shards/{shard}.jsonl",
+        normalizer="results/02_normalize/normalizer.pickle",
+    output:
+        tokens="results/02_normalize/shards/{shard}/tokens.jsonl",
+        joined="results/02_normalize/shards/{shard}/joined.json",
+    log:
+        "results/logs/tokenize_shard/{shard}.log",
+    benchmark:
+        "results/benchmarks/tokenize_shard/{shard}.tsv"
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    params:
+        code=get_code_hash("normalize"),
+    script:
+        "../scripts/tokenize_shard.py"
+
+
+rule normalize_corpus:
+    input:
+        shard_tokens=get_shard_files("results/02_normalize/shards/{shard}/tokens.jsonl"),
+        joined=get_shard_files("results/02_normalize/shards/{shard}/joined.json"),
+        normalizer="results/02_normalize/normalizer.pickle",
+        corpus_manifest="results/01_corpus/manifest.tsv",
+    output:
         tokens="results/02_normalize/tokens.jsonl",
+        manifest=get_report_output(
+            "results/02_normalize/manifest.tsv",
+            "normalize_manifest",
+            "2. Normalize",
+            "manifest after normalization",
+        ),
         vocabulary="results/02_normalize/vocabulary.csv",
         steps_csv=get_report_output(
             "results/02_normalize/normalization_steps.csv",
@@ -75,7 +170,7 @@ rule normalize_corpus:
     threads: 1
     params:
         code=get_code_hash("normalize"),
-        settings=get_sorted(config["normalize"]),
+        min_document_tokens=config["normalize"]["min_document_tokens"],
     script:
         "../scripts/normalize_corpus.py"
 

@@ -1,4 +1,4 @@
-"""Rule normalize_corpus: normalize and tokenize the documents, with a table per rule."""
+"""Rule normalize_corpus: merge the shards' tokens and write the tables of every rule."""
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
@@ -7,9 +7,10 @@ from arabic_news_topics.stages import normalize_step
 
 log_to(snakemake.log[0])
 normalize_step(
-    documents=snakemake.input.documents,
-    multiword_list=snakemake.input.multiword_list,
-    reporting_words=snakemake.input.reporting_words,
-    settings=snakemake.params.settings,
+    shard_tokens=snakemake.input.shard_tokens,
+    joined=snakemake.input.joined,
+    normalizer=snakemake.input.normalizer,
+    corpus_manifest=snakemake.input.corpus_manifest,
+    min_document_tokens=snakemake.params.min_document_tokens,
     **snakemake.output,
 )

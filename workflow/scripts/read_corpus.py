@@ -1,4 +1,4 @@
-"""Rule read_corpus: read the corpus sources into documents, manifest and count tables."""
+"""Rule read_corpus: read the corpus sources into shards of documents, manifest and tables."""
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
@@ -9,5 +9,6 @@ log_to(snakemake.log[0])
 read_corpus_step(
     sources=snakemake.params.sources,
     min_arabic_share=snakemake.params.min_arabic_share,
+    shard_size=snakemake.params.shard_size,
     **snakemake.output,
 )
