@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
+import pickle
 import shutil
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -30,26 +32,40 @@ def _read_tokens(path: str) -> list[tuple[str, list[str]]]:
 def read_corpus_step(
     sources: Sequence[Mapping],
     min_arabic_share: float,
-    documents: str,
+    shard_size: int,
+    shards: str,
     manifest: str,
+    metadata: str,
     summary_csv: str,
     summary_md: str,
     lengths_csv: str,
     lengths_md: str,
 ) -> None:
-    """Read the corpus; write the documents, the manifest and the count and length tables."""
+    """Read the corpus; write the kept documents in shards of ``shard_size``, the manifest,
+    the metadata of each document, and the count and length tables."""
     docs, manifest_frame = corpus.read_corpus(sources, min_arabic_share)
     for row in manifest_frame.itertuples():
         if row.status == "dropped":
             LOGGER.warning("dropped %s (%s): %s", row.doc_id, row.source, row.reason)
     if not docs:
         raise ValueError("no document of the corpus was kept; see the manifest " + manifest)
-    write_jsonl(docs, documents)
+    folder = Path(shards)
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, first in enumerate(range(0, len(docs), shard_size), start=1):
+        write_jsonl(docs[first : first + shard_size], folder / shard_name(number))
     manifest_frame.to_csv(manifest, sep="\t", index=False, lineterminator="\n")
+    columns = ["doc_id", "date", "label", "source"]
+    meta = pd.DataFrame([{c: doc.get(c, "") for c in columns} for doc in docs], columns=columns)
+    meta.to_csv(metadata, sep="\t", index=False, lineterminator="\n")
     lengths = corpus.document_lengths(docs)
     write_table(corpus.corpus_summary(manifest_frame, lengths), summary_csv, summary_md)
     write_table(lengths, lengths_csv, lengths_md)
     LOGGER.info("kept %d of %d records", len(docs), len(manifest_frame))
+
+
+def shard_name(number: int) -> str:
+    """File name of the shard of documents with this number (1, 2, ...)."""
+    return f"{number:05d}.jsonl"
 
 
 def read_word_list(path: str | None) -> list[str]:
@@ -70,12 +86,92 @@ def normalization_settings(
     return normalize.NormalizationSettings.from_config(section)
 
 
-def normalize_step(
-    documents: str,
+def _read_documents(shards: Sequence[str]) -> Iterator[dict]:
+    for shard in shards:
+        yield from read_jsonl(shard)
+
+
+def _dump(value, path: str) -> None:
+    # Intermediate files of the workflow itself, read back only by its own later jobs.
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load(path: str):
+    with open(path, "rb") as handle:
+        return pickle.load(handle)  # only files written by _dump in an earlier job
+
+
+def recurring_lines_step(shards: Sequence[str], settings: Mapping, recurring: str) -> None:
+    """Pass 1 of normalization: recurring boilerplate lines per source, over all shards."""
+    config = normalization_settings(settings)
+    found = normalize.recurring_lines_by_source(_read_documents(shards), config)
+    table = {source: sorted(lines) for source, lines in found.items()}
+    Path(recurring).write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n")
+    LOGGER.info("recurring lines: %d in %d sources", sum(map(len, table.values())), len(table))
+
+
+def _read_recurring(path: str) -> dict[str, frozenset[str]]:
+    return {k: frozenset(v) for k, v in json.loads(Path(path).read_text()).items()}
+
+
+def count_shard_step(shard: str, settings: Mapping, recurring: str, counts: str) -> None:
+    """Pass 2, one shard: token counts after the document rules."""
+    config = normalization_settings(settings)
+    result = normalize.count_shard(read_jsonl(shard), config, _read_recurring(recurring))
+    _dump(result, counts)
+    LOGGER.info("%d documents, %d distinct forms", result.documents, len(result.tokens))
+
+
+def build_normalizer_step(
+    counts: Sequence[str],
     settings: Mapping,
     multiword_list: str,
     reporting_words: str,
+    recurring: str,
+    normalizer: str,
+) -> None:
+    """Pass 2, all shards: run every rule once per distinct form of the corpus."""
+    config = normalization_settings(settings, multiword_list, reporting_words)
+    total = normalize.ShardCounts()
+    for path in counts:
+        total = total + _load(path)
+    built = normalize.build_normalizer(total, config, _read_recurring(recurring))
+    _dump(built, normalizer)
+    LOGGER.info("%d distinct forms in %d documents", len(built.final), total.documents)
+
+
+def tokenize_shard_step(shard: str, normalizer: str, tokens: str, joined: str) -> None:
+    """Pass 3, one shard: the tokens of each document, and the listed expressions joined."""
+    built = _load(normalizer)
+    joiner = built.joiner()
+    records = ({"doc_id": d, "tokens": t} for d, t in built.tokenize(read_jsonl(shard), joiner))
+    written = write_jsonl(records, tokens)
+    Path(joined).write_text(json.dumps(dict(sorted(joiner.joined.items())), ensure_ascii=False))
+    LOGGER.info("%d documents tokenized", written)
+
+
+class _ShardTokens:
+    """The token lists of all shards, in order, read again at each iteration."""
+
+    def __init__(self, paths: Sequence[str]):
+        self.paths = paths
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for path in self.paths:
+            for record in read_jsonl(path):
+                yield record["tokens"]
+
+
+def normalize_step(
+    shard_tokens: Sequence[str],
+    joined: Sequence[str],
+    normalizer: str,
+    corpus_manifest: str,
+    min_document_tokens: int,
     tokens: str,
+    manifest: str,
     steps_csv: str,
     steps_md: str,
     top_terms_csv: str,
@@ -89,20 +185,67 @@ def normalize_step(
     vocabulary: str,
     top_n: int = 30,
 ) -> None:
-    """Normalize and tokenize the documents; write tokens and the tables of every rule."""
-    config = normalization_settings(settings, multiword_list, reporting_words)
-    result = normalize.normalize_documents(list(read_jsonl(documents)), config)
-    write_table(result.expressions, expressions_csv, expressions_md)
-    write_jsonl(({"doc_id": d, "tokens": t} for d, t in result.tokens), tokens)
-    empty = [d for d, t in result.tokens if not t]
-    if empty:
-        LOGGER.warning("documents with no token left after normalization: %s", ", ".join(empty))
-    frequencies = normalize.term_frequencies(result.tokens)
-    write_table(result.steps, steps_csv, steps_md)
+    """Pass 3, all shards: merge the tokens (joining learned collocations), drop documents
+    with fewer than ``min_document_tokens`` tokens, and write the tables of every rule."""
+    built = _load(normalizer)
+    joined_total: Counter[str] = Counter()
+    for path in joined:
+        joined_total.update(json.loads(Path(path).read_text()))
+    manifest_frame = pd.read_csv(corpus_manifest, sep="\t", dtype=str, keep_default_na=False)
+    kept_ids = manifest_frame.loc[manifest_frame["status"] == "kept", "doc_id"]
+    sequences = _ShardTokens(shard_tokens)
+    phrases, _, tables = normalize.finish_corpus(
+        built, sequences, joined_total, documents=len(kept_ids)
+    )
+    too_short: dict[str, int] = {}
+
+    def kept_records() -> Iterator[dict]:
+        for path in shard_tokens:
+            for record in read_jsonl(path):
+                if phrases is not None:
+                    record["tokens"] = phrases[record["tokens"]]
+                if len(record["tokens"]) < min_document_tokens:
+                    too_short[record["doc_id"]] = len(record["tokens"])
+                    continue
+                yield record
+
+    counts: Counter[str] = Counter()
+    doc_freq: Counter[str] = Counter()
+
+    def counted(records: Iterator[dict]) -> Iterator[dict]:
+        for record in records:
+            counts.update(record["tokens"])
+            doc_freq.update(set(record["tokens"]))
+            yield record
+
+    written = write_jsonl(counted(kept_records()), tokens)
+    if not written:
+        raise ValueError(
+            f"no document has {min_document_tokens} tokens or more after normalization "
+            "(normalize.min_document_tokens)"
+        )
+    for doc_id, n in too_short.items():
+        LOGGER.warning("dropped %s: %d tokens after normalization (too_short)", doc_id, n)
+    dropped = manifest_frame["doc_id"].isin(too_short) & (manifest_frame["status"] == "kept")
+    manifest_frame.loc[dropped, "status"] = "dropped"
+    manifest_frame.loc[dropped, "reason"] = "too_short"
+    manifest_frame.to_csv(manifest, sep="\t", index=False, lineterminator="\n")
+    steps = tables["steps"]
+    if too_short:
+        row = {
+            "step": "min_document_tokens",
+            "tokens": sum(counts.values()),
+            "vocabulary": len(counts),
+        }
+        steps = pd.concat([steps, pd.DataFrame([row])], ignore_index=True)
+    frequencies = normalize.frequency_table(counts, doc_freq)
+    write_table(tables["expressions"], expressions_csv, expressions_md)
+    write_table(steps, steps_csv, steps_md)
     write_table(frequencies.head(top_n), top_terms_csv, top_terms_md)
     write_table(frequencies, vocabulary)
-    write_table(result.removed_lines, removed_csv, removed_md)
-    write_table(result.examples, examples_csv, examples_md)
+    write_table(tables["removed_lines"], removed_csv, removed_md)
+    write_table(tables["examples"], examples_csv, examples_md)
+    LOGGER.info("%d documents kept, %d too short", written, len(too_short))
 
 
 def tfidf_step(
@@ -308,3 +451,59 @@ def _write_best(scores: pd.DataFrame, key: str, ids, csv_path: str, md_path: str
     scores["best_score"] = best_score
     write_table(scores, csv_path, md_path)
     return scores
+
+
+def trends_step(
+    metadata: str,
+    doc_topics: str,
+    doc_themes: str,
+    period: str,
+    coverage_csv: str,
+    coverage_md: str,
+    topics_time_csv: str,
+    topics_time_md: str,
+    themes_time_csv: str,
+    themes_time_md: str,
+    topics_source_csv: str,
+    topics_source_md: str,
+    themes_source_csv: str,
+    themes_source_md: str,
+) -> None:
+    """Topic and theme prevalence per period and per source; write the coverage and trends."""
+    from . import trends
+
+    meta = read_table(metadata, dtype=str)
+    topics_frame = read_table(doc_topics, dtype={"doc_id": str})
+    themes_frame = read_table(doc_themes, dtype={"doc_id": str, "dominant_theme": str})
+    described = trends.document_metadata(topics_frame["doc_id"], meta)
+    for status in (trends.NO_DATE, trends.UNREADABLE_DATE):
+        ids = described.loc[described["date_status"] == status, "doc_id"].tolist()
+        if ids:
+            LOGGER.warning(
+                "documents with %s, left out of the trends over time: %d, such as %s",
+                status,
+                len(ids),
+                ", ".join(ids[:5]),
+            )
+    missing = described.loc[~described["in_metadata"], "doc_id"].tolist()
+    if missing:
+        LOGGER.warning(
+            "documents not in %s: %d, such as %s", metadata, len(missing), ", ".join(missing[:5])
+        )
+    without_source = int(described["source"].isna().sum())
+    if without_source:
+        LOGGER.warning(
+            "documents without a source, left out of the trends by source: %d", without_source
+        )
+    write_table(trends.coverage(topics_frame["doc_id"], meta), coverage_csv, coverage_md)
+    write_table(
+        trends.topics_over_time(topics_frame, meta, period), topics_time_csv, topics_time_md
+    )
+    write_table(
+        trends.themes_over_time(themes_frame, meta, period), themes_time_csv, themes_time_md
+    )
+    write_table(trends.topics_by_source(topics_frame, meta), topics_source_csv, topics_source_md)
+    write_table(trends.themes_by_source(themes_frame, meta), themes_source_csv, themes_source_md)
+    dated = described["date"].dropna()
+    if len(dated):
+        LOGGER.info("dates from %s to %s, by %s", dated.min().date(), dated.max().date(), period)
