@@ -2,19 +2,46 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import json
-from pathlib import Path
+import tarfile
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 import pytest
 
-from arabic_news_topics import corpus
+from arabic_news_topics import corpus, normalize
 
 NATO = "رحب حلف شمال الأطلسي بعودة العلاقات مع روسيا."
 PEACE = "أكد لافروف على أن مؤتمر موسكو للسلام في الشرق الأوسط سيعقد قريبا."
 DAESH = "أعلنت روسيا وفرنسا أن تنظيم داعش عدو مشترك لهما."
 ENGLISH = "Russia and NATO agreed to resume their military cooperation."
+SECURITY = "شددت الحكومة الإجراءات الأمنية حول المطارات والموانئ."
+# A wire story of 70 words, as several papers ran it.
+STORY = (
+    "أعلنت وزارة الخارجية الروسية اليوم أن الوزير سيرغي لافروف سيلتقي نظيره الفرنسي في باريس "
+    "الأسبوع المقبل لبحث الأزمة السورية ومكافحة الإرهاب والعلاقات بين روسيا وحلف شمال الأطلسي. "
+    "وقال المتحدث باسم الوزارة إن الجانبين سيناقشان أيضا الوضع في أوكرانيا وتنفيذ اتفاقات مينسك، "
+    "إضافة إلى التعاون الاقتصادي والثقافي بين البلدين. وأضاف أن موسكو تأمل في أن يسهم اللقاء في "
+    "تقريب وجهات النظر حول عدد من القضايا الدولية والإقليمية، وفي مقدمتها التسوية السياسية في "
+    "سوريا والحرب على تنظيم داعش."
+)
+# The same story in another paper: a dateline first and one word added at the end.
+STORY_COPY = "الرياض - وكالات: " + STORY.replace("داعش.", "داعش الإرهابي.")
+# Another story of the same length, on another subject.
+OTHER_STORY = (
+    "افتتح وزير الاقتصاد المغربي في الدار البيضاء معرضا دوليا للصناعات التقليدية يشارك فيه أكثر "
+    "من ثلاثمائة عارض من عشرين دولة، ويستمر أسبوعا كاملا. وقال الوزير في كلمته إن القطاع يوفر "
+    "فرص عمل لآلاف الحرفيين في المدن والقرى، وإن الحكومة تعمل على تسهيل وصول منتجاتهم إلى "
+    "الأسواق الأوروبية والأفريقية. وأشار المنظمون إلى أن المعرض يضم أجنحة للزرابي والخزف "
+    "والنحاس والجلد، إلى جانب ورشات تدريبية للشباب."
+)
+FIELDS = ("doc_id", "title", "text", "date", "label", "source", "location")
 
 
 def write(path: Path, content: str | bytes) -> Path:
@@ -24,6 +51,43 @@ def write(path: Path, content: str | bytes) -> Path:
     else:
         path.write_text(content, encoding="utf-8")
     return path
+
+
+def jsonl_bytes(records: list) -> bytes:
+    return b"".join(json.dumps(r, ensure_ascii=False).encode() + b"\n" for r in records)
+
+
+def csv_text(records: list[dict], columns: list[str], delimiter: str = ",") -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, delimiter=delimiter, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return out.getvalue()
+
+
+def write_tar(path: Path, members: dict[str, bytes]) -> Path:
+    """A tar.gz with the members in the given order (not necessarily sorted)."""
+    with tarfile.open(path, "w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+def write_zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def rows(manifest: pd.DataFrame, *columns: str) -> list[tuple]:
+    return list(manifest[list(columns)].itertuples(index=False, name=None))
+
+
+# ---------------------------------------------------------------------------------------
+# Text files
 
 
 @pytest.fixture
@@ -52,23 +116,25 @@ def test_txt_kept_documents(txt_result, txt_folder):
     assert [d["doc_id"] for d in documents] == ["a_nato", "b_bom", "sub/g_daesh"]
     assert documents[0] == {
         "doc_id": "a_nato",
-        "source": (txt_folder / "a_nato.txt").as_posix(),
         "title": "",
         "text": NATO,
+        "date": "",
+        "label": "",
+        "source": txt_folder.as_posix(),
+        "location": (txt_folder / "a_nato.txt").as_posix(),
     }
+    assert all(tuple(d) == FIELDS for d in documents)
+    # The source of a text file is its folder, as normalize.source_group derives it.
+    nested = documents[-1]
+    assert nested["source"] == (txt_folder / "sub").as_posix()
+    assert nested["source"] == normalize.source_group(nested["location"])
 
 
 def test_txt_bom_is_decoded_away(txt_result):
-    documents, _ = txt_result
+    documents, manifest = txt_result
     bom = next(d for d in documents if d["doc_id"] == "b_bom")
     assert bom["text"] == PEACE
-    assert not bom["text"].startswith("\ufeff")
-
-
-def test_txt_nested_folder_doc_id_is_relative_path_without_suffix(txt_result):
-    documents, _ = txt_result
-    assert documents[-1]["doc_id"] == "sub/g_daesh"
-    assert documents[-1]["text"] == DAESH
+    assert manifest.set_index("doc_id").loc["b_bom", "encoding"] == "utf-8-sig"
 
 
 @pytest.mark.parametrize(
@@ -77,7 +143,7 @@ def test_txt_nested_folder_doc_id_is_relative_path_without_suffix(txt_result):
         pytest.param("a_nato", "kept", "", id="kept"),
         pytest.param("b_bom", "kept", "", id="bom-kept"),
         pytest.param("c_empty", "dropped", "empty", id="whitespace-only"),
-        pytest.param("d_binary", "dropped", "undecodable", id="invalid-utf8"),
+        pytest.param("d_binary", "dropped", "undecodable", id="undecodable"),
         pytest.param("e_english", "dropped", "not_arabic", id="english"),
         pytest.param("f_copy", "dropped", "duplicate_of:a_nato", id="duplicate"),
         pytest.param("sub/g_daesh", "kept", "", id="nested-kept"),
@@ -89,17 +155,21 @@ def test_txt_manifest_status_and_reason(txt_result, doc_id, status, reason):
     assert (row["status"], row["reason"]) == (status, reason)
 
 
-def test_txt_manifest_columns_and_accounting(txt_result):
+def test_txt_manifest_columns_and_accounting(txt_result, txt_folder):
     documents, manifest = txt_result
-    assert list(manifest.columns) == ["doc_id", "source", "status", "reason"]
+    assert list(manifest.columns) == [
+        "doc_id",
+        "location",
+        "status",
+        "reason",
+        "encoding",
+        "note",
+    ]
     # Seven .txt files were read; the .md file does not match the pattern.
     assert len(manifest) == 7
-    kept = int((manifest["status"] == "kept").sum())
-    dropped = int((manifest["status"] == "dropped").sum())
-    assert (kept, dropped) == (3, 4)
-    assert kept + dropped == len(manifest)
-    assert kept == len(documents)
-    assert set(manifest["status"]) == {"kept", "dropped"}
+    assert manifest["location"].iloc[0] == (txt_folder / "a_nato.txt").as_posix()
+    assert Counter(manifest["status"]) == {"kept": 3, "dropped": 4}
+    assert len(documents) == 3
 
 
 def test_txt_pattern_selects_other_files(txt_folder):
@@ -110,34 +180,97 @@ def test_txt_pattern_selects_other_files(txt_folder):
     assert len(manifest) == 1
 
 
-def test_txt_single_file_source(tmp_path):
-    file = write(tmp_path / "one" / "article.txt", DAESH)
-    documents, manifest = corpus.read_corpus([{"path": str(file), "format": "txt"}])
-    assert [d["doc_id"] for d in documents] == ["article"]
-    assert manifest["status"].tolist() == ["kept"]
+def test_txt_single_file_and_gzipped_file(tmp_path):
+    plain = write(tmp_path / "one" / "article.txt", DAESH)
+    packed = tmp_path / "one" / "other.txt.gz"
+    packed.write_bytes(gzip.compress(PEACE.encode()))
+    documents, manifest = corpus.read_corpus(
+        [{"path": str(plain)}, {"path": str(packed), "format": "txt"}]
+    )
+    assert [(d["doc_id"], d["text"], d["source"]) for d in documents] == [
+        ("article", DAESH, (tmp_path / "one").as_posix()),
+        ("other", PEACE, (tmp_path / "one").as_posix()),
+    ]
+    assert manifest["status"].tolist() == ["kept", "kept"]
 
 
-def test_repeated_doc_ids_across_sources_are_suffixed(tmp_path):
+def test_txt_label_from_parent_folder(tmp_path):
+    write(tmp_path / "news" / "politics" / "1.txt", NATO)
+    write(tmp_path / "news" / "culture" / "1.txt", PEACE)
+    write(tmp_path / "news" / "top.txt", DAESH)
+    source = {"path": str(tmp_path / "news"), "label_from": "parent_folder"}
+    documents, _ = corpus.read_corpus([source])
+    assert [(d["doc_id"], d["label"]) for d in documents] == [
+        ("culture/1", "culture"),
+        ("politics/1", "politics"),
+        ("top", "news"),
+    ]
+
+
+def test_files_are_read_in_sorted_order(tmp_path):
+    # Written in another order; read by path parts, as in an archive.
+    for name in ["b/2.txt", "a-z.txt", "a/1.txt", "B.txt"]:
+        write(tmp_path / "news" / name, f"{NATO} {name}")
+    documents, _ = corpus.read_corpus([{"path": str(tmp_path / "news")}])
+    assert [d["doc_id"] for d in documents] == ["B", "a/1", "a-z", "b/2"]
+
+
+def test_repeated_doc_ids_across_sources_are_suffixed_and_noted(tmp_path):
     write(tmp_path / "first" / "x.txt", NATO)
     write(tmp_path / "second" / "x.txt", DAESH)
-    sources = [
-        {"path": str(tmp_path / "first"), "format": "txt"},
-        {"path": str(tmp_path / "second"), "format": "txt"},
-    ]
+    write(tmp_path / "third" / "x.txt", PEACE)
+    sources = [{"path": str(tmp_path / name)} for name in ("first", "second", "third")]
     documents, manifest = corpus.read_corpus(sources)
-    assert [d["doc_id"] for d in documents] == ["x", "x~2"]
-    assert manifest["doc_id"].tolist() == ["x", "x~2"]
+    assert [d["doc_id"] for d in documents] == ["x", "x~2", "x~3"]
+    assert manifest["note"].tolist() == ["", "repeated_id:x", "repeated_id:x"]
 
 
 def test_duplicate_across_sources_names_the_first(tmp_path):
     write(tmp_path / "first" / "x.txt", NATO)
     write(tmp_path / "second" / "y.txt", NATO + "\n")
-    sources = [
-        {"path": str(tmp_path / "first"), "format": "txt"},
-        {"path": str(tmp_path / "second"), "format": "txt"},
-    ]
+    sources = [{"path": str(tmp_path / "first")}, {"path": str(tmp_path / "second")}]
     _, manifest = corpus.read_corpus(sources)
     assert manifest["reason"].tolist() == ["", "duplicate_of:x"]
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        pytest.param("رَحَّبَ حِلْفُ شمال الأطلسي بعودة العلاقات مع روسيا.", id="diacritics"),
+        pytest.param("رحب حلـــف شمال الأطلســي بعودة العلاقات مع روسيا.", id="tatweel"),
+        pytest.param("رحب حلف شمال الاطلسي بعوده العلاقات مع روسيا", id="alef-taa-no-period"),
+        pytest.param("رحب «حلف شمال الأطلسي» بعودة العلاقات، مع روسيا!", id="punctuation"),
+        pytest.param("رحب حلف شمال الأطلسي بعودة العلاقات مع روسيا.", id="zero-width-space"),
+        pytest.param("رحب حلف شمال الأطلسی بعودة العلاقات مع روسیا.", id="persian-yeh"),
+    ],
+)
+def test_duplicates_are_found_on_normalized_text(tmp_path, variant):
+    write(tmp_path / "news" / "a.txt", NATO)
+    write(tmp_path / "news" / "b.txt", variant)
+    _, manifest = corpus.read_corpus([{"path": str(tmp_path / "news")}])
+    assert manifest["reason"].tolist() == ["", "duplicate_of:a"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        NATO,
+        STORY,
+        "ﻻ ﷲ ﻟﻠﺘﻌﺎﻭﻥ",  # presentation forms and ligatures
+        "قال:\u200bنعم\u200c \u200fسوريا\ufeff",  # invisible characters
+        "إِسْتَراتِيجِيَّةٌ آخِرُ مُؤْتَمَرٍ مَسْئُولٌ ى ـــ",  # diacritics, hamza, tatweel
+        "پوتین ۲۰۱۵ ٢٠١٥ ہ ک",  # Persian letters and digits
+        "NATO-Russia, 2015!  e\u0301",  # Latin, a combining accent
+        "",
+    ],
+)
+def test_normalized_text_is_the_normalize_rules_on_the_whole_text(text):
+    expected = normalize.normalize_unicode(text)
+    expected = normalize.strip_tatweel(normalize.strip_diacritics(expected))
+    expected = normalize.fold_alef(normalize.fold_yaa(expected))
+    expected = normalize.fold_hamza(normalize.fold_taa_marbuta(expected))
+    expected = " ".join(normalize.remove_punctuation(expected).split())
+    assert corpus.normalized_text(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -154,13 +287,166 @@ def test_min_arabic_share_threshold(tmp_path, threshold, status):
     assert manifest["status"].tolist() == [status]
 
 
-def test_unknown_format_is_an_error(tmp_path):
-    with pytest.raises(ValueError, match="unknown format 'csv'"):
-        corpus.read_corpus([{"path": str(tmp_path), "format": "csv"}])
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        pytest.param({"format": "xml"}, "unknown format 'xml'", id="format"),
+        pytest.param({"label_from": "folder"}, "unknown label_from 'folder'", id="label_from"),
+    ],
+)
+def test_unknown_settings_are_errors(tmp_path, entry, message):
+    with pytest.raises(ValueError, match=message):
+        corpus.read_corpus([{"path": str(tmp_path), **entry}])
+
+
+def test_missing_path_is_an_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        corpus.read_corpus([{"path": str(tmp_path / "absent")}])
 
 
 # ---------------------------------------------------------------------------------------
-# JSON Lines
+# Encodings
+
+
+@pytest.mark.parametrize(
+    ("encoded", "encoding"),
+    [
+        pytest.param(lambda t: t.encode("utf-8"), "utf-8", id="utf-8"),
+        pytest.param(lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), "utf-8-sig", id="utf-8-bom"),
+        pytest.param(lambda t: t.encode("utf-16"), "utf-16", id="utf-16-bom"),
+        pytest.param(lambda t: b"\xfe\xff" + t.encode("utf-16-be"), "utf-16", id="utf-16-be-bom"),
+        pytest.param(lambda t: t.encode("utf-16-le"), "utf-16-le", id="utf-16-le-no-bom"),
+        pytest.param(lambda t: t.encode("utf-16-be"), "utf-16-be", id="utf-16-be-no-bom"),
+        pytest.param(lambda t: t.encode("cp1256"), "cp1256", id="windows-1256"),
+    ],
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(PEACE, id="sentence"),
+        pytest.param(STORY + "\r\n" + NATO + "\n", id="paragraphs"),
+        pytest.param("سوريا", id="one-word"),
+        pytest.param("بيروت 2015", id="word-and-digits"),
+    ],
+)
+def test_txt_encodings_are_detected(tmp_path, encoded, encoding, text):
+    write(tmp_path / "news" / "a.txt", encoded(text))
+    documents, manifest = corpus.read_corpus([{"path": str(tmp_path / "news")}])
+    assert [d["text"] for d in documents] == [text]
+    assert rows(manifest, "status", "encoding") == [("kept", encoding)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    # Short phrases that charset-normalizer 3.5 took for cp932, big5 or cp1006.
+    ["مرحبا", "وزير الخارجية", "عاجل: انفجار", "قال: نعم", "الرئيس Obama يزور الرياض"],
+)
+def test_short_windows_1256_texts(text):
+    assert corpus.decode_text(text.encode("cp1256")) == (text, "cp1256")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param("café crème, à bientôt".encode("latin-1"), id="latin-1-french"),
+        # UTF-8 Arabic cut by stray bytes: cp1256 reads it as ط ظ and symbols, not Arabic.
+        pytest.param("روسيا".encode() + b"\xff\xfe\xfa", id="utf-8-arabic-and-junk"),
+        pytest.param(bytes(range(128, 256)) * 3, id="high-bytes"),
+        pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x01\x02\x03\xfe", id="binary"),
+        pytest.param("سوريا".encode("utf-16-le")[:-1], id="truncated-utf-16"),
+    ],
+)
+def test_undecodable_bytes(raw):
+    assert corpus.decode_text(raw) == (None, "unknown")
+
+
+def test_jsonl_encoding_is_detected_per_line(tmp_path):
+    data = (
+        json.dumps({"id": "u", "text": NATO}, ensure_ascii=False).encode("utf-8")
+        + b"\n"
+        + json.dumps({"id": "w", "text": PEACE}, ensure_ascii=False).encode("cp1256")
+        + b"\n"
+        + json.dumps({"id": "x", "text": "café"}, ensure_ascii=False).encode("latin-1")
+        + b"\n"
+    )
+    path = write(tmp_path / "mixed.jsonl", data)
+    documents, manifest = corpus.read_corpus([{"path": str(path), "format": "jsonl"}])
+    assert [d["text"] for d in documents] == [NATO, PEACE]
+    assert rows(manifest, "doc_id", "reason", "encoding") == [
+        ("u", "", "utf-8"),
+        ("w", "", "cp1256"),
+        ("line_3", "undecodable", "unknown"),
+    ]
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_utf16_record_files(tmp_path, codec, fmt):
+    records = [{"id": "a", "text": NATO}, {"id": "b", "text": STORY}]
+    if fmt == "jsonl":
+        text = "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n"
+    else:
+        text = csv_text(records, ["id", "text"])
+    path = write(tmp_path / f"news.{fmt}", text.encode(codec))
+    documents, manifest = corpus.read_corpus([{"path": str(path), "format": fmt}])
+    assert [(d["doc_id"], d["text"]) for d in documents] == [("a", NATO), ("b", STORY)]
+    assert set(manifest["encoding"]) == {codec}
+
+
+def test_csv_in_windows_1256(tmp_path):
+    text = csv_text([{"id": "a", "title": "الناتو", "text": NATO}], ["id", "title", "text"])
+    path = write(tmp_path / "news.csv", text.encode("cp1256"))
+    documents, manifest = corpus.read_corpus([{"path": str(path), "format": "csv"}])
+    assert [(d["title"], d["text"]) for d in documents] == [("الناتو", NATO)]
+    assert manifest["encoding"].tolist() == ["cp1256"]
+
+
+# ---------------------------------------------------------------------------------------
+# Record formats: JSON Lines, JSON, CSV, TSV
+
+RECORDS = [
+    {
+        "id": "n1",
+        "title": "الناتو",
+        "text": NATO,
+        "date": "2015-07-31",
+        "label": "politics",
+        "source": "okaz",
+    },
+    {"id": "n2", "title": "موسكو", "text": PEACE, "date": "31/07/2015", "source": "alriyadh"},
+    {"id": "n3", "text": DAESH, "date": "2015-08-01T10:30:00"},
+    {"id": "n4", "text": ENGLISH},
+]
+
+
+def write_records(path: Path, fmt: str, records: list[dict]) -> Path:
+    columns = ["id", "title", "text", "date", "label", "source"]
+    if fmt == "jsonl":
+        return write(path, jsonl_bytes(records))
+    if fmt == "json":
+        return write(path, json.dumps(records, ensure_ascii=False, indent=1))
+    return write(path, csv_text(records, columns, "\t" if fmt == "tsv" else ","))
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "tsv"])
+def test_record_formats_give_the_same_documents(tmp_path, fmt):
+    path = write_records(tmp_path / f"news.{fmt}", fmt, RECORDS)
+    documents, manifest = corpus.read_corpus([{"path": str(path), "format": fmt}])
+    assert [
+        (d["doc_id"], d["title"], d["text"], d["date"], d["label"], d["source"]) for d in documents
+    ] == [
+        ("n1", "الناتو", NATO, "2015-07-31", "politics", "okaz"),
+        ("n2", "موسكو", PEACE, "2015-07-31", "", "alriyadh"),
+        # Without a source field, the file is the source.
+        ("n3", "", DAESH, "2015-08-01", "", path.as_posix()),
+    ]
+    assert rows(manifest, "doc_id", "status", "reason") == [
+        ("n1", "kept", ""),
+        ("n2", "kept", ""),
+        ("n3", "kept", ""),
+        ("n4", "dropped", "not_arabic"),
+    ]
+    assert all(loc.startswith(f"{path.as_posix()}:") for loc in manifest["location"])
 
 
 def jsonl_lines() -> list[bytes]:
@@ -174,6 +460,7 @@ def jsonl_lines() -> list[bytes]:
         json.dumps({"text": DAESH}, ensure_ascii=False).encode(),
         json.dumps({"id": "n8", "text": None}).encode(),
         b"\xff\xfe broken",
+        json.dumps({"id": "n10", "text": ["نص", "في", "قائمة"]}, ensure_ascii=False).encode(),
     ]
 
 
@@ -182,72 +469,454 @@ def jsonl_path(request, tmp_path) -> Path:
     data = b"\n".join(jsonl_lines()) + b"\n"
     if request.param == "plain":
         return write(tmp_path / "news.jsonl", data)
-    path = tmp_path / "news.jsonl.gz"
-    with gzip.open(path, "wb") as handle:
-        handle.write(data)
-    return path
+    return write(tmp_path / "news.jsonl.gz", gzip.compress(data))
 
 
-def test_jsonl_records(jsonl_path):
+def test_jsonl_records_and_malformed_lines(jsonl_path):
     documents, manifest = corpus.read_corpus([{"path": str(jsonl_path), "format": "jsonl"}])
     assert [(d["doc_id"], d["title"], d["text"]) for d in documents] == [
         ("n1", "الناتو", NATO),
         ("line_7", "", DAESH),
     ]
-    assert documents[0]["source"] == f"{jsonl_path}:1"
+    assert documents[0]["location"] == f"{jsonl_path.as_posix()}:1"
+    assert documents[0]["source"] == jsonl_path.as_posix()
     # The blank line 4 is not a record.
-    assert list(manifest.itertuples(index=False, name=None)) == [
-        ("n1", f"{jsonl_path}:1", "kept", ""),
-        ("line_2", f"{jsonl_path}:2", "dropped", "malformed_record:2"),
-        ("n3", f"{jsonl_path}:3", "dropped", "malformed_record:3"),
-        ("n5", f"{jsonl_path}:5", "dropped", "not_arabic"),
-        ("line_6", f"{jsonl_path}:6", "dropped", "malformed_record:6"),
-        ("line_7", f"{jsonl_path}:7", "kept", ""),
-        ("n8", f"{jsonl_path}:8", "dropped", "empty"),
-        ("line_9", f"{jsonl_path}:9", "dropped", "undecodable"),
+    loc = jsonl_path.as_posix()
+    assert rows(manifest, "doc_id", "location", "status", "reason") == [
+        ("n1", f"{loc}:1", "kept", ""),
+        ("line_2", f"{loc}:2", "dropped", "malformed_record:2"),
+        ("n3", f"{loc}:3", "dropped", "malformed_record:3"),
+        ("n5", f"{loc}:5", "dropped", "not_arabic"),
+        ("line_6", f"{loc}:6", "dropped", "malformed_record:6"),
+        ("line_7", f"{loc}:7", "kept", ""),
+        ("n8", f"{loc}:8", "dropped", "empty"),
+        ("line_9", f"{loc}:9", "dropped", "undecodable"),
+        ("n10", f"{loc}:10", "dropped", "malformed_record:10"),
     ]
-    assert len(documents) + int((manifest["status"] == "dropped").sum()) == len(manifest)
 
 
-def test_jsonl_custom_field_names(tmp_path):
+def test_custom_field_names(tmp_path):
     records = [
-        {"uid": 7, "headline": "قمة بوخارست", "body": PEACE, "text": "ignored"},
-        {"uid": 8, "headline": "داعش", "body": DAESH},
+        {"uid": 7, "headline": "قمة بوخارست", "body": PEACE, "text": "ignored", "day": "2008"},
+        {"uid": 8, "headline": "داعش", "body": DAESH, "paper": "aawsat", "section": "world"},
         {"uid": 9, "text": NATO},
     ]
-    path = write(
-        tmp_path / "custom.jsonl",
-        "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n",
-    )
+    path = write(tmp_path / "custom.jsonl", jsonl_bytes(records))
     source = {
         "path": str(path),
         "format": "jsonl",
         "id_field": "uid",
         "text_field": "body",
         "title_field": "headline",
+        "date_field": "day",
+        "source_field": "paper",
+        "label_field": "section",
     }
     documents, manifest = corpus.read_corpus([source])
-    assert [(d["doc_id"], d["title"], d["text"]) for d in documents] == [
-        ("7", "قمة بوخارست", PEACE),
-        ("8", "داعش", DAESH),
+    assert [(d["doc_id"], d["title"], d["text"], d["source"], d["label"]) for d in documents] == [
+        ("7", "قمة بوخارست", PEACE, path.as_posix(), ""),
+        ("8", "داعش", DAESH, "aawsat", "world"),
     ]
-    assert manifest["reason"].tolist() == ["", "", "malformed_record:3"]
+    assert rows(manifest, "reason", "note") == [
+        ("", "bad_date:2008"),
+        ("", ""),
+        ("malformed_record:3", ""),
+    ]
 
 
-def test_txt_and_jsonl_sources_together_and_cross_duplicates(tmp_path):
-    write(tmp_path / "txt" / "a.txt", NATO)
-    path = write(
-        tmp_path / "more.jsonl",
-        json.dumps({"id": "j1", "text": NATO + "  "}, ensure_ascii=False)
-        + "\n"
-        + json.dumps({"id": "j2", "text": PEACE}, ensure_ascii=False)
-        + "\n",
+def test_json_array_bad_items_and_bad_files(tmp_path):
+    folder = tmp_path / "json"
+    write(folder / "a.json", json.dumps([{"id": "j1", "text": NATO}, "نص", {"id": "j3"}]))
+    write(folder / "b.json", json.dumps({"id": "j4", "text": PEACE}))  # not an array
+    write(folder / "c.json", "[{broken")
+    write(folder / "d.json", '["café"]'.encode("latin-1"))
+    write(folder / "e.txt", "ليس ملف JSON")  # not a .json file: not read
+    documents, manifest = corpus.read_corpus([{"path": str(folder), "format": "json"}])
+    assert [d["doc_id"] for d in documents] == ["j1"]
+    assert rows(manifest, "doc_id", "reason") == [
+        ("j1", ""),
+        ("item_2", "malformed_record:item_2"),
+        ("j3", "malformed_record:item_3"),
+        ("b", "malformed_record:b.json"),
+        ("c", "malformed_record:c.json"),
+        ("d", "undecodable"),
+    ]
+
+
+def test_csv_rows_missing_text_cell_too_few_columns_and_multiline_text(tmp_path):
+    text = (
+        "id,title,text\n"
+        f"c1,الناتو,{NATO}\n"
+        "c2,فارغ,\n"  # the text cell is empty
+        "c3,قصير\n"  # too few columns
+        f'c4,قصة,"{PEACE}\n\n{DAESH}"\n'  # quoted text over three lines
+        "\n"  # a blank line is not a record
+        f"c6,زائد,{NATO},عمود زائد\n"  # too many columns
+        f"c7,,{STORY}\n"
     )
-    documents, manifest = corpus.read_corpus(
-        [{"path": str(tmp_path / "txt")}, {"path": str(path), "format": "jsonl"}]
+    path = write(tmp_path / "news.csv", text)
+    documents, manifest = corpus.read_corpus([{"path": str(path), "format": "csv"}])
+    assert [(d["doc_id"], d["text"]) for d in documents] == [
+        ("c1", NATO),
+        ("c4", f"{PEACE}\n\n{DAESH}"),
+        ("c7", STORY),
+    ]
+    assert rows(manifest, "doc_id", "location", "reason") == [
+        ("c1", f"{path.as_posix()}:2", ""),
+        ("c2", f"{path.as_posix()}:3", "empty"),
+        ("line_4", f"{path.as_posix()}:4", "malformed_record:4"),
+        ("c4", f"{path.as_posix()}:5", ""),
+        ("line_9", f"{path.as_posix()}:9", "malformed_record:9"),
+        ("c7", f"{path.as_posix()}:10", ""),
+    ]
+
+
+def test_csv_without_the_text_column(tmp_path):
+    path = write(tmp_path / "news.csv", f"id,body\na,{NATO}\nb,{PEACE}\n")
+    documents, manifest = corpus.read_corpus([{"path": str(path), "format": "csv"}])
+    assert documents == []
+    assert manifest["reason"].tolist() == ["malformed_record:2", "malformed_record:3"]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "tsv"])
+def test_gzipped_record_files(tmp_path, fmt):
+    plain = write_records(tmp_path / f"news.{fmt}", fmt, RECORDS)
+    packed = write(tmp_path / f"packed.{fmt}.gz", gzip.compress(plain.read_bytes()))
+    expected, _ = corpus.read_corpus([{"path": str(plain), "format": fmt}])
+    documents, _ = corpus.read_corpus([{"path": str(packed), "format": fmt}])
+    assert [d["text"] for d in documents] == [d["text"] for d in expected]
+
+
+# ---------------------------------------------------------------------------------------
+# Archives, read in place
+
+LABELLED = {
+    "corpus/politics/2.txt": NATO.encode(),
+    "corpus/politics/10.txt": DAESH.encode("cp1256"),
+    "corpus/culture/1.txt": PEACE.encode("utf-16"),
+    "corpus/culture/notes.md": "ملاحظات".encode(),
+    "corpus/economy/3.txt": b"",
+}
+
+
+@pytest.mark.parametrize("kind", ["zip", "tar.gz", "tgz"])
+def test_archive_with_a_folder_per_label(tmp_path, kind):
+    path = tmp_path / f"labelled.{kind}"
+    (write_zip if kind == "zip" else write_tar)(path, LABELLED)
+    source = {"path": str(path), "format": "txt", "label_from": "parent_folder"}
+    documents, manifest = corpus.read_corpus([source])
+    # Sorted by name (10 before 2), whatever the order in the archive.
+    assert [(d["doc_id"], d["label"], d["text"]) for d in documents] == [
+        ("corpus/culture/1", "culture", PEACE),
+        ("corpus/politics/10", "politics", DAESH),
+        ("corpus/politics/2", "politics", NATO),
+    ]
+    archive = path.as_posix()
+    assert documents[0]["location"] == f"{archive}!corpus/culture/1.txt"
+    assert documents[0]["source"] == f"{archive}!corpus/culture"
+    assert rows(manifest, "doc_id", "reason", "encoding") == [
+        ("corpus/culture/1", "", "utf-16"),
+        ("corpus/economy/3", "empty", "utf-8"),
+        ("corpus/politics/10", "", "cp1256"),
+        ("corpus/politics/2", "", "utf-8"),
+    ]
+
+
+def test_archive_of_record_files(tmp_path):
+    members = {
+        "dump/part-2.jsonl": jsonl_bytes([{"id": "b", "text": PEACE}]),
+        "dump/part-1.jsonl.gz": gzip.compress(jsonl_bytes([{"id": "a", "text": NATO}, "x"])),
+        "dump/README.txt": b"not records",
+        "__MACOSX/dump/._part-2.jsonl": b"\x00\x05\x16\x07 resource fork",
+    }
+    path = write_zip(tmp_path / "dump.zip", members)
+    documents, manifest = corpus.read_corpus([{"path": str(path), "format": "jsonl"}])
+    assert [(d["doc_id"], d["source"]) for d in documents] == [
+        ("a", f"{path.as_posix()}!dump/part-1.jsonl.gz"),
+        ("b", f"{path.as_posix()}!dump/part-2.jsonl"),
+    ]
+    assert rows(manifest, "location", "reason") == [
+        (f"{path.as_posix()}!dump/part-1.jsonl.gz:1", ""),
+        (f"{path.as_posix()}!dump/part-1.jsonl.gz:2", "malformed_record:2"),
+        (f"{path.as_posix()}!dump/part-2.jsonl:1", ""),
+    ]
+
+
+@pytest.mark.parametrize("buffer_bytes", [0, 100, 2**20])
+def test_unsorted_tar_is_read_in_name_order(tmp_path, monkeypatch, buffer_bytes):
+    names = [f"news/{i:03d}.txt" for i in range(30)]
+    order = names[::-1][:10] + names[:20]  # neither sorted nor reversed
+    texts = {name: f"{STORY} رقم {name}" for name in names}
+    path = write_tar(tmp_path / "unsorted.tar.gz", {n: texts[n].encode() for n in order})
+    # Memory for members met early: none (a pass per member), some, or plenty.
+    monkeypatch.setattr(corpus, "TAR_BUFFER_BYTES", buffer_bytes)
+    documents, manifest = corpus.read_corpus([{"path": str(path)}])
+    assert [d["text"] for d in documents] == [texts[n] for n in names]
+    assert len(manifest) == 30
+
+
+def test_list_source_files(tmp_path, txt_folder):
+    assert [p.name for p in corpus.list_source_files({"path": str(txt_folder)})] == [
+        "a_nato.txt",
+        "b_bom.txt",
+        "c_empty.txt",
+        "d_binary.txt",
+        "e_english.txt",
+        "f_copy.txt",
+        "g_daesh.txt",
+    ]
+    write(tmp_path / "recs" / "a.jsonl", b"")
+    write(tmp_path / "recs" / "b" / "c.jsonl.gz", gzip.compress(b""))
+    write(tmp_path / "recs" / "d.csv", b"")
+    found = corpus.list_source_files({"path": str(tmp_path / "recs"), "format": "jsonl"})
+    assert [p.relative_to(tmp_path / "recs").as_posix() for p in found] == [
+        "a.jsonl",
+        "b/c.jsonl.gz",
+    ]
+    archive = write_zip(tmp_path / "a.zip", {"x.txt": b""})
+    assert corpus.list_source_files({"path": str(archive)}) == [archive]
+
+
+def test_real_hespress_archive():
+    path = Path("../shared/corpora/hespress-4cat.tar.gz")
+    source = {"path": str(path), "format": "txt", "label_from": "parent_folder"}
+    documents, manifest = corpus.read_corpus([source])
+    assert len(manifest) == 2268
+    labels_in = Counter(PurePosixPath(loc).parent.name for loc in manifest["location"])
+    assert labels_in == {"tamazight": 1200, "culture": 360, "politics": 360, "economy": 348}
+    assert set(manifest["encoding"]) == {"utf-8"}
+    assert Counter(d["label"] for d in documents).keys() == labels_in.keys()
+    assert len(documents) == int((manifest["status"] == "kept").sum()) == 2267
+    dropped = manifest[manifest["status"] == "dropped"]
+    assert dropped["reason"].tolist() == ["duplicate_of:hespress-4cat/economy/140"]
+    assert documents[0]["doc_id"] == "hespress-4cat/culture/0"
+    assert documents[0]["location"] == f"{path.as_posix()}!hespress-4cat/culture/0.txt"
+    # Every doc_id is the member path without .txt; ids are unique.
+    assert manifest["doc_id"].is_unique
+
+
+# ---------------------------------------------------------------------------------------
+# Dates
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2015-07-31", "2015-07-31"),
+        ("2015-7-3", "2015-07-03"),
+        ("2015-07-31T10:00:00", "2015-07-31"),
+        ("2015-07-31T10:00:00.123Z", "2015-07-31"),
+        ("2015-07-31 23:59:59 +03:00", "2015-07-31"),
+        ("2015/07/31", "2015-07-31"),
+        ("31/07/2015", "2015-07-31"),
+        ("31-07-2015", "2015-07-31"),
+        ("31.07.2015 10:00", "2015-07-31"),
+        ("05/07/2015", "2015-07-05"),  # day first, as in Arabic news
+        ("20150731", "2015-07-31"),
+        (20150731, "2015-07-31"),
+        ("31 July 2015", "2015-07-31"),
+        ("Friday, 31 Jul 2015", "2015-07-31"),
+        ("July 31, 2015", "2015-07-31"),
+        ("31 يوليو 2015", "2015-07-31"),
+        ("الجمعة 31 يوليو 2015", "2015-07-31"),
+        ("31 تموز 2015", "2015-07-31"),
+        ("3 كانون الثاني 2016", "2016-01-03"),
+        ("1 أغسطس 2015", "2015-08-01"),
+        ("٢٠١٥-٠٧-٣١", "2015-07-31"),
+        ("  2015-07-31  ", "2015-07-31"),
+        ("", ""),
+        (None, ""),
+        ("31/13/2015", None),
+        ("2015-02-30", None),
+        ("yesterday", None),
+        ("07/31/2015", None),  # month first is not read
+        ("2015", None),
+        ("31 Julember 2015", None),
+    ],
+)
+def test_parse_date(value, expected):
+    assert corpus.parse_date(value) == expected
+
+
+def test_bad_date_keeps_the_record_with_a_note(tmp_path):
+    records = [
+        {"id": "a", "text": NATO, "date": "31/07/2015"},
+        {"id": "b", "text": PEACE, "date": "قبل ساعتين\tمن الآن"},
+        {"id": "c", "text": ENGLISH, "date": "n/a"},
+    ]
+    path = write(tmp_path / "news.jsonl", jsonl_bytes(records))
+    documents, manifest = corpus.read_corpus([{"path": str(path), "format": "jsonl"}])
+    assert [(d["doc_id"], d["date"]) for d in documents] == [("a", "2015-07-31"), ("b", "")]
+    assert rows(manifest, "doc_id", "status", "note") == [
+        ("a", "kept", ""),
+        ("b", "kept", "bad_date:قبل ساعتين من الآن"),
+        ("c", "dropped", "bad_date:n/a"),
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# Near-duplicates
+
+
+def shingle_jaccard(a: str, b: str, size: int = 5) -> float:
+    def shingles(text: str) -> set[tuple[str, ...]]:
+        words = corpus.normalized_text(text).split()
+        return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+    first, second = shingles(a), shingles(b)
+    return len(first & second) / len(first | second)
+
+
+def test_test_stories_are_near_and_far():
+    assert shingle_jaccard(STORY, STORY_COPY) > 0.9
+    assert shingle_jaccard(STORY, OTHER_STORY) == 0
+
+
+@pytest.fixture
+def wire_sources(tmp_path) -> list[dict]:
+    records = [
+        {"id": "okaz-1", "text": STORY, "source": "okaz"},
+        {"id": "okaz-2", "text": OTHER_STORY, "source": "okaz"},
+        {"id": "riyadh-1", "text": STORY_COPY, "source": "alriyadh"},
+        {"id": "riyadh-2", "text": STORY_COPY, "source": "alriyadh"},
+        {"id": "watan-1", "text": STORY + " " + OTHER_STORY, "source": "alwatan"},
+    ]
+    return [{"path": str(write(tmp_path / "wire.jsonl", jsonl_bytes(records))), "format": "jsonl"}]
+
+
+@pytest.mark.parametrize(
+    ("settings", "reasons"),
+    [
+        pytest.param(
+            {"enabled": True},
+            ["", "", "near_duplicate_of:okaz-1", "duplicate_of:riyadh-1", ""],
+            id="enabled",
+        ),
+        pytest.param(
+            {"enabled": True, "threshold": 0.4},
+            [
+                "",
+                "",
+                "near_duplicate_of:okaz-1",
+                "duplicate_of:riyadh-1",
+                "near_duplicate_of:okaz-1",
+            ],
+            id="low-threshold",
+        ),
+        pytest.param({"enabled": False}, ["", "", "", "duplicate_of:riyadh-1", ""], id="disabled"),
+        pytest.param(None, ["", "", "", "duplicate_of:riyadh-1", ""], id="default-off"),
+    ],
+)
+def test_near_duplicates(wire_sources, settings, reasons):
+    _, manifest = corpus.read_corpus(wire_sources, near_duplicates=settings)
+    assert manifest["reason"].tolist() == reasons
+
+
+def test_near_duplicates_are_reproducible(wire_sources):
+    settings = {"enabled": True, "threshold": 0.5, "shingle_size": 3}
+    first = corpus.read_corpus(wire_sources, near_duplicates=settings)[1]
+    second = corpus.read_corpus(wire_sources, near_duplicates=settings)[1]
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_near_duplicate_of_short_texts(tmp_path):
+    # Texts shorter than a shingle are one shingle: equal only when the same.
+    write(tmp_path / "n" / "a.txt", "سوريا")
+    write(tmp_path / "n" / "b.txt", "ليبيا")
+    _, manifest = corpus.read_corpus(
+        [{"path": str(tmp_path / "n")}], near_duplicates={"enabled": True}
     )
-    assert [d["doc_id"] for d in documents] == ["a", "j2"]
-    assert manifest["reason"].tolist() == ["", "duplicate_of:a", ""]
+    assert manifest["reason"].tolist() == ["", ""]
+
+
+# ---------------------------------------------------------------------------------------
+# Streaming and accounting
+
+
+def test_iter_records_streams(wire_sources):
+    stream = corpus.iter_records(wire_sources)
+    assert isinstance(stream, Iterator)
+    document, row = next(stream)
+    assert document["doc_id"] == row["doc_id"] == "okaz-1"
+    assert list(row) == corpus.MANIFEST_COLUMNS
+
+
+@pytest.fixture
+def bad_corpus(tmp_path) -> tuple[list[dict], int]:
+    """Sources with every kind of record, good and bad; returns them and the input count."""
+    txt = tmp_path / "txt"
+    write(txt / "01_good.txt", STORY)
+    write(txt / "02_empty.txt", " \n ")
+    write(txt / "03_undecodable.txt", "café".encode("latin-1"))
+    write(txt / "04_english.txt", ENGLISH)
+    write(txt / "05_copy.txt", STORY.replace(".", " ."))
+    write(txt / "06_cp1256.txt", PEACE.encode("cp1256"))
+    write(txt / "07_utf16.txt", DAESH.encode("utf-16-le"))
+    jsonl = [
+        jsonl_bytes([{"id": "01_good", "text": OTHER_STORY, "date": "yesterday"}]),  # repeated id
+        b"[1, 2]\n",
+        jsonl_bytes([{"id": "no_text", "title": "بلا نص"}]),
+        '{"id": "latin", "text": "café"}\n'.encode("latin-1"),
+        jsonl_bytes([{"id": "near", "text": STORY_COPY, "date": "2015-07-31"}]),
+        b"{broken\n",
+    ]
+    write(tmp_path / "a.jsonl", b"".join(jsonl))
+    write(
+        tmp_path / "b.csv",
+        f'id,text,label\nk1,{NATO},politics\nk2,,politics\nk3\nk4,"{SECURITY}",security\n',
+    )
+    write(tmp_path / "c.json", json.dumps([{"id": "j1", "text": "نص قصير جدا"}, 5, {}]))
+    write_tar(
+        tmp_path / "d.tar.gz",
+        {"x/b.txt": ENGLISH.encode(), "x/a.txt": NATO.encode(), "x/c.txt": b"\xff\xfe\xfa"},
+    )
+    sources = [
+        {"path": str(txt)},
+        {"path": str(tmp_path / "a.jsonl"), "format": "jsonl"},
+        {"path": str(tmp_path / "b.csv"), "format": "csv"},
+        {"path": str(tmp_path / "c.json"), "format": "json"},
+        {"path": str(tmp_path / "d.tar.gz"), "label_from": "parent_folder"},
+    ]
+    return sources, 7 + 6 + 4 + 3 + 3
+
+
+def test_accounting_identity_on_every_kind_of_bad_record(bad_corpus):
+    sources, inputs = bad_corpus
+    stream = list(corpus.iter_records(sources, near_duplicates={"enabled": True}))
+    documents = [doc for doc, _ in stream if doc is not None]
+    manifest = pd.DataFrame([row for _, row in stream], columns=corpus.MANIFEST_COLUMNS)
+    # One manifest row per input record; kept + dropped == input.
+    assert len(manifest) == inputs
+    assert Counter(manifest["status"]) == {
+        "kept": len(documents),
+        "dropped": inputs - len(documents),
+    }
+    assert manifest["doc_id"].is_unique
+    assert manifest["location"].is_unique
+    assert [d["doc_id"] for d in documents] == manifest.loc[
+        manifest["status"] == "kept", "doc_id"
+    ].tolist()
+    assert (manifest["reason"] == "").tolist() == (manifest["status"] == "kept").tolist()
+    kinds = Counter(manifest["reason"].str.split(":").str[0])
+    assert kinds == {
+        "": 7,
+        "empty": 2,
+        "undecodable": 3,
+        "not_arabic": 2,
+        "duplicate_of": 2,
+        "near_duplicate_of": 1,
+        "malformed_record": 6,
+    }
+    reasons = dict(zip(manifest["doc_id"], manifest["reason"], strict=True))
+    assert reasons["05_copy"] == "duplicate_of:01_good"
+    assert reasons["near"] == "near_duplicate_of:01_good"
+    assert reasons["x/a"] == "duplicate_of:k1"
+    notes = dict(zip(manifest["doc_id"], manifest["note"], strict=True))
+    assert notes["01_good~2"] == "bad_date:yesterday;repeated_id:01_good"
+    # The same through read_corpus.
+    listed, table = corpus.read_corpus(sources, near_duplicates={"enabled": True})
+    assert listed == documents
+    pd.testing.assert_frame_equal(table, manifest)
 
 
 # ---------------------------------------------------------------------------------------
@@ -262,10 +931,12 @@ def test_txt_and_jsonl_sources_together_and_cross_duplicates(tmp_path):
         pytest.param("NATO", 0.0, id="latin-only"),
         pytest.param("روسيا NATO", 5 / 9, id="five-of-nine"),
         pytest.param("ab سلام", 4 / 6, id="four-of-six"),
+        pytest.param("روسياNATO", 5 / 9, id="glued"),
         pytest.param("روسيا 2008 ١٩ !؟", 1.0, id="digits-and-punctuation-ignored"),
         pytest.param("2008 ...", 0.0, id="no-letters"),
         pytest.param("", 0.0, id="empty"),
         pytest.param("پوتین", 1.0, id="persian-letters-count-as-arabic-script"),
+        pytest.param("Привет روسيا", 5 / 11, id="cyrillic"),
     ],
 )
 def test_arabic_share(text, expected):
@@ -297,36 +968,44 @@ def test_document_lengths_of_no_documents():
     assert list(lengths.columns) == ["doc_id", "characters", "words", "lines"]
 
 
-def test_corpus_summary_by_hand():
-    manifest = pd.DataFrame(
+def summary_manifest() -> pd.DataFrame:
+    return pd.DataFrame(
         {
             "doc_id": ["a", "b", "c", "d", "e", "f", "g"],
-            "source": ["s"] * 7,
+            "location": ["s"] * 7,
             "status": ["kept", "dropped", "kept", "dropped", "dropped", "kept", "dropped"],
             "reason": [
                 "",
                 "duplicate_of:a",
                 "",
                 "malformed_record:4",
-                "duplicate_of:c",
+                "near_duplicate_of:c",
                 "",
                 "empty",
             ],
+            "encoding": ["utf-8"] * 7,
+            "note": ["", "", "bad_date:x", "", "", "repeated_id:a;bad_date:y", ""],
         }
     )
+
+
+def test_corpus_summary_by_hand():
     lengths = corpus.document_lengths(
         [*TINY_DOCS[:2], {"doc_id": "f", "text": "روسيا فرنسا ألمانيا إسبانيا"}]
     )
-    summary = corpus.corpus_summary(manifest, lengths)
+    summary = corpus.corpus_summary(summary_manifest(), lengths)
     assert list(summary.columns) == ["measure", "value"]
     # Words 3, 1, 4: total 8, median 3. Characters 20 + 4 + 27 = 51.
     assert list(summary.itertuples(index=False, name=None)) == [
         ("input_records", "7"),
         ("kept", "3"),
         ("dropped", "4"),
-        ("dropped_duplicate_of", "2"),
+        ("dropped_duplicate_of", "1"),
         ("dropped_empty", "1"),
         ("dropped_malformed_record", "1"),
+        ("dropped_near_duplicate_of", "1"),
+        ("bad_dates", "2"),
+        ("repeated_ids", "1"),
         ("total_words", "8"),
         ("total_characters", "51"),
         ("min_words", "1"),
@@ -335,7 +1014,29 @@ def test_corpus_summary_by_hand():
     ]
 
 
-def test_corpus_summary_fractional_median():
+def test_corpus_summary_with_documents():
+    documents = [
+        {"doc_id": "a", "text": "سلام", "date": "2015-08-02", "label": "x", "source": "okaz"},
+        {"doc_id": "c", "text": "سلام", "date": "", "label": "", "source": "okaz"},
+        {"doc_id": "f", "text": "سلام", "date": "2015-07-21", "label": "y", "source": "sabq"},
+    ]
+    lengths = corpus.document_lengths(documents)
+    summary = dict(
+        corpus.corpus_summary(summary_manifest(), lengths, documents).itertuples(
+            index=False, name=None
+        )
+    )
+    assert {k: summary[k] for k in list(summary)[9:15]} == {
+        "documents_with_date": "2",
+        "first_date": "2015-07-21",
+        "last_date": "2015-08-02",
+        "documents_with_label": "2",
+        "labels": "2",
+        "sources": "2",
+    }
+
+
+def test_corpus_summary_fractional_median_and_old_manifest():
     manifest = pd.DataFrame(
         {"doc_id": ["a", "b"], "source": ["s", "s"], "status": ["kept"] * 2, "reason": ["", ""]}
     )
@@ -347,9 +1048,16 @@ def test_corpus_summary_fractional_median():
     summary = dict(corpus.corpus_summary(manifest, lengths).itertuples(index=False, name=None))
     assert summary["median_words"] == "2.5"
     assert "dropped_empty" not in summary
+    assert "bad_dates" not in summary  # a manifest without notes
 
 
 def test_source_from_config_ignores_unknown_keys():
     source = corpus.Source.from_config({"path": "x.jsonl", "format": "jsonl", "comment": "؟"})
     assert source == corpus.Source(path="x.jsonl", format="jsonl")
     assert (source.id_field, source.text_field, source.title_field) == ("id", "text", "title")
+    assert (source.date_field, source.label_field, source.source_field) == (
+        "date",
+        "label",
+        "source",
+    )
+    assert source.label_from == "field"
