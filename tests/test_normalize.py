@@ -1675,9 +1675,7 @@ ALL_ON = make_settings(
 
 
 def documents_of(texts: list[str]) -> list[dict]:
-    return [
-        {"doc_id": str(i), "text": t, "source": f"s{i % 2}"} for i, t in enumerate(texts)
-    ]
+    return [{"doc_id": str(i), "text": t, "source": f"s{i % 2}"} for i, t in enumerate(texts)]
 
 
 @PROPERTY_SETTINGS

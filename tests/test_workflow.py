@@ -140,7 +140,7 @@ def test_every_stage_writes_its_files(seed_run):
 
 def test_manifest_accounts_for_every_seed(seed_run):
     manifest = pd.read_csv(seed_run / "results/01_corpus/manifest.tsv", sep="\t")
-    assert list(manifest.columns) == ["doc_id", "source", "status", "reason"]
+    assert list(manifest.columns) == ["doc_id", "location", "status", "reason", "encoding", "note"]
     assert sorted(manifest["doc_id"]) == sorted(SEEDS.values())
     assert set(manifest["status"]) == {"kept"}
 

@@ -32,6 +32,7 @@ def _read_tokens(path: str) -> list[tuple[str, list[str]]]:
 def read_corpus_step(
     sources: Sequence[Mapping],
     min_arabic_share: float,
+    near_duplicates: Mapping,
     shard_size: int,
     shards: str,
     manifest: str,
@@ -41,26 +42,68 @@ def read_corpus_step(
     lengths_csv: str,
     lengths_md: str,
 ) -> None:
-    """Read the corpus; write the kept documents in shards of ``shard_size``, the manifest,
-    the metadata of each document, and the count and length tables."""
-    docs, manifest_frame = corpus.read_corpus(sources, min_arabic_share)
-    for row in manifest_frame.itertuples():
-        if row.status == "dropped":
-            LOGGER.warning("dropped %s (%s): %s", row.doc_id, row.source, row.reason)
-    if not docs:
-        raise ValueError("no document of the corpus was kept; see the manifest " + manifest)
+    """Read the corpus, streaming; write the kept documents in shards of ``shard_size``, the
+    manifest, the metadata of each document, and the count and length tables."""
     folder = Path(shards)
     folder.mkdir(parents=True, exist_ok=True)
-    for number, first in enumerate(range(0, len(docs), shard_size), start=1):
-        write_jsonl(docs[first : first + shard_size], folder / shard_name(number))
-    manifest_frame.to_csv(manifest, sep="\t", index=False, lineterminator="\n")
+    rows: list[dict] = []
+    meta: list[dict] = []
     columns = ["doc_id", "date", "label", "source"]
-    meta = pd.DataFrame([{c: doc.get(c, "") for c in columns} for doc in docs], columns=columns)
-    meta.to_csv(metadata, sep="\t", index=False, lineterminator="\n")
-    lengths = corpus.document_lengths(docs)
-    write_table(corpus.corpus_summary(manifest_frame, lengths), summary_csv, summary_md)
+    writer = _ShardWriter(folder, shard_size)
+
+    def kept_documents() -> Iterator[dict]:
+        for document, row in corpus.iter_records(sources, min_arabic_share, near_duplicates):
+            rows.append(row)
+            if document is None:
+                LOGGER.warning("dropped %s (%s): %s", row["doc_id"], row["location"], row["reason"])
+                continue
+            writer.write(document)
+            meta.append({c: document[c] for c in columns})
+            yield document
+
+    with writer:
+        lengths = corpus.document_lengths(kept_documents())
+    manifest_frame = pd.DataFrame(rows, columns=corpus.MANIFEST_COLUMNS)
+    manifest_frame.to_csv(manifest, sep="\t", index=False, lineterminator="\n")
+    if not meta:
+        raise ValueError("no document of the corpus was kept; see the manifest " + manifest)
+    meta_frame = pd.DataFrame(meta, columns=columns)
+    meta_frame.to_csv(metadata, sep="\t", index=False, lineterminator="\n")
+    summary = corpus.corpus_summary(manifest_frame, lengths, meta)
+    write_table(summary, summary_csv, summary_md)
     write_table(lengths, lengths_csv, lengths_md)
-    LOGGER.info("kept %d of %d records", len(docs), len(manifest_frame))
+    LOGGER.info(
+        "kept %d of %d records, in %d shards", len(meta), len(manifest_frame), writer.shards
+    )
+
+
+class _ShardWriter:
+    """Writes documents as JSON Lines, a new file every ``shard_size`` documents."""
+
+    def __init__(self, folder: Path, shard_size: int):
+        self.folder, self.shard_size = folder, shard_size
+        self.shards, self.in_shard, self.handle = 0, 0, None
+
+    def write(self, document: Mapping) -> None:
+        if self.handle is None or self.in_shard == self.shard_size:
+            self.close()
+            self.shards += 1
+            path = self.folder / shard_name(self.shards)
+            self.handle = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+            self.in_shard = 0
+        self.handle.write(json.dumps(document, ensure_ascii=False) + "\n")
+        self.in_shard += 1
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+
+    def __enter__(self) -> _ShardWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def shard_name(number: int) -> str:

@@ -1,10 +1,15 @@
 import hashlib
+import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
-# The project's package; scripts import it through workflow/scripts/add_src_to_path.py.
+# The project's package; scripts import it through workflow/scripts/add_src_to_path.py,
+# and the corpus listing here is the one the reader uses.
 SRC_DIR = Path(workflow.basedir) / "src"
+sys.path.insert(0, str(SRC_DIR))
+
+from arabic_news_topics.corpus import list_source_files
 
 
 def get_corpus_files():
@@ -17,16 +22,14 @@ def get_corpus_files():
                 f"config key corpus.sources[{number}].path: {path} does not exist "
                 f"(relative to the working directory {Path.cwd()})"
             )
-        if source["format"] == "txt" and path.is_dir():
-            found = sorted(p for p in path.rglob(source["pattern"]) if p.is_file())
-            if not found:
-                raise WorkflowError(
-                    f"config key corpus.sources[{number}].pattern: no file matches "
-                    f"{source['pattern']!r} under {path}"
-                )
-            files += [str(p) for p in found]
-        else:
-            files.append(str(path))
+        found = [str(p) for p in list_source_files(source)]
+        if not found:
+            what = source.get("pattern") if source["format"] == "txt" else source["format"]
+            raise WorkflowError(
+                f"config key corpus.sources[{number}]: no {what!r} file under {path} "
+                f"(format {source['format']})"
+            )
+        files += found
     return files
 
 

@@ -42,6 +42,7 @@ checkpoint read_corpus:
         code=get_code_hash("corpus"),
         sources=get_sorted(config["corpus"]["sources"]),
         min_arabic_share=config["corpus"]["min_arabic_share"],
+        near_duplicates=get_sorted(config["corpus"]["near_duplicates"]),
         shard_size=config["corpus"]["shard_size"],
     script:
         "../scripts/read_corpus.py"

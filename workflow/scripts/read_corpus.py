@@ -9,6 +9,7 @@ log_to(snakemake.log[0])
 read_corpus_step(
     sources=snakemake.params.sources,
     min_arabic_share=snakemake.params.min_arabic_share,
+    near_duplicates=snakemake.params.near_duplicates,
     shard_size=snakemake.params.shard_size,
     **snakemake.output,
 )
