@@ -10,5 +10,8 @@ import sys
 from pathlib import Path
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
-if SRC not in sys.path:
-    sys.path.insert(0, SRC)
+# First on the path even when already on it further down (Snakemake passes its own path on,
+# after the site-packages of an environment that may hold another copy of the package).
+while SRC in sys.path:
+    sys.path.remove(SRC)
+sys.path.insert(0, SRC)
