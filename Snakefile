@@ -19,6 +19,7 @@ include: "workflow/rules/tfidf.smk"
 include: "workflow/rules/lda.smk"
 include: "workflow/rules/clusters.smk"
 include: "workflow/rules/themes.smk"
+include: "workflow/rules/trends.smk"
 include: "workflow/rules/paper.smk"
 
 
@@ -31,3 +32,4 @@ rule all:
         rules.plot_lda.output,
         rules.plot_clusters.output,
         rules.plot_themes.output,
+        rules.plot_trends.output,
