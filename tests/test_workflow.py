@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -71,6 +72,22 @@ EXPECTED_FILES = [
         for e in ("csv", "md")
     ],
     *[f"06_themes/{n}.{e}" for n in ("doc_themes", "theme_prevalence") for e in ("png", "pdf")],
+    *[
+        f"08_trends/{n}.{e}"
+        for n in (
+            "coverage",
+            "topics_over_time",
+            "themes_over_time",
+            "topics_by_source",
+            "themes_by_source",
+        )
+        for e in ("csv", "md")
+    ],
+    *[
+        f"08_trends/{n}.{e}"
+        for n in ("topics_over_time", "themes_over_time", "topics_by_source", "themes_by_source")
+        for e in ("png", "pdf")
+    ],
     "paper/checksums.sha256",
 ]
 
@@ -341,3 +358,49 @@ def test_own_corpus_with_bad_files(tmp_path):
     doc_themes = pd.read_csv(workdir / "results/06_themes/doc_themes.csv")
     assert len(doc_themes) == 5
     assert json.loads((workdir / "results/04_lda/chosen_k.json").read_text())["num_topics"] == 3
+
+
+def test_dated_jsonl_corpus_with_sources(tmp_path):
+    """A JSON Lines export with dates and outlets, gzipped: read in place, and the trends
+    stage tabulates topics and themes by month and by outlet."""
+    workdir = copy_project(tmp_path / "dated")
+    records = []
+    for number, (name, doc_id) in enumerate(SEEDS.items()):
+        text = (workdir / "seeds" / f"{doc_id}.txt").read_text(encoding="utf-8")
+        paragraphs = [p for p in text.split("\n") if len(p.split()) >= 20]
+        for i, paragraph in enumerate(paragraphs):
+            records.append(
+                {
+                    "id": f"{name}_{i}",
+                    "date": f"2015-0{7 + (number + i) % 2}-{10 + i:02d}",
+                    "source": ("okaz", "alriyadh")[i % 2],
+                    "text": paragraph,
+                }
+            )
+    records.append({"id": "no_text", "date": "2015-07-01", "source": "okaz"})
+    lines = [json.dumps(r, ensure_ascii=False) for r in records] + ["{not json"]
+    with gzip.open(workdir / "news.jsonl.gz", "wt", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    (workdir / "news.yaml").write_text(
+        "corpus:\n  sources:\n    - path: news.jsonl.gz\n      format: jsonl\n"
+        "  shard_size: 7\nlda:\n  num_topics: 3\ncluster:\n  k: 3\n",
+        encoding="utf-8",
+    )
+    snakemake(workdir, "all", "--configfile", "news.yaml")
+    results = workdir / "results"
+    manifest = pd.read_csv(results / "02_normalize/manifest.tsv", sep="\t").fillna("")
+    assert len(manifest) == len(records) + 1  # every record and the malformed line
+    reasons = dict(zip(manifest["doc_id"], manifest["reason"], strict=True))
+    assert reasons["no_text"] == f"malformed_record:{len(records)}"
+    assert reasons[f"line_{len(records) + 1}"] == f"malformed_record:{len(records) + 1}"
+    kept = manifest.loc[manifest["status"] == "kept", "doc_id"]
+    assert len(kept) == len(records) - 1 > 20
+    assert len(list((results / "01_corpus/shards").glob("*.jsonl"))) == -(-len(kept) // 7)
+    topics = pd.read_csv(results / "08_trends/topics_over_time.csv")
+    assert list(topics["period"]) == ["2015-07", "2015-08"]
+    assert topics["documents"].sum() == len(kept)
+    assert topics.filter(like="topic_").sum(axis=1).round(4).eq(1).all()
+    sources = pd.read_csv(results / "08_trends/topics_by_source.csv")
+    assert sorted(sources["source"]) == ["alriyadh", "okaz"]
+    themes = pd.read_csv(results / "08_trends/themes_over_time.csv")
+    assert set(themes["period"]) == {"2015-07", "2015-08"}
