@@ -50,6 +50,8 @@ import copy
 import csv
 import datetime
 import gzip
+import hashlib
+import inspect
 import io
 import json
 import math
@@ -243,11 +245,24 @@ def copy_repository(target: Path, code: str = "worktree", repo: Path = REPO) -> 
         shutil.copy2(repo / name, destination)
 
 
-def code_line(code: str) -> str:
+def tree_digest(folder: Path) -> str:
+    """A short SHA-256 of the names and contents of the files under ``folder``."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def code_line(code: str, digest: str | None = None) -> str:
     """Which code the workflow ran."""
+    snapshot = f", files digest {digest}" if digest else ""
     if code == "head":
-        return code_version().split(" with ")[0] + " (the workflow as committed: git archive HEAD)"
-    return code_version() + " (the workflow as in the working tree)"
+        return (
+            code_version().split(" with ")[0]
+            + f" (the workflow as committed: git archive HEAD{snapshot})"
+        )
+    return code_version() + f" (the workflow as in the working tree{snapshot})"
 
 
 def benchmark_config(base: Mapping | None, corpus: Path, num_topics: Sequence[int]) -> dict:
@@ -462,12 +477,12 @@ def log_tail(path: Path, lines: int = 15) -> str:
 
 
 def prepare_workflow(
-    workdir: Path, corpus: Path, documents: int, num_topics: Sequence[int], code: str
+    workdir: Path, corpus: Path, documents: int, num_topics: Sequence[int], code: Path
 ) -> tuple[Path, dict]:
-    """A copy of the repository in ``workdir`` with the first ``documents`` records of the
-    corpus and the run's config; the config file and the effective config."""
-    workdir.mkdir(parents=True)
-    copy_repository(workdir, code)
+    """A copy of the workflow's files (``code``, a snapshot of the repository) in
+    ``workdir`` with the first ``documents`` records of the corpus and the run's config;
+    the config file and the effective config."""
+    shutil.copytree(code, workdir)
     data = workdir / "benchmark_corpus.jsonl.gz"
     write_first_records(corpus, data, documents)
     template = workdir / CORPUS_CONFIG
@@ -486,7 +501,7 @@ def run_workflow(
     num_topics: Sequence[int],
     timeout_s: float,
     memory_gib: float,
-    code: str = "worktree",
+    code: Path,
 ) -> dict:
     """Part 1 on the first ``documents`` records: everything the report needs of the run."""
     print(f"workflow: {documents:,} documents in {workdir} ...", flush=True)
@@ -634,6 +649,20 @@ def npmi(topics: Sequence[Sequence[str]], token_lists, dictionary) -> float:
     return float(value)
 
 
+def project_lda_params(fit_lda, settings: Mapping, random_state: int) -> dict:
+    """The keyword arguments the ``fit_lda`` rule passes to ``lda.fit_lda``: the ``lda``
+    settings that the function takes, the config's ``random_state``, and gensim's ``None``
+    for a symmetric ``eta`` (as ``get_lda_params`` in ``workflow/rules/common.smk``)."""
+    accepted = inspect.signature(fit_lda).parameters
+    skip = {"bow", "dictionary", "num_topics"}
+    params = {key: value for key, value in settings.items() if key in accepted and key not in skip}
+    if "random_state" in accepted:
+        params["random_state"] = random_state
+    if params.get("eta") == "symmetric":
+        params["eta"] = None
+    return params
+
+
 def run_lda_stage(name: str, spec: Mapping) -> dict:
     """Part 3, one fitter; timed from the bag of words to the fitted model."""
     import numpy as np
@@ -651,14 +680,11 @@ def run_lda_stage(name: str, spec: Mapping) -> dict:
     k = spec["k"]
     details = ""
     if name == "lda_project":
-        params = {
-            "random_state": spec["random_state"],
-            "passes": settings["passes"],
-            "iterations": settings["iterations"],
-            "alpha": settings["alpha"],
-            "eta": None if settings["eta"] == "symmetric" else settings["eta"],
-        }
+        params = project_lda_params(lda.fit_lda, settings, spec["random_state"])
         details = ", ".join(f"{key}={value}" for key, value in params.items())
+        if params.get("passes") == "auto" and hasattr(lda, "resolve_passes"):
+            chunksize = params.get("chunksize", 2000)
+            details += f" (= {lda.resolve_passes('auto', len(bow), chunksize)} passes)"
         loaded = peak_mib()
         wall, cpu = time.perf_counter(), time.process_time()
         model = lda.fit_lda(bow, dictionary, k, **params)
@@ -1124,7 +1150,7 @@ def report(
         + ").  ",
         f"Machine: {machine_line()}.  ",
         f"Date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}.  ",
-        f"Code: {code_line(args.code)}.  ",
+        f"Code: {code_line(args.code, getattr(args, 'code_digest', None))}.  ",
         f"Load average (1, 5, 15 min) at the start: {args.load_start}; at the end: "
         f"{load_average()} (other users' jobs share the machine).  ",
         "Command: `" + " ".join(["benchmarks/workflow_vs_peers.py", *sys.argv[1:]]) + "`",
@@ -1335,6 +1361,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     lda_rows: dict[str, dict] = {}
     try:
         if not args.skip_workflow:
+            # One snapshot of the code for every run, however long they take.
+            snapshot = workdir / "code"
+            if snapshot.exists():
+                shutil.rmtree(snapshot)
+            copy_repository(snapshot, args.code)
+            args.code_digest = tree_digest(snapshot)
             for count in documents_for_fractions(documents, args.fractions):
                 folder = workdir / f"docs_{count}"
                 if folder.exists():
@@ -1347,7 +1379,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         args.num_topics,
                         args.timeout,
                         args.memory_limit_gib,
-                        args.code,
+                        snapshot,
                     )
                 )
         if not args.skip_notebook:
