@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from scipy.cluster.hierarchy import linkage
+from scipy.spatial.distance import pdist
+from sklearn.cluster import AgglomerativeClustering
 
 from arabic_news_topics import clusters
 
@@ -143,3 +146,45 @@ def test_ward_linkage(matrix):
 
 def test_ward_linkage_of_one_document():
     assert clusters.ward_linkage(sp.csr_matrix(ROWS[:1])).shape == (0, 4)
+
+
+def random_rows(n_docs: int, seed: int) -> sp.csr_matrix:
+    """L2-normalized sparse rows without exact ties in their distances."""
+    rng = np.random.RandomState(seed)
+    rows = rng.rand(n_docs, 12) * (rng.rand(n_docs, 12) < 0.5)
+    rows[:, 0] += 0.01  # no empty row
+    return sp.csr_matrix(rows / np.linalg.norm(rows, axis=1)[:, None])
+
+
+@pytest.mark.parametrize("block_cells", [1, 30, 1_000_000])
+def test_condensed_distances_equal_pdist(block_cells):
+    matrix = random_rows(37, 0)
+    np.testing.assert_allclose(
+        clusters.condensed_distances(matrix, block_cells=block_cells),
+        pdist(matrix.toarray()),
+        atol=1e-12,
+    )
+
+
+def test_condensed_distances_of_identical_rows_are_zero():
+    matrix = sp.csr_matrix(np.array([[0.6, 0.8, 0.0], [0.6, 0.8, 0.0], [0.0, 0.0, 1.0]]))
+    assert clusters.condensed_distances(matrix)[0] == 0.0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_ward_linkage_equals_scipy_on_dense_rows(seed):
+    matrix = random_rows(40, seed)
+    np.testing.assert_allclose(
+        clusters.ward_linkage(matrix), linkage(matrix.toarray(), "ward"), atol=1e-9
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("k", [2, 5, 13])
+def test_agglomerative_equals_scikit_learn(seed, k):
+    matrix = random_rows(40, seed)
+    expected = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(matrix.toarray())
+    labels = clusters.cluster_documents(matrix, k, "agglomerative")
+    # The same partition: each of our clusters is one of scikit-learn's.
+    assert len(set(zip(labels, expected, strict=True))) == k
+    assert labels[0] == 1

@@ -11,6 +11,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from gensim.models import CoherenceModel
+from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
 
 from arabic_news_topics import lda
 
@@ -123,15 +125,124 @@ def test_same_random_state_gives_identical_topics(planted):
     )
 
 
+def token_ids(planted) -> lda.TokenIds:
+    return lda.TokenIds.from_token_lists(planted["tokens"], planted["dictionary"])
+
+
 def test_coherence_scores_are_finite_and_positive_for_planted_topics(planted):
-    scores = lda.coherence_scores(
-        planted["model"], planted["tokens"], planted["dictionary"], top_n=5
-    )
+    scores = lda.coherence_scores(planted["model"], token_ids(planted), planted["dictionary"], 5)
     assert set(scores) == {"c_v", "c_npmi"}
     assert all(math.isfinite(v) for v in scores.values())
     # Each topic's top words always occur together: they co-occur above chance.
     assert scores["c_npmi"] > 0
     assert 0 < scores["c_v"] <= 1
+
+
+@pytest.mark.parametrize("measure", ["c_v", "c_npmi"])
+@pytest.mark.parametrize("top_n", [3, 8])
+def test_coherence_scores_equal_gensim_on_texts(planted, measure, top_n):
+    expected = CoherenceModel(
+        model=planted["model"],
+        texts=planted["tokens"],
+        dictionary=planted["dictionary"],
+        coherence=measure,
+        topn=top_n,
+        processes=1,
+    ).get_coherence()
+    scores = lda.coherence_scores(
+        planted["model"], token_ids(planted), planted["dictionary"], top_n
+    )
+    assert scores[measure] == pytest.approx(expected, rel=1e-12)
+
+
+#: Texts for the window counts: repeats within a window (which gensim's sliding window stops
+#: counting when the earlier copy leaves), documents shorter than the window, an empty one,
+#: and words outside the dictionary.
+WINDOW_TEXTS = [
+    ["ناتو", "حلف", "ناتو", "قمه", "سلام", "ناتو", "حلف", "داعش", "غريب", "ناتو", "قمه"],
+    ["سلام"],
+    [],
+    ["حلف", "حلف", "حلف", "ناتو"],
+    ["داعش", "غريب", "غريب", "سلام", "داعش", "ناتو", "سلام", "سلام", "قمه", "داعش", "حلف"],
+    ["قمه", "ناتو"],
+]
+
+
+@pytest.mark.parametrize("window", [1, 2, 3, 4, 10, 110])
+@pytest.mark.parametrize("drop", [(), ("غريب",), ("غريب", "سلام")])
+def test_window_accumulator_counts_as_gensim(window, drop):
+    dictionary = lda.build_dictionary(WINDOW_TEXTS)
+    dictionary.filter_tokens(bad_ids=[dictionary.token2id[w] for w in drop])
+    relevant = {
+        dictionary.token2id[w] for w in ("ناتو", "حلف", "داعش", "قمه", "سلام") if w not in drop
+    }
+    expected = WordOccurrenceAccumulator(relevant, dictionary).accumulate(WINDOW_TEXTS, window)
+    ids = lda.TokenIds.from_token_lists(WINDOW_TEXTS, dictionary)
+    counted = lda.WindowAccumulator(relevant, dictionary, ids, window)
+    assert counted.num_docs == expected.num_docs
+    words = [dictionary[i] for i in relevant]
+    for first in words:
+        assert counted[first] == expected[first], first
+        for second in words:
+            assert counted[first, second] == expected[first, second], (first, second)
+
+
+def test_window_accumulator_counts_on_random_texts():
+    rng = np.random.RandomState(3)
+    vocabulary = [f"كلمه{i}" for i in range(30)]
+    texts = [rng.choice(vocabulary, size=rng.randint(0, 60)).tolist() for _ in range(40)]
+    dictionary = lda.build_dictionary(texts, no_below=2)
+    relevant = set(rng.choice(len(dictionary), size=12, replace=False).tolist())
+    ids = lda.TokenIds.from_token_lists(texts, dictionary)
+    for window in (5, 10, 25):
+        expected = WordOccurrenceAccumulator(relevant, dictionary).accumulate(texts, window)
+        counted = lda.WindowAccumulator(relevant, dictionary, ids, window)
+        np.testing.assert_array_equal(counted._occurrences, expected._occurrences)
+        np.testing.assert_array_equal(
+            counted._co_occurrences, expected._co_occurrences.toarray().astype(np.int64)
+        )
+        assert counted.num_docs == expected.num_docs
+
+
+def test_document_topics_equal_gensim_document_by_document(planted):
+    model = lda.fit_lda(planted["bow"], planted["dictionary"], **FIT)
+    one_by_one = np.array(
+        [
+            [p for _, p in model.get_document_topics(doc, minimum_probability=0.0)]
+            for doc in planted["bow"]
+        ]
+    )
+    again = lda.fit_lda(planted["bow"], planted["dictionary"], **FIT)
+    np.testing.assert_allclose(lda.document_topics(again, planted["bow"], chunksize=7), one_by_one)
+
+
+@pytest.mark.parametrize(
+    ("passes", "n_docs", "chunksize", "expected"),
+    [
+        pytest.param(3, 100_000, 2000, 3, id="a-number-is-kept"),
+        pytest.param("auto", 5, 2000, 20, id="one-chunk-20-passes"),
+        pytest.param("auto", 2268, 2000, 10, id="two-chunks-10-passes"),
+        pytest.param("auto", 29_887, 2000, 2, id="15-chunks-2-passes"),
+        pytest.param("auto", 40_000, 2000, 1, id="20-chunks-1-pass"),
+        pytest.param("auto", 1_000_000, 2000, 1, id="never-below-1"),
+        pytest.param("auto", 0, 2000, 20, id="empty"),
+    ],
+)
+def test_resolve_passes(passes, n_docs, chunksize, expected):
+    assert lda.resolve_passes(passes, n_docs, chunksize) == expected
+
+
+def test_topics_table_breaks_ties_by_term():
+    class Model:
+        def __init__(self):
+            self.id2word = {0: "ناتو", 1: "حلف", 2: "داعش", 3: "سلام"}
+
+        @staticmethod
+        def get_topics():
+            return np.array([[0.25, 0.25, 0.25, 0.25], [0.1, 0.4, 0.1, 0.4]])
+
+    table = lda.topics_table(Model(), top_n=3)
+    assert table["term"].tolist() == ["حلف", "داعش", "سلام", "حلف", "سلام", "داعش"]
 
 
 @pytest.mark.parametrize(
@@ -204,15 +315,43 @@ def test_build_dictionary_empty_vocabulary_is_an_error(params):
         lda.build_dictionary(SMALL, **params)
 
 
-def test_save_and_load_bow_round_trip(tmp_path):
-    dictionary = lda.build_dictionary(SMALL)
-    bow = [dictionary.doc2bow(t) for t in SMALL]
+def test_save_and_load_corpus_round_trip(tmp_path):
+    dictionary = lda.build_dictionary(SMALL, no_below=2)
     doc_ids = ["خبر_1", "خبر_2", "sub/خبر_3", "خبر_4"]
     folder = tmp_path / "lda" / "corpus"
-    lda.save_bow(dictionary, bow, doc_ids, folder)
-    assert {p.name for p in folder.iterdir()} >= {"dictionary.txt", "corpus.mm", "doc_ids.txt"}
+    # A generator: the corpus is written in one pass.
+    assert (
+        lda.save_corpus(((d, t) for d, t in zip(doc_ids, SMALL, strict=True)), dictionary, folder)
+        == 4
+    )
+    assert {p.name for p in folder.iterdir()} >= {
+        "dictionary.txt",
+        "corpus.mm",
+        "doc_ids.txt",
+        "token_ids.npz",
+    }
     loaded_dictionary, loaded_bow, loaded_ids = lda.load_bow(folder)
     assert loaded_dictionary.token2id == dictionary.token2id
     assert loaded_dictionary.dfs == dictionary.dfs
-    assert loaded_bow == bow
+    assert list(loaded_bow) == [dictionary.doc2bow(t) for t in SMALL]
+    assert len(loaded_bow) == 4
     assert loaded_ids == doc_ids
+    token_ids = lda.load_token_ids(folder)
+    nato, alliance = dictionary.token2id["ناتو"], dictionary.token2id["حلف"]
+    # Words outside the dictionary (قمه, داعش, سلام) are -1 but keep their place.
+    np.testing.assert_array_equal(token_ids.ids, [nato, alliance, nato, -1, nato, -1, alliance, -1])
+    np.testing.assert_array_equal(token_ids.offsets, [0, 2, 4, 7, 8])
+    counts = lda.bow_matrix(folder).toarray()
+    assert counts[:, [nato, alliance]].tolist() == [[1, 1], [1, 0], [1, 1], [0, 0]]
+
+
+def test_fit_lda_trains_from_the_streamed_corpus(tmp_path, planted):
+    folder = tmp_path / "corpus"
+    lda.save_corpus(
+        zip(planted["doc_ids"], planted["tokens"], strict=True), planted["dictionary"], folder
+    )
+    _, streamed, _ = lda.load_bow(folder)
+    model = lda.fit_lda(streamed, planted["dictionary"], **FIT)
+    pd.testing.assert_frame_equal(
+        lda.topics_table(model, top_n=8), lda.topics_table(planted["model"], top_n=8)
+    )

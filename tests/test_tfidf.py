@@ -9,10 +9,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from arabic_news_topics import tfidf
+from arabic_news_topics import style, tfidf
 
 TWO_DOCS = [("d1", ["روسيا", "ناتو"]), ("d2", ["روسيا", "سلام"])]
 #: idf of a term found in one of two documents: ln(3 / 2) + 1.
@@ -179,3 +180,82 @@ def test_save_and_load_matrix_round_trip(tmp_path):
     assert loaded_ids == ["001_موسكو", "sub/002"]
     assert loaded_terms == ["اوسط", "روسيا", "سلام", "شرق", "ناتو"]
     np.testing.assert_array_equal(loaded.toarray(), matrix.toarray())
+
+
+# ---------------------------------------------------------------------------------------
+# Most similar documents and the documents of the figure
+
+
+def brute_force_similar(matrix: sp.csr_matrix, n_similar: int) -> list[tuple[int, int, float]]:
+    """(document, neighbour, similarity) by sorting every row of the dense similarity."""
+    dense_similarity = (matrix @ matrix.T).toarray()
+    found = []
+    for i, row in enumerate(dense_similarity):
+        others = [j for j in range(len(row)) if j != i and row[j] > 0]
+        others.sort(key=lambda j: (-row[j], j))
+        found += [(i, j, row[j]) for j in others[:n_similar]]
+    return found
+
+
+@pytest.mark.parametrize("block_cells", [1, 7, 50, 10_000])
+@pytest.mark.parametrize("n_similar", [1, 3, 100])
+def test_similar_documents_equal_brute_force(block_cells, n_similar):
+    rng = np.random.RandomState(5)
+    # Rounded weights, so that equal similarities (ties) occur.
+    dense_rows = np.round(rng.rand(23, 9) * (rng.rand(23, 9) < 0.3), 1)
+    matrix = sp.csr_matrix(
+        dense_rows / np.maximum(np.linalg.norm(dense_rows, axis=1), 1e-12)[:, None]
+    )
+    doc_ids = [f"خبر_{i}" for i in range(23)]
+    table = tfidf.similar_documents(matrix, doc_ids, n_similar, block_cells=block_cells)
+    assert list(table.columns) == ["doc_id", "rank", "similar_doc_id", "similarity"]
+    expected = brute_force_similar(matrix, n_similar)
+    assert table["doc_id"].tolist() == [doc_ids[i] for i, _, _ in expected]
+    assert table["similar_doc_id"].tolist() == [doc_ids[j] for _, j, _ in expected]
+    np.testing.assert_allclose(table["similarity"], [v for _, _, v in expected])
+    for _, group in table.groupby("doc_id", sort=False):
+        assert group["rank"].tolist() == list(range(1, len(group) + 1))
+
+
+def test_similar_documents_leave_out_self_and_unrelated_documents():
+    docs = [*TWO_DOCS, ("d3", ["روسيا", "ناتو"]), ("d4", ["داعش"])]
+    matrix, doc_ids, _ = tfidf.compute_tfidf(docs)
+    table = tfidf.similar_documents(matrix, doc_ids, 10)
+    pairs = list(zip(table["doc_id"], table["rank"], table["similar_doc_id"], strict=True))
+    # d1 and d3 are the same; d4 shares no term with any document.
+    assert pairs == [
+        ("d1", 1, "d3"),
+        ("d1", 2, "d2"),
+        ("d2", 1, "d1"),
+        ("d2", 2, "d3"),
+        ("d3", 1, "d1"),
+        ("d3", 2, "d2"),
+    ]
+    assert table["similarity"].iloc[0] == pytest.approx(1.0)
+
+
+def test_similar_documents_of_one_document_is_empty():
+    matrix, doc_ids, _ = tfidf.compute_tfidf([("d", ["روسيا"])])
+    assert tfidf.similar_documents(matrix, doc_ids).empty
+
+
+@pytest.mark.parametrize(("n_documents", "max_documents"), [(5, 40), (40, 40), (41, 40), (500, 7)])
+@pytest.mark.parametrize("random_state", [0, 42])
+def test_sample_positions_are_the_documents_figures_show(n_documents, max_documents, random_state):
+    frame = pd.DataFrame({"doc_id": [f"خبر_{i}" for i in range(n_documents)]})
+    shown, _ = style.sample_rows(frame, max_documents, random_state)
+    positions = tfidf.sample_positions(n_documents, max_documents, random_state)
+    np.testing.assert_array_equal(positions, shown.index.to_numpy())
+
+
+def test_count_documents(tmp_path):
+    matrix, doc_ids, terms = tfidf.compute_tfidf(TWO_DOCS)
+    path = tmp_path / "tfidf.npz"
+    tfidf.save_matrix(matrix, doc_ids, terms, str(path))
+    assert tfidf.count_documents(str(path)) == 2
+
+
+def test_compute_tfidf_reads_a_generator_once():
+    matrix, doc_ids, _ = tfidf.compute_tfidf(iter(TWO_DOCS))
+    assert doc_ids == ["d1", "d2"]
+    assert matrix.shape == (2, 3)

@@ -31,8 +31,10 @@ PALETTE = [
 ]
 
 
-def _shown(n_shown: int, n_total: int) -> str:
-    return f" ({n_shown} of {n_total} documents, sampled)" if n_shown < n_total else ""
+def _shown(n_shown: int, n_total: int, newline: bool = False) -> str:
+    if n_shown >= n_total:
+        return ""
+    return ("\n" if newline else " ") + f"({n_shown} of {n_total} documents, sampled)"
 
 
 def _colour(i: int) -> str:
@@ -117,12 +119,25 @@ def plot_top_terms_per_document(
 
 
 def plot_similarity(
-    similarity_csv: str, png: str, pdf: str, max_documents: int = 40, random_state: int = 42
+    similarity_csv: str,
+    png: str,
+    pdf: str,
+    max_documents: int = 40,
+    random_state: int = 42,
+    total_documents: int | None = None,
 ) -> None:
-    """Document-by-document cosine similarity of the TF-IDF vectors."""
-    table = read_table(similarity_csv).set_index("doc_id")
+    """Document-by-document cosine similarity of the TF-IDF vectors.
+
+    ``total_documents``: the documents of the corpus, when the table holds a sample of them.
+    """
+    table = read_table(similarity_csv, dtype={"doc_id": str}).set_index("doc_id")
     shown, _ = sample_rows(pd.DataFrame(index=table.index), max_documents, random_state)
-    matrix = table.loc[shown.index, shown.index]
+    matrix = table.loc[shown.index, shown.index].astype(float)
+    # A document with itself (always 1) is left blank, so the colours span the pairs.
+    values = matrix.to_numpy()
+    np.fill_diagonal(values, np.nan)
+    matrix = pd.DataFrame(values, index=matrix.index, columns=matrix.columns)
+    top = np.nanmax(values) if np.isfinite(values).any() else 1.0
     size = 2.2 + 0.3 * len(matrix)
     fig, axes = new_figure(min(size, 9.0))
     heatmap(
@@ -130,11 +145,23 @@ def plot_similarity(
         matrix,
         cmap="magma",
         vmin=0,
-        vmax=1,
+        vmax=top if top > 0 else 1.0,
         annotate=len(matrix) <= 15,
         colorbar_label="cosine similarity",
     )
-    axes[0, 0].set_title("Cosine similarity of TF-IDF vectors" + _shown(len(matrix), len(table)))
+    for text in axes[0, 0].texts:
+        if text.get_text() == "nan":
+            text.set_text("")
+    if len(matrix) > 20:
+        # Many document ids: upright and smaller, so that they do not overlap.
+        for label in axes[0, 0].get_xticklabels():
+            label.set(rotation=90, ha="center", fontsize=6)
+        axes[0, 0].tick_params(axis="y", labelsize=6)
+    total = max(len(table), total_documents or 0)
+    axes[0, 0].set_title(
+        "Cosine similarity of TF-IDF vectors (diagonal left blank)"
+        + _shown(len(matrix), total, newline=True)
+    )
     save_figure(fig, png, pdf)
 
 
@@ -165,7 +192,9 @@ def plot_document_topics(
     matrix.columns = [c.replace("topic_", "Topic ") for c in matrix.columns]
     fig, axes = new_figure(min(1.6 + 0.3 * len(matrix), 9.0))
     heatmap(axes[0, 0], matrix, cmap="Blues", vmin=0, vmax=1, colorbar_label="topic proportion")
-    axes[0, 0].set_title("Topic proportions of each document" + _shown(len(matrix), len(table)))
+    axes[0, 0].set_title(
+        "Topic proportions of each document" + _shown(len(matrix), len(table), newline=True)
+    )
     save_figure(fig, png, pdf)
 
 
@@ -203,15 +232,19 @@ def plot_document_map(coordinates_csv: str, png: str, pdf: str, max_labels: int 
     table = read_table(coordinates_csv)
     fig, axes = new_figure(4.2)
     ax = axes[0, 0]
+    many = len(table) > 2000
     for i, cluster in enumerate(sorted(table["cluster"].unique())):
         rows = table[table["cluster"] == cluster]
         ax.scatter(
             rows["x"],
             rows["y"],
-            s=40 if len(table) <= 200 else 6,
+            s=40 if len(table) <= 200 else (6 if not many else 2),
             color=_colour(i),
             label=f"cluster {cluster} ({len(rows)})",
-            alpha=0.85,
+            alpha=0.85 if not many else 0.4,
+            linewidths=0,
+            # Every document is drawn; in the PDF as an image when there are thousands.
+            rasterized=many,
         )
     if len(table) <= max_labels:
         for row in table.itertuples():
@@ -225,7 +258,9 @@ def plot_document_map(coordinates_csv: str, png: str, pdf: str, max_labels: int 
     ax.margins(0.2)
     ax.set_xlabel("LSA dimension 1")
     ax.set_ylabel("LSA dimension 2")
-    ax.legend(frameon=False, fontsize=7)
+    legend = ax.legend(frameon=False, fontsize=7, markerscale=1 if not many else 4)
+    for handle in legend.legend_handles:
+        handle.set_alpha(1)
     ax.set_title(
         f"Documents in two LSA dimensions of TF-IDF, coloured by cluster ({len(table)} documents)"
     )
@@ -233,31 +268,48 @@ def plot_document_map(coordinates_csv: str, png: str, pdf: str, max_labels: int 
 
 
 def plot_dendrogram(
-    linkage_csv: str, assignments_csv: str, png: str, pdf: str, max_leaves: int = 40
+    linkage_csv: str,
+    assignments_csv: str,
+    png: str,
+    pdf: str,
+    max_leaves: int = 40,
+    random_state: int = 42,
 ) -> None:
-    """Ward dendrogram of the documents (truncated to ``max_leaves`` leaves when larger)."""
+    """Ward dendrogram of the documents, leaves labelled and coloured by cluster.
+
+    The linkage is that of every document up to ``max_leaves``, otherwise of the reproducible
+    sample of ``max_leaves`` documents that every per-document figure shows (cluster_step
+    draws it the same way), so each leaf is a document.
+    """
     tree = read_table(linkage_csv).to_numpy(dtype=float)
-    labels = read_table(assignments_csv)["doc_id"].astype(str).tolist()
-    fig, axes = new_figure(max(2.6, 0.6 + 0.22 * min(len(labels), max_leaves)))
+    assignments = read_table(assignments_csv, dtype={"doc_id": str})
+    shown, _ = sample_rows(assignments, max_leaves, random_state)
+    if len(tree) and len(tree) != len(shown) - 1:
+        raise ValueError(
+            f"{linkage_csv} joins {len(tree) + 1} documents, not the {len(shown)} shown"
+        )
+    labels = [f"{d} ({c})" for d, c in zip(shown["doc_id"], shown["cluster"], strict=True)]
+    colours = {c: _colour(i) for i, c in enumerate(sorted(assignments["cluster"].unique()))}
+    fig, axes = new_figure(max(2.6, 0.6 + 0.22 * len(shown)))
     ax = axes[0, 0]
     if len(tree):
-        truncate = len(labels) > max_leaves
-        dendrogram(
+        drawn = dendrogram(
             tree,
             ax=ax,
             orientation="right",
-            labels=None if truncate else labels,
-            truncate_mode="lastp" if truncate else None,
-            p=max_leaves,
+            labels=labels,
             color_threshold=None,
             above_threshold_color=_colour(0),
             leaf_font_size=7,
         )
+        clusters = shown["cluster"].to_numpy()
+        for label, leaf in zip(ax.get_yticklabels(), drawn["leaves"], strict=True):
+            label.set_color(colours[clusters[leaf]])
     ax.set_xlabel("Ward linkage distance")
-    title = "Hierarchical clustering of documents (Ward, TF-IDF)"
-    if len(labels) > max_leaves:
-        title += f": last {max_leaves} merges of {len(labels)} documents"
-    ax.set_title(title)
+    ax.set_title(
+        "Hierarchical clustering of documents (Ward, TF-IDF), cluster in brackets"
+        + _shown(len(shown), len(assignments), newline=True)
+    )
     save_figure(fig, png, pdf)
 
 
@@ -266,6 +318,7 @@ def plot_document_themes(
 ) -> None:
     """Document-by-theme heatmap of the theme scores, dominant theme in the row label."""
     table = read_table(doc_themes_csv)
+    total = len(table)
     table, _ = sample_rows(table, max_documents, random_state)
     matrix = table.drop(columns=["doc_id", "dominant_theme"])
     matrix.index = [
@@ -273,9 +326,9 @@ def plot_document_themes(
     ]
     fig, axes = new_figure(min(1.8 + 0.3 * len(matrix), 9.0))
     heatmap(axes[0, 0], matrix, cmap="YlOrRd", vmin=0, colorbar_label="theme score")
-    total = len(read_table(doc_themes_csv))
     axes[0, 0].set_title(
-        "Theme scores of each document (dominant theme in brackets)" + _shown(len(matrix), total)
+        "Theme scores of each document (dominant theme in brackets)"
+        + _shown(len(matrix), total, newline=True)
     )
     save_figure(fig, png, pdf)
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from gensim.matutils import corpus2csc
 
 from . import clusters, corpus, lda, normalize, tfidf, themes
 from .tables import read_jsonl, read_table, write_jsonl, write_table
@@ -291,6 +290,11 @@ def normalize_step(
     LOGGER.info("%d documents kept, %d too short", written, len(too_short))
 
 
+def _iter_tokens(path: str) -> Iterator[tuple[str, list[str]]]:
+    """(doc_id, tokens) of each document of a tokens file, one at a time."""
+    return ((r["doc_id"], r["tokens"]) for r in read_jsonl(path))
+
+
 def tfidf_step(
     tokens: str,
     params: Mapping,
@@ -299,35 +303,47 @@ def tfidf_step(
     top_terms_md: str,
     similarity_csv: str,
     similarity_md: str,
+    similar_csv: str,
+    similar_md: str,
+    similar_documents: int = 10,
+    max_documents: int = 40,
+    random_state: int = 42,
     top_n: int = 10,
 ) -> None:
-    """Fit TF-IDF; write the matrix, the top terms per document and cosine similarities."""
-    weights, doc_ids, terms = tfidf.compute_tfidf(_read_tokens(tokens), **params)
+    """Fit TF-IDF; write the matrix, the top terms per document, the most similar documents
+    of every document, and the cosine similarities of the documents the figure shows."""
+    weights, doc_ids, terms = tfidf.compute_tfidf(_iter_tokens(tokens), **params)
     tfidf.save_matrix(weights, doc_ids, terms, matrix)
+    LOGGER.info("TF-IDF matrix: %d documents x %d terms", *weights.shape)
     write_table(
         tfidf.top_terms_per_document(weights, doc_ids, terms, top_n), top_terms_csv, top_terms_md
     )
-    write_table(tfidf.cosine_similarity_table(weights, doc_ids), similarity_csv, similarity_md)
-    LOGGER.info("TF-IDF matrix: %d documents x %d terms", *weights.shape)
+    shown = tfidf.sample_positions(len(doc_ids), max_documents, random_state)
+    write_table(
+        tfidf.cosine_similarity_table(weights[shown], [doc_ids[i] for i in shown]),
+        similarity_csv,
+        similarity_md,
+    )
+    write_table(
+        tfidf.similar_documents(weights, doc_ids, similar_documents), similar_csv, similar_md
+    )
 
 
 def lda_corpus_step(
     tokens: str, no_below: int, no_above: float, keep_n: int | None, folder: str
 ) -> None:
-    """Build the LDA dictionary and bag-of-words corpus once, for every K."""
-    docs = _read_tokens(tokens)
-    dictionary = lda.build_dictionary([t for _, t in docs], no_below, no_above, keep_n)
-    bow = [dictionary.doc2bow(t) for _, t in docs]
-    lda.save_bow(dictionary, bow, [d for d, _ in docs], folder)
-    LOGGER.info("LDA vocabulary: %d terms", len(dictionary))
+    """Build the LDA dictionary and bag-of-words corpus once, for every K (two passes over
+    the tokens file, never all token lists at once)."""
+    token_lists = (t for _, t in _iter_tokens(tokens))
+    dictionary = lda.build_dictionary(token_lists, no_below, no_above, keep_n)
+    n_docs = lda.save_corpus(_iter_tokens(tokens), dictionary, folder)
+    LOGGER.info("LDA corpus: %d documents, vocabulary of %d terms", n_docs, len(dictionary))
 
 
 def fit_lda_step(
     corpus_folder: str,
-    tokens: str,
     num_topics: int,
     params: Mapping,
-    threads: int,
     model: str,
     topics: str,
     doc_topics: str,
@@ -335,9 +351,14 @@ def fit_lda_step(
     coherence: str,
     top_n: int = 10,
 ) -> None:
-    """Fit LDA with one K; write the model, its topics, document mixtures and coherence."""
+    """Fit LDA with one K; write the model, its topics, document mixtures and coherence.
+
+    The model trains from the bag-of-words corpus streamed from disk; coherence counts
+    windows on the corpus's token ids (:func:`.lda.coherence_scores`)."""
     dictionary, bow, doc_ids = lda.load_bow(corpus_folder)
-    fitted = lda.fit_lda(bow, dictionary, num_topics, **params)
+    passes = lda.resolve_passes(params.get("passes", 10), len(bow), params.get("chunksize", 2000))
+    LOGGER.info("K=%d: %d documents, %d passes", num_topics, len(bow), passes)
+    fitted = lda.fit_lda(bow, dictionary, num_topics, **{**params, "passes": passes})
     Path(model).parent.mkdir(parents=True, exist_ok=True)
     fitted.save(model)
     write_table(lda.topics_table(fitted, top_n), topics)
@@ -346,8 +367,7 @@ def fit_lda_step(
     np.savez_compressed(
         topic_word, phi=lda.topic_term_matrix(fitted), vocabulary=np.array(vocabulary, dtype=str)
     )
-    token_lists = [t for _, t in _read_tokens(tokens)]
-    scores = lda.coherence_scores(fitted, token_lists, dictionary, top_n, processes=threads)
+    scores = lda.coherence_scores(fitted, lda.load_token_ids(corpus_folder), dictionary, top_n)
     Path(coherence).write_text(json.dumps({"num_topics": num_topics, **scores}, indent=1) + "\n")
     LOGGER.info("K=%d coherence %s", num_topics, scores)
 
@@ -392,9 +412,13 @@ def cluster_step(
     sizes_md: str,
     coordinates: str,
     linkage: str,
+    max_documents: int = 40,
     top_n: int = 10,
 ) -> None:
-    """Cluster the documents on TF-IDF; write assignments, top terms, map and linkage."""
+    """Cluster the documents on TF-IDF; write assignments, top terms, map and linkage.
+
+    The linkage (the dendrogram's tree) is that of the documents the figure shows: all of
+    them up to ``max_documents``, otherwise the sample every per-document figure shows."""
     weights, doc_ids, terms = tfidf.load_matrix(matrix)
     labels = clusters.cluster_documents(weights, k, method, random_state)
     assignments = pd.DataFrame({"doc_id": doc_ids, "cluster": labels})
@@ -409,7 +433,9 @@ def cluster_step(
         pd.DataFrame({"doc_id": doc_ids, "x": coords[:, 0], "y": coords[:, 1], "cluster": labels}),
         coordinates,
     )
-    tree = clusters.ward_linkage(weights)
+    tree = clusters.ward_linkage(
+        weights[tfidf.sample_positions(len(doc_ids), max_documents, random_state)]
+    )
     write_table(pd.DataFrame(tree, columns=["left", "right", "distance", "size"]), linkage)
 
 
@@ -476,8 +502,8 @@ def themes_step(
     cluster_scores = themes.theme_scores(centroids, terms, normalized)
     _write_best(cluster_scores, "cluster", cluster_ids, cluster_themes_csv, cluster_themes_md)
 
-    _, bow, doc_ids = lda.load_bow(lda_corpus)
-    counts = corpus2csc(bow, num_terms=len(vocabulary)).T.tocsr()
+    _, _, doc_ids = lda.load_bow(lda_corpus)
+    counts = lda.bow_matrix(lda_corpus)
     theta = read_table(doc_topics).drop(columns="doc_id").to_numpy(dtype=float)
     doc_themes = themes.document_theme_scores(
         doc_ids, counts, theta, phi, vocabulary, normalized, topic_weight

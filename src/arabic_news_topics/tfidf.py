@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -42,14 +42,14 @@ def build_vectorizer(
 
 
 def compute_tfidf(
-    tokens: Sequence[tuple[str, list[str]]], **vectorizer_params
+    tokens: Iterable[tuple[str, list[str]]], **vectorizer_params
 ) -> tuple[sp.csr_matrix, list[str], list[str]]:
     """Fit TF-IDF on token lists.
 
     Parameters
     ----------
-    tokens : sequence of (doc_id, tokens)
-        Normalized documents.
+    tokens : iterable of (doc_id, tokens)
+        Normalized documents, read once (a generator is fine).
     **vectorizer_params
         ``min_df``, ``max_df``, ``max_features``, ``ngram_range``, ``sublinear_tf``.
 
@@ -60,10 +60,16 @@ def compute_tfidf(
     doc_ids : list of str
     terms : list of str
     """
-    doc_ids = [doc_id for doc_id, _ in tokens]
+    doc_ids: list[str] = []
+
+    def texts() -> Iterator[str]:
+        for doc_id, document in tokens:
+            doc_ids.append(doc_id)
+            yield " ".join(document)
+
     vectorizer = build_vectorizer(**vectorizer_params)
     try:
-        matrix = vectorizer.fit_transform([" ".join(t) for _, t in tokens])
+        matrix = vectorizer.fit_transform(texts())
     except ValueError as error:
         raise ValueError(
             f"TF-IDF left no terms ({error}); lower tfidf.min_df or raise tfidf.max_df"
@@ -75,17 +81,43 @@ def top_terms_per_document(
     matrix: sp.csr_matrix, doc_ids: Sequence[str], terms: Sequence[str], top_n: int = 10
 ) -> pd.DataFrame:
     """The ``top_n`` highest-weighted terms of each document (ties broken by term)."""
-    rows = []
-    for i, doc_id in enumerate(doc_ids):
-        row = matrix.getrow(i)
-        order = sorted(zip(row.data, row.indices, strict=False), key=lambda x: (-x[0], terms[x[1]]))
-        for rank, (weight, j) in enumerate(order[:top_n], start=1):
-            rows.append({"doc_id": doc_id, "rank": rank, "term": terms[j], "weight": float(weight)})
-    return pd.DataFrame(rows, columns=["doc_id", "rank", "term", "weight"])
+    matrix = sp.csr_matrix(matrix)
+    matrix.sum_duplicates()
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    term_order = np.argsort(np.argsort(np.asarray(terms, dtype=str), kind="stable"))
+    order = np.lexsort((term_order[matrix.indices], -matrix.data, rows))
+    rank = np.arange(len(order)) - matrix.indptr[rows[order]]
+    keep = order[rank < top_n]
+    return pd.DataFrame(
+        {
+            "doc_id": np.asarray(doc_ids, dtype=object)[rows[keep]],
+            "rank": rank[rank < top_n] + 1,
+            "term": np.asarray(terms, dtype=object)[matrix.indices[keep]],
+            "weight": matrix.data[keep].astype(float),
+        },
+        columns=["doc_id", "rank", "term", "weight"],
+    )
+
+
+def sample_positions(n_documents: int, max_documents: int, random_state: int) -> np.ndarray:
+    """Positions of the documents shown in per-document figures, in corpus order.
+
+    All of them when there are at most ``max_documents``; otherwise the same reproducible
+    sample that the figures draw from their tables (``style.sample_rows``: pandas ``sample``
+    with ``random_state``), so that every per-document figure shows the same documents.
+    """
+    positions = pd.RangeIndex(n_documents).to_series()
+    if n_documents <= max_documents:
+        return positions.to_numpy()
+    return np.sort(positions.sample(n=max_documents, random_state=random_state).to_numpy())
 
 
 def cosine_similarity_table(matrix: sp.csr_matrix, doc_ids: Sequence[str]) -> pd.DataFrame:
-    """Document-by-document cosine similarity (rows are already L2-normalized)."""
+    """Document-by-document cosine similarity (rows are already L2-normalized).
+
+    Dense: meant for the few documents of a figure (:func:`sample_positions`); use
+    :func:`similar_documents` for a whole corpus.
+    """
     similarity = (matrix @ matrix.T).toarray()
     np.fill_diagonal(similarity, 1.0)
     frame = pd.DataFrame(similarity, columns=list(doc_ids))
@@ -93,16 +125,86 @@ def cosine_similarity_table(matrix: sp.csr_matrix, doc_ids: Sequence[str]) -> pd
     return frame
 
 
+#: Cells of the dense similarity block computed at once by :func:`similar_documents`
+#: (8 bytes each, plus the sparse product they come from).
+SIMILARITY_BLOCK_CELLS = 4_000_000
+
+
+def similar_documents(
+    matrix: sp.csr_matrix,
+    doc_ids: Sequence[str],
+    n_similar: int = 10,
+    block_cells: int = SIMILARITY_BLOCK_CELLS,
+) -> pd.DataFrame:
+    """The ``n_similar`` most similar other documents of every document, by cosine.
+
+    Columns ``doc_id, rank, similar_doc_id, similarity``; only documents that share a term
+    (similarity above zero); ties go to the earlier document. Computed in blocks of rows of
+    the sparse product ``matrix @ matrix.T`` (rows are L2-normalized), so memory is bounded
+    by ``block_cells`` whatever the corpus size, never by documents squared.
+    """
+    matrix = sp.csr_matrix(matrix)
+    n_docs = matrix.shape[0]
+    transposed = matrix.T.tocsr()
+    n_keep = min(n_similar, n_docs - 1)
+    block = max(1, block_cells // max(n_docs, 1))
+    found_rows, found_cols, found_values = [], [], []
+    for begin in range(0, n_docs if n_keep > 0 else 0, block):
+        stop = min(begin + block, n_docs)
+        values = (matrix[begin:stop] @ transposed).toarray()
+        local = np.arange(stop - begin)
+        values[local, begin + local] = -np.inf
+        # The n_keep-th largest value of each row: every candidate is at or above it.
+        cut = np.partition(values, n_docs - n_keep, axis=1)[:, n_docs - n_keep]
+        rows, cols = np.nonzero((values >= cut[:, None]) & (values > 0))
+        found_rows.append(rows + begin)
+        found_cols.append(cols)
+        found_values.append(values[rows, cols])
+    rows = np.concatenate(found_rows) if found_rows else np.zeros(0, dtype=int)
+    cols = np.concatenate(found_cols) if found_cols else np.zeros(0, dtype=int)
+    values = np.concatenate(found_values) if found_values else np.zeros(0)
+    order = np.lexsort((cols, -values, rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    first = np.searchsorted(rows, rows, side="left")
+    rank = np.arange(len(rows)) - first
+    keep = rank < n_keep
+    ids = np.asarray(doc_ids, dtype=object)
+    return pd.DataFrame(
+        {
+            "doc_id": ids[rows[keep]],
+            "rank": rank[keep] + 1,
+            "similar_doc_id": ids[cols[keep]],
+            "similarity": values[keep],
+        },
+        columns=["doc_id", "rank", "similar_doc_id", "similarity"],
+    )
+
+
 def save_matrix(
     matrix: sp.csr_matrix, doc_ids: Sequence[str], terms: Sequence[str], path: str
 ) -> None:
-    """Save the matrix with its row and column labels in one ``.npz`` file."""
-    sp.save_npz(path, matrix, compressed=True)
+    """Save the matrix with its row and column labels in one ``.npz`` file.
+
+    The arrays ``scipy.sparse.save_npz`` writes (so ``scipy.sparse.load_npz`` reads it), plus
+    ``doc_ids`` and ``terms``, compressed in one pass.
+    """
+    matrix = sp.csr_matrix(matrix)
+    np.savez_compressed(
+        path,
+        indices=matrix.indices,
+        indptr=matrix.indptr,
+        format=matrix.format.encode("ascii"),
+        shape=matrix.shape,
+        data=matrix.data,
+        doc_ids=np.array(doc_ids, dtype=str),
+        terms=np.array(terms, dtype=str),
+    )
+
+
+def count_documents(path: str) -> int:
+    """Documents (rows) of a matrix :func:`save_matrix` wrote, without loading the matrix."""
     with np.load(path, allow_pickle=False) as stored:
-        arrays = dict(stored)
-    arrays["doc_ids"] = np.array(doc_ids, dtype=str)
-    arrays["terms"] = np.array(terms, dtype=str)
-    np.savez_compressed(path, **arrays)
+        return len(stored["doc_ids"])
 
 
 def load_matrix(path: str) -> tuple[sp.csr_matrix, list[str], list[str]]:

@@ -92,12 +92,15 @@ def theme_scores(
 
 def best_theme(scores: pd.DataFrame) -> tuple[list[str], list[float]]:
     """Best-matching theme of each row and its score; ``none`` when every score is zero."""
-    names, values = [], []
-    for _, row in scores.iterrows():
-        top = float(row.max()) if len(row) else 0.0
-        names.append(str(row.idxmax()) if top > 0 else NO_THEME)
-        values.append(top)
-    return names, values
+    values = scores.to_numpy(dtype=float)
+    if values.shape[1] == 0:
+        return [NO_THEME] * len(scores), [0.0] * len(scores)
+    # The first theme with the highest score, as idxmax gives it.
+    best = values.argmax(axis=1)
+    top = values[np.arange(len(values)), best]
+    columns = np.asarray([str(c) for c in scores.columns], dtype=object)
+    names = np.where(top > 0, columns[best], NO_THEME)
+    return names.tolist(), top.tolist()
 
 
 def document_theme_scores(

@@ -47,11 +47,14 @@ rule cluster_documents:
     conda:
         "../envs/pipeline.yaml"
     threads: 1
+    resources:
+        mem_mb=get_cluster_mem_mb,
     params:
         code=get_code_hash("clusters", "tfidf"),
         method=config["cluster"]["method"],
         k=config["cluster"]["k"],
         random_state=config["random_state"],
+        max_documents=config["figures"]["max_documents"],
     script:
         "../scripts/cluster_documents.py"
 
@@ -88,10 +91,16 @@ rule plot_clusters:
         ),
     log:
         "results/logs/plot_clusters.log",
+    benchmark:
+        "results/benchmarks/plot_clusters.tsv"
     conda:
         "../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=400, per_input_mb=3),
     params:
         code=get_code_hash("figures", "style"),
         max_documents=config["figures"]["max_documents"],
+        random_state=config["random_state"],
     script:
         "../scripts/plot_clusters.py"

@@ -46,6 +46,7 @@ def get_lda_params():
         "random_state": config["random_state"],
         "passes": lda["passes"],
         "iterations": lda["iterations"],
+        "chunksize": lda["chunksize"],
         "alpha": lda["alpha"],
         # gensim names the symmetric default prior None.
         "eta": None if lda["eta"] == "symmetric" else lda["eta"],
@@ -115,3 +116,26 @@ def get_normalize_settings(*keys):
     that changing one reruns only the passes that read it."""
     section = config["normalize"]
     return get_sorted({key: section[key] for key in keys or section})
+
+
+def get_mem_mb(base, per_input_mb):
+    """A ``resources: mem_mb=`` callable: ``base`` MB plus ``per_input_mb`` MB per MB of the
+    job's input files (measured on SaudiNewsNet; see config/README.md)."""
+
+    def mem_mb(wildcards, input):
+        return int(base + per_input_mb * input.size_mb)
+
+    return mem_mb
+
+
+def get_cluster_mem_mb(wildcards, input):
+    """Memory of the clustering job: k-means grows with the TF-IDF matrix; agglomerative
+    (Ward) holds the condensed distance matrix twice, 8 bytes times documents squared."""
+    import numpy
+
+    base = int(400 + 12 * input.size_mb)
+    if config["cluster"]["method"] != "agglomerative":
+        return base
+    with numpy.load(input.matrix, allow_pickle=False) as stored:
+        n_docs = len(stored["doc_ids"])
+    return base + int(8 * n_docs**2 / 2**20)

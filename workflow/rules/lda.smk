@@ -5,6 +5,7 @@ rule build_lda_corpus:
         dictionary="results/04_lda/bow/dictionary.txt",
         corpus="results/04_lda/bow/corpus.mm",
         doc_ids="results/04_lda/bow/doc_ids.txt",
+        token_ids="results/04_lda/bow/token_ids.npz",
     log:
         "results/logs/build_lda_corpus.log",
     benchmark:
@@ -12,6 +13,8 @@ rule build_lda_corpus:
     conda:
         "../envs/pipeline.yaml"
     threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=300, per_input_mb=3),
     params:
         code=get_code_hash("lda"),
         no_below=config["lda"]["no_below"],
@@ -26,7 +29,7 @@ rule fit_lda:
         dictionary="results/04_lda/bow/dictionary.txt",
         corpus="results/04_lda/bow/corpus.mm",
         doc_ids="results/04_lda/bow/doc_ids.txt",
-        tokens="results/02_normalize/tokens.jsonl",
+        token_ids="results/04_lda/bow/token_ids.npz",
     output:
         model="results/04_lda/k_{k}/model/lda.gensim",
         topics="results/04_lda/k_{k}/topics.csv",
@@ -41,7 +44,9 @@ rule fit_lda:
         k=r"\d+",
     conda:
         "../envs/pipeline.yaml"
-    threads: 2
+    threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=400, per_input_mb=4),
     params:
         code=get_code_hash("lda"),
         lda=get_lda_params(),
@@ -89,8 +94,13 @@ rule select_num_topics:
         topic_word="results/04_lda/topic_word.npz",
     log:
         "results/logs/select_num_topics.log",
+    benchmark:
+        "results/benchmarks/select_num_topics.tsv"
     conda:
         "../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=300, per_input_mb=3),
     params:
         code=get_code_hash("lda"),
         measure=config["lda"]["select_by"],
@@ -142,8 +152,13 @@ rule plot_lda:
         ),
     log:
         "results/logs/plot_lda.log",
+    benchmark:
+        "results/benchmarks/plot_lda.tsv"
     conda:
         "../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=400, per_input_mb=3),
     params:
         code=get_code_hash("figures", "style"),
         top_n=config["lda"]["top_n"],

@@ -27,6 +27,18 @@ rule compute_tfidf:
             "3. TF-IDF",
             "document similarity",
         ),
+        similar_csv=get_report_output(
+            "results/03_tfidf/similar_documents.csv",
+            "similar_documents_table",
+            "3. TF-IDF",
+            "most similar documents",
+        ),
+        similar_md=get_report_output(
+            "results/03_tfidf/similar_documents.md",
+            "similar_documents_table",
+            "3. TF-IDF",
+            "most similar documents",
+        ),
     log:
         "results/logs/compute_tfidf.log",
     benchmark:
@@ -34,15 +46,21 @@ rule compute_tfidf:
     conda:
         "../envs/pipeline.yaml"
     threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=300, per_input_mb=10),
     params:
         code=get_code_hash("tfidf"),
         vectorizer=get_tfidf_params(),
+        similar_documents=config["tfidf"]["similar_documents"],
+        max_documents=config["figures"]["max_documents"],
+        random_state=config["random_state"],
     script:
         "../scripts/compute_tfidf.py"
 
 
 rule plot_tfidf:
     input:
+        matrix="results/03_tfidf/tfidf_matrix.npz",
         top_terms="results/03_tfidf/top_terms_per_document.csv",
         similarity="results/03_tfidf/document_similarity.csv",
     output:
@@ -72,8 +90,13 @@ rule plot_tfidf:
         ),
     log:
         "results/logs/plot_tfidf.log",
+    benchmark:
+        "results/benchmarks/plot_tfidf.tsv"
     conda:
         "../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=400, per_input_mb=5),
     params:
         code=get_code_hash("figures", "style"),
         max_documents=config["figures"]["max_documents"],

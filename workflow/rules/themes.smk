@@ -91,6 +91,8 @@ rule assign_themes:
     conda:
         "../envs/pipeline.yaml"
     threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=400, per_input_mb=3),
     params:
         code=get_code_hash("themes", "normalize", "lda", "clusters", "tfidf"),
         themes=config["themes"]["seeds"],
@@ -131,8 +133,13 @@ rule plot_themes:
         ),
     log:
         "results/logs/plot_themes.log",
+    benchmark:
+        "results/benchmarks/plot_themes.tsv"
     conda:
         "../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=400, per_input_mb=3),
     params:
         code=get_code_hash("figures", "style"),
         max_documents=config["figures"]["max_documents"],

@@ -11,5 +11,6 @@ cluster_step(
     method=snakemake.params.method,
     k=snakemake.params.k,
     random_state=snakemake.params.random_state,
+    max_documents=snakemake.params.max_documents,
     **snakemake.output,
 )

@@ -1,4 +1,4 @@
-"""Rule compute_tfidf: TF-IDF matrix, top terms per document, cosine similarities."""
+"""Rule compute_tfidf: TF-IDF matrix, top terms and most similar documents per document."""
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
@@ -6,4 +6,11 @@ from arabic_news_topics.logs import log_to
 from arabic_news_topics.stages import tfidf_step
 
 log_to(snakemake.log[0])
-tfidf_step(tokens=snakemake.input.tokens, params=snakemake.params.vectorizer, **snakemake.output)
+tfidf_step(
+    tokens=snakemake.input.tokens,
+    params=snakemake.params.vectorizer,
+    similar_documents=snakemake.params.similar_documents,
+    max_documents=snakemake.params.max_documents,
+    random_state=snakemake.params.random_state,
+    **snakemake.output,
+)

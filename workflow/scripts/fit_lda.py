@@ -10,10 +10,8 @@ from arabic_news_topics.stages import fit_lda_step
 log_to(snakemake.log[0])
 fit_lda_step(
     corpus_folder=str(Path(snakemake.input.dictionary).parent),
-    tokens=snakemake.input.tokens,
     num_topics=int(snakemake.wildcards.k),
     params=snakemake.params.lda,
-    threads=snakemake.threads,
     top_n=snakemake.params.top_n,
     **snakemake.output,
 )

@@ -18,4 +18,5 @@ plot_dendrogram(
     snakemake.output.dendrogram_png,
     snakemake.output.dendrogram_pdf,
     max_leaves=snakemake.params.max_documents,
+    random_state=snakemake.params.random_state,
 )

@@ -4,6 +4,7 @@ import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
 from arabic_news_topics.figures import plot_similarity, plot_top_terms_per_document
 from arabic_news_topics.logs import log_to
+from arabic_news_topics.tfidf import count_documents
 
 log_to(snakemake.log[0])
 plot_top_terms_per_document(
@@ -19,4 +20,5 @@ plot_similarity(
     snakemake.output.similarity_pdf,
     max_documents=snakemake.params.max_documents,
     random_state=snakemake.params.random_state,
+    total_documents=count_documents(snakemake.input.matrix),
 )
