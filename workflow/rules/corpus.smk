@@ -38,6 +38,8 @@ checkpoint read_corpus:
     conda:
         "../envs/pipeline.yaml"
     threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=600, per_input_mb=4),
     params:
         code=get_code_hash("corpus"),
         sources=get_sorted(config["corpus"]["sources"]),

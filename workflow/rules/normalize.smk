@@ -15,6 +15,8 @@ rule find_recurring_lines:
     conda:
         "../envs/pipeline.yaml"
     threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=300, per_input_mb=2),
     params:
         code=get_code_hash("normalize"),
         settings=get_normalize_settings("remove_html", "recurring_line_min_documents"),
@@ -35,6 +37,8 @@ rule count_shard:
     conda:
         "../envs/pipeline.yaml"
     threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=300, per_input_mb=8),
     params:
         code=get_code_hash("normalize"),
         settings=get_normalize_settings(
@@ -59,6 +63,8 @@ rule build_normalizer:
     conda:
         "../envs/pipeline.yaml"
     threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=400, per_input_mb=30),
     params:
         code=get_code_hash("normalize"),
         settings=get_normalize_settings(),
@@ -80,6 +86,8 @@ rule tokenize_shard:
     conda:
         "../envs/pipeline.yaml"
     threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=300, per_input_mb=8),
     params:
         code=get_code_hash("normalize"),
     script:
@@ -168,6 +176,8 @@ rule normalize_corpus:
     conda:
         "../envs/pipeline.yaml"
     threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=400, per_input_mb=5),
     params:
         code=get_code_hash("normalize"),
         min_document_tokens=config["normalize"]["min_document_tokens"],
