@@ -41,6 +41,23 @@ def test_write_table_writes_csv_and_markdown(tmp_path, frame):
     assert markdown.endswith("\n")
 
 
+@pytest.mark.parametrize(
+    ("rows", "shown", "note"),
+    [(3, 3, False), (1000, 1000, False), (1001, 1000, True), (25_000, 1000, True)],
+)
+def test_markdown_holds_at_most_max_rows_and_says_so(tmp_path, rows, shown, note):
+    big = pd.DataFrame({"term": [f"كلمة{i}" for i in range(rows)], "count": range(rows)})
+    csv, md = tmp_path / "big.csv", tmp_path / "big.md"
+    tables.write_table(big, csv, md)
+    assert len(csv.read_text(encoding="utf-8").splitlines()) == rows + 1
+    lines = md.read_text(encoding="utf-8").splitlines()
+    table_lines = [line for line in lines if line.startswith("|")]
+    assert len(table_lines) == shown + 2
+    assert table_lines[-1].split("|")[1].strip() == f"كلمة{shown - 1}"
+    expected = f"The first {shown:,} of {rows:,} rows; every row is in `big.csv`."
+    assert (lines[-1] == expected) is note
+
+
 def test_write_table_without_markdown(tmp_path, frame):
     csv = tmp_path / "terms.csv"
     tables.write_table(frame, csv)

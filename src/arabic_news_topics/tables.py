@@ -11,6 +11,9 @@ import pandas as pd
 
 #: Decimal places kept for floats in tables, so reruns write byte-identical files.
 FLOAT_DECIMALS = 6
+#: Rows of a table rendered in its Markdown file (the CSV always holds every row): Markdown
+#: is for reading and for the report, and tabulate takes seconds per 100,000 rows.
+MARKDOWN_MAX_ROWS = 1000
 
 
 def _round_floats(frame: pd.DataFrame) -> pd.DataFrame:
@@ -34,13 +37,20 @@ def write_table(
     csv_path : str or Path
         Destination of the CSV file (UTF-8, ``\\n`` line endings).
     md_path : str or Path, optional
-        Destination of the Markdown rendering of the same table.
+        Destination of the Markdown rendering of the same table (its first
+        :data:`MARKDOWN_MAX_ROWS` rows, with a line saying so when there are more).
     """
     frame = _round_floats(frame)
     Path(csv_path).parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(csv_path, index=False, lineterminator="\n", float_format=f"%.{FLOAT_DECIMALS}f")
     if md_path is not None:
-        text = frame.to_markdown(index=False, floatfmt=f".{FLOAT_DECIMALS}f")
+        shown = frame.head(MARKDOWN_MAX_ROWS)
+        text = shown.to_markdown(index=False, floatfmt=f".{FLOAT_DECIMALS}f")
+        if len(frame) > len(shown):
+            text += (
+                f"\n\nThe first {len(shown):,} of {len(frame):,} rows; "
+                f"every row is in `{Path(csv_path).name}`."
+            )
         Path(md_path).write_text(text + "\n", encoding="utf-8")
 
 
