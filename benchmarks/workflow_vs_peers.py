@@ -955,6 +955,12 @@ def summary_rows(
     return rows
 
 
+def csv_row(row: Mapping[str, object]) -> dict[str, object]:
+    """A row for the CSV file: numbers without the thousands separators of the tables."""
+    text = {"section", "name", "num_topics"}
+    return {k: v if k in text else str(v).replace(",", "") for k, v in row.items()}
+
+
 def markdown_table(header: Sequence[str], rows: Iterable[Sequence], right: set[int]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |"]
     lines.append("| " + " | ".join("---:" if i in right else "---" for i in range(len(header))))
@@ -1428,7 +1434,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with (RESULTS / "workflow_vs_peers.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(map(csv_row, rows))
     (RESULTS / "workflow_vs_peers.md").write_text(text, encoding="utf-8")
     if len(workflows) >= 2:
         plot_scaling(workflows, RESULTS / "workflow_scaling")
