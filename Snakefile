@@ -23,6 +23,22 @@ include: "workflow/rules/trends.smk"
 include: "workflow/rules/paper.smk"
 
 
+# Jobs that read the stages' tables and draw figures (SaudiNewsNet: at most 4.4 s and 0.27 GB
+# each) run on the machine that runs Snakemake, not as cluster jobs (README, SLURM).
+localrules:
+    all,
+    select_num_topics,
+    trends,
+    paper,
+    plot_corpus,
+    plot_normalization,
+    plot_tfidf,
+    plot_lda,
+    plot_clusters,
+    plot_themes,
+    plot_trends,
+
+
 rule all:
     default_target: True
     input:

@@ -49,6 +49,7 @@ rule cluster_documents:
     threads: 1
     resources:
         mem_mb=get_cluster_mem_mb,
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 50)),
     params:
         code=get_code_hash("clusters", "tfidf"),
         method=config["cluster"]["method"],

@@ -40,6 +40,7 @@ checkpoint read_corpus:
     threads: 1
     resources:
         mem_mb=get_mem_mb(base=600, per_input_mb=4),
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 25)),
     params:
         code=get_code_hash("corpus"),
         sources=get_sorted(config["corpus"]["sources"]),
@@ -70,6 +71,7 @@ rule plot_corpus:
         "results/logs/plot_corpus.log",
     conda:
         "../envs/pipeline.yaml"
+    threads: 1
     params:
         code=get_code_hash("figures", "style"),
         max_documents=config["figures"]["max_documents"],

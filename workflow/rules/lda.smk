@@ -15,6 +15,7 @@ rule build_lda_corpus:
     threads: 1
     resources:
         mem_mb=get_mem_mb(base=300, per_input_mb=3),
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 100)),
     params:
         code=get_code_hash("lda"),
         no_below=config["lda"]["no_below"],
@@ -47,6 +48,7 @@ rule fit_lda:
     threads: 1
     resources:
         mem_mb=get_mem_mb(base=400, per_input_mb=4),
+        runtime=lambda wc, input, attempt: attempt * (10 + int(input.size_mb * int(wc.k) / 1000)),
     params:
         code=get_code_hash("lda"),
         lda=get_lda_params(),

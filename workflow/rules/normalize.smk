@@ -17,6 +17,7 @@ rule find_recurring_lines:
     threads: 1
     resources:
         mem_mb=get_mem_mb(base=300, per_input_mb=2),
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 500)),
     params:
         code=get_code_hash("normalize"),
         settings=get_normalize_settings("remove_html", "recurring_line_min_documents"),
@@ -39,6 +40,7 @@ rule count_shard:
     threads: 1
     resources:
         mem_mb=get_mem_mb(base=300, per_input_mb=8),
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 100)),
     params:
         code=get_code_hash("normalize"),
         settings=get_normalize_settings(
@@ -65,6 +67,7 @@ rule build_normalizer:
     threads: 1
     resources:
         mem_mb=get_mem_mb(base=400, per_input_mb=30),
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 30)),
     params:
         code=get_code_hash("normalize"),
         settings=get_normalize_settings(),
@@ -88,6 +91,7 @@ rule tokenize_shard:
     threads: 1
     resources:
         mem_mb=get_mem_mb(base=300, per_input_mb=8),
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 100)),
     params:
         code=get_code_hash("normalize"),
     script:
@@ -178,6 +182,7 @@ rule normalize_corpus:
     threads: 1
     resources:
         mem_mb=get_mem_mb(base=400, per_input_mb=5),
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 250)),
     params:
         code=get_code_hash("normalize"),
         min_document_tokens=config["normalize"]["min_document_tokens"],
@@ -218,6 +223,7 @@ rule plot_normalization:
         "results/logs/plot_normalization.log",
     conda:
         "../envs/pipeline.yaml"
+    threads: 1
     params:
         code=get_code_hash("figures", "style"),
     script:

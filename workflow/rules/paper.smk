@@ -19,6 +19,7 @@ rule paper:
         "results/logs/paper.log",
     conda:
         "../envs/pipeline.yaml"
+    threads: 1
     params:
         code=get_code_hash("paper"),
     script:

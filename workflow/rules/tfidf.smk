@@ -48,6 +48,7 @@ rule compute_tfidf:
     threads: 1
     resources:
         mem_mb=get_mem_mb(base=300, per_input_mb=10),
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int((input.size_mb / 40) ** 2)),
     params:
         code=get_code_hash("tfidf"),
         vectorizer=get_tfidf_params(),

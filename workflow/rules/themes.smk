@@ -93,6 +93,7 @@ rule assign_themes:
     threads: 1
     resources:
         mem_mb=get_mem_mb(base=400, per_input_mb=3),
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 500)),
     params:
         code=get_code_hash("themes", "normalize", "lda", "clusters", "tfidf"),
         themes=config["themes"]["seeds"],

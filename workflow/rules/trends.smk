@@ -139,6 +139,7 @@ rule plot_trends:
         "results/logs/plot_trends.log",
     conda:
         "../envs/pipeline.yaml"
+    threads: 1
     params:
         code=get_code_hash("figures", "style"),
         period=config["trends"]["period"],
