@@ -90,7 +90,7 @@ def read_documents(path: Path, limit: int | None = None) -> list[dict]:
     documents = []
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
+        for line in lines:
             if limit is not None and len(documents) >= limit:
                 break
             if not line.strip():
@@ -100,7 +100,8 @@ def read_documents(path: Path, limit: int | None = None) -> list[dict]:
                 {
                     "doc_id": str(record["id"]),
                     "text": record.get("text") or "",
-                    "source": f"{path}:{number}",
+                    # The outlet, as the corpus stage gives it: boilerplate is per outlet.
+                    "source": record.get("source") or path.name,
                 }
             )
     return documents
@@ -182,15 +183,9 @@ def per_token_baseline(
     texts = [d["text"] for d in documents]
     if s.remove_html:
         texts = [normalize.remove_html(text) for text in texts]
-    groups: dict[str, list[int]] = {}
-    for i, doc in enumerate(documents):
-        groups.setdefault(normalize.source_group(str(doc.get("source", ""))), []).append(i)
-    recurring: dict[int, frozenset[str]] = {}
-    for members in groups.values():
-        found = normalize.find_recurring_lines(
-            (texts[i] for i in members), s.recurring_line_min_documents
-        )
-        recurring.update(dict.fromkeys(members, found))
+    # Recurring lines are found once per corpus, not per token: the stage's own function.
+    found = normalize.recurring_lines_by_source(documents, s)
+    recurring = [found.get(str(doc.get("source", "")), frozenset()) for doc in documents]
     sequences = [
         normalize.remove_boilerplate_lines(
             text, s.compiled_patterns, recurring[i], s.boilerplate_max_words

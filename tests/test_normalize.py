@@ -572,23 +572,10 @@ RECURRING_TEXTS = [
 )
 def test_find_recurring_lines(min_documents, expected):
     # A line repeated inside one document counts once; stripped lines compare equal.
-    assert norm.find_recurring_lines(RECURRING_TEXTS, min_documents) == frozenset(expected)
-
-
-@pytest.mark.parametrize(
-    ("source", "expected"),
-    [
-        pytest.param("seeds/000.txt", "seeds", id="text-file-folder"),
-        pytest.param("data/news/2016/a.txt", "data/news/2016", id="nested-folder"),
-        pytest.param("/abs/seeds/000.txt", "/abs/seeds", id="absolute-path"),
-        pytest.param("corpus.jsonl:12", "corpus.jsonl", id="jsonl-line"),
-        pytest.param("dumps/part.jsonl.gz:3", "dumps/part.jsonl.gz", id="gzip-jsonl-line"),
-        pytest.param("a.txt", "", id="file-without-folder"),
-        pytest.param("", "", id="no-source"),
-    ],
-)
-def test_source_group(source, expected):
-    assert norm.source_group(source) == expected
+    docs = [{"doc_id": str(i), "text": t, "source": "site"} for i, t in enumerate(RECURRING_TEXTS)]
+    config = make_settings(recurring_line_min_documents=min_documents)
+    found = norm.recurring_lines_by_source(docs, config)
+    assert found.get("site", frozenset()) == frozenset(expected)
 
 
 # ---------------------------------------------------------------------------------------

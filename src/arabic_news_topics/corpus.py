@@ -477,8 +477,8 @@ def _parent_folder_label(item: _Input) -> str:
 
 
 def _folder_source(item: _Input) -> str:
-    """The folder holding a text file (for archives ``archive!folder``), as normalize's
-    ``source_group`` derives it from a file path."""
+    """The folder holding a text file (for archives ``archive!folder``): the source whose
+    documents normalization searches for recurring boilerplate lines."""
     if item.archive:
         parent = PurePosixPath(item.relative).parent.as_posix()
         return item.archive if parent == "." else f"{item.archive}!{parent}"

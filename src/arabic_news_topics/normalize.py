@@ -204,21 +204,6 @@ def boilerplate_line_reason(
     return "recurring" if stripped in recurring else ""
 
 
-def find_recurring_lines(texts: Iterable[str], min_documents: int) -> frozenset[str]:
-    """Lines that occur, stripped and verbatim, in at least ``min_documents`` documents.
-
-    A line that many documents of one source share is web boilerplate (subscription
-    prompts, disclaimers), found from the data rather than from a fixed list. Call it once
-    per source. ``min_documents < 2`` finds none.
-    """
-    if min_documents < 2:
-        return frozenset()
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update({line.strip() for line in text.splitlines() if line.strip()})
-    return frozenset(line for line, n in counts.items() if n >= min_documents)
-
-
 def remove_boilerplate_lines(
     text: str,
     patterns: Sequence[re.Pattern],
@@ -245,13 +230,6 @@ def _split_boilerplate(
         else:
             kept.append(line)
     return kept, removed
-
-
-def source_group(source: str) -> str:
-    """The source a document comes from, for boilerplate: its folder, or its JSON Lines file."""
-    if SOURCE_LINE_RE.search(source):
-        return SOURCE_LINE_RE.sub("", source)
-    return source.rsplit("/", 1)[0] if "/" in source else ""
 
 
 # ---------------------------------------------------------------------------------------
