@@ -1,0 +1,492 @@
+"""Unit tests of the choice of K, topic stability and the topic map
+(arabic_news_topics.model_selection)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.spatial.distance import jensenshannon, pdist, squareform
+
+from arabic_news_topics import model_selection as ms
+
+#: Words of three Arabic news themes, in the column order of the hand-built topics below.
+TERMS = ["ناتو", "حلف", "اطلسي", "داعش", "ارهاب", "تفجير", "نفط", "اسعار", "تضخم"]
+
+#: Three topics with disjoint words: NATO, terrorism, economy.
+DISJOINT = np.array(
+    [
+        [0.5, 0.3, 0.2, 0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0.6, 0.3, 0.1, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0, 0.4, 0.4, 0.2],
+    ]
+)
+
+#: log2-based Jensen-Shannon distance of (1, 0) and (0.5, 0.5), by hand: the mixture is
+#: (0.75, 0.25); KL((1, 0) || m) = log2(4/3), KL((0.5, 0.5) || m) = 0.5 log2(2/3) + 0.5 log2 2.
+JS_ONE_VS_HALF = math.sqrt((math.log2(4 / 3) + 0.5 * math.log2(2 / 3) + 0.5 * math.log2(2)) / 2)
+
+
+# ---------------------------------------------------------------------------------------
+# Topic diversity
+
+
+@pytest.mark.parametrize(
+    ("phi", "top_n", "expected"),
+    [
+        pytest.param(DISJOINT, 3, 1.0, id="disjoint-tops"),
+        pytest.param(np.tile(DISJOINT[0], (3, 1)), 3, 1 / 3, id="identical-topics"),
+        pytest.param(np.tile(DISJOINT[1], (4, 1)), 2, 1 / 4, id="identical-four-topics"),
+        # Tops {ناتو, حلف} and {حلف, اطلسي}: 3 distinct words among 4.
+        pytest.param(
+            np.array([[0.6, 0.3, 0.1, 0, 0, 0, 0, 0, 0], [0, 0.5, 0.4, 0.1, 0, 0, 0, 0, 0]]),
+            2,
+            3 / 4,
+            id="one-shared-word",
+        ),
+        # top_n beyond the vocabulary: every topic's top is the 3 words, 3 distinct among 6.
+        pytest.param(np.array([[0.5, 0.3, 0.2], [0.2, 0.3, 0.5]]), 25, 3 / 6, id="small-vocab"),
+        # Equal weights go to the first term: both tops are {ناتو}.
+        pytest.param(
+            np.array([[0.5, 0.5, 0, 0, 0, 0, 0, 0, 0], [0.5, 0, 0.5, 0, 0, 0, 0, 0, 0]]),
+            1,
+            1 / 2,
+            id="ties-to-first-term",
+        ),
+    ],
+)
+def test_topic_diversity(phi, top_n, expected):
+    assert ms.topic_diversity(phi, top_n) == pytest.approx(expected)
+
+
+def test_topic_diversity_rejects_top_n_below_one():
+    with pytest.raises(ValueError, match="top_n = 0"):
+        ms.topic_diversity(DISJOINT, 0)
+
+
+# ---------------------------------------------------------------------------------------
+# Similarity and distances
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        pytest.param([[1.0, 0.0]], [[0.5, 0.5]], 1 - JS_ONE_VS_HALF, id="by-hand"),
+        pytest.param([[2.0, 0.0]], [[3.0, 3.0]], 1 - JS_ONE_VS_HALF, id="unnormalized-rows"),
+        pytest.param([[1.0, 0.0]], [[0.0, 1.0]], 0.0, id="disjoint"),
+        pytest.param(DISJOINT[:1], DISJOINT[2:], 0.0, id="disjoint-themes"),
+        pytest.param(DISJOINT[1:2], DISJOINT[1:2], 1.0, id="identical"),
+    ],
+)
+def test_topic_similarity_by_hand(a, b, expected):
+    similarity = ms.topic_similarity(np.array(a), np.array(b))
+    assert similarity.shape == (1, 1)
+    assert similarity[0, 0] == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_topic_similarity_matches_scipy_with_zeros(seed):
+    rng = np.random.default_rng(seed)
+    a = rng.dirichlet(np.full(12, 0.2), size=4)
+    b = rng.dirichlet(np.full(12, 0.2), size=3)
+    a[a < 0.05] = 0.0  # exact zeros, where a naive log would give NaN
+    b[b < 0.05] = 0.0
+    expected = np.array([[1 - jensenshannon(p, q, base=2) for q in b] for p in a])
+    similarity = ms.topic_similarity(a, b)
+    assert np.isfinite(similarity).all()
+    np.testing.assert_allclose(similarity, expected, atol=1e-12)
+    assert ((similarity >= 0) & (similarity <= 1)).all()
+
+
+def test_topic_similarity_rejects_different_vocabularies():
+    with pytest.raises(ValueError, match="different vocabularies"):
+        ms.topic_similarity(DISJOINT, DISJOINT[:, 1:])
+
+
+@pytest.mark.parametrize(
+    ("phi", "message"),
+    [
+        pytest.param(DISJOINT[:, :6], "positive total weight", id="empty-topic"),
+        pytest.param(np.array([[0.5, 0.6, -0.1]]), "must not be negative", id="negative"),
+    ],
+)
+def test_topic_distances_reject_invalid_topics(phi, message):
+    with pytest.raises(ValueError, match=message):
+        ms.topic_distances(phi)
+
+
+@pytest.mark.parametrize("phi", [DISJOINT, np.array([[1.0, 0.0], [0.5, 0.5], [0.2, 0.8]])])
+def test_topic_distances(phi):
+    distances = ms.topic_distances(phi)
+    n = len(phi)
+    expected = np.array(
+        [[jensenshannon(phi[i], phi[j], base=2) for j in range(n)] for i in range(n)]
+    )
+    np.testing.assert_allclose(distances, expected, atol=1e-12)
+    assert np.array_equal(distances, distances.T)
+    assert np.array_equal(np.diag(distances), np.zeros(n))
+
+
+# ---------------------------------------------------------------------------------------
+# Matching and stability
+
+
+@pytest.mark.parametrize("permutation", [[0, 1, 2], [2, 0, 1], [1, 0, 2], [2, 1, 0]])
+def test_match_topics_recovers_a_permutation(permutation):
+    other = DISJOINT[permutation]
+    matched, similarity = ms.match_topics(DISJOINT, other)
+    # Reference topic i is row j of the other run where permutation[j] == i.
+    assert matched.tolist() == np.argsort(permutation).tolist()
+    assert similarity.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_match_topics_pairs_perturbed_topics():
+    rng = np.random.default_rng(3)
+    reference = rng.dirichlet(np.full(40, 0.1), size=5)
+    other = 0.9 * reference[[4, 3, 2, 1, 0]] + 0.1 * rng.dirichlet(np.ones(40), size=5)
+    matched, similarity = ms.match_topics(reference, other)
+    assert matched.tolist() == [4, 3, 2, 1, 0]
+    assert (similarity > 0.5).all() and (similarity < 1).all()
+
+
+def test_match_topics_needs_the_same_k():
+    with pytest.raises(ValueError, match="cannot match 3 topics with 2"):
+        ms.match_topics(DISJOINT, DISJOINT[:2])
+
+
+TOP_WORDS = ["ناتو حلف اطلسي", "داعش ارهاب تفجير", "نفط اسعار تضخم"]
+
+
+def test_stability_of_a_run_with_itself_is_one():
+    table = ms.stability_table(DISJOINT, {42: DISJOINT}, TOP_WORDS)
+    assert list(table.columns) == ["topic", "top_words", "similarity_seed_42", "mean_similarity"]
+    assert table["topic"].tolist() == [1, 2, 3]
+    assert table["top_words"].tolist() == TOP_WORDS
+    assert table["similarity_seed_42"].tolist() == [1.0, 1.0, 1.0]
+    assert table["mean_similarity"].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_stability_table_by_hand():
+    reference = np.array([[0.5, 0.5, 0, 0], [0, 0, 0.5, 0.5]])
+    swapped = reference[[1, 0]]
+    # Each topic narrowed to one of its two words: JS distance of (0.5, 0.5) and (1, 0).
+    narrowed = np.array([[1.0, 0, 0, 0], [0, 0, 0, 1.0]])
+    table = ms.stability_table(reference, {7: swapped, 3: narrowed})
+    assert list(table.columns) == [
+        "topic",
+        "similarity_seed_7",
+        "similarity_seed_3",
+        "mean_similarity",
+    ]
+    np.testing.assert_allclose(table["similarity_seed_7"], [1.0, 1.0])
+    np.testing.assert_allclose(table["similarity_seed_3"], [1 - JS_ONE_VS_HALF] * 2)
+    np.testing.assert_allclose(table["mean_similarity"], [(2 - JS_ONE_VS_HALF) / 2] * 2)
+
+
+def test_stability_without_other_seeds_is_nan():
+    table = ms.stability_table(DISJOINT, {})
+    assert list(table.columns) == ["topic", "mean_similarity"]
+    assert table["mean_similarity"].isna().all()
+
+
+def test_stability_table_checks_top_words():
+    with pytest.raises(ValueError, match="2 top_words for 3 topics"):
+        ms.stability_table(DISJOINT, {1: DISJOINT}, TOP_WORDS[:2])
+
+
+# ---------------------------------------------------------------------------------------
+# Model selection table and the choice of K
+
+
+def runs_frame(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(
+        rows, columns=["num_topics", "seed", "c_npmi", "c_v", "u_mass", "diversity"]
+    )
+
+
+def test_model_selection_table_by_hand():
+    runs = runs_frame(
+        [
+            (3, 1, 0.10, 0.40, -2.0, 0.80),
+            (2, 1, 0.05, 0.50, -1.0, 1.00),
+            (3, 2, 0.30, 0.60, -4.0, 0.90),
+            (2, 2, 0.07, 0.30, -3.0, 0.90),
+            (5, 1, 0.12, 0.55, -0.5, 0.70),
+        ]
+    )
+    runs["heldout_perplexity"] = runs["num_topics"].map({2: 900.0, 3: 850.0, 5: 870.0})
+    runs["stability"] = runs["num_topics"].map({2: 0.9, 3: 0.8, 5: np.nan})
+    table = ms.model_selection_table(runs, "c_npmi")
+    assert list(table.columns) == [
+        "num_topics",
+        "runs",
+        "c_npmi_mean",
+        "c_npmi_sd",
+        "c_v_mean",
+        "c_v_sd",
+        "u_mass_mean",
+        "u_mass_sd",
+        "diversity_mean",
+        "diversity_sd",
+        "heldout_perplexity",
+        "stability",
+        "chosen",
+    ]
+    assert table["num_topics"].tolist() == [2, 3, 5]
+    assert table["runs"].tolist() == [2, 2, 1]
+    # Two runs a and b: mean (a + b) / 2, sd |a - b| / sqrt(2).
+    sqrt2 = math.sqrt(2)
+    np.testing.assert_allclose(table["c_npmi_mean"], [0.06, 0.20, 0.12])
+    np.testing.assert_allclose(table["c_npmi_sd"][:2], [0.02 / sqrt2, 0.20 / sqrt2])
+    np.testing.assert_allclose(table["c_v_mean"], [0.40, 0.50, 0.55])
+    np.testing.assert_allclose(table["c_v_sd"][:2], [0.20 / sqrt2, 0.20 / sqrt2])
+    np.testing.assert_allclose(table["u_mass_mean"], [-2.0, -3.0, -0.5])
+    np.testing.assert_allclose(table["u_mass_sd"][:2], [2.0 / sqrt2, 2.0 / sqrt2])
+    np.testing.assert_allclose(table["diversity_mean"], [0.95, 0.85, 0.70])
+    np.testing.assert_allclose(table["diversity_sd"][:2], [0.10 / sqrt2, 0.10 / sqrt2])
+    for measure in ms.SUMMARY_MEASURES:
+        assert math.isnan(table[f"{measure}_sd"].iloc[2])  # one run
+    assert table["heldout_perplexity"].tolist() == [900.0, 850.0, 870.0]
+    assert table["stability"].tolist()[:2] == [0.9, 0.8]
+    assert math.isnan(table["stability"].iloc[2])
+    assert table["chosen"].tolist() == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("select_by", "expected"),
+    [
+        pytest.param("c_npmi", 3, id="c_npmi"),
+        pytest.param("c_v", 5, id="c_v"),
+        pytest.param("u_mass", 5, id="u_mass-closest-to-zero"),
+        pytest.param("diversity", 2, id="diversity"),
+    ],
+)
+def test_model_selection_table_marks_the_chosen_k(select_by, expected):
+    runs = runs_frame(
+        [
+            (2, 1, 0.05, 0.50, -1.0, 1.00),
+            (3, 1, 0.20, 0.40, -2.0, 0.80),
+            (5, 1, 0.12, 0.55, -0.5, 0.70),
+        ]
+    )
+    table = ms.model_selection_table(runs, select_by)
+    assert table.loc[table["chosen"], "num_topics"].tolist() == [expected]
+    assert table["chosen"].dtype == bool
+
+
+def test_model_selection_table_without_optional_columns():
+    runs = runs_frame([(4, 1, 0.1, 0.5, -1.0, 0.9), (4, 2, 0.3, 0.5, -1.0, 0.9)])
+    table = ms.model_selection_table(runs)
+    assert table["heldout_perplexity"].isna().all()
+    assert table["stability"].isna().all()
+    assert table["c_v_sd"].tolist() == [0.0]
+    assert table["chosen"].tolist() == [True]
+
+
+def test_model_selection_table_with_null_measures():
+    # As read from the runs' JSON files when a measure could not be computed.
+    runs = pd.DataFrame(
+        [
+            {
+                "num_topics": 2,
+                "seed": 1,
+                "c_npmi": None,
+                "c_v": 0.5,
+                "u_mass": -1.0,
+                "diversity": 0.9,
+                "heldout_perplexity": None,
+            },
+            {
+                "num_topics": 3,
+                "seed": 1,
+                "c_npmi": None,
+                "c_v": 0.6,
+                "u_mass": -1.0,
+                "diversity": 0.8,
+                "heldout_perplexity": None,
+            },
+        ]
+    )
+    table = ms.model_selection_table(runs, "c_npmi")
+    assert table["c_npmi_mean"].isna().all()
+    assert table["heldout_perplexity"].isna().all()
+    assert table["heldout_perplexity"].dtype == np.float64
+    assert table["chosen"].tolist() == [True, False]  # all NaN: the smaller K
+    assert ms.model_selection_table(runs, "c_v")["chosen"].tolist() == [False, True]
+
+
+@pytest.mark.parametrize("select_by", ["perplexity", "C_NPMI", ""])
+def test_model_selection_table_rejects_unknown_measures(select_by):
+    runs = runs_frame([(2, 1, 0.1, 0.5, -1.0, 0.9)])
+    with pytest.raises(ValueError, match=r"lda\.select_by .* c_npmi, c_v, u_mass, diversity"):
+        ms.model_selection_table(runs, select_by)
+
+
+def test_model_selection_table_rejects_duplicate_runs():
+    runs = runs_frame([(2, 1, 0.1, 0.5, -1.0, 0.9), (2, 1, 0.2, 0.5, -1.0, 0.9)])
+    with pytest.raises(ValueError, match="more than one row"):
+        ms.model_selection_table(runs)
+
+
+@pytest.mark.parametrize(
+    ("ks", "means", "expected"),
+    [
+        pytest.param([2, 3, 4], [0.1, 0.3, 0.2], 3, id="best"),
+        pytest.param([4, 2, 3], [0.3, 0.3, 0.1], 2, id="tie-to-smaller-k"),
+        pytest.param([2, 3], [0.3, 0.3 + 1e-12], 2, id="rounding-noise-is-a-tie"),
+        pytest.param([2, 3], [0.3, 0.3 + 1e-6], 3, id="real-difference"),
+        pytest.param([2, 3, 4], [np.nan, 0.05, -0.2], 3, id="nan-is-worst"),
+        pytest.param([2, 3], [-0.9, np.nan], 2, id="nan-below-negative"),
+        pytest.param([2, 3], [np.nan, np.nan], 2, id="all-nan-smaller-k"),
+        pytest.param([2, 3, 4], [-3.2, -1.1, -2.5], 3, id="negative-closest-to-zero"),
+    ],
+)
+def test_choose_num_topics(ks, means, expected):
+    table = pd.DataFrame({"num_topics": ks, "u_mass_mean": means})
+    assert ms.choose_num_topics(table, "u_mass") == expected
+
+
+def test_choose_num_topics_reads_a_one_run_per_k_table():
+    table = pd.DataFrame({"num_topics": [2, 3], "c_v": [0.4, 0.6], "c_npmi": [0.1, 0.0]})
+    assert ms.choose_num_topics(table, "c_v") == 3
+    assert ms.choose_num_topics(table) == 2
+
+
+# ---------------------------------------------------------------------------------------
+# The grid of K
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs", "expected"),
+    [
+        pytest.param(5, {}, [5], id="one-k"),
+        pytest.param(1, {}, [1], id="k-one"),
+        pytest.param([10, 3, 3, 20], {}, [3, 10, 20], id="list-sorted-distinct"),
+        pytest.param((4, 2), {}, [2, 4], id="tuple"),
+        pytest.param("auto", {}, [2, 3, 4, 5, 6, 7, 8, 9, 10], id="auto-default"),
+        pytest.param("auto", {"k_min": 5, "k_max": 20, "step": 5}, [5, 10, 15, 20], id="step"),
+        pytest.param("auto", {"k_min": 4, "k_max": 9, "step": 2}, [4, 6, 8], id="step-stops-short"),
+        pytest.param(np.int64(7), {}, [7], id="numpy-integer"),
+    ],
+)
+def test_num_topics_grid(value, kwargs, expected):
+    assert ms.num_topics_grid(value, **kwargs) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param(0, id="zero"),
+        pytest.param(-3, id="negative"),
+        pytest.param([3, 0], id="zero-in-list"),
+        pytest.param([], id="empty-list"),
+        pytest.param("five", id="other-string"),
+        pytest.param(2.5, id="float"),
+        pytest.param(True, id="bool"),
+        pytest.param([2, "3"], id="string-in-list"),
+        pytest.param(None, id="none"),
+    ],
+)
+def test_num_topics_grid_errors(value):
+    with pytest.raises(ValueError, match=r"lda\.num_topics"):
+        ms.num_topics_grid(value)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"k_min": 0}, {"k_min": 8, "k_max": 4}, {"step": 0}],
+    ids=["k-min-zero", "empty-range", "step-zero"],
+)
+def test_num_topics_grid_auto_errors(kwargs):
+    with pytest.raises(ValueError, match=r"lda\.num_topics"):
+        ms.num_topics_grid("auto", **kwargs)
+
+
+# ---------------------------------------------------------------------------------------
+# Topic map
+
+
+def map_distances(coords: np.ndarray) -> np.ndarray:
+    return squareform(pdist(coords))
+
+
+#: Two NATO topics and two economy topics: close within a theme, far across.
+TWO_THEMES = np.array(
+    [
+        [0.5, 0.3, 0.2, 0, 0, 0, 0, 0, 0],
+        [0.3, 0.5, 0.1, 0.1, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0.1, 0.4, 0.4, 0.1],
+        [0, 0, 0, 0, 0, 0, 0.3, 0.3, 0.4],
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "phi",
+    [DISJOINT, np.array([[1.0, 0.0], [0.5, 0.5], [0.2, 0.8]]), TWO_THEMES[:3]],
+    ids=["disjoint", "two-words", "themes"],
+)
+def test_topic_map_of_three_topics_keeps_their_distances(phi):
+    # Any three points of a metric space lie in a plane, so metric MDS fits them exactly.
+    coords = ms.topic_map_coordinates(phi)
+    assert coords.shape == (3, 2)
+    expected = [[jensenshannon(p, q, base=2) for q in phi] for p in phi]
+    np.testing.assert_allclose(map_distances(coords), expected, atol=1e-4)
+
+
+def test_topic_map_keeps_well_separated_themes_apart():
+    coords = ms.topic_map_coordinates(TWO_THEMES)
+    distances = map_distances(coords)
+    js = ms.topic_distances(TWO_THEMES)
+    upper = np.triu_indices(4, 1)
+    assert np.corrcoef(distances[upper], js[upper])[0, 1] > 0.95
+    # Each topic's nearest neighbour on the map is the other topic of its theme.
+    np.fill_diagonal(distances, np.inf)
+    assert distances.argmin(axis=1).tolist() == [1, 0, 3, 2]
+
+
+@pytest.mark.parametrize(
+    "phi",
+    [DISJOINT, TWO_THEMES, np.random.default_rng(0).dirichlet(np.full(30, 0.1), size=8)],
+    ids=["disjoint", "two-themes", "eight-random"],
+)
+def test_topic_map_is_deterministic(phi):
+    first = ms.topic_map_coordinates(phi, random_state=0)
+    assert np.array_equal(first, ms.topic_map_coordinates(phi, random_state=0))
+    np.testing.assert_allclose(first, ms.topic_map_coordinates(phi, random_state=7), atol=1e-6)
+    assert first[0, 0] >= 0
+    # Centred, with the greater spread along x.
+    np.testing.assert_allclose(first.mean(axis=0), [0, 0], atol=1e-12)
+    assert first[:, 0].var() >= first[:, 1].var()
+    # Principal axes: x and y uncorrelated.
+    assert abs(first[:, 0] @ first[:, 1]) < 1e-12
+
+
+def test_topic_map_of_one_and_two_topics():
+    assert ms.topic_map_coordinates(DISJOINT[:1]).tolist() == [[0.0, 0.0]]
+    pair = np.array([[1.0, 0.0], [0.5, 0.5]])
+    coords = ms.topic_map_coordinates(pair)
+    half = JS_ONE_VS_HALF / 2
+    np.testing.assert_allclose(coords, [[half, 0.0], [-half, 0.0]], atol=1e-12)
+
+
+def test_topic_map_of_identical_topics_is_one_point():
+    coords = ms.topic_map_coordinates(np.tile(DISJOINT[0], (3, 1)))
+    assert coords.tolist() == [[0.0, 0.0]] * 3
+
+
+@pytest.mark.parametrize(
+    ("theta", "expected"),
+    [
+        pytest.param([[0.5, 0.5], [1.0, 0.0]], [0.75, 0.25], id="two-documents"),
+        pytest.param([[0.2, 0.3, 0.5]], [0.2, 0.3, 0.5], id="one-document"),
+        # Rows summing to less than 1 (small shares dropped): rescaled to sum to 1.
+        pytest.param([[0.6, 0.3], [0.3, 0.6]], [0.5, 0.5], id="rescaled"),
+    ],
+)
+def test_topic_prevalence(theta, expected):
+    prevalence = ms.topic_prevalence(np.array(theta))
+    np.testing.assert_allclose(prevalence, expected)
+    assert prevalence.sum() == pytest.approx(1.0)
