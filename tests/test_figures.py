@@ -9,6 +9,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
+from matplotlib.container import BarContainer
 
 from arabic_news_topics import figures, style
 from arabic_news_topics.tables import write_table
@@ -140,6 +143,107 @@ def prevalence_table() -> pd.DataFrame:
     )
 
 
+WORDS = ["ارهاب داعش تفجير هجوم", "الناتو حلف روسيا قمة", "السلام اسرائيل فلسطين غزة"]
+THEMES = ["terrorism", "nato_relations", "none"]
+
+
+def selection_table(ks=(4, 6, 8), chosen: int = 6, per_k: bool = True) -> pd.DataFrame:
+    n = len(ks)
+    frame = pd.DataFrame({"num_topics": list(ks), "runs": 3})
+    for i, measure in enumerate(("c_npmi", "c_v", "u_mass", "diversity")):
+        frame[f"{measure}_mean"] = [0.1 * (i + 1) + 0.01 * j for j in range(n)]
+        frame[f"{measure}_sd"] = [0.01] * n
+    frame["heldout_perplexity"] = [1900.0 - 10 * j for j in range(n)] if per_k else np.nan
+    frame["stability"] = [0.8 - 0.05 * j for j in range(n)] if per_k else np.nan
+    frame["chosen"] = [k == chosen for k in ks]
+    return frame
+
+
+def single_k_selection_table() -> pd.DataFrame:
+    frame = selection_table(ks=(8,), chosen=8, per_k=False).assign(runs=1)
+    for measure in ("c_npmi", "c_v", "u_mass", "diversity"):
+        frame[f"{measure}_sd"] = np.nan
+    return frame
+
+
+def stability_table(seeds=(2, 3)) -> pd.DataFrame:
+    rows = []
+    for k in (2, 3):
+        for topic in range(1, k + 1):
+            row = {"num_topics": k, "topic": topic, "top_words": WORDS[topic - 1]}
+            for s, seed in enumerate(seeds):
+                row[f"similarity_seed_{seed}"] = 0.5 + 0.1 * topic + 0.05 * s
+            rows.append(row)
+    frame = pd.DataFrame(rows)
+    columns = [c for c in frame.columns if c.startswith("similarity_seed_")]
+    frame["mean_similarity"] = frame[columns].mean(axis=1) if columns else np.nan
+    return frame
+
+
+def topic_map_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "topic": [1, 2, 3],
+            "x": [0.3, -0.2, -0.1],
+            "y": [0.0, 0.15, -0.12],
+            "prevalence": [0.5, 0.3, 0.2],
+            "top_words": [" ".join(w.split()[:3]) for w in WORDS],
+            "theme": THEMES,
+        }
+    )
+
+
+def topic_similarity_table(k: int = 3) -> pd.DataFrame:
+    values = np.full((k, k), 0.2) + 0.8 * np.eye(k)
+    frame = pd.DataFrame(values, columns=[f"topic_{i}" for i in range(1, k + 1)])
+    frame.insert(0, "top_words", [WORDS[i % 3] for i in range(k)])
+    frame.insert(0, "topic", range(1, k + 1))
+    return frame
+
+
+def silhouette_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"k": [1, 2, 3, 4], "silhouette": [np.nan, 0.05, 0.09, 0.07], "chosen": [0, 0, 1, 0]}
+    ).assign(chosen=lambda f: f["chosen"].astype(bool))
+
+
+def confusion_table(labels=("culture", "economy", "politics"), prefix: str = "cluster"):
+    counts = np.array([[12, 1, 0, 2], [0, 9, 3, 1], [1, 2, 14, 0]])[: len(labels)]
+    frame = pd.DataFrame(counts, columns=[f"{prefix}_{j}" for j in range(1, 5)])
+    frame.insert(0, "label", list(labels))
+    frame["total"] = counts.sum(axis=1)
+    return frame
+
+
+def evaluation_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "method": ["lda", "kmeans"],
+            "runs": [3, 1],
+            "nmi_mean": [0.42, 0.38],
+            "nmi_sd": [0.03, np.nan],
+            "ari_mean": [0.31, -0.02],
+            "ari_sd": [0.04, np.nan],
+            "v_measure_mean": [0.42, 0.38],
+            "v_measure_sd": [0.03, np.nan],
+            "purity_mean": [0.66, 0.6],
+            "purity_sd": [0.02, np.nan],
+        }
+    )
+
+
+def guided_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "theme": ["terrorism", "الناتو"],
+            "guided_topic": [1, 2],
+            "guided_score": [0.081, 0.064],
+            "unguided_topic": [5, np.nan],
+            "unguided_score": [0.042, np.nan],
+        }
+    )
+
+
 def write(tmp_path: Path, name: str, frame: pd.DataFrame) -> str:
     path = tmp_path / "tables" / f"{name}.csv"
     write_table(frame, path)
@@ -166,6 +270,37 @@ CASES = [
     ("dendrogram", figures.plot_dendrogram, [linkage_table, assignments_table], {}),
     ("document_themes", figures.plot_document_themes, [doc_themes_table], {}),
     ("theme_prevalence", figures.plot_theme_prevalence, [prevalence_table], {}),
+    ("model_selection", figures.plot_model_selection, [selection_table], {}),
+    (
+        "model_selection_single_k",
+        figures.plot_model_selection,
+        [single_k_selection_table],
+        {},
+    ),
+    ("topic_stability", figures.plot_topic_stability, [stability_table], {"num_topics": 3}),
+    (
+        "topic_stability_one_seed",
+        figures.plot_topic_stability,
+        [lambda: stability_table(seeds=())],
+        {"num_topics": 3},
+    ),
+    ("topic_map", figures.plot_topic_map, [topic_map_table], {}),
+    ("topic_similarity", figures.plot_topic_similarity, [topic_similarity_table], {}),
+    ("silhouette", figures.plot_silhouette, [silhouette_table], {}),
+    (
+        "confusion",
+        figures.plot_confusion,
+        [confusion_table],
+        {"title": "Gold labels against clusters"},
+    ),
+    (
+        "confusion_arabic",
+        figures.plot_confusion,
+        [lambda: confusion_table(("ثقافة", "اقتصاد", "سياسة"), prefix="topic")],
+        {"title": "Gold labels against topics"},
+    ),
+    ("evaluation_metrics", figures.plot_evaluation_metrics, [evaluation_table], {}),
+    ("guided_comparison", figures.plot_guided_comparison, [guided_table], {}),
 ]
 
 
@@ -272,6 +407,240 @@ def test_coherence_marks_the_chosen_k(tmp_path, captured):
     (figure,) = captured
     assert figure["titles"] == ["c_v coherence by K", "NPMI coherence by K"]
     assert figure["xticklabels"][0] == ["2", "3", "4"]
+
+
+# ---------------------------------------------------------------------------------------
+# Model selection, stability, topic map and evaluation: the figure objects themselves.
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """Keep every figure that figures.py saves (closed, but still inspectable)."""
+    saved = []
+    real = figures.save_figure
+
+    def record(fig, png, pdf):
+        saved.append(fig)
+        real(fig, png, pdf)
+
+    monkeypatch.setattr(figures, "save_figure", record)
+    return saved
+
+
+def plotted(fig):
+    """The axes that hold a plot (not switched off, not a colour bar)."""
+    return [ax for ax in fig.axes if ax.axison and ax.get_label() != "<colorbar>"]
+
+
+def chosen_lines(ax) -> list[float]:
+    return [line.get_xdata()[0] for line in ax.lines if line.get_gid() == "chosen"]
+
+
+def legend_texts(fig) -> list[str]:
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+    return [t.get_text() for legend in legends for t in legend.get_texts()]
+
+
+def ticks(labels) -> list[str]:
+    return [t.get_text() for t in labels]
+
+
+def text_of(fig) -> list[str]:
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def test_model_selection_marks_the_chosen_k_in_every_panel(tmp_path, drawn):
+    draw(tmp_path, CASE["model_selection"], "selection")
+    (fig,) = drawn
+    axes = plotted(fig)
+    assert [ax.get_title().split("\n")[0] for ax in axes] == [
+        "NPMI coherence",
+        "c_v coherence",
+        "UMass coherence",
+        "Topic diversity",
+        "Held-out perplexity",
+        "Stability across seeds",
+    ]
+    for ax in axes:
+        assert chosen_lines(ax) == [6]
+        assert ticks(ax.get_xticklabels()) == ["4", "6", "8"]
+        assert ax.get_xlabel() == "number of topics K"
+    assert "chosen K = 6" in legend_texts(fig)
+    assert "mean ± sd over 3 seeds per K" in legend_texts(fig)
+    # Error bars of the means: one bar per K in the four mean-and-sd panels.
+    assert all(len(ax.collections) == 1 for ax in axes[:4])
+
+
+def test_model_selection_leaves_out_measures_without_values(tmp_path, drawn):
+    case = (
+        "selection_no_per_k",
+        figures.plot_model_selection,
+        [lambda: selection_table(per_k=False)],
+        {},
+    )
+    draw(tmp_path, case, "no_per_k")
+    (fig,) = drawn
+    titles = [ax.get_title() for ax in plotted(fig)]
+    assert len(titles) == 4
+    assert not any("perplexity" in t or "Stability" in t for t in titles)
+
+
+def test_model_selection_with_a_single_k(tmp_path, drawn):
+    draw(tmp_path, CASE["model_selection_single_k"], "single")
+    (fig,) = drawn
+    for ax in plotted(fig):
+        assert ticks(ax.get_xticklabels()) == ["8"]
+        assert chosen_lines(ax) == [8]
+        assert ax.get_xlim() == (7, 9)
+    assert "one seed per K (no standard deviation)" in legend_texts(fig)
+
+
+def test_model_selection_missing_column_is_a_clear_error(tmp_path):
+    path = write(tmp_path, "selection", selection_table().drop(columns=["c_v_mean"]))
+    with pytest.raises(ValueError, match="lacks the column c_v_mean"):
+        figures.plot_model_selection(path, str(tmp_path / "a.png"), str(tmp_path / "a.pdf"))
+
+
+def test_topic_stability_shows_only_the_chosen_k(tmp_path, drawn):
+    draw(tmp_path, CASE["topic_stability"], "stability")
+    (fig,) = drawn
+    (ax,) = plotted(fig)
+    # Number first (a left-to-right mark keeps it there), then the Arabic words.
+    assert ticks(ax.get_yticklabels()) == [f"{figures.LTR}{i + 1}: {WORDS[i]}" for i in range(3)]
+    assert ax.get_xlim() == (0, 1)
+    dots = [line for line in ax.lines if line.get_marker() == "o"]
+    assert [line.get_label() for line in dots] == ["seed 2", "seed 3"]
+    assert all(len(line.get_xdata()) == 3 for line in dots)
+    assert "K = 3" in ax.get_title()
+
+
+def test_topic_stability_with_one_seed_says_so(tmp_path, drawn):
+    draw(tmp_path, CASE["topic_stability_one_seed"], "one_seed")
+    (fig,) = drawn
+    assert not plotted(fig)
+    assert "lda.seeds" in " ".join(text_of(fig))
+
+
+def test_topic_stability_unknown_k_is_an_error(tmp_path):
+    path = write(tmp_path, "stability", stability_table())
+    with pytest.raises(ValueError, match="no rows for K = 7"):
+        figures.plot_topic_stability(
+            path, str(tmp_path / "a.png"), str(tmp_path / "a.pdf"), num_topics=7
+        )
+
+
+def test_topic_map_circles_labels_and_legends(tmp_path, drawn):
+    draw(tmp_path, CASE["topic_map"], "map")
+    (fig,) = drawn
+    (ax,) = plotted(fig)
+    (circles,) = ax.collections
+    # Circle area proportional to prevalence (0.5, 0.3, 0.2).
+    np.testing.assert_allclose(circles.get_sizes() / circles.get_sizes()[0], [1, 0.6, 0.4])
+    colours = figures._theme_colours(THEMES)
+    assert tuple(circles.get_facecolors()[2][:3]) == pytest.approx(to_rgb(colours["none"]))
+    labels = sorted(t.get_text() for t in ax.texts)
+    assert labels == [f"{figures.LTR}{i + 1}: {' '.join(WORDS[i].split()[:3])}" for i in range(3)]
+    # Every label inside the axes; the same scale on both axes (equal aspect).
+    canvas = FigureCanvasAgg(fig)  # the figure is closed: draw it on a canvas of its own
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    for text in ax.texts:
+        box = text.get_window_extent(renderer)
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, text.get_text()
+        assert frame.y0 <= box.y0 and box.y1 <= frame.y1, text.get_text()
+    x_per_pixel = (ax.get_xlim()[1] - ax.get_xlim()[0]) / frame.width
+    y_per_pixel = (ax.get_ylim()[1] - ax.get_ylim()[0]) / frame.height
+    assert x_per_pixel == pytest.approx(y_per_pixel, rel=0.02)
+    assert ax.get_xlabel() == "MDS 1 (Jensen-Shannon distance)"
+    assert ax.get_ylabel() == "MDS 2 (Jensen-Shannon distance)"
+    texts = legend_texts(fig)
+    assert {"terrorism", "nato_relations", "no theme"} <= set(texts)
+    assert "0.5" in texts  # the size key
+
+
+@pytest.mark.parametrize(("k", "annotated"), [(3, True), (16, False)])
+def test_topic_similarity_annotates_small_k_only(tmp_path, drawn, k, annotated):
+    case = (
+        f"similarity_{k}",
+        figures.plot_topic_similarity,
+        [lambda: topic_similarity_table(k)],
+        {},
+    )
+    draw(tmp_path, case, "similarity")
+    (fig,) = drawn
+    ax = fig.axes[0]
+    assert ticks(ax.get_xticklabels()) == [str(i) for i in range(1, k + 1)]
+    assert ticks(ax.get_yticklabels())[0] == f"{figures.LTR}1: {WORDS[0]}"
+    # The diagonal (a topic with itself) is left blank.
+    assert len(ax.texts) == (k * k - k if annotated else 0)
+    assert ax.get_xlabel() == "topic"
+
+
+def test_silhouette_marks_the_chosen_k(tmp_path, drawn):
+    draw(tmp_path, CASE["silhouette"], "silhouette")
+    single = (
+        "silhouette_single",
+        figures.plot_silhouette,
+        [lambda: silhouette_table().iloc[[2]]],
+        {},
+    )
+    draw(tmp_path, single, "single")
+    many, one = drawn
+    ax = plotted(many)[0]
+    assert chosen_lines(ax) == [3]
+    assert ticks(ax.get_xticklabels()) == ["1", "2", "3", "4"]
+    assert "none for k = 1" in ax.get_title()
+    assert "chosen k = 3" in legend_texts(many)
+    assert chosen_lines(plotted(one)[0]) == [3]
+    assert ticks(plotted(one)[0].get_xticklabels()) == ["3"]
+
+
+@pytest.mark.parametrize(
+    ("case", "xlabel", "first_label"),
+    [("confusion", "cluster", "culture (15)"), ("confusion_arabic", "topic", "ثقافة (15)")],
+)
+def test_confusion_counts_shaded_by_row(tmp_path, drawn, case, xlabel, first_label):
+    draw(tmp_path, CASE[case], case)
+    (fig,) = drawn
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == xlabel
+    assert ax.get_ylabel() == "gold label (documents)"
+    assert ticks(ax.get_xticklabels()) == ["1", "2", "3", "4"]
+    assert ticks(ax.get_yticklabels())[0] == first_label
+    assert [t.get_text() for t in ax.texts][:4] == ["12", "1", "0", "2"]
+    # Shaded by the share of the row: 12 of 15.
+    assert ax.images[0].get_array()[0, 0] == pytest.approx(12 / 15)
+
+
+def test_confusion_without_prefixed_columns_is_an_error(tmp_path):
+    frame = confusion_table().rename(columns={"cluster_2": "other"})
+    path = write(tmp_path, "confusion", frame)
+    with pytest.raises(ValueError, match="<prefix>_1"):
+        figures.plot_confusion(path, str(tmp_path / "a.png"), str(tmp_path / "a.pdf"), "t")
+
+
+def test_evaluation_metrics_error_bars_where_there_is_an_sd(tmp_path, drawn):
+    draw(tmp_path, CASE["evaluation_metrics"], "evaluation")
+    (fig,) = drawn
+    ax = fig.axes[0]
+    lda, kmeans = [c for c in ax.containers if isinstance(c, BarContainer)]
+    assert lda.errorbar is not None
+    assert kmeans.errorbar is None
+    assert ticks(ax.get_xticklabels()) == ["NMI", "ARI", "V-measure", "purity"]
+    assert legend_texts(fig) == ["lda (3 runs)", "kmeans (1 run)"]
+    # A negative ARI stays visible below zero; the top of the axis is at least 1.
+    bottom, top = ax.get_ylim()
+    assert bottom < -0.02 and top >= 1
+
+
+def test_guided_comparison_names_the_topics(tmp_path, drawn):
+    draw(tmp_path, CASE["guided_comparison"], "guided")
+    (fig,) = drawn
+    ax = fig.axes[0]
+    assert ticks(ax.get_yticklabels()) == ["terrorism", "الناتو"]
+    assert text_of(fig) == ["topic 1 (0.081)", "topic 2 (0.064)", "topic 5 (0.042)", "no topic"]
+    assert legend_texts(fig) == ["guided LDA", "unguided LDA"]
 
 
 # ---------------------------------------------------------------------------------------
