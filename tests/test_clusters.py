@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import pdist
 from sklearn.cluster import AgglomerativeClustering
+from sklearn.decomposition import TruncatedSVD
+from sklearn.metrics import silhouette_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import Normalizer
 
-from arabic_news_topics import clusters
+from arabic_news_topics import clusters, tfidf
 
 TERMS = ["ناتو", "حلف", "داعش", "ارهاب", "نفط", "اسعار"]
 #: Three obvious groups of L2-normalized rows, interleaved: NATO, terrorism, NATO,
@@ -188,3 +193,241 @@ def test_agglomerative_equals_scikit_learn(seed, k):
     # The same partition: each of our clusters is one of scikit-learn's.
     assert len(set(zip(labels, expected, strict=True))) == k
     assert labels[0] == 1
+
+
+# Planted clusters: documents written from disjoint vocabularies, one per topic.
+VOCABULARIES = [
+    ["نفط", "اسعار", "بورصه", "استثمار", "تضخم", "سوق"],
+    ["داعش", "ارهاب", "تفجير", "هجوم", "متطرفين", "اعتقال"],
+    ["ناتو", "حلف", "اطلسي", "قمه", "دفاع", "عسكري"],
+    ["مباراه", "منتخب", "هدف", "دوري", "ملعب", "مدرب"],
+    ["مهرجان", "سينما", "مسرح", "فنان", "معرض", "روايه"],
+    ["امازيغيه", "تيفيناغ", "لغه", "تدريس", "هويه", "ثقافه"],
+]
+
+
+def planted_corpus(n_groups: int, docs_per_group: int = 6) -> tuple[sp.csr_matrix, list[int]]:
+    """TF-IDF of documents from ``n_groups`` disjoint vocabularies, groups interleaved.
+
+    Document i is from group i % n_groups, so the planted labels numbered by first
+    appearance are 1, 2, ..., n_groups, 1, 2, ...
+    """
+    rng = np.random.RandomState(n_groups)
+    documents = []
+    for i in range(n_groups * docs_per_group):
+        words = VOCABULARIES[i % n_groups]
+        documents.append((f"doc{i}", list(rng.choice(words, size=30))))
+    matrix, _, _ = tfidf.compute_tfidf(documents)
+    return matrix, [i % n_groups + 1 for i in range(n_groups * docs_per_group)]
+
+
+def test_tfidf_features_are_the_matrix_itself(matrix):
+    assert clusters.cluster_features(matrix, "tfidf") is matrix
+
+
+@pytest.mark.parametrize(
+    ("n_docs", "n_terms", "n_components", "expected_columns"),
+    [
+        pytest.param(8, 12, 3, 3, id="asked"),
+        pytest.param(8, 12, 100, 7, id="capped-at-documents-1"),
+        pytest.param(8, 5, 100, 4, id="capped-at-terms-1"),
+    ],
+)
+def test_lsa_features_shape_and_unit_rows(n_docs, n_terms, n_components, expected_columns):
+    matrix = random_rows(n_docs, 0)[:, :n_terms]
+    features = clusters.cluster_features(matrix, "lsa", n_components, random_state=0)
+    assert isinstance(features, np.ndarray)
+    assert features.dtype == np.float64
+    assert features.shape == (n_docs, expected_columns)
+    np.testing.assert_allclose(np.linalg.norm(features, axis=1), 1.0)
+
+
+def test_lsa_features_are_scikit_learns_recipe_with_fixed_signs():
+    matrix, _ = planted_corpus(4)
+    features = clusters.cluster_features(matrix, "lsa", 3, random_state=7)
+    recipe = make_pipeline(TruncatedSVD(3, random_state=7), Normalizer())
+    np.testing.assert_allclose(np.abs(features), np.abs(recipe.fit_transform(matrix)), atol=1e-9)
+    np.testing.assert_array_equal(features, clusters.cluster_features(matrix, "lsa", 3, 7))
+    for axis in range(3):
+        assert features[np.abs(features[:, axis]).argmax(), axis] > 0
+
+
+def test_lsa_features_of_one_document_are_its_unit_row():
+    features = clusters.cluster_features(sp.csr_matrix([[3.0, 4.0, 0.0]]), "lsa")
+    np.testing.assert_allclose(features, [[0.6, 0.8, 0.0]])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        pytest.param({"features": "bert"}, "'bert' is not one of tfidf, lsa", id="features"),
+        pytest.param({"features": "lsa", "n_components": 0}, "at least 1", id="zero"),
+        pytest.param({"features": "lsa", "n_components": 2.5}, "integer", id="float"),
+        pytest.param({"features": "lsa", "n_components": True}, "integer", id="bool"),
+    ],
+)
+def test_invalid_features_are_an_error(matrix, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        clusters.cluster_features(matrix, **kwargs)
+
+
+@pytest.mark.parametrize("method", ["kmeans", "agglomerative"])
+def test_obvious_clusters_on_lsa_features(matrix, method):
+    features = clusters.cluster_features(matrix, "lsa", 3, random_state=0)
+    assert clusters.cluster_documents(features, 3, method).tolist() == EXPECTED_LABELS
+
+
+@pytest.mark.parametrize("k", [2, 4, 9])
+def test_agglomerative_on_dense_rows_equals_sparse_rows(k):
+    rows = random_rows(30, 4)
+    np.testing.assert_allclose(
+        clusters.ward_linkage(rows.toarray()), clusters.ward_linkage(rows), atol=1e-9
+    )
+    assert (
+        clusters.cluster_documents(rows.toarray(), k, "agglomerative").tolist()
+        == clusters.cluster_documents(rows, k, "agglomerative").tolist()
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs", "expected"),
+    [
+        pytest.param(3, {}, [3], id="one-k"),
+        pytest.param(np.int64(4), {}, [4], id="numpy-int"),
+        pytest.param([5, 2, 5, 1], {}, [1, 2, 5], id="list-sorted-unique"),
+        pytest.param("auto", {}, [2, 3, 4, 5, 6, 7, 8, 9, 10], id="auto"),
+        pytest.param("auto", {"k_min": 3, "k_max": 5}, [3, 4, 5], id="auto-range"),
+    ],
+)
+def test_k_grid(value, kwargs, expected):
+    assert clusters.k_grid(value, **kwargs) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs"),
+    [
+        pytest.param(0, {}, id="zero"),
+        pytest.param([3, -1], {}, id="negative-in-list"),
+        pytest.param([], {}, id="empty"),
+        pytest.param("five", {}, id="word"),
+        pytest.param(2.5, {}, id="float"),
+        pytest.param(True, {}, id="bool"),
+        pytest.param("auto", {"k_min": 6, "k_max": 4}, id="empty-auto"),
+    ],
+)
+def test_invalid_k_grid_is_an_error(value, kwargs):
+    with pytest.raises(ValueError, match=r"cluster\.k"):
+        clusters.k_grid(value, **kwargs)
+
+
+@pytest.mark.parametrize("features", ["tfidf", "lsa"])
+@pytest.mark.parametrize("method", ["kmeans", "agglomerative"])
+@pytest.mark.parametrize("planted", [2, 3, 4, 5])
+def test_silhouette_finds_the_planted_k(planted, method, features):
+    matrix, labels = planted_corpus(planted)
+    rows = clusters.cluster_features(matrix, features, 10, random_state=0)
+    table = clusters.silhouette_by_k(rows, range(2, 7), method, random_state=0)
+    assert list(table.columns) == ["k", "silhouette", "chosen"]
+    assert table["k"].tolist() == [2, 3, 4, 5, 6]
+    assert table.loc[table["chosen"], "k"].tolist() == [planted]
+    assert clusters.choose_k(table) == planted
+    # The planted k's score is that of the planted clusters, Euclidean.
+    expected = silhouette_score(rows, labels, metric="euclidean")
+    assert table.set_index("k").loc[planted, "silhouette"] == pytest.approx(expected)
+
+
+def test_silhouette_is_nan_outside_two_to_documents_minus_one(matrix):
+    table = clusters.silhouette_by_k(matrix, [6, 1, 3])
+    assert table["k"].tolist() == [1, 3, 6]
+    assert np.isnan(table["silhouette"]).tolist() == [True, False, True]
+    assert table["chosen"].tolist() == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("ks", "chosen"),
+    [
+        pytest.param([1], 1, id="one-k-without-silhouette"),
+        pytest.param([4], 4, id="one-k"),
+        pytest.param([6, 1], 1, id="no-silhouette-smallest"),
+    ],
+)
+def test_silhouette_chooses_even_without_comparison(matrix, ks, chosen):
+    table = clusters.silhouette_by_k(matrix, ks)
+    assert table.loc[table["chosen"], "k"].tolist() == [chosen]
+
+
+def test_silhouette_of_a_sample():
+    matrix, labels = planted_corpus(3, docs_per_group=10)
+    table = clusters.silhouette_by_k(matrix, [3], sample_size=12, random_state=5)
+    sampled = silhouette_score(matrix, labels, sample_size=12, random_state=5)
+    assert table["silhouette"].tolist() == [pytest.approx(sampled)]
+    assert sampled != pytest.approx(silhouette_score(matrix, labels))
+
+
+def test_silhouette_k_above_documents_is_an_error(matrix):
+    with pytest.raises(ValueError, match=r"cluster\.k = 7 must be between 1"):
+        clusters.silhouette_by_k(matrix, [2, 7])
+
+
+def test_silhouette_unknown_method_is_an_error(matrix):
+    with pytest.raises(ValueError, match="'dbscan' is not one of kmeans, agglomerative"):
+        clusters.silhouette_by_k(matrix, [1], method="dbscan")
+
+
+@pytest.mark.parametrize(
+    ("ks", "scores", "expected"),
+    [
+        pytest.param([2, 3, 4], [0.5, 0.7, 0.7], 3, id="tie-to-smaller"),
+        pytest.param([5, 3], [0.2, 0.2], 3, id="tie-unsorted"),
+        pytest.param([2, 3, 4], [np.nan, 0.1, np.nan], 3, id="nan-ignored"),
+        pytest.param([4, 2], [-0.1, -0.3], 4, id="negative"),
+    ],
+)
+def test_choose_k(ks, scores, expected):
+    assert clusters.choose_k(pd.DataFrame({"k": ks, "silhouette": scores})) == expected
+
+
+def test_choose_k_of_nothing_is_an_error():
+    with pytest.raises(ValueError, match="at least one k"):
+        clusters.choose_k(pd.DataFrame({"k": [], "silhouette": []}))
+
+
+def test_lsa_map_is_the_two_svd_axes(matrix):
+    coords = clusters.document_map(matrix, random_state=3, method="lsa")
+    expected = TruncatedSVD(2, random_state=3).fit_transform(matrix)
+    np.testing.assert_allclose(np.abs(coords), np.abs(expected), atol=1e-12)
+    np.testing.assert_array_equal(coords, clusters.document_map(matrix, random_state=3))
+
+
+@pytest.mark.parametrize("random_state", [0, 42])
+def test_tsne_map_is_deterministic_and_keeps_neighbours(random_state):
+    matrix, labels = planted_corpus(3)
+    coords = clusters.document_map(matrix, random_state, method="tsne")
+    assert coords.shape == (18, 2)
+    np.testing.assert_array_equal(coords, clusters.document_map(matrix, random_state, "tsne"))
+    # Each document's nearest neighbour on the map is from its own vocabulary.
+    distances = np.linalg.norm(coords[:, None] - coords[None], axis=2)
+    np.fill_diagonal(distances, np.inf)
+    assert [labels[j] for j in distances.argmin(axis=1)] == labels
+    for axis in range(2):
+        assert coords[np.abs(coords[:, axis]).argmax(), axis] > 0
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        pytest.param(ROWS[:2], id="two-documents"),
+        pytest.param(ROWS[:, :2][[0, 2, 3, 5]] + 0.1, id="two-terms"),
+        pytest.param(np.array([[1.0], [1.0], [1.0]]), id="one-term"),
+    ],
+)
+def test_tsne_map_of_tiny_corpora_is_the_lsa_map(rows):
+    matrix = sp.csr_matrix(rows)
+    np.testing.assert_array_equal(
+        clusters.document_map(matrix, method="tsne"), clusters.document_map(matrix, method="lsa")
+    )
+
+
+def test_unknown_map_method_is_an_error(matrix):
+    with pytest.raises(ValueError, match="'umap' is not one of lsa, tsne"):
+        clusters.document_map(matrix, method="umap")

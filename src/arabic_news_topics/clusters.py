@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import numbers
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -10,29 +11,69 @@ import scipy.sparse as sp
 from scipy.cluster.hierarchy import linkage
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
+from sklearn.manifold import TSNE
+from sklearn.metrics import silhouette_score
+from sklearn.preprocessing import normalize
 
 #: Clustering methods, by ``cluster.method``.
 METHODS = ("kmeans", "agglomerative")
+#: What the documents are clustered on, by ``cluster.features``.
+FEATURES = ("tfidf", "lsa")
+#: How the 2-D document map is drawn, by ``cluster.map``.
+MAP_METHODS = ("lsa", "tsne")
+#: LSA dimensions that t-SNE starts from (the usual PCA-to-50 before t-SNE).
+TSNE_LSA_COMPONENTS = 50
+
+
+def cluster_features(
+    matrix: sp.csr_matrix,
+    features: str = "tfidf",
+    n_components: int = 100,
+    random_state: int = 42,
+) -> sp.csr_matrix | np.ndarray:
+    """What the documents are clustered on.
+
+    ``tfidf``: the TF-IDF matrix itself. ``lsa``: TruncatedSVD to ``n_components``
+    (at most documents - 1 and terms - 1) then unit-length rows, scikit-learn's
+    "Clustering text documents using k-means" recipe; dense float64, one row per document.
+    With fewer than 2 documents or terms there is nothing to reduce: the dense TF-IDF rows.
+    """
+    if features == "tfidf":
+        return matrix
+    if features != "lsa":
+        raise ValueError(f"cluster.features {features!r} is not one of {', '.join(FEATURES)}")
+    if isinstance(n_components, bool) or not isinstance(n_components, numbers.Integral):
+        raise ValueError(f"cluster.lsa_components = {n_components!r} must be an integer")
+    if n_components < 1:
+        raise ValueError(f"cluster.lsa_components = {n_components} must be at least 1")
+    n_docs, n_terms = matrix.shape
+    components = min(n_components, n_docs - 1, n_terms - 1)
+    if components < 1:
+        reduced = sp.csr_matrix(matrix, dtype=np.float64).toarray()
+    else:
+        svd = TruncatedSVD(n_components=components, random_state=random_state)
+        reduced = _fix_signs(svd.fit_transform(matrix))
+    # Unit rows: k-means on them is spherical k-means, as on the TF-IDF rows.
+    return normalize(reduced.astype(np.float64, copy=False))
 
 
 def cluster_documents(
-    matrix: sp.csr_matrix,
+    matrix: sp.csr_matrix | np.ndarray,
     n_clusters: int,
     method: str = "kmeans",
     random_state: int = 42,
     n_init: int = 10,
 ) -> np.ndarray:
-    """Cluster the rows of a TF-IDF matrix; return a 1-based cluster label per document.
+    """Cluster the rows of a features matrix; return a 1-based cluster label per document.
 
-    ``kmeans`` runs on the sparse L2-normalized rows (spherical k-means in effect);
+    ``matrix`` is what :func:`cluster_features` returns, sparse TF-IDF or dense LSA rows.
+    ``kmeans`` runs on the L2-normalized rows (spherical k-means in effect);
     ``agglomerative`` is Ward linkage of the rows (:func:`ward_linkage`) cut into
-    ``n_clusters``; it needs the condensed distance matrix, 4 bytes times documents squared.
+    ``n_clusters``; it needs the condensed distance matrix, 8 bytes times documents squared
+    over two.
     """
     n_docs = matrix.shape[0]
-    if not 1 <= n_clusters <= n_docs:
-        raise ValueError(
-            f"cluster.k = {n_clusters} must be between 1 and the number of documents ({n_docs})"
-        )
+    _check_k(n_clusters, n_docs)
     if method == "kmeans":
         model = KMeans(n_clusters=n_clusters, n_init=n_init, random_state=random_state)
         labels = model.fit_predict(matrix)
@@ -41,6 +82,99 @@ def cluster_documents(
     else:
         raise ValueError(f"cluster.method {method!r} is not one of {', '.join(METHODS)}")
     return _relabel_by_first_appearance(labels) + 1
+
+
+def _check_k(n_clusters: int, n_docs: int) -> None:
+    if not 1 <= n_clusters <= n_docs:
+        raise ValueError(
+            f"cluster.k = {n_clusters} must be between 1 and the number of documents ({n_docs})"
+        )
+
+
+def k_grid(value: int | Sequence[int] | str, k_min: int = 2, k_max: int = 10) -> list[int]:
+    """The numbers of clusters that ``cluster.k`` asks for, ascending, without repeats.
+
+    ``value`` is one k, a list of them, or ``"auto"`` (``k_min`` to ``k_max``). Capping k
+    at the number of documents is the caller's job.
+    """
+    if isinstance(value, str):
+        if value != "auto":
+            raise ValueError(f"cluster.k = {value!r} must be an integer, a list of them or auto")
+        if not 1 <= k_min <= k_max:
+            raise ValueError(f"cluster.k = auto needs 1 <= k_min ({k_min}) <= k_max ({k_max})")
+        return list(range(k_min, k_max + 1))
+    values = [value] if not isinstance(value, Iterable) else list(value)
+    if not values:
+        raise ValueError("cluster.k is an empty list")
+    for k in values:
+        # bool is an int in Python, but `k: true` is a mistake.
+        if isinstance(k, bool) or not isinstance(k, numbers.Integral):
+            raise ValueError(f"cluster.k = {k!r} must be an integer, a list of them or auto")
+        if k < 1:
+            raise ValueError(f"cluster.k = {k} must be at least 1")
+    return sorted({int(k) for k in values})
+
+
+def silhouette_by_k(
+    features: sp.csr_matrix | np.ndarray,
+    ks: Sequence[int],
+    method: str = "kmeans",
+    random_state: int = 42,
+    sample_size: int = 10_000,
+) -> pd.DataFrame:
+    """Silhouette of the clusters found for each k; the best one is ``chosen``.
+
+    Columns ``k``, ``silhouette``, ``chosen``, one row per k, ascending. Distances are
+    Euclidean, the ones k-means and Ward minimize; on unit rows (TF-IDF, LSA features) they
+    are a monotone function of the cosine distance. Above ``sample_size`` documents the
+    score is that of a random sample (``random_state``): it needs sample-squared distances.
+    A silhouette needs 2 to documents - 1 clusters: other k (and a k-means run that found
+    fewer distinct clusters than that) are NaN. The choice is :func:`choose_k`.
+    """
+    if method not in METHODS:
+        raise ValueError(f"cluster.method {method!r} is not one of {', '.join(METHODS)}")
+    ks = sorted(set(ks))
+    n_docs = features.shape[0]
+    for k in ks:
+        _check_k(k, n_docs)
+    # Ward: one tree, cut at each k (the labels cluster_documents gives).
+    tree = ward_linkage(features) if method == "agglomerative" and len(ks) > 1 else None
+    scores = []
+    for k in ks:
+        score = np.nan
+        if 2 <= k <= n_docs - 1:
+            if tree is not None:
+                labels = cut_tree(tree, n_docs, k)
+            else:
+                labels = cluster_documents(features, k, method, random_state)
+            # k-means can end with fewer distinct clusters than k on duplicate rows.
+            if 2 <= len(np.unique(labels)) <= n_docs - 1:
+                score = silhouette_score(
+                    features,
+                    labels,
+                    metric="euclidean",
+                    sample_size=sample_size if n_docs > sample_size else None,
+                    random_state=random_state,
+                )
+        scores.append(float(score))
+    table = pd.DataFrame({"k": ks, "silhouette": scores})
+    table["chosen"] = table["k"] == choose_k(table)
+    return table
+
+
+def choose_k(table: pd.DataFrame) -> int:
+    """The k of ``table`` (columns ``k``, ``silhouette``) with the highest silhouette.
+
+    Ties go to the smaller k; without any silhouette (one k, or none in 2..documents - 1),
+    the smallest k.
+    """
+    if table.empty:
+        raise ValueError("choose_k needs at least one k")
+    ordered = table.sort_values("k", kind="stable")
+    scores = ordered["silhouette"].to_numpy(dtype=np.float64)
+    if np.isnan(scores).all():
+        return int(ordered["k"].iloc[0])
+    return int(ordered["k"].iloc[int(np.nanargmax(scores))])
 
 
 def _relabel_by_first_appearance(labels: np.ndarray) -> np.ndarray:
@@ -101,19 +235,49 @@ def cluster_centroids(matrix: sp.csr_matrix, labels: np.ndarray) -> tuple[list[i
     return clusters.tolist(), centroids
 
 
-def document_map(matrix: sp.csr_matrix, random_state: int = 42) -> np.ndarray:
-    """2-D coordinates of the documents by LSA (TruncatedSVD of the TF-IDF matrix)."""
+def document_map(matrix: sp.csr_matrix, random_state: int = 42, method: str = "lsa") -> np.ndarray:
+    """2-D coordinates of the documents.
+
+    ``lsa``: TruncatedSVD of the TF-IDF matrix to 2 dimensions. ``tsne``: t-SNE
+    (init ``pca``, perplexity min(30, (documents - 1) / 3)) of the documents' unit-row LSA
+    reduction to 50 dimensions (:func:`cluster_features`); with fewer than 3 documents or
+    terms, the ``lsa`` map. t-SNE shows neighbourhoods, not distances between clusters.
+    """
     n_docs, n_terms = matrix.shape
+    if method == "tsne":
+        reduced_components = min(TSNE_LSA_COMPONENTS, n_docs - 1, n_terms - 1)
+        # PCA initialization needs at least 2 dimensions; the perplexity, 2 neighbours.
+        if n_docs >= 3 and reduced_components >= 2:
+            reduced = cluster_features(matrix, "lsa", TSNE_LSA_COMPONENTS, random_state)
+            tsne = TSNE(
+                n_components=2,
+                # Barnes-Hut t-SNE looks at 3 x perplexity neighbours: at more than all
+                # the other documents, every one is everyone's neighbour and the map is
+                # noise (openTSNE lowers it the same way).
+                perplexity=min(30.0, (n_docs - 1) / 3),
+                init="pca",
+                random_state=random_state,
+            )
+            return _fix_signs(tsne.fit_transform(reduced).astype(np.float64))
+    elif method != "lsa":
+        raise ValueError(f"cluster.map {method!r} is not one of {', '.join(MAP_METHODS)}")
     components = min(2, n_docs - 1, n_terms - 1)
     if components < 1:
         return np.zeros((n_docs, 2))
     coords = TruncatedSVD(n_components=components, random_state=random_state).fit_transform(matrix)
-    # SVD signs are arbitrary: make each axis's largest coordinate positive, for stable figures.
-    signs = np.sign(coords[np.abs(coords).argmax(axis=0), range(components)])
-    coords = coords * np.where(signs == 0, 1, signs)
+    coords = _fix_signs(coords)
     if components == 1:
         coords = np.column_stack([coords, np.zeros(n_docs)])
     return coords
+
+
+def _fix_signs(coords: np.ndarray) -> np.ndarray:
+    """Flip axes so that each one's largest coordinate (in absolute value) is positive.
+
+    SVD and t-SNE signs are arbitrary: this makes features and figures stable.
+    """
+    signs = np.sign(coords[np.abs(coords).argmax(axis=0), range(coords.shape[1])])
+    return coords * np.where(signs == 0, 1, signs)
 
 
 #: Rows of the Gram matrix computed at once by :func:`condensed_distances` (times documents).
@@ -145,8 +309,11 @@ def condensed_distances(matrix: sp.csr_matrix, block_cells: int = DISTANCE_BLOCK
     return distances
 
 
-def ward_linkage(matrix: sp.csr_matrix) -> np.ndarray:
-    """Ward linkage of the TF-IDF rows (Euclidean), the tree behind the dendrogram."""
+def ward_linkage(matrix: sp.csr_matrix | np.ndarray) -> np.ndarray:
+    """Ward linkage of the rows (Euclidean), sparse TF-IDF or dense LSA: the dendrogram's tree."""
     if matrix.shape[0] < 2:
         return np.zeros((0, 4))
-    return linkage(condensed_distances(matrix), method="ward")
+    if sp.issparse(matrix):
+        return linkage(condensed_distances(matrix), method="ward")
+    # Dense rows are few columns (LSA): scipy's own pdist.
+    return linkage(np.asarray(matrix, dtype=np.float64), method="ward")
