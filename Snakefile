@@ -19,6 +19,7 @@ include: "workflow/rules/tfidf.smk"
 include: "workflow/rules/lda.smk"
 include: "workflow/rules/clusters.smk"
 include: "workflow/rules/themes.smk"
+include: "workflow/rules/evaluation.smk"
 include: "workflow/rules/trends.smk"
 include: "workflow/rules/paper.smk"
 
@@ -36,6 +37,8 @@ localrules:
     plot_lda,
     plot_clusters,
     plot_themes,
+    plot_guided,
+    plot_evaluation,
     plot_trends,
 
 
@@ -49,3 +52,5 @@ rule all:
         rules.plot_clusters.output,
         rules.plot_themes.output,
         rules.plot_trends.output,
+        get_guided_targets(),
+        get_evaluation_targets,

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -47,10 +48,20 @@ EXPECTED_FILES = [
         for n in ("top_terms_per_document", "document_similarity")
         for e in ("csv", "md", "png", "pdf")
     ],
-    *[f"04_lda/{n}.{e}" for n in ("topics", "doc_topics", "coherence_by_k") for e in ("csv", "md")],
     *[
         f"04_lda/{n}.{e}"
-        for n in ("topic_top_words", "doc_topics", "coherence_by_k")
+        for n in ("topics", "doc_topics", "model_selection", "topic_stability", "topic_similarity")
+        for e in ("csv", "md")
+    ],
+    *[
+        f"04_lda/{n}.{e}"
+        for n in (
+            "topic_top_words",
+            "doc_topics",
+            "model_selection",
+            "topic_stability",
+            "topic_similarity",
+        )
         for e in ("png", "pdf")
     ],
     *[
@@ -58,6 +69,7 @@ EXPECTED_FILES = [
         for n in ("assignments", "cluster_top_terms", "cluster_sizes")
         for e in ("csv", "md")
     ],
+    *[f"05_clusters/silhouette_by_k.{e}" for e in ("csv", "md", "png", "pdf")],
     *[f"05_clusters/{n}.{e}" for n in ("document_map", "dendrogram") for e in ("png", "pdf")],
     *[
         f"06_themes/{n}.{e}"
@@ -71,7 +83,12 @@ EXPECTED_FILES = [
         )
         for e in ("csv", "md")
     ],
-    *[f"06_themes/{n}.{e}" for n in ("doc_themes", "theme_prevalence") for e in ("png", "pdf")],
+    *[f"06_themes/topic_map.{e}" for e in ("csv", "md")],
+    *[
+        f"06_themes/{n}.{e}"
+        for n in ("doc_themes", "theme_prevalence", "topic_map")
+        for e in ("png", "pdf")
+    ],
     *[
         f"08_trends/{n}.{e}"
         for n in (
@@ -176,9 +193,27 @@ def test_table_columns(seed_run):
     doc_themes = pd.read_csv(results / "06_themes/doc_themes.csv")
     themes = list(yaml.safe_load((seed_run / "config/config.yaml").read_text())["themes"]["seeds"])
     assert list(doc_themes.columns) == ["doc_id", *themes, "dominant_theme"]
-    coherence = pd.read_csv(results / "04_lda/coherence_by_k.csv")
-    assert list(coherence["num_topics"]) == [2, 3, 4, 5]
-    assert coherence["chosen"].sum() == 1
+    selection = pd.read_csv(results / "04_lda/model_selection.csv")
+    assert list(selection["num_topics"]) == [2, 3, 4, 5]
+    assert selection["chosen"].sum() == 1
+    assert (selection["runs"] == 3).all()  # the three seeds of lda.seeds
+    assert selection["heldout_perplexity"].gt(1).all()
+    stability = pd.read_csv(results / "04_lda/topic_stability.csv")
+    assert list(stability.columns) == [
+        "num_topics",
+        "topic",
+        "top_words",
+        "similarity_seed_7",
+        "similarity_seed_2024",
+        "mean_similarity",
+    ]
+    assert len(stability) == 2 + 3 + 4 + 5
+    assert stability["mean_similarity"].between(0, 1).all()
+    topic_map = pd.read_csv(results / "06_themes/topic_map.csv")
+    assert list(topic_map.columns) == ["topic", "x", "y", "prevalence", "top_words", "theme"]
+    assert topic_map["prevalence"].sum() == pytest.approx(1, abs=1e-5)
+    # No gold labels in the seeds: no evaluation stage.
+    assert not (results / "07_evaluation").exists()
 
 
 @pytest.mark.parametrize(
@@ -274,7 +309,8 @@ def test_changing_num_topics_reruns_lda_and_after_only(seed_run, tmp_path):
     jobs = jobs_of_dry_run(workdir)
     assert {"select_num_topics", "plot_lda", "assign_themes", "plot_themes"} <= jobs
     assert jobs.isdisjoint({"read_corpus", "normalize_corpus", "compute_tfidf", "build_lda_corpus"})
-    assert "fit_lda" not in jobs  # K = 2 and 3 are already fitted with the same settings
+    # K = 2 and 3 are already fitted with the same settings and seeds.
+    assert jobs.isdisjoint({"fit_topic_model", "heldout_perplexity"})
 
 
 def test_changing_a_normalization_switch_reruns_from_normalization(seed_run, tmp_path):
@@ -287,7 +323,7 @@ def test_changing_a_normalization_switch_reruns_from_normalization(seed_run, tmp
     edit_config(workdir, keep_taa_marbuta)
     jobs = jobs_of_dry_run(workdir)
     assert {"build_normalizer", "tokenize_shard", "normalize_corpus", "compute_tfidf"} <= jobs
-    assert {"fit_lda", "assign_themes"} <= jobs
+    assert {"fit_topic_model", "assign_themes"} <= jobs
     # The passes before the rules of single words do not read that switch.
     assert jobs.isdisjoint({"read_corpus", "find_recurring_lines", "count_shard"})
 
@@ -317,6 +353,22 @@ def test_sharded_run_gives_identical_tables(seed_run, tmp_path):
         ("negative topics", lambda c: c["lda"].update(num_topics=-3), "['lda']['num_topics']"),
         ("unknown key", lambda c: c["lda"].update(num_topic=3), "num_topic"),
         ("bad method", lambda c: c["cluster"].update(method="dbscan"), "'dbscan' is not one of"),
+        (
+            "guided sklearn",
+            lambda c: c["lda"].update(engine="sklearn_lda", guided=True),
+            "lda.guided",
+        ),
+        (
+            "guided too few topics",
+            lambda c: c["lda"].update(guided=True),
+            "lda.guided needs every K to be at least the number of themes (3); the smallest is 2",
+        ),
+        (
+            "alpha of another engine",
+            lambda c: c["lda"].update(alpha="asymmetric"),
+            "evaluation.engines has sklearn_lda",
+        ),
+        ("bad cluster k", lambda c: c["cluster"].update(k="many"), "['cluster']['k']"),
         (
             "missing corpus",
             lambda c: c["corpus"]["sources"][0].update(path="no/such/folder"),
@@ -404,3 +456,146 @@ def test_dated_jsonl_corpus_with_sources(tmp_path):
     assert sorted(sources["source"]) == ["alriyadh", "okaz"]
     themes = pd.read_csv(results / "08_trends/themes_over_time.csv")
     assert set(themes["period"]) == {"2015-07", "2015-08"}
+
+
+@pytest.mark.parametrize("engine", ["sklearn_lda", "sklearn_nmf", "tomotopy"])
+def test_seed_checks_hold_for_every_engine(tmp_path, engine):
+    """Every engine writes the same tables, and the seeds get the themes they get with gensim."""
+    workdir = copy_project(tmp_path / engine)
+    edit_config(workdir, lambda c: c["lda"].update(engine=engine, seeds=[42], heldout_share=0))
+    snakemake(workdir, "results/06_themes/doc_themes.csv", "results/04_lda/model_selection.csv")
+    results = workdir / "results"
+    chosen = json.loads((results / "04_lda/chosen_k.json").read_text())["num_topics"]
+    topics = pd.read_csv(results / "04_lda/topics.csv")
+    assert list(topics.columns) == ["topic", "rank", "term", "weight"]
+    doc_topics = pd.read_csv(results / "04_lda/doc_topics.csv")
+    assert list(doc_topics.columns) == ["doc_id", *[f"topic_{k}" for k in range(1, chosen + 1)]]
+    assert doc_topics.drop(columns="doc_id").sum(axis=1).round(4).eq(1).all()
+    assert (results / f"04_lda/runs/{engine}/k_{chosen}/seed_42/model").is_dir()
+    doc_themes = pd.read_csv(results / "06_themes/doc_themes.csv").set_index("doc_id")
+    expected = {"shoigu_isis": "terrorism", "rasmussen_moscow": "nato_relations"}
+    for seed, theme in expected.items():
+        assert doc_themes.loc[SEEDS[seed], "dominant_theme"] == theme, (engine, seed)
+
+
+def test_guided_topics_on_the_seeds(tmp_path):
+    """lda.guided: one topic per theme holds its seed words, compared with the unguided model."""
+    workdir = copy_project(tmp_path / "guided")
+    edit_config(
+        workdir,
+        lambda c: c["lda"].update(guided=True, num_topics=[3, 4], seeds=[42], heldout_share=0),
+    )
+    snakemake(workdir, "all")
+    results = workdir / "results"
+    seeds = pd.read_csv(results / "04_lda/guided_seed_words.csv")
+    assert set(seeds["status"]) <= {
+        "in_vocabulary",
+        "not_in_vocabulary",
+        "removed_by_normalization",
+    }
+    assert list(seeds["topic"].unique()) == [1, 2, 3]
+    log = (results / "logs/build_guided_prior.log").read_text(encoding="utf-8")
+    for row in seeds[seeds["status"] != "in_vocabulary"].itertuples():
+        assert repr(row.seed) in log  # every seed that cannot guide is reported
+    comparison = pd.read_csv(results / "06_themes/guided_comparison.csv")
+    assert list(comparison["theme"]) == ["terrorism", "nato_relations", "middle_east_peace"]
+    assert list(comparison["guided_topic"]) == [1, 2, 3]
+    assert comparison["guided_score"].sum() > comparison["unguided_score"].sum()
+    measures = pd.read_csv(results / "06_themes/guided_measures.csv").set_index("measure")
+    assert {"c_npmi", "c_v", "u_mass", "diversity"} <= set(measures.index)
+    documents = pd.read_csv(results / "06_themes/guided_doc_themes.csv")
+    assert len(documents) == 5
+    assert (results / "06_themes/guided_comparison.png").stat().st_size > 10_000
+
+
+PLANTED = {
+    "economy": "اقتصاد نفط أسعار تضخم بنك استثمار عملة ميزانية صادرات ضرائب بورصة شركات",
+    "sport": "مباراة فريق هدف لاعب بطولة ملعب مدرب كرة منتخب دوري حارس جمهور",
+    "culture": "مهرجان رواية شاعر مسرح سينما فيلم كتاب معرض فنان موسيقى قصيدة تراث",
+}
+
+
+def write_planted_corpus(folder: Path, per_label: int = 30, length: int = 40) -> None:
+    """A folder-per-category corpus (as hespress-4cat): each article drawn from the words of
+    its category only, so the right number of topics is 3 and the labels are recoverable."""
+    rng = np.random.RandomState(3)
+    for label, words in PLANTED.items():
+        (folder / label).mkdir(parents=True)
+        vocabulary = words.split()
+        for number in range(per_label):
+            text = " ".join(rng.choice(vocabulary, size=length))
+            (folder / label / f"{number}.txt").write_text(text + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def planted_run(tmp_path_factory) -> Path:
+    """The workflow on a planted three-category corpus with gold labels, K and k on auto."""
+    workdir = copy_project(tmp_path_factory.mktemp("planted"))
+    write_planted_corpus(workdir / "planted")
+    (workdir / "planted.yaml").write_text(
+        "corpus:\n  sources:\n    - path: planted\n      format: txt\n"
+        "      label_from: parent_folder\n"
+        "lda:\n  num_topics: auto\n  num_topics_range: {min: 2, max: 5, step: 1}\n"
+        "  seeds: [1, 2, 3]\n"
+        "cluster:\n  k: auto\n  k_range: {min: 2, max: 5}\n",
+        encoding="utf-8",
+    )
+    snakemake(workdir, "all", "--configfile", "planted.yaml")
+    return workdir
+
+
+def test_planted_corpus_auto_finds_k(planted_run):
+    results = planted_run / "results"
+    assert json.loads((results / "04_lda/chosen_k.json").read_text())["num_topics"] == 3
+    selection = pd.read_csv(results / "04_lda/model_selection.csv")
+    assert list(selection["num_topics"]) == [2, 3, 4, 5]
+    silhouette = pd.read_csv(results / "05_clusters/silhouette_by_k.csv")
+    assert silhouette.loc[silhouette["chosen"], "k"].tolist() == [3]
+
+
+def test_planted_corpus_evaluation_recovers_labels(planted_run):
+    results = planted_run / "results/07_evaluation"
+    metrics = pd.read_csv(results / "metrics.csv")
+    assert list(metrics.columns) == [
+        "method",
+        "seed",
+        "documents",
+        "nmi",
+        "ari",
+        "v_measure",
+        "purity",
+    ]
+    methods = [
+        "kmeans_lsa",
+        "topics_gensim",
+        "topics_sklearn_lda",
+        "topics_sklearn_nmf",
+        "topics_tomotopy",
+    ]
+    assert list(metrics["method"].unique()) == methods
+    assert (metrics.groupby("method").size() == 3).all()  # each of the three seeds
+    assert (metrics["documents"] == 90).all()
+    assert metrics["nmi"].min() > 0.9, metrics.to_string()
+    summary = pd.read_csv(results / "metrics_summary.csv")
+    assert list(summary["method"]) == methods
+    confusion = pd.read_csv(results / "confusion_topics.csv")
+    assert list(confusion["label"]) == ["culture", "economy", "sport"]
+    assert confusion["total"].tolist() == [30, 30, 30]
+    for name in ("metrics", "confusion_clusters", "confusion_topics"):
+        assert (results / f"{name}.png").stat().st_size > 10_000
+
+
+def test_planted_corpus_rerun_is_byte_identical_for_every_engine(planted_run, tmp_path):
+    again = copy_project(tmp_path / "again")
+    shutil.copytree(planted_run / "planted", again / "planted")
+    shutil.copy2(planted_run / "planted.yaml", again / "planted.yaml")
+    snakemake(again, "all", "--configfile", "planted.yaml")
+    first, second = table_digests(planted_run / "results"), table_digests(again / "results")
+    runs = [name for name in first if name.startswith("04_lda/runs/")]
+    assert {name.split("/")[2] for name in runs} >= {
+        "gensim",
+        "sklearn_lda",
+        "sklearn_nmf",
+        "tomotopy",
+    }
+    assert first == second

@@ -275,9 +275,9 @@ class _GensimModel(TopicModel):
         documents = list(bow)
         if not any(count for bag in documents for _, count in bag):
             return float("nan")
-        # gensim's own perplexity estimate, the one it logs: 2 to the minus per-word bound
-        # (the bound is in nats, so this is not exp(-bound); compare it within gensim only).
-        return float(2 ** -self.model.log_perplexity(documents))
+        # The per-word bound is in nats: exp(-bound), as the other engines' perplexities
+        # (gensim's log line prints 2 ** -bound, which understates it).
+        return float(np.exp(-self.model.log_perplexity(documents)))
 
     def save(self, folder):
         path = Path(folder) / "model.gensim"

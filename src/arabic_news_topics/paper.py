@@ -23,7 +23,10 @@ CHECKSUMS = "checksums.sha256"
 TABLE_CAPTIONS = {
     "corpus_summary": "Corpus: input records, kept and dropped documents, and lengths.",
     "normalization_steps": "Tokens and vocabulary size after each normalization rule.",
-    "coherence_table": "Coherence of the LDA models by number of topics K (chosen K marked).",
+    "model_selection_table": (
+        "Topic models by number of topics K: coherence (NPMI, c_v, UMass), topic diversity, "
+        "held-out perplexity and stability across seeds (mean and sd over seeds; chosen K marked)."
+    ),
     "topic_summary": "LDA topics: top words and best-matching theme with its score.",
     "doc_themes": "Theme scores and dominant theme of each document.",
 }

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import clusters, corpus, lda, normalize, tfidf, themes
+from . import clusters, corpus, evaluation, lda, model_selection, normalize, tfidf, themes
 from .tables import read_jsonl, read_table, write_jsonl, write_table
 
 LOGGER = logging.getLogger(__name__)
@@ -340,44 +340,187 @@ def lda_corpus_step(
     LOGGER.info("LDA corpus: %d documents, vocabulary of %d terms", n_docs, len(dictionary))
 
 
-def fit_lda_step(
+def _normalized_seeds(
+    themes_config: Mapping[str, Sequence[str]],
+    settings: Mapping,
+    reporting_words: str,
+    expressions: str,
+    vocabulary_csv: str,
+) -> tuple[dict[str, list[list[str]]], dict[str, int]]:
+    """The theme seeds normalized exactly like the corpus, and the corpus's term counts."""
+    config = normalization_settings(settings, reporting_words=reporting_words)
+    frequencies = read_table(vocabulary_csv)
+    term_counts = dict(zip(frequencies["term"], frequencies["count"], strict=True))
+    stopwords = normalize.normalized_stopwords(config, term_counts)
+    # Seeds are joined by the expressions the corpus was joined by, listed and learned.
+    joiner = normalize.MultiwordJoiner(
+        tuple(e.split("_")) for e in read_table(expressions)["expression"].astype(str)
+    )
+    normalized = {
+        name: [
+            list(t)
+            for t in normalize.normalize_terms(seeds, config, term_counts, stopwords, joiner)
+        ]
+        for name, seeds in themes_config.items()
+    }
+    return normalized, term_counts
+
+
+def _vocabulary(dictionary) -> list[str]:
+    return [dictionary[i] for i in range(len(dictionary))]
+
+
+def guided_prior_step(
+    themes_config: Mapping[str, Sequence[str]],
+    settings: Mapping,
+    strength: float,
+    reporting_words: str,
+    expressions: str,
+    vocabulary_csv: str,
     corpus_folder: str,
+    seeds_csv: str,
+    seeds_md: str,
+    prior: str,
+) -> None:
+    """Normalize the theme seeds for guided topics; report each seed's status in the LDA
+    vocabulary (a missing one is logged, never ignored) and store the normalized seeds."""
+    normalized, _ = _normalized_seeds(
+        themes_config, settings, reporting_words, expressions, vocabulary_csv
+    )
+    dictionary, _, _ = lda.load_bow(corpus_folder)
+    _, table = lda.guided_prior(
+        normalized, themes_config, _vocabulary(dictionary), len(themes_config), strength
+    )
+    for row in table.itertuples():
+        if row.status != "in_vocabulary":
+            LOGGER.warning(
+                "guided theme %s: seed %r is %s %s",
+                row.theme,
+                row.seed,
+                row.status,
+                getattr(row, "missing_terms", ""),
+            )
+    write_table(table, seeds_csv, seeds_md)
+    record = {"seeds": dict(themes_config), "normalized": normalized, "strength": strength}
+    Path(prior).write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
+def _prior_matrix(prior: str | None, vocabulary: Sequence[str], num_topics: int):
+    """The topics-by-terms guided prior stored by :func:`guided_prior_step`, or None."""
+    if not prior:
+        return None
+    record = json.loads(Path(prior).read_text(encoding="utf-8"))
+    matrix, _ = lda.guided_prior(
+        record["normalized"], record["seeds"], vocabulary, num_topics, record["strength"]
+    )
+    return matrix
+
+
+def fit_topic_model_step(
+    corpus_folder: str,
+    engine: str,
     num_topics: int,
+    seed: int,
     params: Mapping,
     model: str,
     topics: str,
     doc_topics: str,
     topic_word: str,
-    coherence: str,
+    scores: str,
+    prior: str | None = None,
     top_n: int = 10,
 ) -> None:
-    """Fit LDA with one K; write the model, its topics, document mixtures and coherence.
-
-    The model trains from the bag-of-words corpus streamed from disk; coherence counts
-    windows on the corpus's token ids (:func:`.lda.coherence_scores`)."""
+    """Fit one topic model (an engine, K and seed); write the model, its topics, document
+    mixtures, topic-word matrix, and its coherence (NPMI, c_v, UMass) and diversity."""
     dictionary, bow, doc_ids = lda.load_bow(corpus_folder)
-    passes = lda.resolve_passes(params.get("passes", 10), len(bow), params.get("chunksize", 2000))
-    LOGGER.info("K=%d: %d documents, %d passes", num_topics, len(bow), passes)
-    fitted = lda.fit_lda(bow, dictionary, num_topics, **{**params, "passes": passes})
-    Path(model).parent.mkdir(parents=True, exist_ok=True)
-    fitted.save(model)
-    write_table(lda.topics_table(fitted, top_n), topics)
-    write_table(lda.doc_topics_table(fitted, bow, doc_ids), doc_topics)
-    vocabulary = [dictionary[i] for i in range(len(dictionary))]
-    np.savez_compressed(
-        topic_word, phi=lda.topic_term_matrix(fitted), vocabulary=np.array(vocabulary, dtype=str)
+    vocabulary = _vocabulary(dictionary)
+    matrix = _prior_matrix(prior, vocabulary, num_topics)
+    LOGGER.info(
+        "%s K=%d seed=%d: %d documents%s",
+        engine,
+        num_topics,
+        seed,
+        len(bow),
+        ", guided" if matrix is not None else "",
     )
-    scores = lda.coherence_scores(fitted, lda.load_token_ids(corpus_folder), dictionary, top_n)
-    Path(coherence).write_text(json.dumps({"num_topics": num_topics, **scores}, indent=1) + "\n")
-    LOGGER.info("K=%d coherence %s", num_topics, scores)
+    fitted = lda.fit_topic_model(
+        bow, dictionary, num_topics, engine=engine, random_state=seed, prior=matrix, **params
+    )
+    fitted.save(model)
+    write_table(lda.topics_table(fitted.phi, vocabulary, top_n), topics)
+    # The fitted documents' own mixtures (tomotopy's sampled ones, gensim's inferred ones).
+    write_table(lda.doc_topics_table(fitted.theta, doc_ids), doc_topics)
+    np.savez_compressed(topic_word, phi=fitted.phi, vocabulary=np.array(vocabulary, dtype=str))
+    measures = lda.coherence_scores(
+        fitted.phi, lda.load_token_ids(corpus_folder), dictionary, bow, top_n
+    )
+    measures["diversity"] = model_selection.topic_diversity(fitted.phi)
+    record = {"engine": engine, "num_topics": num_topics, "seed": seed, **measures}
+    Path(scores).write_text(json.dumps(record, indent=1) + "\n")
+    LOGGER.info("%s K=%d seed=%d: %s", engine, num_topics, seed, measures)
 
 
-def select_lda_step(
-    coherence_files: Sequence[str],
-    model_folders: Sequence[str],
+def heldout_step(
+    corpus_folder: str,
+    engine: str,
+    num_topics: int,
+    seed: int,
+    params: Mapping,
+    share: float,
+    perplexity: str,
+    prior: str | None = None,
+) -> None:
+    """Held-out perplexity of K topics: fit on all but a random ``share`` of the documents,
+    measure on those (the split and the fit use ``seed``)."""
+    dictionary, bow, _ = lda.load_bow(corpus_folder)
+    train, test = lda.heldout_split(len(bow), share, seed)
+    matrix = _prior_matrix(prior, _vocabulary(dictionary), num_topics)
+    value = float("nan")
+    if len(test) and len(train):
+        # MmCorpus is indexed: a list of positions streams those documents only.
+        fitted = lda.fit_topic_model(
+            bow[train],
+            dictionary,
+            num_topics,
+            engine=engine,
+            random_state=seed,
+            prior=matrix,
+            **params,
+        )
+        value = fitted.perplexity(bow[test])
+    record = {
+        "num_topics": num_topics,
+        "heldout_perplexity": value if np.isfinite(value) else None,
+        "train_documents": len(train),
+        "test_documents": len(test),
+    }
+    Path(perplexity).write_text(json.dumps(record, indent=1) + "\n")
+    LOGGER.info(
+        "%s K=%d: held-out perplexity %s on %d documents", engine, num_topics, value, len(test)
+    )
+
+
+def _top_words(phi: np.ndarray, vocabulary: Sequence[str], n_words: int = 4) -> list[str]:
+    table = lda.topics_table(phi, vocabulary, n_words)
+    return [" ".join(group["term"]) for _, group in table.groupby("topic", sort=True)]
+
+
+def _load_phi(path: str | Path) -> tuple[np.ndarray, list[str]]:
+    with np.load(path, allow_pickle=False) as stored:
+        return stored["phi"], stored["vocabulary"].tolist()
+
+
+def select_topics_step(
+    score_files: Sequence[str],
+    heldout_files: Sequence[str],
+    seeds: Sequence[int],
     measure: str,
-    coherence_csv: str,
-    coherence_md: str,
+    selection_csv: str,
+    selection_md: str,
+    stability_csv: str,
+    stability_md: str,
+    similarity_csv: str,
+    similarity_md: str,
     chosen: str,
     topics_csv: str,
     topics_md: str,
@@ -385,24 +528,59 @@ def select_lda_step(
     doc_topics_md: str,
     topic_word: str,
 ) -> None:
-    """Tabulate coherence by K, choose K, and copy that model's tables to the stage folder."""
-    rows = [json.loads(Path(f).read_text()) for f in coherence_files]
-    table = pd.DataFrame(rows).sort_values("num_topics").reset_index(drop=True)
-    best = lda.choose_num_topics(table, measure)
-    table["chosen"] = table["num_topics"] == best
-    write_table(table, coherence_csv, coherence_md)
-    folder = Path(model_folders[[r["num_topics"] for r in rows].index(best)])
-    Path(chosen).write_text(json.dumps({"num_topics": best, "selected_by": measure}) + "\n")
+    """Tabulate every measure by K (mean and sd over seeds), the stability of each K's
+    topics across seeds, choose K, and copy the chosen model's tables to the stage folder.
+
+    The model of the first seed is the reference: its topics are matched (Hungarian) to
+    those of every other seed, and it is the model later stages use."""
+    runs = pd.DataFrame([json.loads(Path(f).read_text()) for f in score_files])
+    folders = {
+        (int(r.num_topics), int(r.seed)): Path(f).parent
+        for f, r in zip(score_files, runs.itertuples(), strict=True)
+    }
+    reference = seeds[0]
+    stability_parts, stability_by_k = [], {}
+    for k in sorted(runs["num_topics"].unique()):
+        phi, vocabulary = _load_phi(folders[k, reference] / "topic_word.npz")
+        others = {s: _load_phi(folders[k, s] / "topic_word.npz")[0] for s in seeds[1:]}
+        part = model_selection.stability_table(phi, others, _top_words(phi, vocabulary))
+        part.insert(0, "num_topics", int(k))
+        stability_parts.append(part)
+        stability_by_k[int(k)] = float(part["mean_similarity"].mean()) if others else np.nan
+    stability = pd.concat(stability_parts, ignore_index=True)
+    write_table(stability, stability_csv, stability_md)
+    runs["stability"] = runs["num_topics"].map(stability_by_k)
+    heldout = {}
+    for path in heldout_files:
+        record = json.loads(Path(path).read_text())
+        value = record["heldout_perplexity"]
+        heldout[int(record["num_topics"])] = np.nan if value is None else float(value)
+    runs["heldout_perplexity"] = runs["num_topics"].map(heldout).astype(float)
+    table = model_selection.model_selection_table(runs, measure)
+    write_table(table, selection_csv, selection_md)
+    best = int(table.loc[table["chosen"], "num_topics"].iloc[0])
+    Path(chosen).write_text(
+        json.dumps({"num_topics": best, "selected_by": measure, "seed": reference}) + "\n"
+    )
+    folder = folders[best, reference]
+    phi, vocabulary = _load_phi(folder / "topic_word.npz")
+    words = _top_words(phi, vocabulary)
+    similarity = pd.DataFrame(
+        model_selection.topic_similarity(phi, phi),
+        columns=[f"topic_{k + 1}" for k in range(len(phi))],
+    )
+    similarity.insert(0, "top_words", words)
+    similarity.insert(0, "topic", range(1, len(phi) + 1))
+    write_table(similarity, similarity_csv, similarity_md)
     write_table(read_table(folder / "topics.csv"), topics_csv, topics_md)
     write_table(read_table(folder / "doc_topics.csv"), doc_topics_csv, doc_topics_md)
     shutil.copyfile(folder / "topic_word.npz", topic_word)
-    LOGGER.info("chose K=%d by %s", best, measure)
+    LOGGER.info("chose K=%d by the mean %s over %d seeds", best, measure, len(seeds))
 
 
 def cluster_step(
     matrix: str,
-    method: str,
-    k: int,
+    settings: Mapping,
     random_state: int,
     assignments_csv: str,
     assignments_md: str,
@@ -410,17 +588,33 @@ def cluster_step(
     top_terms_md: str,
     sizes_csv: str,
     sizes_md: str,
+    silhouette_csv: str,
+    silhouette_md: str,
     coordinates: str,
     linkage: str,
     max_documents: int = 40,
     top_n: int = 10,
 ) -> None:
-    """Cluster the documents on TF-IDF; write assignments, top terms, map and linkage.
+    """Cluster the documents (TF-IDF or LSA features); choose k by silhouette when several
+    are given; write assignments, top terms, silhouettes, the map and the linkage.
 
     The linkage (the dendrogram's tree) is that of the documents the figure shows: all of
     them up to ``max_documents``, otherwise the sample every per-document figure shows."""
     weights, doc_ids, terms = tfidf.load_matrix(matrix)
-    labels = clusters.cluster_documents(weights, k, method, random_state)
+    features = _cluster_features(weights, settings, random_state)
+    ks = clusters.k_grid(settings["k"], settings["k_range"]["min"], settings["k_range"]["max"])
+    if len(ks) > 1:
+        too_many = [k for k in ks if k >= len(doc_ids)]
+        if too_many:
+            LOGGER.warning(
+                "cluster.k: %s left out (the corpus has %d documents)", too_many, len(doc_ids)
+            )
+        ks = [k for k in ks if k < len(doc_ids)] or [min(ks)]
+    silhouettes = clusters.silhouette_by_k(features, ks, settings["method"], random_state)
+    write_table(silhouettes, silhouette_csv, silhouette_md)
+    k = clusters.choose_k(silhouettes)
+    LOGGER.info("%d clusters (%s on %s)", k, settings["method"], settings["features"])
+    labels = clusters.cluster_documents(features, k, settings["method"], random_state)
     assignments = pd.DataFrame({"doc_id": doc_ids, "cluster": labels})
     write_table(assignments, assignments_csv, assignments_md)
     write_table(
@@ -428,7 +622,7 @@ def cluster_step(
     )
     sizes = assignments.groupby("cluster").size().rename("documents").reset_index()
     write_table(sizes, sizes_csv, sizes_md)
-    coords = clusters.document_map(weights, random_state)
+    coords = clusters.document_map(weights, random_state, method=settings["map"])
     write_table(
         pd.DataFrame({"doc_id": doc_ids, "x": coords[:, 0], "y": coords[:, 1], "cluster": labels}),
         coordinates,
@@ -439,10 +633,17 @@ def cluster_step(
     write_table(pd.DataFrame(tree, columns=["left", "right", "distance", "size"]), linkage)
 
 
+def _cluster_features(weights, settings: Mapping, random_state: int):
+    return clusters.cluster_features(
+        weights, settings["features"], settings["lsa_components"], random_state
+    )
+
+
 def themes_step(
     themes_config: Mapping[str, Sequence[str]],
     settings: Mapping,
     topic_weight: float,
+    min_score: float,
     reporting_words: str,
     expressions: str,
     vocabulary_csv: str,
@@ -464,20 +665,15 @@ def themes_step(
     doc_themes_md: str,
     prevalence_csv: str,
     prevalence_md: str,
+    topic_map_csv: str,
+    topic_map_md: str,
+    random_state: int = 42,
 ) -> None:
-    """Match themes to topics, clusters and documents; write the theme tables."""
-    config = normalization_settings(settings, reporting_words=reporting_words)
-    frequencies = read_table(vocabulary_csv)
-    term_counts = dict(zip(frequencies["term"], frequencies["count"], strict=True))
-    stopwords = normalize.normalized_stopwords(config, term_counts)
-    # Seeds are joined by the expressions the corpus was joined by, listed and learned.
-    joiner = normalize.MultiwordJoiner(
-        tuple(e.split("_")) for e in read_table(expressions)["expression"].astype(str)
+    """Match themes to topics, clusters and documents; write the theme tables and the
+    intertopic distance map (Jensen-Shannon distances by MDS, labelled by theme)."""
+    normalized, term_counts = _normalized_seeds(
+        themes_config, settings, reporting_words, expressions, vocabulary_csv
     )
-    normalized = {
-        name: normalize.normalize_terms(seeds, config, term_counts, stopwords, joiner)
-        for name, seeds in themes_config.items()
-    }
     seeds = themes.seed_table(themes_config, normalized, term_counts)
     for row in seeds.itertuples():
         if row.status != "found":
@@ -489,7 +685,7 @@ def themes_step(
         phi, vocabulary = stored["phi"], stored["vocabulary"].tolist()
     topic_scores = themes.theme_scores(phi, vocabulary, normalized)
     topic_table = _write_best(
-        topic_scores, "topic", range(1, len(phi) + 1), topic_themes_csv, topic_themes_md
+        topic_scores, "topic", range(1, len(phi) + 1), topic_themes_csv, topic_themes_md, min_score
     )
     write_table(
         themes.topic_summary(read_table(topics), topic_table), topic_summary_csv, topic_summary_md
@@ -500,20 +696,36 @@ def themes_step(
     cluster_ids, centroids = clusters.cluster_centroids(weights, labels)
     centroids = centroids / np.maximum(centroids.sum(axis=1, keepdims=True), 1e-12)
     cluster_scores = themes.theme_scores(centroids, terms, normalized)
-    _write_best(cluster_scores, "cluster", cluster_ids, cluster_themes_csv, cluster_themes_md)
+    _write_best(
+        cluster_scores, "cluster", cluster_ids, cluster_themes_csv, cluster_themes_md, min_score
+    )
 
     _, _, doc_ids = lda.load_bow(lda_corpus)
     counts = lda.bow_matrix(lda_corpus)
     theta = read_table(doc_topics).drop(columns="doc_id").to_numpy(dtype=float)
     doc_themes = themes.document_theme_scores(
-        doc_ids, counts, theta, phi, vocabulary, normalized, topic_weight
+        doc_ids, counts, theta, phi, vocabulary, normalized, topic_weight, min_score
     )
     write_table(doc_themes, doc_themes_csv, doc_themes_md)
     write_table(themes.theme_prevalence(doc_themes, names), prevalence_csv, prevalence_md)
+    coords = model_selection.topic_map_coordinates(phi, random_state)
+    topic_map = pd.DataFrame(
+        {
+            "topic": range(1, len(phi) + 1),
+            "x": coords[:, 0],
+            "y": coords[:, 1],
+            "prevalence": model_selection.topic_prevalence(theta),
+            "top_words": _top_words(phi, vocabulary, 3),
+            "theme": topic_table["best_theme"].to_numpy(),
+        }
+    )
+    write_table(topic_map, topic_map_csv, topic_map_md)
 
 
-def _write_best(scores: pd.DataFrame, key: str, ids, csv_path: str, md_path: str) -> pd.DataFrame:
-    best, best_score = themes.best_theme(scores)
+def _write_best(
+    scores: pd.DataFrame, key: str, ids, csv_path: str, md_path: str, min_score: float = 0.0
+) -> pd.DataFrame:
+    best, best_score = themes.best_theme(scores, min_score)
     scores = scores.copy()
     scores.insert(0, key, list(ids))
     scores["best_theme"] = best
@@ -576,3 +788,141 @@ def trends_step(
     dated = described["date"].dropna()
     if len(dated):
         LOGGER.info("dates from %s to %s, by %s", dated.min().date(), dated.max().date(), period)
+
+
+def compare_guided_step(
+    prior: str,
+    lda_corpus: str,
+    guided_topic_word: str,
+    guided_doc_topics: str,
+    guided_scores: str,
+    unguided_topic_word: str,
+    unguided_doc_topics: str,
+    unguided_scores: str,
+    topic_weight: float,
+    min_score: float,
+    themes_csv: str,
+    themes_md: str,
+    measures_csv: str,
+    measures_md: str,
+    doc_themes_csv: str,
+    doc_themes_md: str,
+) -> None:
+    """Compare the guided model with the unguided one of the same engine, K and seed: how
+    strongly each theme's topic holds its seed words, coherence and diversity, and the
+    dominant theme of every document under each."""
+    normalized = json.loads(Path(prior).read_text(encoding="utf-8"))["normalized"]
+    names = list(normalized)
+    _, _, doc_ids = lda.load_bow(lda_corpus)
+    counts = lda.bow_matrix(lda_corpus)
+    runs = {
+        "guided": (guided_topic_word, guided_doc_topics, guided_scores),
+        "unguided": (unguided_topic_word, unguided_doc_topics, unguided_scores),
+    }
+    rows = {name: {"theme": name} for name in names}
+    measures, dominant = {}, {}
+    for run, (topic_word, doc_topics, scores) in runs.items():
+        phi, vocabulary = _load_phi(topic_word)
+        words = _top_words(phi, vocabulary)
+        topic_scores = themes.theme_scores(phi, vocabulary, normalized)
+        for number, name in enumerate(names):
+            # The guided model's topic of theme i is topic i + 1; the unguided model's is
+            # whichever topic holds the most of the theme's seed words.
+            topic = number if run == "guided" else int(topic_scores[name].to_numpy().argmax())
+            rows[name] |= {
+                f"{run}_topic": topic + 1,
+                f"{run}_top_words": words[topic],
+                f"{run}_score": float(topic_scores[name].iloc[topic]),
+            }
+        record = json.loads(Path(scores).read_text())
+        measures[run] = {m: record[m] for m in (*lda.COHERENCE_MEASURES, "diversity")}
+        theta = read_table(doc_topics).drop(columns="doc_id").to_numpy(dtype=float)
+        doc_themes = themes.document_theme_scores(
+            doc_ids, counts, theta, phi, vocabulary, normalized, topic_weight, min_score
+        )
+        dominant[run] = doc_themes["dominant_theme"].to_numpy()
+        for name in [*names, themes.NO_THEME]:
+            measures[run][f"documents_{name}"] = int((dominant[run] == name).sum())
+    write_table(pd.DataFrame(list(rows.values())), themes_csv, themes_md)
+    table = pd.DataFrame(measures).rename_axis("measure").reset_index()
+    write_table(table, measures_csv, measures_md)
+    documents = pd.DataFrame(
+        {
+            "doc_id": doc_ids,
+            "guided_theme": dominant["guided"],
+            "unguided_theme": dominant["unguided"],
+        }
+    )
+    documents["same"] = documents["guided_theme"] == documents["unguided_theme"]
+    write_table(documents, doc_themes_csv, doc_themes_md)
+
+
+def evaluation_step(
+    metadata: str,
+    matrix: str,
+    assignments: str,
+    silhouette: str,
+    doc_topics: Sequence[str],
+    settings: Mapping,
+    seeds: Sequence[int],
+    main_variant: str,
+    metrics_csv: str,
+    metrics_md: str,
+    summary_csv: str,
+    summary_md: str,
+    clusters_csv: str,
+    clusters_md: str,
+    topics_csv: str,
+    topics_md: str,
+) -> None:
+    """Agreement of clusters and argmax topics with the gold labels (NMI, ARI, V-measure,
+    purity), for every seed and every engine, and the label-by-group confusion tables.
+
+    Only labelled documents count; how many were left out is logged. The clustering is
+    rerun with each seed (k as the clustering stage chose it); ``doc_topics`` are the
+    ``runs/<variant>/k_<K>/seed_<seed>/doc_topics.csv`` files of the chosen K."""
+    weights, doc_ids, _ = tfidf.load_matrix(matrix)
+    meta = read_table(metadata, dtype=str, keep_default_na=False).set_index("doc_id")
+    gold = meta["label"].reindex(doc_ids).fillna("").to_numpy()
+    kept = evaluation.labelled_positions(gold)
+    if len(kept) < len(gold):
+        LOGGER.warning("%d of %d documents have no gold label", len(gold) - len(kept), len(gold))
+    gold = gold[kept]
+    rows = []
+    chosen = read_table(silhouette)
+    k = int(chosen.loc[chosen["chosen"].astype(str) == "True", "k"].iloc[0])
+    method = f"{settings['method']}_{settings['features']}"
+    for seed in seeds:
+        features = _cluster_features(weights, settings, seed)
+        predicted = clusters.cluster_documents(features, k, settings["method"], seed)
+        rows.append({"method": method, "seed": seed, **_scores(gold, predicted[kept])})
+    position = {doc_id: i for i, doc_id in enumerate(doc_ids)}
+    reference = None
+    for path in doc_topics:
+        run = Path(path).parent
+        variant, seed = run.parent.parent.name, int(run.name.removeprefix("seed_"))
+        table = read_table(path)
+        theta = np.zeros((len(doc_ids), table.shape[1] - 1))
+        # Topic models drop no document, but their ids are matched, not assumed in order.
+        theta[[position[d] for d in table["doc_id"].astype(str)]] = table.drop(
+            columns="doc_id"
+        ).to_numpy(dtype=float)
+        topics = evaluation.argmax_topics(theta)
+        rows.append({"method": f"topics_{variant}", "seed": seed, **_scores(gold, topics[kept])})
+        if variant == main_variant and seed == seeds[0]:
+            reference = topics
+    metrics = pd.DataFrame(rows)
+    write_table(metrics, metrics_csv, metrics_md)
+    write_table(evaluation.metrics_summary(metrics), summary_csv, summary_md)
+    stage = read_table(assignments, dtype={"doc_id": str}).set_index("doc_id")["cluster"]
+    write_table(
+        evaluation.confusion_table(gold, stage.reindex(doc_ids).to_numpy()[kept], "cluster"),
+        clusters_csv,
+        clusters_md,
+    )
+    write_table(evaluation.confusion_table(gold, reference[kept], "topic"), topics_csv, topics_md)
+    LOGGER.info("evaluated %d labelled documents, %d runs", len(gold), len(metrics))
+
+
+def _scores(gold, predicted) -> dict:
+    return {"documents": len(gold), **evaluation.label_scores(gold, predicted)}

@@ -90,8 +90,9 @@ def theme_scores(
     return _scores_from_columns(np.asarray(distributions)[:, cols], terms, normalized)
 
 
-def best_theme(scores: pd.DataFrame) -> tuple[list[str], list[float]]:
-    """Best-matching theme of each row and its score; ``none`` when every score is zero."""
+def best_theme(scores: pd.DataFrame, min_score: float = 0.0) -> tuple[list[str], list[float]]:
+    """Best-matching theme of each row and its score; ``none`` when the best score is zero or
+    below ``min_score`` (a sports topic whose seed-word mass is 0.001 matches no theme)."""
     values = scores.to_numpy(dtype=float)
     if values.shape[1] == 0:
         return [NO_THEME] * len(scores), [0.0] * len(scores)
@@ -99,7 +100,7 @@ def best_theme(scores: pd.DataFrame) -> tuple[list[str], list[float]]:
     best = values.argmax(axis=1)
     top = values[np.arange(len(values)), best]
     columns = np.asarray([str(c) for c in scores.columns], dtype=object)
-    names = np.where(top > 0, columns[best], NO_THEME)
+    names = np.where((top > 0) & (top >= min_score), columns[best], NO_THEME)
     return names.tolist(), top.tolist()
 
 
@@ -111,8 +112,9 @@ def document_theme_scores(
     vocabulary: Sequence[str],
     normalized: Mapping[str, Sequence[Sequence[str]]],
     topic_weight: float = 0.5,
+    min_score: float = 0.0,
 ) -> pd.DataFrame:
-    """Theme scores of documents; adds ``dominant_theme``.
+    """Theme scores of documents; adds ``dominant_theme`` (``none`` below ``min_score``).
 
     A document's word distribution is its own relative term frequencies mixed with what its
     topic mixture predicts, ``(1 - w) * counts / length + w * theta @ phi`` with
@@ -133,6 +135,8 @@ def document_theme_scores(
     normalized : mapping of theme to normalized seeds
     topic_weight : float
         0 scores the documents' own words only, 1 their topic mixtures only.
+    min_score : float
+        Documents whose best score is below this have the dominant theme ``none``.
     """
     terms, cols = _seed_terms(vocabulary, normalized)
     lengths = np.asarray(counts.sum(axis=1)).ravel()
@@ -141,7 +145,7 @@ def document_theme_scores(
     predicted = np.asarray(theta) @ np.asarray(phi)[:, cols]
     columns = (1 - topic_weight) * own + topic_weight * predicted
     scores = _scores_from_columns(columns, terms, normalized)
-    dominant, _ = best_theme(scores)
+    dominant, _ = best_theme(scores, min_score)
     scores.insert(0, "doc_id", list(doc_ids))
     scores["dominant_theme"] = dominant
     return scores

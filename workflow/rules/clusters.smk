@@ -38,6 +38,18 @@ rule cluster_documents:
             "5. Clusters",
             "cluster sizes",
         ),
+        silhouette_csv=get_report_output(
+            "results/05_clusters/silhouette_by_k.csv",
+            "silhouette_table",
+            "5. Clusters",
+            "silhouette by number of clusters",
+        ),
+        silhouette_md=get_report_output(
+            "results/05_clusters/silhouette_by_k.md",
+            "silhouette_table",
+            "5. Clusters",
+            "silhouette by number of clusters",
+        ),
         coordinates="results/05_clusters/document_map.csv",
         linkage="results/05_clusters/linkage.csv",
     log:
@@ -52,8 +64,7 @@ rule cluster_documents:
         runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 50)),
     params:
         code=get_code_hash("clusters", "tfidf"),
-        method=config["cluster"]["method"],
-        k=config["cluster"]["k"],
+        settings=get_sorted(config["cluster"]),
         random_state=config["random_state"],
         max_documents=config["figures"]["max_documents"],
     script:
@@ -65,6 +76,7 @@ rule plot_clusters:
         coordinates="results/05_clusters/document_map.csv",
         linkage="results/05_clusters/linkage.csv",
         assignments="results/05_clusters/assignments.csv",
+        silhouette="results/05_clusters/silhouette_by_k.csv",
     output:
         map_png=get_report_output(
             "results/05_clusters/document_map.png",
@@ -89,6 +101,18 @@ rule plot_clusters:
             "dendrogram",
             "5. Clusters",
             "dendrogram figure",
+        ),
+        silhouette_png=get_report_output(
+            "results/05_clusters/silhouette_by_k.png",
+            "silhouette_figure",
+            "5. Clusters",
+            "silhouette by number of clusters figure",
+        ),
+        silhouette_pdf=get_report_output(
+            "results/05_clusters/silhouette_by_k.pdf",
+            "silhouette_figure",
+            "5. Clusters",
+            "silhouette by number of clusters figure",
         ),
     log:
         "results/logs/plot_clusters.log",

@@ -1,4 +1,6 @@
+import csv
 import hashlib
+import json
 import sys
 from pathlib import Path
 
@@ -9,7 +11,40 @@ from snakemake.exceptions import WorkflowError
 SRC_DIR = Path(workflow.basedir) / "src"
 sys.path.insert(0, str(SRC_DIR))
 
+from arabic_news_topics.clusters import k_grid
 from arabic_news_topics.corpus import list_source_files
+from arabic_news_topics.lda import ENGINES, check_engine_options
+from arabic_news_topics.model_selection import num_topics_grid
+
+# Checks the schema cannot express, before any job runs.
+for _engine in dict.fromkeys([config["lda"]["engine"], *config["evaluation"]["engines"]]):
+    try:
+        check_engine_options(
+            _engine,
+            config["lda"]["alpha"],
+            config["lda"]["eta"],
+            config["lda"]["guided"] and _engine == config["lda"]["engine"],
+        )
+    except ValueError as error:
+        where = "lda.engine" if _engine == config["lda"]["engine"] else "evaluation.engines"
+        raise WorkflowError(f"config: {error} ({where} has {_engine})") from None
+try:
+    _ks = num_topics_grid(
+        config["lda"]["num_topics"],
+        *(config["lda"]["num_topics_range"][key] for key in ("min", "max", "step")),
+    )
+    k_grid(
+        config["cluster"]["k"],
+        config["cluster"]["k_range"]["min"],
+        config["cluster"]["k_range"]["max"],
+    )
+except ValueError as error:
+    raise WorkflowError(f"config: {error}") from None
+if config["lda"]["guided"] and min(_ks) < len(config["themes"]["seeds"]):
+    raise WorkflowError(
+        f"config key lda.num_topics: lda.guided needs every K to be at least the number "
+        f"of themes ({len(config['themes']['seeds'])}); the smallest is {min(_ks)}"
+    )
 
 
 def get_corpus_files():
@@ -34,34 +69,126 @@ def get_corpus_files():
 
 
 def get_num_topics():
-    """The list of K values to fit (lda.num_topics is one number or a list)."""
-    value = config["lda"]["num_topics"]
-    return sorted(value) if isinstance(value, list) else [value]
+    """The Ks to fit: lda.num_topics as one number, a list, or auto (num_topics_range)."""
+    lda = config["lda"]
+    span = lda["num_topics_range"]
+    return num_topics_grid(lda["num_topics"], span["min"], span["max"], span["step"])
 
 
 def get_lda_params():
-    """Keyword arguments of the LDA fit (schema defaults are filled in by validation)."""
+    """Keyword arguments of the topic model fits (schema defaults are filled in by validation)."""
     lda = config["lda"]
+    keys = ("passes", "iterations", "chunksize", "alpha", "sampling_iterations")
+    # gensim names the symmetric default prior None.
     return {
-        "random_state": config["random_state"],
-        "passes": lda["passes"],
-        "iterations": lda["iterations"],
-        "chunksize": lda["chunksize"],
-        "alpha": lda["alpha"],
-        # gensim names the symmetric default prior None.
+        **{key: lda[key] for key in keys},
         "eta": None if lda["eta"] == "symmetric" else lda["eta"],
     }
+
+
+def get_main_variant():
+    """The model later stages use: the engine, guided or not (runs/<variant>/...)."""
+    return config["lda"]["engine"] + ("_guided" if config["lda"]["guided"] else "")
+
+
+#: The model variants a run folder can hold: an engine, or an engine with the guided prior.
+VARIANT_PATTERN = "|".join(f"{engine}(_guided)?" for engine in ENGINES)
+
+
+def get_prior_input(wildcards):
+    """The guided prior, for the guided variant of an engine."""
+    if wildcards.variant.endswith("_guided"):
+        return {"prior": "results/04_lda/guided_prior.json"}
+    return {}
+
+
+def get_reference_seed():
+    """The seed whose model later stages use (the first of lda.seeds)."""
+    return config["lda"]["seeds"][0]
+
+
+def get_evaluation_variants():
+    """The models scored against gold labels: the main one and every evaluation engine."""
+    variants = [get_main_variant()]
+    for engine in config["evaluation"]["engines"]:
+        if engine not in variants:
+            variants.append(engine)
+    return variants
+
+
+def get_run_files(name, variant=None):
+    """One output of the fit_topic_model rule, for every K and seed of the main model."""
+    return expand(
+        f"results/04_lda/runs/{variant or get_main_variant()}/k_{{k}}/seed_{{seed}}/{name}",
+        k=get_num_topics(),
+        seed=config["lda"]["seeds"],
+    )
+
+
+def get_heldout_files():
+    """The held-out perplexity of every K (none when lda.heldout_share is 0)."""
+    if config["lda"]["heldout_share"] == 0:
+        return []
+    return expand(
+        f"results/04_lda/runs/{get_main_variant()}/k_{{k}}/heldout.json", k=get_num_topics()
+    )
+
+
+def get_chosen_num_topics():
+    """The K select_num_topics chose (known once that checkpoint has run)."""
+    chosen = checkpoints.select_num_topics.get().output.chosen
+    return json.loads(Path(chosen).read_text())["num_topics"]
+
+
+def get_chosen_run_files(name, variants):
+    """An input function: ``name`` of the runs at the chosen K, every seed, for each of
+    ``variants`` (a list, or a callable returning one)."""
+
+    def chosen_run_files(wildcards):
+        names = variants() if callable(variants) else variants
+        return expand(
+            f"results/04_lda/runs/{{variant}}/k_{get_chosen_num_topics()}/seed_{{seed}}/{name}",
+            variant=names,
+            seed=config["lda"]["seeds"],
+        )
+
+    return chosen_run_files
+
+
+def get_reference_run_file(name, variant):
+    """An input function: ``name`` of a variant's model at the chosen K, reference seed."""
+
+    def reference_run_file(wildcards):
+        return (
+            f"results/04_lda/runs/{variant}/k_{get_chosen_num_topics()}/"
+            f"seed_{get_reference_seed()}/{name}"
+        )
+
+    return reference_run_file
+
+
+def get_guided_targets():
+    """The comparison of guided and unguided topics, when lda.guided is on."""
+    return rules.plot_guided.output if config["lda"]["guided"] else []
+
+
+def get_has_labels():
+    """Whether the corpus has gold labels: at least two distinct ones in metadata.tsv."""
+    metadata = checkpoints.read_corpus.get().output.metadata
+    with open(metadata, encoding="utf-8", newline="") as table:
+        labels = {row["label"] for row in csv.DictReader(table, delimiter="\t")}
+    return len(labels - {""}) >= 2
+
+
+def get_evaluation_targets(wildcards):
+    """The gold-label evaluation's figures, when the corpus has labels (stage 7)."""
+    return rules.plot_evaluation.output if get_has_labels() else []
 
 
 def get_tfidf_params():
     """Keyword arguments of the TF-IDF vectorizer."""
     keys = ("min_df", "max_df", "max_features", "ngram_range", "sublinear_tf")
     return {key: config["tfidf"][key] for key in keys}
-
-
-def get_lda_outputs(name):
-    """One output of the per-K LDA rule, for every K of the config."""
-    return expand(f"results/04_lda/k_{{k}}/{name}", k=get_num_topics())
 
 
 REPORT_FORMATS = {".csv": "CSV", ".md": "Markdown", ".tsv": "TSV", ".png": "PNG", ".pdf": "PDF"}

@@ -25,23 +25,92 @@ rule build_lda_corpus:
         "../scripts/build_lda_corpus.py"
 
 
-rule fit_lda:
+rule build_guided_prior:
     input:
+        vocabulary="results/02_normalize/vocabulary.csv",
+        expressions="results/02_normalize/multiword_expressions.csv",
+        reporting_words=config["normalize"]["reporting_words_file"],
+        dictionary="results/04_lda/bow/dictionary.txt",
+    output:
+        seeds_csv=get_report_output(
+            "results/04_lda/guided_seed_words.csv",
+            "guided_seed_words",
+            "4. LDA",
+            "guided seed words",
+        ),
+        seeds_md=get_report_output(
+            "results/04_lda/guided_seed_words.md",
+            "guided_seed_words",
+            "4. LDA",
+            "guided seed words",
+        ),
+        prior="results/04_lda/guided_prior.json",
+    log:
+        "results/logs/build_guided_prior.log",
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=300, per_input_mb=3),
+    params:
+        code=get_code_hash("lda", "normalize", "themes"),
+        themes=config["themes"]["seeds"],
+        settings=get_sorted(config["normalize"]),
+        strength=config["lda"]["guided_strength"],
+    script:
+        "../scripts/build_guided_prior.py"
+
+
+rule fit_topic_model:
+    input:
+        unpack(get_prior_input),
         dictionary="results/04_lda/bow/dictionary.txt",
         corpus="results/04_lda/bow/corpus.mm",
         doc_ids="results/04_lda/bow/doc_ids.txt",
         token_ids="results/04_lda/bow/token_ids.npz",
     output:
-        model="results/04_lda/k_{k}/model/lda.gensim",
-        topics="results/04_lda/k_{k}/topics.csv",
-        doc_topics="results/04_lda/k_{k}/doc_topics.csv",
-        topic_word="results/04_lda/k_{k}/topic_word.npz",
-        coherence="results/04_lda/k_{k}/coherence.json",
+        model=directory("results/04_lda/runs/{variant}/k_{k}/seed_{seed}/model"),
+        topics="results/04_lda/runs/{variant}/k_{k}/seed_{seed}/topics.csv",
+        doc_topics="results/04_lda/runs/{variant}/k_{k}/seed_{seed}/doc_topics.csv",
+        topic_word="results/04_lda/runs/{variant}/k_{k}/seed_{seed}/topic_word.npz",
+        scores="results/04_lda/runs/{variant}/k_{k}/seed_{seed}/scores.json",
     log:
-        "results/logs/fit_lda/k_{k}.log",
+        "results/logs/fit_topic_model/{variant}/k_{k}/seed_{seed}.log",
     benchmark:
-        "results/benchmarks/fit_lda/k_{k}.tsv"
+        "results/benchmarks/fit_topic_model/{variant}/k_{k}/seed_{seed}.tsv"
     wildcard_constraints:
+        variant=VARIANT_PATTERN,
+        k=r"\d+",
+        seed=r"\d+",
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=400, per_input_mb=4),
+        runtime=lambda wc, input, attempt: attempt * (10 + int(input.size_mb * int(wc.k) / 1000)),
+    params:
+        code=get_code_hash("lda", "model_selection"),
+        engine=lambda wildcards: wildcards.variant.removesuffix("_guided"),
+        lda=get_lda_params(),
+        top_n=config["lda"]["top_n"],
+    script:
+        "../scripts/fit_topic_model.py"
+
+
+rule heldout_perplexity:
+    input:
+        unpack(get_prior_input),
+        dictionary="results/04_lda/bow/dictionary.txt",
+        corpus="results/04_lda/bow/corpus.mm",
+        doc_ids="results/04_lda/bow/doc_ids.txt",
+    output:
+        perplexity="results/04_lda/runs/{variant}/k_{k}/heldout.json",
+    log:
+        "results/logs/heldout_perplexity/{variant}/k_{k}.log",
+    benchmark:
+        "results/benchmarks/heldout_perplexity/{variant}/k_{k}.tsv"
+    wildcard_constraints:
+        variant=VARIANT_PATTERN,
         k=r"\d+",
     conda:
         "../envs/pipeline.yaml"
@@ -51,30 +120,55 @@ rule fit_lda:
         runtime=lambda wc, input, attempt: attempt * (10 + int(input.size_mb * int(wc.k) / 1000)),
     params:
         code=get_code_hash("lda"),
+        engine=lambda wildcards: wildcards.variant.removesuffix("_guided"),
         lda=get_lda_params(),
-        top_n=config["lda"]["top_n"],
+        share=config["lda"]["heldout_share"],
+        seed=get_reference_seed(),
     script:
-        "../scripts/fit_lda.py"
+        "../scripts/heldout_perplexity.py"
 
 
-rule select_num_topics:
+checkpoint select_num_topics:
     input:
-        coherence=get_lda_outputs("coherence.json"),
-        topics=get_lda_outputs("topics.csv"),
-        doc_topics=get_lda_outputs("doc_topics.csv"),
-        topic_word=get_lda_outputs("topic_word.npz"),
+        scores=get_run_files("scores.json"),
+        topic_word=get_run_files("topic_word.npz"),
+        heldout=get_heldout_files(),
     output:
-        coherence_csv=get_report_output(
-            "results/04_lda/coherence_by_k.csv",
-            "coherence_table",
+        selection_csv=get_report_output(
+            "results/04_lda/model_selection.csv",
+            "model_selection_table",
             "4. LDA",
-            "coherence by K",
+            "model selection by K",
         ),
-        coherence_md=get_report_output(
-            "results/04_lda/coherence_by_k.md",
-            "coherence_table",
+        selection_md=get_report_output(
+            "results/04_lda/model_selection.md",
+            "model_selection_table",
             "4. LDA",
-            "coherence by K",
+            "model selection by K",
+        ),
+        stability_csv=get_report_output(
+            "results/04_lda/topic_stability.csv",
+            "topic_stability_table",
+            "4. LDA",
+            "topic stability across seeds",
+        ),
+        stability_md=get_report_output(
+            "results/04_lda/topic_stability.md",
+            "topic_stability_table",
+            "4. LDA",
+            "topic stability across seeds",
+        ),
+        similarity_csv=get_report_output(
+            "results/04_lda/topic_similarity.csv",
+            "topic_similarity_table",
+            "4. LDA",
+            "topic similarity",
+        ),
+        similarity_md=get_report_output(
+            "results/04_lda/topic_similarity.md",
+            "topic_similarity_table",
+            "4. LDA",
+            "topic similarity",
         ),
         chosen="results/04_lda/chosen_k.json",
         topics_csv=get_report_output(
@@ -104,8 +198,10 @@ rule select_num_topics:
     resources:
         mem_mb=get_mem_mb(base=300, per_input_mb=3),
     params:
-        code=get_code_hash("lda"),
+        code=get_code_hash("lda", "model_selection"),
         measure=config["lda"]["select_by"],
+        seeds=config["lda"]["seeds"],
+        top_n=config["lda"]["top_n"],
     script:
         "../scripts/select_num_topics.py"
 
@@ -114,7 +210,10 @@ rule plot_lda:
     input:
         topics="results/04_lda/topics.csv",
         doc_topics="results/04_lda/doc_topics.csv",
-        coherence="results/04_lda/coherence_by_k.csv",
+        selection="results/04_lda/model_selection.csv",
+        stability="results/04_lda/topic_stability.csv",
+        similarity="results/04_lda/topic_similarity.csv",
+        chosen="results/04_lda/chosen_k.json",
     output:
         topics_png=get_report_output(
             "results/04_lda/topic_top_words.png",
@@ -140,17 +239,41 @@ rule plot_lda:
             "4. LDA",
             "document topics figure",
         ),
-        coherence_png=get_report_output(
-            "results/04_lda/coherence_by_k.png",
-            "coherence_figure",
+        selection_png=get_report_output(
+            "results/04_lda/model_selection.png",
+            "model_selection_figure",
             "4. LDA",
-            "coherence by K figure",
+            "model selection by K figure",
         ),
-        coherence_pdf=get_report_output(
-            "results/04_lda/coherence_by_k.pdf",
-            "coherence_figure",
+        selection_pdf=get_report_output(
+            "results/04_lda/model_selection.pdf",
+            "model_selection_figure",
             "4. LDA",
-            "coherence by K figure",
+            "model selection by K figure",
+        ),
+        stability_png=get_report_output(
+            "results/04_lda/topic_stability.png",
+            "topic_stability_figure",
+            "4. LDA",
+            "topic stability figure",
+        ),
+        stability_pdf=get_report_output(
+            "results/04_lda/topic_stability.pdf",
+            "topic_stability_figure",
+            "4. LDA",
+            "topic stability figure",
+        ),
+        similarity_png=get_report_output(
+            "results/04_lda/topic_similarity.png",
+            "topic_similarity_figure",
+            "4. LDA",
+            "topic similarity figure",
+        ),
+        similarity_pdf=get_report_output(
+            "results/04_lda/topic_similarity.pdf",
+            "topic_similarity_figure",
+            "4. LDA",
+            "topic similarity figure",
         ),
     log:
         "results/logs/plot_lda.log",

@@ -12,6 +12,8 @@ themes_step(
     themes_config=snakemake.params.themes,
     settings=snakemake.params.settings,
     topic_weight=snakemake.params.topic_weight,
+    min_score=snakemake.params.min_score,
+    random_state=snakemake.params.random_state,
     reporting_words=snakemake.input.reporting_words,
     expressions=snakemake.input.expressions,
     vocabulary_csv=snakemake.input.vocabulary,

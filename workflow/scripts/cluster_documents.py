@@ -1,4 +1,4 @@
-"""Rule cluster_documents: clusters on TF-IDF, their top terms, 2-D map and linkage."""
+"""Rule cluster_documents: clusters, k by silhouette, top terms, 2-D map and linkage."""
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
@@ -8,8 +8,7 @@ from arabic_news_topics.stages import cluster_step
 log_to(snakemake.log[0])
 cluster_step(
     matrix=snakemake.input.matrix,
-    method=snakemake.params.method,
-    k=snakemake.params.k,
+    settings=snakemake.params.settings,
     random_state=snakemake.params.random_state,
     max_documents=snakemake.params.max_documents,
     **snakemake.output,

@@ -1,16 +1,15 @@
-"""Rule select_num_topics: coherence by K, the chosen K, and its tables."""
-
-from pathlib import Path
+"""Rule select_num_topics: measures by K, stability across seeds, the chosen K's tables."""
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
 from arabic_news_topics.logs import log_to
-from arabic_news_topics.stages import select_lda_step
+from arabic_news_topics.stages import select_topics_step
 
 log_to(snakemake.log[0])
-select_lda_step(
-    coherence_files=list(snakemake.input.coherence),
-    model_folders=[str(Path(p).parent) for p in snakemake.input.coherence],
+select_topics_step(
+    score_files=list(snakemake.input.scores),
+    heldout_files=list(snakemake.input.heldout),
+    seeds=snakemake.params.seeds,
     measure=snakemake.params.measure,
     **snakemake.output,
 )

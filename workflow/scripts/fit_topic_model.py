@@ -1,17 +1,20 @@
-"""Rule fit_lda: one LDA model with K topics, its tables and coherence."""
+"""Rule fit_topic_model: one topic model (engine, K, seed), its tables and measures."""
 
 from pathlib import Path
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
 from arabic_news_topics.logs import log_to
-from arabic_news_topics.stages import fit_lda_step
+from arabic_news_topics.stages import fit_topic_model_step
 
 log_to(snakemake.log[0])
-fit_lda_step(
+fit_topic_model_step(
     corpus_folder=str(Path(snakemake.input.dictionary).parent),
+    engine=snakemake.params.engine,
     num_topics=int(snakemake.wildcards.k),
+    seed=int(snakemake.wildcards.seed),
     params=snakemake.params.lda,
+    prior=snakemake.input.get("prior"),
     top_n=snakemake.params.top_n,
     **snakemake.output,
 )

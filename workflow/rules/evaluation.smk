@@ -1,0 +1,131 @@
+rule evaluate_labels:
+    input:
+        metadata="results/01_corpus/metadata.tsv",
+        matrix="results/03_tfidf/tfidf_matrix.npz",
+        assignments="results/05_clusters/assignments.csv",
+        silhouette="results/05_clusters/silhouette_by_k.csv",
+        doc_topics=get_chosen_run_files("doc_topics.csv", get_evaluation_variants),
+    output:
+        metrics_csv=get_report_output(
+            "results/07_evaluation/metrics.csv",
+            "metrics_table",
+            "7. Evaluation",
+            "agreement with gold labels, each run",
+        ),
+        metrics_md=get_report_output(
+            "results/07_evaluation/metrics.md",
+            "metrics_table",
+            "7. Evaluation",
+            "agreement with gold labels, each run",
+        ),
+        summary_csv=get_report_output(
+            "results/07_evaluation/metrics_summary.csv",
+            "metrics_summary_table",
+            "7. Evaluation",
+            "agreement with gold labels, mean and sd over seeds",
+        ),
+        summary_md=get_report_output(
+            "results/07_evaluation/metrics_summary.md",
+            "metrics_summary_table",
+            "7. Evaluation",
+            "agreement with gold labels, mean and sd over seeds",
+        ),
+        clusters_csv=get_report_output(
+            "results/07_evaluation/confusion_clusters.csv",
+            "confusion_clusters_table",
+            "7. Evaluation",
+            "gold label by cluster",
+        ),
+        clusters_md=get_report_output(
+            "results/07_evaluation/confusion_clusters.md",
+            "confusion_clusters_table",
+            "7. Evaluation",
+            "gold label by cluster",
+        ),
+        topics_csv=get_report_output(
+            "results/07_evaluation/confusion_topics.csv",
+            "confusion_topics_table",
+            "7. Evaluation",
+            "gold label by topic",
+        ),
+        topics_md=get_report_output(
+            "results/07_evaluation/confusion_topics.md",
+            "confusion_topics_table",
+            "7. Evaluation",
+            "gold label by topic",
+        ),
+    log:
+        "results/logs/evaluate_labels.log",
+    benchmark:
+        "results/benchmarks/evaluate_labels.tsv"
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        mem_mb=get_cluster_mem_mb,
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 50)),
+    params:
+        code=get_code_hash("evaluation", "clusters", "tfidf"),
+        settings=get_sorted(config["cluster"]),
+        seeds=config["lda"]["seeds"],
+        variants=get_evaluation_variants(),
+        main_variant=get_main_variant(),
+    script:
+        "../scripts/evaluate_labels.py"
+
+
+rule plot_evaluation:
+    input:
+        summary="results/07_evaluation/metrics_summary.csv",
+        clusters="results/07_evaluation/confusion_clusters.csv",
+        topics="results/07_evaluation/confusion_topics.csv",
+    output:
+        metrics_png=get_report_output(
+            "results/07_evaluation/metrics.png",
+            "metrics_figure",
+            "7. Evaluation",
+            "agreement with gold labels figure",
+        ),
+        metrics_pdf=get_report_output(
+            "results/07_evaluation/metrics.pdf",
+            "metrics_figure",
+            "7. Evaluation",
+            "agreement with gold labels figure",
+        ),
+        clusters_png=get_report_output(
+            "results/07_evaluation/confusion_clusters.png",
+            "confusion_clusters_figure",
+            "7. Evaluation",
+            "gold label by cluster figure",
+        ),
+        clusters_pdf=get_report_output(
+            "results/07_evaluation/confusion_clusters.pdf",
+            "confusion_clusters_figure",
+            "7. Evaluation",
+            "gold label by cluster figure",
+        ),
+        topics_png=get_report_output(
+            "results/07_evaluation/confusion_topics.png",
+            "confusion_topics_figure",
+            "7. Evaluation",
+            "gold label by topic figure",
+        ),
+        topics_pdf=get_report_output(
+            "results/07_evaluation/confusion_topics.pdf",
+            "confusion_topics_figure",
+            "7. Evaluation",
+            "gold label by topic figure",
+        ),
+    log:
+        "results/logs/plot_evaluation.log",
+    benchmark:
+        "results/benchmarks/plot_evaluation.tsv"
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        mem_mb=400,
+    params:
+        code=get_code_hash("figures", "style"),
+    script:
+        "../scripts/plot_evaluation.py"

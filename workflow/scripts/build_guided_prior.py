@@ -1,0 +1,20 @@
+"""Rule build_guided_prior: the theme seed words, normalized, for guided topics."""
+
+from pathlib import Path
+
+import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
+
+from arabic_news_topics.logs import log_to
+from arabic_news_topics.stages import guided_prior_step
+
+log_to(snakemake.log[0])
+guided_prior_step(
+    themes_config=snakemake.params.themes,
+    settings=snakemake.params.settings,
+    strength=snakemake.params.strength,
+    reporting_words=snakemake.input.reporting_words,
+    expressions=snakemake.input.expressions,
+    vocabulary_csv=snakemake.input.vocabulary,
+    corpus_folder=str(Path(snakemake.input.dictionary).parent),
+    **snakemake.output,
+)

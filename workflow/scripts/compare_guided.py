@@ -1,0 +1,23 @@
+"""Rule compare_guided: the guided topic model against the unguided one."""
+
+from pathlib import Path
+
+import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
+
+from arabic_news_topics.logs import log_to
+from arabic_news_topics.stages import compare_guided_step
+
+log_to(snakemake.log[0])
+compare_guided_step(
+    prior=snakemake.input.prior,
+    lda_corpus=str(Path(snakemake.input.dictionary).parent),
+    guided_topic_word=snakemake.input.guided_topic_word,
+    guided_doc_topics=snakemake.input.guided_doc_topics,
+    guided_scores=snakemake.input.guided_scores,
+    unguided_topic_word=snakemake.input.unguided_topic_word,
+    unguided_doc_topics=snakemake.input.unguided_doc_topics,
+    unguided_scores=snakemake.input.unguided_scores,
+    topic_weight=snakemake.params.topic_weight,
+    min_score=snakemake.params.min_score,
+    **snakemake.output,
+)

@@ -1,0 +1,20 @@
+"""Rule heldout_perplexity: perplexity of K topics on documents held out of the fit."""
+
+from pathlib import Path
+
+import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
+
+from arabic_news_topics.logs import log_to
+from arabic_news_topics.stages import heldout_step
+
+log_to(snakemake.log[0])
+heldout_step(
+    corpus_folder=str(Path(snakemake.input.dictionary).parent),
+    engine=snakemake.params.engine,
+    num_topics=int(snakemake.wildcards.k),
+    seed=snakemake.params.seed,
+    params=snakemake.params.lda,
+    share=snakemake.params.share,
+    prior=snakemake.input.get("prior"),
+    perplexity=snakemake.output.perplexity,
+)
