@@ -16,9 +16,10 @@ then, for every seed:
   (:func:`arabic_news_topics.clusters.cluster_documents`, ``random_state=seed``): NMI and
   ARI of the clusters against the gold labels;
 * gensim LDA with K=4 on a dictionary filtered with ``no_below=5, no_above=0.5``
-  (``passes=10, iterations=200``, ``random_state=seed``): NMI and ARI of every document's
+  (:func:`arabic_news_topics.lda.fit_topic_model`, ``engine="gensim"``, ``passes=10,
+  iterations=200``, ``random_state=seed``): NMI and ARI of every document's
   most probable topic, and the NPMI coherence (``c_npmi``) and ``c_v`` of the topics' top
-  10 words.
+  10 words (:func:`arabic_news_topics.lda.coherence_scores`).
 
 A naive baseline, the peer that the shared README reports (NMI 0.30-0.49), goes through the
 same TF-IDF, k-means and LDA: Arabic letter runs (``[\\u0621-\\u064A]+``), alef, yaa and taa
@@ -232,23 +233,28 @@ def evaluate_setting(
     token_lists = [t for _, t in tokens]
     dictionary = lda.build_dictionary(token_lists, params.no_below, params.no_above, None)
     bow = [dictionary.doc2bow(t) for t in token_lists]
+    # Every token as its dictionary id: the sliding windows of c_v and c_npmi.
+    token_ids = lda.TokenIds.from_token_lists(token_lists, dictionary)
     shared_seconds = time.perf_counter() - start
 
     rows = []
     for seed in seeds:
         start = time.perf_counter()
         clustered = clusters.cluster_documents(matrix, K, method="kmeans", random_state=seed)
-        model = lda.fit_lda(
+        # gensim LdaModel (lda.fit_lda) with its other settings at their defaults
+        # (alpha symmetric, eta None, chunksize 2000); theta is its inferred document mixtures.
+        model = lda.fit_topic_model(
             bow,
             dictionary,
             K,
+            engine="gensim",
             random_state=seed,
             passes=params.passes,
             iterations=params.iterations,
         )
-        theta = lda.doc_topics_table(model, bow, doc_ids)
+        theta = lda.doc_topics_table(model.theta, doc_ids)
         topic = theta[[f"topic_{k + 1}" for k in range(K)]].to_numpy().argmax(axis=1)
-        coherence = lda.coherence_scores(model, token_lists, dictionary, params.top_n, processes=1)
+        coherence = lda.coherence_scores(model.phi, token_ids, dictionary, bow, params.top_n)
         row = {
             "setting": setting,
             "stemmer": stemmer,

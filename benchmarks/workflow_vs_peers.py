@@ -6,12 +6,16 @@ By default SaudiNewsNet (``../shared/corpora/saudinewsnet.jsonl.gz``, 31,030 art
    ignore) are copied to a scratch folder with a config of the corpus (``format: jsonl``) and
    ``lda.num_topics: [10, 20, 30, 40]``; everything else is the project's defaults, or
    ``config/saudinewsnet.yaml`` where that file exists (its corpus path replaced by the
-   corpus of the run). ``snakemake --cores 2`` runs from a clean ``results/``. Measured: the
+   corpus of the run), with one LDA seed (``lda.seeds``: the config's ``random_state``), no
+   held-out perplexity fit (``lda.heldout_share: 0``) and no evaluation engines
+   (``evaluation.engines: []``), so that the workflow fits one model per K as it did before
+   those keys existed. ``snakemake --cores 2`` runs from a clean ``results/``. Measured: the
    wall and CPU time around the Snakemake call, the peak resident memory of its process tree
    (sampled every 0.2 s, all concurrent jobs summed), and each job's Snakemake ``benchmark:``
-   file (``results/benchmarks/**/*.tsv``: wall time, ``max_rss``); jobs without one are timed
-   from the Snakemake log (1 s resolution). NPMI per K is the workflow's own
-   (``results/04_lda/coherence_by_k.csv``).
+   file (``results/benchmarks/**/*.tsv``, e.g. ``fit_topic_model/gensim/k_20/seed_42.tsv``:
+   wall time, ``max_rss``); jobs without one are timed from the Snakemake log (1 s
+   resolution). NPMI per K is the workflow's own (``c_npmi_mean`` of
+   ``results/04_lda/model_selection.csv``, the one seed's value).
 2. **Notebook.** What a user following a typical Arabic topic-modelling tutorial writes, in
    one process (:func:`notebook_tokens`): pyarabic normalization, regex tokens, the
    Arabic-Stopwords list, NLTK's ISRI stemmer on every token (no cache), a gensim
@@ -20,8 +24,10 @@ By default SaudiNewsNet (``../shared/corpora/saudinewsnet.jsonl.gz``, 31,030 art
    with ``CoherenceModel(coherence="c_npmi", topn=10)`` on its own tokens.
 3. **LDA stage.** K = 20 on the workflow's own tokens (``results/02_normalize/tokens.jsonl``
    of part 1) and its dictionary filtering (``lda.no_below``, ``no_above``, ``keep_n``):
-   the project's ``lda.fit_lda`` with the project's LDA settings, as the ``fit_lda`` rule
-   calls it; tomotopy ``LDAModel`` (Gibbs sampling, fixed seed) with 1 and 2 workers;
+   the project's ``lda.fit_topic_model(engine="gensim")`` (gensim ``LdaModel``) with the
+   project's LDA settings, as the ``fit_topic_model`` rule calls it (its timed fit includes
+   inferring the documents' topic mixtures, ``theta``, which the function returns with the
+   model); tomotopy ``LDAModel`` (Gibbs sampling, fixed seed) with 1 and 2 workers;
    scikit-learn ``LatentDirichletAllocation(learning_method="online")``. Only the fit is
    timed (the bag of words is built before the clock starts); NPMI of each model's top ten
    words on the same tokens and dictionary, the measure the workflow uses.
@@ -39,7 +45,7 @@ machine fails with a MemoryError instead. Run from the repository root::
     .venv/bin/python benchmarks/workflow_vs_peers.py --limit 2000 --num-topics 10 20  # quick
 
 It prints a Markdown report and writes it to ``benchmarks/results/workflow_vs_peers.md``
-with the rows in ``workflow_vs_peers.csv``.
+with the rows in ``workflow_vs_peers.csv`` (``--out`` writes them to another folder).
 """
 
 from __future__ import annotations
@@ -104,7 +110,7 @@ TOMOTOPY_SHORT_ITERATIONS = 200
 #: Worker name -> label of its row.
 WORKERS = {
     "notebook": "notebook pipeline (pyarabic, ISRI, gensim LdaModel)",
-    "lda_project": "project LDA (lda.fit_lda, gensim LdaModel)",
+    "lda_project": "project LDA (lda.fit_topic_model, gensim LdaModel)",
     "lda_tomotopy_1": "tomotopy LDAModel, 1 worker",
     "lda_tomotopy_2": "tomotopy LDAModel, 2 workers",
     "lda_tomotopy_1_short": "tomotopy LDAModel, 1 worker, short run",
@@ -265,8 +271,11 @@ def code_line(code: str, digest: str | None = None) -> str:
     return code_version() + f" (the workflow as in the working tree{snapshot})"
 
 
-def benchmark_config(base: Mapping | None, corpus: Path, num_topics: Sequence[int]) -> dict:
-    """The config of a run: ``base`` (or nothing) with the corpus and the K values set."""
+def benchmark_config(
+    base: Mapping | None, corpus: Path, num_topics: Sequence[int], seed: int = SEED
+) -> dict:
+    """The config of a run: ``base`` (or nothing) with the corpus and the K values set, and
+    one topic model per K (``seed``)."""
     config = copy.deepcopy(dict(base or {}))
     section = config.setdefault("corpus", {})
     sources = section.get("sources") or [{}]
@@ -274,7 +283,15 @@ def benchmark_config(base: Mapping | None, corpus: Path, num_topics: Sequence[in
     first.update(path=str(corpus), format="jsonl")
     first.pop("pattern", None)
     section["sources"] = [first]
-    config.setdefault("lda", {})["num_topics"] = [int(k) for k in num_topics]
+    lda_section = config.setdefault("lda", {})
+    lda_section["num_topics"] = [int(k) for k in num_topics]
+    # The same work as before lda.seeds, lda.heldout_share and evaluation.engines existed:
+    # one model per K, fitted with one seed (the config's random_state, which the LDA rule
+    # used then), no extra held-out perplexity fit per K, and no other engines fitted at the
+    # chosen K for the evaluation against gold labels.
+    lda_section["seeds"] = [int(seed)]
+    lda_section["heldout_share"] = 0
+    config["evaluation"] = {**dict(config.get("evaluation") or {}), "engines": []}
     return config
 
 
@@ -365,7 +382,8 @@ def run_snakemake(
 
 def read_benchmarks(results: Path) -> list[dict]:
     """Every Snakemake ``benchmark:`` file under ``results/benchmarks``: one row per job,
-    named by its path (``fit_lda/k_20``), with wall time, CPU time and ``max_rss`` (MiB)."""
+    named by its path (``fit_topic_model/gensim/k_20/seed_42``; the rule is the first part),
+    with wall time, CPU time and ``max_rss`` (MiB)."""
     rows = []
     folder = results / "benchmarks"
     for path in sorted(folder.rglob("*.tsv")):
@@ -445,16 +463,26 @@ def failed_job_logs(log_text: str) -> list[str]:
 
 
 def read_coherence(results: Path) -> list[dict]:
-    """The workflow's coherence table: ``num_topics``, ``c_v``, ``c_npmi``, ``chosen``."""
-    path = results / "04_lda" / "coherence_by_k.csv"
+    """The workflow's coherence by K: ``num_topics``, ``c_v``, ``c_npmi``, ``chosen``.
+
+    From ``results/04_lda/model_selection.csv``: the mean over the seeds (``c_npmi_mean``;
+    with the one seed of the benchmark config, that seed's value), or a plain ``c_npmi``
+    column where the table has one.
+    """
+    path = results / "04_lda" / "model_selection.csv"
     if not path.is_file():
         return []
+
+    def measure(record: Mapping, name: str) -> float:
+        value = record.get(f"{name}_mean", record.get(name))
+        return float(value or "nan")
+
     with path.open(encoding="utf-8") as handle:
         return [
             {
                 "num_topics": int(r["num_topics"]),
-                "c_v": float(r.get("c_v") or "nan"),
-                "c_npmi": float(r.get("c_npmi") or "nan"),
+                "c_v": measure(r, "c_v"),
+                "c_npmi": measure(r, "c_npmi"),
                 "chosen": str(r.get("chosen", "")).lower() == "true",
             }
             for r in csv.DictReader(handle)
@@ -487,10 +515,11 @@ def prepare_workflow(
     write_first_records(corpus, data, documents)
     template = workdir / CORPUS_CONFIG
     base = yaml.safe_load(template.read_text(encoding="utf-8")) if template.is_file() else None
-    config = benchmark_config(base, data.resolve(), num_topics)
+    defaults = yaml.safe_load((workdir / "config" / "config.yaml").read_text(encoding="utf-8"))
+    seed = deep_merge(defaults, base or {}).get("random_state", SEED)
+    config = benchmark_config(base, data.resolve(), num_topics, seed)
     configfile = workdir / "benchmark_config.yaml"
     configfile.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    defaults = yaml.safe_load((workdir / "config" / "config.yaml").read_text(encoding="utf-8"))
     return configfile, deep_merge(defaults, config)
 
 
@@ -649,13 +678,17 @@ def npmi(topics: Sequence[Sequence[str]], token_lists, dictionary) -> float:
     return float(value)
 
 
-def project_lda_params(fit_lda, settings: Mapping, random_state: int) -> dict:
-    """The keyword arguments the ``fit_lda`` rule passes to ``lda.fit_lda``: the ``lda``
-    settings that the function takes, the config's ``random_state``, and gensim's ``None``
-    for a symmetric ``eta`` (as ``get_lda_params`` in ``workflow/rules/common.smk``)."""
-    accepted = inspect.signature(fit_lda).parameters
-    skip = {"bow", "dictionary", "num_topics"}
+def project_lda_params(fit_topic_model, settings: Mapping, random_state: int) -> dict:
+    """The keyword arguments the ``fit_topic_model`` rule passes to ``lda.fit_topic_model``
+    for the gensim engine: the ``lda`` settings that the function takes, ``engine="gensim"``,
+    the run's seed as ``random_state``, and gensim's ``None`` for a symmetric ``eta`` (as
+    ``get_lda_params`` in ``workflow/rules/common.smk``)."""
+    accepted = inspect.signature(fit_topic_model).parameters
+    skip = {"bow", "dictionary", "num_topics", "prior"}
     params = {key: value for key, value in settings.items() if key in accepted and key not in skip}
+    params["engine"] = "gensim"
+    # Gibbs sweeps of tomotopy: no setting of gensim.
+    params.pop("sampling_iterations", None)
     if "random_state" in accepted:
         params["random_state"] = random_state
     if params.get("eta") == "symmetric":
@@ -680,16 +713,16 @@ def run_lda_stage(name: str, spec: Mapping) -> dict:
     k = spec["k"]
     details = ""
     if name == "lda_project":
-        params = project_lda_params(lda.fit_lda, settings, spec["random_state"])
+        params = project_lda_params(lda.fit_topic_model, settings, spec["random_state"])
         details = ", ".join(f"{key}={value}" for key, value in params.items())
         if params.get("passes") == "auto" and hasattr(lda, "resolve_passes"):
             chunksize = params.get("chunksize", 2000)
             details += f" (= {lda.resolve_passes('auto', len(bow), chunksize)} passes)"
         loaded = peak_mib()
         wall, cpu = time.perf_counter(), time.process_time()
-        model = lda.fit_lda(bow, dictionary, k, **params)
+        model = lda.fit_topic_model(bow, dictionary, k, **params)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        topics = top_words(model.get_topics(), vocabulary)
+        topics = top_words(model.phi, vocabulary)
     elif name.startswith("lda_tomotopy"):
         import tomotopy
 
@@ -1239,7 +1272,8 @@ def report(
         + (
             f" (LDA: passes {main['lda']['passes']}, iterations {main['lda']['iterations']}, "
             f"no_below {main['lda']['no_below']}, no_above {main['lda']['no_above']}, "
-            f"keep_n {main['lda']['keep_n']})"
+            f"keep_n {main['lda']['keep_n']}; one model per K: seeds {main['lda'].get('seeds')}, "
+            "heldout_share 0, evaluation.engines [])"
             if main
             else ""
         )
@@ -1255,9 +1289,11 @@ def report(
         "defaults otherwise (chunksize 2000, iterations 50, symmetric priors). Timed from "
         "reading the corpus to the last model, imports excluded.",
         f"- LDA stage: the workflow's `tokens.jsonl`, the project's `lda.build_dictionary` "
-        f"with the run's `lda` settings and `doc2bow`, then only the fit is timed; each "
-        f"fitter in its own process. tomotopy: {args.tomotopy_iterations} Gibbs iterations "
-        f"(Mallet's default; the short run {args.tomotopy_short_iterations}), seed {SEED}, "
+        "with the run's `lda` settings and `doc2bow`, then only the fit is timed (the "
+        "project's `lda.fit_topic_model(engine=\"gensim\")`, which also infers the documents' "
+        "topic mixtures); each fitter in its own process. tomotopy: "
+        f"{args.tomotopy_iterations} Gibbs iterations (Mallet's default; the short run "
+        f"{args.tomotopy_short_iterations}), seed {SEED}, "
         "default priors, `alpha` optimized every 10 iterations; scikit-learn: online variational "
         f"Bayes with its defaults, random_state {SEED}.",
         "",
@@ -1301,6 +1337,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default="worktree",
         help="run the workflow as in the working tree (tracked files and new files git does "
         "not ignore) or as committed (git archive HEAD) (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=RESULTS,
+        help="folder of the report, CSV and scaling figure (default: %(default)s)",
     )
     parser.add_argument("--skip-workflow", action="store_true")
     parser.add_argument("--skip-notebook", action="store_true")
@@ -1409,7 +1451,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "src": str(run_folder / "src"),
                     "tokens": str(tokens),
                     "lda": config["lda"],
-                    "random_state": config.get("random_state", SEED),
+                    # The seed of the workflow's LDA jobs (the one of lda.seeds).
+                    "random_state": (
+                        config["lda"].get("seeds") or [config.get("random_state", SEED)]
+                    )[0],
                     "k": LDA_STAGE_K,
                     "tomotopy_iterations": args.tomotopy_iterations,
                     "tomotopy_short_iterations": args.tomotopy_short_iterations,
@@ -1430,14 +1475,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
     text, rows = report(args.corpus, total_records, workflows, notebook, lda_rows, args)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    with (RESULTS / "workflow_vs_peers.csv").open("w", newline="", encoding="utf-8") as handle:
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "workflow_vs_peers.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(map(csv_row, rows))
-    (RESULTS / "workflow_vs_peers.md").write_text(text, encoding="utf-8")
+    (out / "workflow_vs_peers.md").write_text(text, encoding="utf-8")
     if len(workflows) >= 2:
-        plot_scaling(workflows, RESULTS / "workflow_scaling")
+        plot_scaling(workflows, out / "workflow_scaling")
     print()
     print(text)
     failed = any(run["returncode"] != 0 for run in workflows)
