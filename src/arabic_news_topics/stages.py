@@ -882,7 +882,7 @@ def evaluation_step(
     rerun with each seed (k as the clustering stage chose it); ``doc_topics`` are the
     ``runs/<variant>/k_<K>/seed_<seed>/doc_topics.csv`` files of the chosen K."""
     weights, doc_ids, _ = tfidf.load_matrix(matrix)
-    meta = read_table(metadata, dtype=str, keep_default_na=False).set_index("doc_id")
+    meta = read_table(metadata, dtype=str).fillna("").set_index("doc_id")
     gold = meta["label"].reindex(doc_ids).fillna("").to_numpy()
     kept = evaluation.labelled_positions(gold)
     if len(kept) < len(gold):
