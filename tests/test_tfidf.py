@@ -259,3 +259,16 @@ def test_compute_tfidf_reads_a_generator_once():
     matrix, doc_ids, _ = tfidf.compute_tfidf(iter(TWO_DOCS))
     assert doc_ids == ["d1", "d2"]
     assert matrix.shape == (2, 3)
+
+
+@pytest.mark.parametrize(("use_idf", "common_is_lighter"), [(True, True), (False, False)])
+def test_use_idf_switch(use_idf, common_is_lighter):
+    # امازيغيه is in every document, اقتصاد in one: IDF makes the common word lighter;
+    # without IDF both words of the second document weigh the same (tf 1 each).
+    documents = [("a", ["امازيغيه", "لغه", "امازيغيه"]), ("b", ["امازيغيه", "اقتصاد"])]
+    matrix, _, terms = tfidf.compute_tfidf(documents, use_idf=use_idf)
+    row = matrix[1].toarray().ravel()
+    common, rare = row[terms.index("امازيغيه")], row[terms.index("اقتصاد")]
+    assert bool(common < rare) == common_is_lighter
+    if not use_idf:
+        assert common == pytest.approx(rare)

@@ -21,6 +21,7 @@ def build_vectorizer(
     max_features: int | None = None,
     ngram_range: Sequence[int] = (1, 1),
     sublinear_tf: bool = True,
+    use_idf: bool = True,
 ) -> TfidfVectorizer:
     """A TfidfVectorizer for already tokenized text (tokens joined by single spaces).
 
@@ -37,6 +38,7 @@ def build_vectorizer(
         max_features=max_features,
         ngram_range=tuple(ngram_range),
         sublinear_tf=sublinear_tf,
+        use_idf=use_idf,
         dtype=np.float64,
     )
 
@@ -51,7 +53,8 @@ def compute_tfidf(
     tokens : iterable of (doc_id, tokens)
         Normalized documents, read once (a generator is fine).
     **vectorizer_params
-        ``min_df``, ``max_df``, ``max_features``, ``ngram_range``, ``sublinear_tf``.
+        ``min_df``, ``max_df``, ``max_features``, ``ngram_range``, ``sublinear_tf``,
+        ``use_idf``.
 
     Returns
     -------

@@ -187,7 +187,7 @@ def get_evaluation_targets(wildcards):
 
 def get_tfidf_params():
     """Keyword arguments of the TF-IDF vectorizer."""
-    keys = ("min_df", "max_df", "max_features", "ngram_range", "sublinear_tf")
+    keys = ("min_df", "max_df", "max_features", "ngram_range", "sublinear_tf", "use_idf")
     return {key: config["tfidf"][key] for key in keys}
 
 
