@@ -703,3 +703,19 @@ def test_heatmap_annotates_cells():
         assert [t.get_text() for t in axes[0, 0].get_yticklabels()] == ["أ", "ب"]
     finally:
         plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("method", "xlabel", "title_words"),
+    [
+        ("lsa", "LSA dimension 1", "two LSA dimensions"),
+        ("tsne", "t-SNE dimension 1", "t-SNE map"),
+    ],
+)
+def test_document_map_names_its_method(tmp_path, drawn, method, xlabel, title_words):
+    path = tmp_path / "map.csv"
+    coordinates_table().to_csv(path, index=False)
+    figures.plot_document_map(str(path), tmp_path / "m.png", tmp_path / "m.pdf", method=method)
+    ax = plotted(drawn[-1])[0]
+    assert ax.get_xlabel() == xlabel
+    assert title_words in ax.get_title()

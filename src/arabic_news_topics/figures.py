@@ -229,8 +229,18 @@ def plot_coherence(coherence_csv: str, png: str, pdf: str) -> None:
     save_figure(fig, png, pdf)
 
 
-def plot_document_map(coordinates_csv: str, png: str, pdf: str, max_labels: int = 40) -> None:
-    """Documents in two LSA dimensions, coloured by cluster."""
+#: Axis and title wording of the document map, by ``cluster.map``.
+MAP_NAMES = {
+    "lsa": ("LSA dimension", "two LSA dimensions of TF-IDF"),
+    "tsne": ("t-SNE dimension", "a t-SNE map of 50 LSA dimensions"),
+}
+
+
+def plot_document_map(
+    coordinates_csv: str, png: str, pdf: str, max_labels: int = 40, method: str = "lsa"
+) -> None:
+    """Documents on the 2-D map of ``method`` (``lsa`` or ``tsne``), coloured by cluster."""
+    axis, where = MAP_NAMES[method]
     table = read_table(coordinates_csv)
     fig, axes = new_figure(4.2)
     ax = axes[0, 0]
@@ -258,14 +268,12 @@ def plot_document_map(coordinates_csv: str, png: str, pdf: str, max_labels: int 
                 textcoords="offset points",
             )
     ax.margins(0.2)
-    ax.set_xlabel("LSA dimension 1")
-    ax.set_ylabel("LSA dimension 2")
+    ax.set_xlabel(f"{axis} 1")
+    ax.set_ylabel(f"{axis} 2")
     legend = ax.legend(frameon=False, fontsize=7, markerscale=1 if not many else 4)
     for handle in legend.legend_handles:
         handle.set_alpha(1)
-    ax.set_title(
-        f"Documents in two LSA dimensions of TF-IDF, coloured by cluster ({len(table)} documents)"
-    )
+    ax.set_title(f"Documents in {where}, coloured by cluster ({len(table)} documents)")
     save_figure(fig, png, pdf)
 
 

@@ -127,5 +127,6 @@ rule plot_clusters:
         code=get_code_hash("figures", "style"),
         max_documents=config["figures"]["max_documents"],
         random_state=config["random_state"],
+        map=config["cluster"]["map"],
     script:
         "../scripts/plot_clusters.py"

@@ -11,6 +11,7 @@ plot_document_map(
     snakemake.output.map_png,
     snakemake.output.map_pdf,
     max_labels=snakemake.params.max_documents,
+    method=snakemake.params.map,
 )
 plot_dendrogram(
     snakemake.input.linkage,
