@@ -39,7 +39,7 @@ SLURM_OPTIONS = (
     "1",
 )
 # Jobs that may be cancelled in the second run: late enough that earlier outputs exist.
-CANCEL_RULES = ("fit_lda", "cluster_documents", "compute_tfidf", "build_lda_corpus")
+CANCEL_RULES = ("fit_topic_model", "cluster_documents", "compute_tfidf", "build_lda_corpus")
 
 
 def unavailable(reason: str):
@@ -288,7 +288,7 @@ def test_workflow_runs_as_slurm_jobs(runs):
     assert {states[j][2].split("_wildcards_")[0] for j in job_ids} == {
         f"rule_{rule}" for rule in cluster_rules
     }
-    assert {"read_corpus", "count_shard", "tokenize_shard", "fit_lda"} <= set(cluster_rules)
+    assert {"read_corpus", "count_shard", "tokenize_shard", "fit_topic_model"} <= set(cluster_rules)
 
     # Each job's own log names its SLURM job id (SLURM_JOB_ID, set by slurmd in the job);
     # the local rules (localrules: figures, small tables) ran without one.
