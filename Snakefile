@@ -28,7 +28,6 @@ include: "workflow/rules/paper.smk"
 # each) run on the machine that runs Snakemake, not as cluster jobs (README, SLURM).
 localrules:
     all,
-    select_num_topics,
     trends,
     paper,
     plot_corpus,

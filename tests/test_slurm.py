@@ -295,7 +295,7 @@ def test_workflow_runs_as_slurm_jobs(runs):
     logged = rule_log_job_ids(results)
     assert sorted(logged.values(), key=int) == sorted(job_ids, key=int)
     local_rules = set(executed(output, "local")) - {"all"}
-    assert {"plot_corpus", "select_num_topics", "trends"} <= local_rules
+    assert {"plot_corpus", "plot_lda", "trends"} <= local_rules
     for rule in local_rules:
         assert f"{rule}.log" not in logged, rule
 

@@ -2,7 +2,8 @@
 
 These are what the thin scripts in ``workflow/scripts/`` call, with paths and plain values
 only; the science lives in the stage modules (:mod:`.corpus`, :mod:`.normalize`,
-:mod:`.tfidf`, :mod:`.lda`, :mod:`.clusters`, :mod:`.themes`).
+:mod:`.tfidf`, :mod:`.lda`, :mod:`.model_selection`, :mod:`.clusters`, :mod:`.themes`,
+:mod:`.evaluation`, :mod:`.trends`).
 """
 
 from __future__ import annotations
