@@ -107,6 +107,31 @@ def test_best_theme(rows, names, values):
     assert got_values == pytest.approx(values)
 
 
+@pytest.mark.parametrize(
+    ("min_score", "names"),
+    [
+        # A sports topic with 0.004 of its mass on seed words matches no theme at 0.01.
+        (0.0, ["nato", "terror"]),
+        (0.01, ["nato", "none"]),
+        (0.6, ["none", "none"]),
+        (0.5, ["nato", "none"]),  # the bound itself still matches
+    ],
+)
+def test_best_theme_below_min_score_is_none(min_score, names):
+    scores = pd.DataFrame({"nato": [0.5, 0.001], "terror": [0.1, 0.004]})
+    got_names, got_values = themes.best_theme(scores, min_score)
+    assert got_names == names
+    assert got_values == pytest.approx([0.5, 0.004])  # the best score is kept, theme or not
+
+
+def test_document_theme_scores_min_score():
+    # Topics only: d2's best score is terror 0.5, d3's nato 0.45 (the by-hand case below).
+    table = themes.document_theme_scores(
+        ["d1", "d2", "d3"], COUNTS, THETA, PHI, DOC_VOCABULARY, DOC_NORMALIZED, 1.0, 0.46
+    )
+    assert table["dominant_theme"].tolist() == ["nato", "terror", "none"]
+
+
 def test_best_theme_without_themes_is_none():
     names, values = themes.best_theme(pd.DataFrame(index=range(2)))
     assert names == [themes.NO_THEME, themes.NO_THEME]

@@ -313,6 +313,24 @@ def test_changing_num_topics_reruns_lda_and_after_only(seed_run, tmp_path):
     assert jobs.isdisjoint({"fit_topic_model", "heldout_perplexity"})
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "refits"),
+    [
+        ("sampling_iterations", 50, False),  # tomotopy's setting: the gensim fits stay
+        ("iterations", 50, True),  # gensim's inference iterations: every fit again
+    ],
+)
+def test_an_engine_setting_refits_only_the_engines_that_read_it(
+    seed_run, tmp_path, key, value, refits
+):
+    workdir = tmp_path / "engine_setting"
+    shutil.copytree(seed_run, workdir)
+    edit_config(workdir, lambda c: c["lda"].update({key: value}))
+    jobs = jobs_of_dry_run(workdir)
+    assert ("fit_topic_model" in jobs) is refits
+    assert ("heldout_perplexity" in jobs) is refits
+
+
 def test_changing_a_normalization_switch_reruns_from_normalization(seed_run, tmp_path):
     workdir = tmp_path / "switch"
     shutil.copytree(seed_run, workdir)

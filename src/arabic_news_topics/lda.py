@@ -44,6 +44,16 @@ ENGINES = ("gensim", "sklearn_lda", "sklearn_nmf", "tomotopy")
 #: Engines that take a guided prior (``lda.guided``, :func:`guided_prior`).
 GUIDED_ENGINES = ("gensim", "tomotopy")
 
+#: The settings of :func:`fit_topic_model` each engine reads (the table in its docstring), so
+#: that the workflow passes an engine only these and a change of another engine's setting
+#: does not refit it.
+ENGINE_SETTINGS = {
+    "gensim": ("alpha", "chunksize", "eta", "iterations", "passes"),
+    "sklearn_lda": ("alpha", "chunksize", "eta", "iterations", "passes"),
+    "sklearn_nmf": ("iterations",),
+    "tomotopy": ("alpha", "eta", "iterations", "sampling_iterations"),
+}
+
 #: Coherence measures computed for every model (gensim names).
 COHERENCE_MEASURES = ("c_v", "c_npmi", "u_mass")
 

@@ -682,8 +682,7 @@ def themes_step(
     write_table(seeds, seeds_csv, seeds_md)
     names = list(themes_config)
 
-    with np.load(topic_word, allow_pickle=False) as stored:
-        phi, vocabulary = stored["phi"], stored["vocabulary"].tolist()
+    phi, vocabulary = _load_phi(topic_word)
     topic_scores = themes.theme_scores(phi, vocabulary, normalized)
     topic_table = _write_best(
         topic_scores, "topic", range(1, len(phi) + 1), topic_themes_csv, topic_themes_md, min_score
@@ -795,7 +794,7 @@ def compare_guided_step(
     prior: str,
     lda_corpus: str,
     guided_topic_word: str,
-    guided_doc_topics: str,
+    guided_doc_themes: str,
     guided_scores: str,
     unguided_topic_word: str,
     unguided_doc_topics: str,
@@ -811,18 +810,20 @@ def compare_guided_step(
 ) -> None:
     """Compare the guided model with the unguided one of the same engine, K and seed: how
     strongly each theme's topic holds its seed words, coherence and diversity, and the
-    dominant theme of every document under each."""
+    dominant theme of every document under each.
+
+    The guided model is the one stage 6 used, so its documents' themes are read from
+    ``guided_doc_themes`` (stage 6's table); only the unguided model's are computed."""
     normalized = json.loads(Path(prior).read_text(encoding="utf-8"))["normalized"]
     names = list(normalized)
     _, _, doc_ids = lda.load_bow(lda_corpus)
-    counts = lda.bow_matrix(lda_corpus)
     runs = {
-        "guided": (guided_topic_word, guided_doc_topics, guided_scores),
+        "guided": (guided_topic_word, guided_doc_themes, guided_scores),
         "unguided": (unguided_topic_word, unguided_doc_topics, unguided_scores),
     }
     rows = {name: {"theme": name} for name in names}
     measures, dominant = {}, {}
-    for run, (topic_word, doc_topics, scores) in runs.items():
+    for run, (topic_word, documents, scores) in runs.items():
         phi, vocabulary = _load_phi(topic_word)
         words = _top_words(phi, vocabulary)
         topic_scores = themes.theme_scores(phi, vocabulary, normalized)
@@ -837,11 +838,21 @@ def compare_guided_step(
             }
         record = json.loads(Path(scores).read_text())
         measures[run] = {m: record[m] for m in (*lda.COHERENCE_MEASURES, "diversity")}
-        theta = read_table(doc_topics).drop(columns="doc_id").to_numpy(dtype=float)
-        doc_themes = themes.document_theme_scores(
-            doc_ids, counts, theta, phi, vocabulary, normalized, topic_weight, min_score
-        )
-        dominant[run] = doc_themes["dominant_theme"].to_numpy()
+        if run == "guided":
+            table = read_table(documents, dtype={"doc_id": str}).set_index("doc_id")
+            dominant[run] = table["dominant_theme"].reindex(doc_ids).to_numpy()
+        else:
+            theta = read_table(documents).drop(columns="doc_id").to_numpy(dtype=float)
+            dominant[run] = themes.document_theme_scores(
+                doc_ids,
+                lda.bow_matrix(lda_corpus),
+                theta,
+                phi,
+                vocabulary,
+                normalized,
+                topic_weight,
+                min_score,
+            )["dominant_theme"].to_numpy()
         for name in [*names, themes.NO_THEME]:
             measures[run][f"documents_{name}"] = int((dominant[run] == name).sum())
     write_table(pd.DataFrame(list(rows.values())), themes_csv, themes_md)

@@ -13,7 +13,7 @@ sys.path.insert(0, str(SRC_DIR))
 
 from arabic_news_topics.clusters import k_grid
 from arabic_news_topics.corpus import list_source_files
-from arabic_news_topics.lda import ENGINES, check_engine_options
+from arabic_news_topics.lda import ENGINE_SETTINGS, ENGINES, check_engine_options
 from arabic_news_topics.model_selection import num_topics_grid
 
 # Checks the schema cannot express, before any job runs.
@@ -75,15 +75,14 @@ def get_num_topics():
     return num_topics_grid(lda["num_topics"], span["min"], span["max"], span["step"])
 
 
-def get_lda_params():
-    """Keyword arguments of the topic model fits (schema defaults are filled in by validation)."""
+def get_lda_params(wildcards):
+    """Settings of a topic-model fit: those its engine reads (lda.ENGINE_SETTINGS), so that
+    changing one engine's setting refits no other engine."""
     lda = config["lda"]
-    keys = ("passes", "iterations", "chunksize", "alpha", "sampling_iterations")
     # gensim names the symmetric default prior None.
-    return {
-        **{key: lda[key] for key in keys},
-        "eta": None if lda["eta"] == "symmetric" else lda["eta"],
-    }
+    values = {**lda, "eta": None if lda["eta"] == "symmetric" else lda["eta"]}
+    engine = wildcards.variant.removesuffix("_guided")
+    return {key: values[key] for key in ENGINE_SETTINGS[engine]}
 
 
 def get_main_variant():

@@ -91,7 +91,7 @@ rule fit_topic_model:
     params:
         code=get_code_hash("lda", "model_selection"),
         engine=lambda wildcards: wildcards.variant.removesuffix("_guided"),
-        lda=get_lda_params(),
+        lda=get_lda_params,
         top_n=config["lda"]["top_n"],
     script:
         "../scripts/fit_topic_model.py"
@@ -121,7 +121,7 @@ rule heldout_perplexity:
     params:
         code=get_code_hash("lda"),
         engine=lambda wildcards: wildcards.variant.removesuffix("_guided"),
-        lda=get_lda_params(),
+        lda=get_lda_params,
         share=config["lda"]["heldout_share"],
         seed=get_reference_seed(),
     script:

@@ -183,7 +183,7 @@ rule compare_guided:
         corpus="results/04_lda/bow/corpus.mm",
         doc_ids="results/04_lda/bow/doc_ids.txt",
         guided_topic_word="results/04_lda/topic_word.npz",
-        guided_doc_topics="results/04_lda/doc_topics.csv",
+        guided_doc_themes="results/06_themes/doc_themes.csv",
         guided_scores=get_reference_run_file("scores.json", get_main_variant()),
         unguided_topic_word=get_reference_run_file("topic_word.npz", config["lda"]["engine"]),
         unguided_doc_topics=get_reference_run_file("doc_topics.csv", config["lda"]["engine"]),

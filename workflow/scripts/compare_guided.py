@@ -12,7 +12,7 @@ compare_guided_step(
     prior=snakemake.input.prior,
     lda_corpus=str(Path(snakemake.input.dictionary).parent),
     guided_topic_word=snakemake.input.guided_topic_word,
-    guided_doc_topics=snakemake.input.guided_doc_topics,
+    guided_doc_themes=snakemake.input.guided_doc_themes,
     guided_scores=snakemake.input.guided_scores,
     unguided_topic_word=snakemake.input.unguided_topic_word,
     unguided_doc_topics=snakemake.input.unguided_doc_topics,
