@@ -63,7 +63,7 @@ rule cluster_documents:
         mem_mb=get_cluster_mem_mb,
         runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 50)),
     params:
-        code=get_code_hash("clusters", "tfidf"),
+        code=get_code_hash("clusters.step"),
         settings=get_sorted(config["cluster"]),
         random_state=config["random_state"],
         max_documents=config["figures"]["max_documents"],
@@ -124,7 +124,7 @@ rule plot_clusters:
     resources:
         mem_mb=get_mem_mb(base=400, per_input_mb=3),
     params:
-        code=get_code_hash("figures", "style"),
+        code=get_code_hash("clusters.figures"),
         max_documents=config["figures"]["max_documents"],
         random_state=config["random_state"],
         map=config["cluster"]["map"],

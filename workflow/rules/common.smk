@@ -11,10 +11,10 @@ from snakemake.exceptions import WorkflowError
 SRC_DIR = Path(workflow.basedir) / "src"
 sys.path.insert(0, str(SRC_DIR))
 
-from arabic_news_topics.clusters import k_grid
-from arabic_news_topics.corpus import list_source_files
-from arabic_news_topics.lda import ENGINE_SETTINGS, ENGINES, check_engine_options
-from arabic_news_topics.model_selection import num_topics_grid
+from arabic_news_topics.clusters.core import k_grid
+from arabic_news_topics.corpus.core import list_source_files
+from arabic_news_topics.topics.engines import ENGINE_SETTINGS, ENGINES, check_engine_options
+from arabic_news_topics.topics.selection import num_topics_grid
 
 # Checks the schema cannot express, before any job runs.
 for _engine in dict.fromkeys([config["lda"]["engine"], *config["evaluation"]["engines"]]):
@@ -203,12 +203,46 @@ def get_report_output(path, caption, category, name):
     )
 
 
-def get_code_hash(*modules):
-    """SHA-256 of the package modules a rule runs, passed as a param so that Snakemake reruns
-    the rule when that code changes (its code trigger only sees the rule's own script)."""
+def get_code_files(module):
+    """The package's source files that ``module`` (``"topics.step"``) runs: the module, the
+    package ``__init__`` files on its path, and, recursively, every package module it
+    imports. Read from the import statements, so the list is never written by hand."""
+    import ast
+
+    package = SRC_DIR / "arabic_news_topics"
+    seen, pending = set(), [module]
+    while pending:
+        name = pending.pop()
+        parts = name.split(".") if name else []
+        path = package.joinpath(*parts)
+        path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+        if path in seen or not path.exists():
+            continue
+        seen.add(path)
+        # Importing a module runs the __init__ of every package above it.
+        pending += [".".join(parts[:i]) for i in range(len(parts))]
+        here = parts if path.name == "__init__.py" else parts[:-1]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = here[: len(here) - node.level + 1]
+                target = [*base, *(node.module.split(".") if node.module else [])]
+                pending += [".".join(target)] + [".".join([*target, a.name]) for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "arabic_news_topics"
+            ):
+                target = node.module.split(".")[1:]
+                pending += [".".join(target)] + [".".join([*target, a.name]) for a in node.names]
+    return sorted(seen)
+
+
+def get_code_hash(module):
+    """SHA-256 of the package code a rule runs (:func:`get_code_files` of ``module``), passed
+    as a param so that Snakemake reruns the rule when that code changes, and only then (its
+    code trigger sees only the rule's own script)."""
     digest = hashlib.sha256()
-    for module in ("stages", "tables", "logs", *modules):
-        digest.update((SRC_DIR / "arabic_news_topics" / f"{module}.py").read_bytes())
+    for path in get_code_files(module):
+        digest.update(path.relative_to(SRC_DIR).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

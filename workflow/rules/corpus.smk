@@ -42,7 +42,7 @@ checkpoint read_corpus:
         mem_mb=get_mem_mb(base=600, per_input_mb=4),
         runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 25)),
     params:
-        code=get_code_hash("corpus"),
+        code=get_code_hash("corpus.step"),
         sources=get_sorted(config["corpus"]["sources"]),
         min_arabic_share=config["corpus"]["min_arabic_share"],
         near_duplicates=get_sorted(config["corpus"]["near_duplicates"]),
@@ -73,7 +73,7 @@ rule plot_corpus:
         "../envs/pipeline.yaml"
     threads: 1
     params:
-        code=get_code_hash("figures", "style"),
+        code=get_code_hash("corpus.figures"),
         max_documents=config["figures"]["max_documents"],
     script:
         "../scripts/plot_corpus.py"

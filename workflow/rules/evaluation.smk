@@ -65,7 +65,7 @@ rule evaluate_labels:
         mem_mb=get_cluster_mem_mb,
         runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 50)),
     params:
-        code=get_code_hash("evaluation", "clusters", "tfidf"),
+        code=get_code_hash("evaluation.step"),
         settings=get_sorted(config["cluster"]),
         seeds=config["lda"]["seeds"],
         variants=get_evaluation_variants(),
@@ -126,6 +126,6 @@ rule plot_evaluation:
     resources:
         mem_mb=400,
     params:
-        code=get_code_hash("figures", "style"),
+        code=get_code_hash("evaluation.figures"),
     script:
         "../scripts/plot_evaluation.py"

@@ -17,7 +17,7 @@ rule build_lda_corpus:
         mem_mb=get_mem_mb(base=300, per_input_mb=3),
         runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 100)),
     params:
-        code=get_code_hash("lda"),
+        code=get_code_hash("topics.step"),
         no_below=config["lda"]["no_below"],
         no_above=config["lda"]["no_above"],
         keep_n=config["lda"]["keep_n"],
@@ -53,7 +53,7 @@ rule build_guided_prior:
     resources:
         mem_mb=get_mem_mb(base=300, per_input_mb=3),
     params:
-        code=get_code_hash("lda", "normalize", "themes"),
+        code=get_code_hash("topics.step"),
         themes=config["themes"]["seeds"],
         settings=get_sorted(config["normalize"]),
         strength=config["lda"]["guided_strength"],
@@ -89,7 +89,7 @@ rule fit_topic_model:
         mem_mb=get_mem_mb(base=400, per_input_mb=4),
         runtime=lambda wc, input, attempt: attempt * (10 + int(input.size_mb * int(wc.k) / 1000)),
     params:
-        code=get_code_hash("lda", "model_selection"),
+        code=get_code_hash("topics.step"),
         engine=lambda wildcards: wildcards.variant.removesuffix("_guided"),
         lda=get_lda_params,
         top_n=config["lda"]["top_n"],
@@ -119,7 +119,7 @@ rule heldout_perplexity:
         mem_mb=get_mem_mb(base=400, per_input_mb=4),
         runtime=lambda wc, input, attempt: attempt * (10 + int(input.size_mb * int(wc.k) / 1000)),
     params:
-        code=get_code_hash("lda"),
+        code=get_code_hash("topics.step"),
         engine=lambda wildcards: wildcards.variant.removesuffix("_guided"),
         lda=get_lda_params,
         share=config["lda"]["heldout_share"],
@@ -198,7 +198,7 @@ checkpoint select_num_topics:
     resources:
         mem_mb=get_mem_mb(base=300, per_input_mb=3),
     params:
-        code=get_code_hash("lda", "model_selection"),
+        code=get_code_hash("topics.step"),
         measure=config["lda"]["select_by"],
         seeds=config["lda"]["seeds"],
         top_n=config["lda"]["top_n"],
@@ -285,7 +285,7 @@ rule plot_lda:
     resources:
         mem_mb=get_mem_mb(base=400, per_input_mb=3),
     params:
-        code=get_code_hash("figures", "style"),
+        code=get_code_hash("topics.figures"),
         top_n=config["lda"]["top_n"],
         max_documents=config["figures"]["max_documents"],
         random_state=config["random_state"],

@@ -19,7 +19,7 @@ rule find_recurring_lines:
         mem_mb=get_mem_mb(base=300, per_input_mb=2),
         runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 500)),
     params:
-        code=get_code_hash("normalize"),
+        code=get_code_hash("normalize.step"),
         settings=get_normalize_settings("remove_html", "recurring_line_min_documents"),
     script:
         "../scripts/find_recurring_lines.py"
@@ -42,7 +42,7 @@ rule count_shard:
         mem_mb=get_mem_mb(base=300, per_input_mb=8),
         runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 100)),
     params:
-        code=get_code_hash("normalize"),
+        code=get_code_hash("normalize.step"),
         settings=get_normalize_settings(
             "remove_html", "boilerplate_patterns", "boilerplate_max_words"
         ),
@@ -69,7 +69,7 @@ rule build_normalizer:
         mem_mb=get_mem_mb(base=400, per_input_mb=30),
         runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 30)),
     params:
-        code=get_code_hash("normalize"),
+        code=get_code_hash("normalize.step"),
         settings=get_normalize_settings(),
     script:
         "../scripts/build_normalizer.py"
@@ -93,7 +93,7 @@ rule tokenize_shard:
         mem_mb=get_mem_mb(base=300, per_input_mb=8),
         runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 100)),
     params:
-        code=get_code_hash("normalize"),
+        code=get_code_hash("normalize.step"),
     script:
         "../scripts/tokenize_shard.py"
 
@@ -184,7 +184,7 @@ rule normalize_corpus:
         mem_mb=get_mem_mb(base=400, per_input_mb=5),
         runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 250)),
     params:
-        code=get_code_hash("normalize"),
+        code=get_code_hash("normalize.step"),
         min_document_tokens=config["normalize"]["min_document_tokens"],
     script:
         "../scripts/normalize_corpus.py"
@@ -225,6 +225,6 @@ rule plot_normalization:
         "../envs/pipeline.yaml"
     threads: 1
     params:
-        code=get_code_hash("figures", "style"),
+        code=get_code_hash("normalize.figures"),
     script:
         "../scripts/plot_normalization.py"

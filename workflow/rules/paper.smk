@@ -23,6 +23,6 @@ rule paper:
         "../envs/pipeline.yaml"
     threads: 1
     params:
-        code=get_code_hash("paper"),
+        code=get_code_hash("paper.step"),
     script:
         "../scripts/paper.py"

@@ -50,7 +50,7 @@ rule compute_tfidf:
         mem_mb=get_mem_mb(base=300, per_input_mb=10),
         runtime=lambda wildcards, input, attempt: attempt * (10 + int((input.size_mb / 40) ** 2)),
     params:
-        code=get_code_hash("tfidf"),
+        code=get_code_hash("tfidf.step"),
         vectorizer=get_tfidf_params(),
         similar_documents=config["tfidf"]["similar_documents"],
         max_documents=config["figures"]["max_documents"],
@@ -99,7 +99,7 @@ rule plot_tfidf:
     resources:
         mem_mb=get_mem_mb(base=400, per_input_mb=5),
     params:
-        code=get_code_hash("figures", "style"),
+        code=get_code_hash("tfidf.figures"),
         max_documents=config["figures"]["max_documents"],
         random_state=config["random_state"],
     script:

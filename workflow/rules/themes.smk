@@ -107,7 +107,7 @@ rule assign_themes:
         mem_mb=get_mem_mb(base=400, per_input_mb=3),
         runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 500)),
     params:
-        code=get_code_hash("themes", "normalize", "lda", "clusters", "tfidf", "model_selection"),
+        code=get_code_hash("themes.step"),
         themes=config["themes"]["seeds"],
         settings=get_sorted(config["normalize"]),
         topic_weight=config["themes"]["topic_weight"],
@@ -169,7 +169,7 @@ rule plot_themes:
     resources:
         mem_mb=get_mem_mb(base=400, per_input_mb=3),
     params:
-        code=get_code_hash("figures", "style"),
+        code=get_code_hash("themes.figures"),
         max_documents=config["figures"]["max_documents"],
         random_state=config["random_state"],
     script:
@@ -236,7 +236,7 @@ rule compare_guided:
         mem_mb=get_mem_mb(base=400, per_input_mb=3),
         runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 500)),
     params:
-        code=get_code_hash("themes", "lda", "model_selection"),
+        code=get_code_hash("themes.step"),
         topic_weight=config["themes"]["topic_weight"],
         min_score=config["themes"]["min_score"],
     script:
@@ -267,6 +267,6 @@ rule plot_guided:
     resources:
         mem_mb=400,
     params:
-        code=get_code_hash("figures", "style"),
+        code=get_code_hash("themes.figures"),
     script:
         "../scripts/plot_guided.py"

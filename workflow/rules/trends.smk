@@ -72,7 +72,7 @@ rule trends:
         "../envs/pipeline.yaml"
     threads: 1
     params:
-        code=get_code_hash("trends"),
+        code=get_code_hash("trends.step"),
         period=config["trends"]["period"],
     script:
         "../scripts/trends.py"
@@ -141,7 +141,7 @@ rule plot_trends:
         "../envs/pipeline.yaml"
     threads: 1
     params:
-        code=get_code_hash("figures", "style"),
+        code=get_code_hash("trends.figures"),
         period=config["trends"]["period"],
     script:
         "../scripts/plot_trends.py"

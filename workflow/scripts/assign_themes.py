@@ -4,11 +4,11 @@ from pathlib import Path
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
-from arabic_news_topics.logs import log_to
-from arabic_news_topics.stages import themes_step
+from arabic_news_topics.io import log_to
+from arabic_news_topics.themes.step import assign_themes
 
 log_to(snakemake.log[0])
-themes_step(
+assign_themes(
     themes_config=snakemake.params.themes,
     settings=snakemake.params.settings,
     topic_weight=snakemake.params.topic_weight,

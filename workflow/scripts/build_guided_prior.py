@@ -4,11 +4,11 @@ from pathlib import Path
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
-from arabic_news_topics.logs import log_to
-from arabic_news_topics.stages import guided_prior_step
+from arabic_news_topics.io import log_to
+from arabic_news_topics.topics.step import build_guided_prior
 
 log_to(snakemake.log[0])
-guided_prior_step(
+build_guided_prior(
     themes_config=snakemake.params.themes,
     settings=snakemake.params.settings,
     strength=snakemake.params.strength,

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
-from arabic_news_topics.logs import log_to
-from arabic_news_topics.stages import lda_corpus_step
+from arabic_news_topics.io import log_to
+from arabic_news_topics.topics.step import build_lda_corpus
 
 log_to(snakemake.log[0])
-lda_corpus_step(
+build_lda_corpus(
     tokens=snakemake.input.tokens,
     no_below=snakemake.params.no_below,
     no_above=snakemake.params.no_above,

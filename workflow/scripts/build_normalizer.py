@@ -2,11 +2,11 @@
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
-from arabic_news_topics.logs import log_to
-from arabic_news_topics.stages import build_normalizer_step
+from arabic_news_topics.io import log_to
+from arabic_news_topics.normalize.step import build_normalizer
 
 log_to(snakemake.log[0])
-build_normalizer_step(
+build_normalizer(
     counts=snakemake.input.counts,
     settings=snakemake.params.settings,
     multiword_list=snakemake.input.multiword_list,

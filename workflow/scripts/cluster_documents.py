@@ -2,11 +2,11 @@
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
-from arabic_news_topics.logs import log_to
-from arabic_news_topics.stages import cluster_step
+from arabic_news_topics.io import log_to
+from arabic_news_topics.clusters.step import cluster_documents
 
 log_to(snakemake.log[0])
-cluster_step(
+cluster_documents(
     matrix=snakemake.input.matrix,
     settings=snakemake.params.settings,
     random_state=snakemake.params.random_state,

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
-from arabic_news_topics.logs import log_to
-from arabic_news_topics.stages import compare_guided_step
+from arabic_news_topics.io import log_to
+from arabic_news_topics.themes.step import compare_guided
 
 log_to(snakemake.log[0])
-compare_guided_step(
+compare_guided(
     prior=snakemake.input.prior,
     lda_corpus=str(Path(snakemake.input.dictionary).parent),
     guided_topic_word=snakemake.input.guided_topic_word,

@@ -2,11 +2,11 @@
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
-from arabic_news_topics.logs import log_to
-from arabic_news_topics.stages import tfidf_step
+from arabic_news_topics.io import log_to
+from arabic_news_topics.tfidf.step import compute_tfidf
 
 log_to(snakemake.log[0])
-tfidf_step(
+compute_tfidf(
     tokens=snakemake.input.tokens,
     params=snakemake.params.vectorizer,
     similar_documents=snakemake.params.similar_documents,

@@ -2,11 +2,11 @@
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
-from arabic_news_topics.logs import log_to
-from arabic_news_topics.stages import count_shard_step
+from arabic_news_topics.io import log_to
+from arabic_news_topics.normalize.step import count_shard
 
 log_to(snakemake.log[0])
-count_shard_step(
+count_shard(
     shard=snakemake.input.shard,
     settings=snakemake.params.settings,
     recurring=snakemake.input.recurring,

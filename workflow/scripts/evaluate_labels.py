@@ -2,11 +2,11 @@
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
-from arabic_news_topics.logs import log_to
-from arabic_news_topics.stages import evaluation_step
+from arabic_news_topics.io import log_to
+from arabic_news_topics.evaluation.step import evaluate_labels
 
 log_to(snakemake.log[0])
-evaluation_step(
+evaluate_labels(
     metadata=snakemake.input.metadata,
     matrix=snakemake.input.matrix,
     assignments=snakemake.input.assignments,

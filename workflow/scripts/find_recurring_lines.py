@@ -2,11 +2,11 @@
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
-from arabic_news_topics.logs import log_to
-from arabic_news_topics.stages import recurring_lines_step
+from arabic_news_topics.io import log_to
+from arabic_news_topics.normalize.step import find_recurring_lines
 
 log_to(snakemake.log[0])
-recurring_lines_step(
+find_recurring_lines(
     shards=snakemake.input.shards,
     settings=snakemake.params.settings,
     recurring=snakemake.output.recurring,

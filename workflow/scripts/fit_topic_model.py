@@ -4,11 +4,11 @@ from pathlib import Path
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
-from arabic_news_topics.logs import log_to
-from arabic_news_topics.stages import fit_topic_model_step
+from arabic_news_topics.io import log_to
+from arabic_news_topics.topics.step import fit_topic_model
 
 log_to(snakemake.log[0])
-fit_topic_model_step(
+fit_topic_model(
     corpus_folder=str(Path(snakemake.input.dictionary).parent),
     engine=snakemake.params.engine,
     num_topics=int(snakemake.wildcards.k),

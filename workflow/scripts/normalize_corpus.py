@@ -2,11 +2,11 @@
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
-from arabic_news_topics.logs import log_to
-from arabic_news_topics.stages import normalize_step
+from arabic_news_topics.io import log_to
+from arabic_news_topics.normalize.step import normalize_corpus
 
 log_to(snakemake.log[0])
-normalize_step(
+normalize_corpus(
     shard_tokens=snakemake.input.shard_tokens,
     joined=snakemake.input.joined,
     normalizer=snakemake.input.normalizer,

@@ -2,8 +2,8 @@
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
-from arabic_news_topics.figures import plot_guided_comparison
-from arabic_news_topics.logs import log_to
+from arabic_news_topics.io import log_to
+from arabic_news_topics.themes.figures import plot_guided
 
 log_to(snakemake.log[0])
-plot_guided_comparison(snakemake.input.comparison, snakemake.output.png, snakemake.output.pdf)
+plot_guided(**snakemake.input, **snakemake.output)

@@ -2,15 +2,8 @@
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
-from arabic_news_topics.figures import plot_top_terms, plot_vocabulary_by_step
-from arabic_news_topics.logs import log_to
+from arabic_news_topics.io import log_to
+from arabic_news_topics.normalize.figures import plot_normalization
 
 log_to(snakemake.log[0])
-plot_vocabulary_by_step(
-    snakemake.input.steps, snakemake.output.steps_png, snakemake.output.steps_pdf
-)
-plot_top_terms(
-    snakemake.input.top_terms,
-    snakemake.output.top_terms_png,
-    snakemake.output.top_terms_pdf,
-)
+plot_normalization(**snakemake.input, **snakemake.output)

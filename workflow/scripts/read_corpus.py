@@ -2,11 +2,11 @@
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
-from arabic_news_topics.logs import log_to
-from arabic_news_topics.stages import read_corpus_step
+from arabic_news_topics.io import log_to
+from arabic_news_topics.corpus.step import read_corpus
 
 log_to(snakemake.log[0])
-read_corpus_step(
+read_corpus(
     sources=snakemake.params.sources,
     min_arabic_share=snakemake.params.min_arabic_share,
     near_duplicates=snakemake.params.near_duplicates,

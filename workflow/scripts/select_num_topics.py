@@ -2,11 +2,11 @@
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
-from arabic_news_topics.logs import log_to
-from arabic_news_topics.stages import select_topics_step
+from arabic_news_topics.io import log_to
+from arabic_news_topics.topics.step import select_num_topics
 
 log_to(snakemake.log[0])
-select_topics_step(
+select_num_topics(
     score_files=list(snakemake.input.scores),
     heldout_files=list(snakemake.input.heldout),
     seeds=snakemake.params.seeds,

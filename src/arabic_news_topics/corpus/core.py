@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from datasketch import MinHash, MinHashLSH
 
-from . import normalize
+from ..normalize import core as normalize
 
 LOGGER = logging.getLogger(__name__)
 
@@ -712,7 +712,8 @@ def normalized_text(text: str) -> str:
     """The text that duplicates are compared on.
 
     :func:`normalize.normalize_unicode`, diacritics and tatweel removed, alef, yaa, taa
-    marbuta and hamza folded (:mod:`.normalize`'s rules), punctuation removed, whitespace
+    marbuta and hamza folded (the rules of :mod:`arabic_news_topics.normalize.core`),
+    punctuation removed, whitespace
     collapsed: two copies of a story that differ only in these count as the same text.
     The character rules are composed into one deletion and one replacement pass after
     NFKC, with the same result as running them one after the other on the whole text

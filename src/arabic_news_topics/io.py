@@ -1,9 +1,14 @@
-"""Reading and writing the tables every stage produces (CSV + Markdown, JSON Lines)."""
+"""Shared I/O of every stage: tables (CSV + Markdown, JSON Lines), token files, job logs."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import logging
+import os
+import socket
+import sys
+import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -78,3 +83,31 @@ def read_jsonl(path: str | Path) -> Iterator[dict]:
         for line in handle:
             if line.strip():
                 yield json.loads(line)
+
+
+def iter_tokens(path: str | Path) -> Iterator[tuple[str, list[str]]]:
+    """(doc_id, tokens) of each document of a tokens file, one at a time."""
+    return ((r["doc_id"], r["tokens"]) for r in read_jsonl(path))
+
+
+def log_to(path: str) -> None:
+    """Send log records, warnings and uncaught tracebacks of this process to ``path``.
+
+    A job that runs under SLURM says so in its first line (job id and node), so that its log
+    shows where and as which cluster job it ran.
+    """
+    stream = open(path, "w", encoding="utf-8")  # noqa: SIM115 - open for the process's life
+    sys.stderr = stream
+    logging.basicConfig(
+        stream=stream,
+        level=logging.INFO,
+        force=True,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.captureWarnings(True)
+    warnings.simplefilter("default")
+    slurm_job_id = os.environ.get("SLURM_JOB_ID")
+    if slurm_job_id:
+        logging.getLogger(__name__).info(
+            "SLURM job %s on node %s", slurm_job_id, socket.gethostname()
+        )

@@ -1,6 +1,7 @@
 """The ``paper`` target: the figures and tables a paper prints, numbered in reading order.
 
-Figures are copied as PDF (every figure is drawn in one style and width by :mod:`.style`),
+Figures are copied as PDF (every figure is drawn in one style and width by
+:mod:`arabic_news_topics.plotting`),
 tables are written as LaTeX and Markdown, and ``checksums.sha256`` lists the SHA-256 of every
 file so that a reader can check that a rerun reproduced them byte for byte
 (``sha256sum -c checksums.sha256``).
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .tables import read_table
+from ..io import read_table
 
 CHECKSUMS = "checksums.sha256"
 
@@ -36,7 +37,7 @@ def _latex(frame: pd.DataFrame, caption: str) -> str:
     return frame.to_latex(index=False, caption=caption, float_format="%.3f", escape=True) + "\n"
 
 
-def collect_paper(
+def paper(
     figures: Sequence[tuple[str, str]],
     tables: Sequence[tuple[str, str]],
     out_dir: str,

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .themes import NO_THEME
+from ..themes.core import NO_THEME
 
 #: The periods documents can be grouped by (config key ``trends.period``).
 PERIODS = ("week", "month")

@@ -1,0 +1,186 @@
+"""Figures of stage 5: document map, dendrogram, silhouette by k.
+
+Each function reads the tables it needs, draws one figure in the shared style of
+:mod:`arabic_news_topics.plotting`, and saves it as PNG and PDF.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.lines import Line2D
+from scipy.cluster.hierarchy import dendrogram
+
+from ..io import read_table
+from ..plotting import (
+    CHOSEN_COLOUR,
+    chosen_values,
+    integer_axis,
+    mark_chosen,
+    new_figure,
+    no_data_figure,
+    palette_colour,
+    require_columns,
+    sample_rows,
+    sampled_note,
+    save_figure,
+)
+
+#: Axis and title wording of the document map, by ``cluster.map``.
+MAP_NAMES = {
+    "lsa": ("LSA dimension", "two LSA dimensions of TF-IDF"),
+    "tsne": ("t-SNE dimension", "a t-SNE map of 50 LSA dimensions"),
+}
+
+
+def plot_document_map(
+    coordinates_csv: str, png: str, pdf: str, max_labels: int = 40, method: str = "lsa"
+) -> None:
+    """Documents on the 2-D map of ``method`` (``lsa`` or ``tsne``), coloured by cluster."""
+    axis, where = MAP_NAMES[method]
+    table = read_table(coordinates_csv)
+    fig, axes = new_figure(4.2)
+    ax = axes[0, 0]
+    many = len(table) > 2000
+    for i, cluster in enumerate(sorted(table["cluster"].unique())):
+        rows = table[table["cluster"] == cluster]
+        ax.scatter(
+            rows["x"],
+            rows["y"],
+            s=40 if len(table) <= 200 else (6 if not many else 2),
+            color=palette_colour(i),
+            label=f"cluster {cluster} ({len(rows)})",
+            alpha=0.85 if not many else 0.4,
+            linewidths=0,
+            # Every document is drawn; in the PDF as an image when there are thousands.
+            rasterized=many,
+        )
+    if len(table) <= max_labels:
+        for row in table.itertuples():
+            ax.annotate(
+                str(row.doc_id),
+                (row.x, row.y),
+                fontsize=7,
+                xytext=(4, 4),
+                textcoords="offset points",
+            )
+    ax.margins(0.2)
+    ax.set_xlabel(f"{axis} 1")
+    ax.set_ylabel(f"{axis} 2")
+    legend = ax.legend(frameon=False, fontsize=7, markerscale=1 if not many else 4)
+    for handle in legend.legend_handles:
+        handle.set_alpha(1)
+    ax.set_title(f"Documents in {where}, coloured by cluster ({len(table)} documents)")
+    save_figure(fig, png, pdf)
+
+
+def plot_dendrogram(
+    linkage_csv: str,
+    assignments_csv: str,
+    png: str,
+    pdf: str,
+    max_leaves: int = 40,
+    random_state: int = 42,
+) -> None:
+    """Ward dendrogram of the documents, leaves labelled and coloured by cluster.
+
+    The linkage is that of every document up to ``max_leaves``, otherwise of the reproducible
+    sample of ``max_leaves`` documents that every per-document figure shows (cluster_documents
+    draws it the same way), so each leaf is a document.
+    """
+    tree = read_table(linkage_csv).to_numpy(dtype=float)
+    assignments = read_table(assignments_csv, dtype={"doc_id": str})
+    shown, _ = sample_rows(assignments, max_leaves, random_state)
+    if len(tree) and len(tree) != len(shown) - 1:
+        raise ValueError(
+            f"{linkage_csv} joins {len(tree) + 1} documents, not the {len(shown)} shown"
+        )
+    labels = [f"{d} ({c})" for d, c in zip(shown["doc_id"], shown["cluster"], strict=True)]
+    colours = {c: palette_colour(i) for i, c in enumerate(sorted(assignments["cluster"].unique()))}
+    fig, axes = new_figure(max(2.6, 0.6 + 0.22 * len(shown)))
+    ax = axes[0, 0]
+    if len(tree):
+        drawn = dendrogram(
+            tree,
+            ax=ax,
+            orientation="right",
+            labels=labels,
+            color_threshold=None,
+            above_threshold_color=palette_colour(0),
+            leaf_font_size=7,
+        )
+        clusters = shown["cluster"].to_numpy()
+        for label, leaf in zip(ax.get_yticklabels(), drawn["leaves"], strict=True):
+            label.set_color(colours[clusters[leaf]])
+    ax.set_xlabel("Ward linkage distance")
+    ax.set_title(
+        "Hierarchical clustering of documents (Ward, TF-IDF), cluster in brackets"
+        + sampled_note(len(shown), len(assignments), newline=True)
+    )
+    save_figure(fig, png, pdf)
+
+
+def plot_silhouette(silhouette_csv: str, png: str, pdf: str) -> None:
+    """Mean silhouette of the clustering against the number of clusters k, the chosen k
+    marked."""
+    table = read_table(silhouette_csv).sort_values("k", kind="stable")
+    require_columns(table, ["k", "silhouette", "chosen"], silhouette_csv)
+    title = "Silhouette by number of clusters k"
+    if table.empty:
+        no_data_figure(title, "The silhouette table is empty: no clustering.", png, pdf)
+        return
+    ks = table["k"].astype(int)
+    scores = table["silhouette"].astype(float)
+    chosen = chosen_values(table, "k")
+    fig, axes = new_figure(2.7)
+    ax = axes[0, 0]
+    for k in chosen:
+        mark_chosen(ax, k)
+    ax.plot(ks, scores, color=palette_colour(0), marker="o", markersize=4, linewidth=1.2)
+    for k in chosen:
+        value = scores[ks == k]
+        if len(value) and np.isfinite(value.iloc[0]):
+            ax.plot([k], [value.iloc[0]], marker="*", markersize=12, color=CHOSEN_COLOUR, ls="")
+    integer_axis(ax, ks)
+    ax.set_xlabel("number of clusters k")
+    ax.set_ylabel("mean silhouette coefficient")
+    missing = ks[scores.isna()].tolist()
+    note = f" (none for k = {', '.join(map(str, missing))})" if missing else ""
+    if scores.isna().all():
+        ax.text(
+            0.5, 0.5, "no silhouette computed", ha="center", va="center", transform=ax.transAxes
+        )
+    if chosen:
+        handle = Line2D([], [], color=CHOSEN_COLOUR, marker="*", markersize=9, linestyle="--")
+        ax.legend(
+            [handle], [f"chosen k = {', '.join(map(str, chosen))}"], frameon=False, fontsize=8
+        )
+    ax.set_title(title + note)
+    save_figure(fig, png, pdf)
+
+
+def plot_clusters(
+    coordinates: str,
+    linkage: str,
+    assignments: str,
+    silhouette: str,
+    map_png: str,
+    map_pdf: str,
+    dendrogram_png: str,
+    dendrogram_pdf: str,
+    silhouette_png: str,
+    silhouette_pdf: str,
+    max_documents: int,
+    random_state: int,
+    map: str,
+) -> None:
+    """Rule plot_clusters: the 2-D document map, the dendrogram and silhouette by k."""
+    plot_document_map(coordinates, map_png, map_pdf, max_labels=max_documents, method=map)
+    plot_dendrogram(
+        linkage,
+        assignments,
+        dendrogram_png,
+        dendrogram_pdf,
+        max_leaves=max_documents,
+        random_state=random_state,
+    )
+    plot_silhouette(silhouette, silhouette_png, silhouette_pdf)

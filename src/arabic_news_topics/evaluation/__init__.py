@@ -1,0 +1,1 @@
+"""Stage 7: agreement of clusters and topics with gold labels."""

@@ -1,0 +1,89 @@
+"""Step of stage 7 (rule evaluate_labels): agreement with gold labels."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..clusters import core as clusters
+from ..clusters.step import features_from_settings
+from ..io import read_table, write_table
+from ..tfidf import core as tfidf
+from . import core
+
+LOGGER = logging.getLogger(__name__)
+
+
+def evaluate_labels(
+    metadata: str,
+    matrix: str,
+    assignments: str,
+    silhouette: str,
+    doc_topics: Sequence[str],
+    settings: Mapping,
+    seeds: Sequence[int],
+    main_variant: str,
+    metrics_csv: str,
+    metrics_md: str,
+    summary_csv: str,
+    summary_md: str,
+    clusters_csv: str,
+    clusters_md: str,
+    topics_csv: str,
+    topics_md: str,
+) -> None:
+    """Agreement of clusters and argmax topics with the gold labels (NMI, ARI, V-measure,
+    purity), for every seed and every engine, and the label-by-group confusion tables.
+
+    Only labelled documents count; how many were left out is logged. The clustering is
+    rerun with each seed (k as the clustering stage chose it); ``doc_topics`` are the
+    ``runs/<variant>/k_<K>/seed_<seed>/doc_topics.csv`` files of the chosen K."""
+    weights, doc_ids, _ = tfidf.load_matrix(matrix)
+    meta = read_table(metadata, dtype=str).fillna("").set_index("doc_id")
+    gold = meta["label"].reindex(doc_ids).fillna("").to_numpy()
+    kept = core.labelled_positions(gold)
+    if len(kept) < len(gold):
+        LOGGER.warning("%d of %d documents have no gold label", len(gold) - len(kept), len(gold))
+    gold = gold[kept]
+    rows = []
+    chosen = read_table(silhouette)
+    k = int(chosen.loc[chosen["chosen"].astype(str) == "True", "k"].iloc[0])
+    method = f"{settings['method']}_{settings['features']}"
+    for seed in seeds:
+        features = features_from_settings(weights, settings, seed)
+        predicted = clusters.cluster_documents(features, k, settings["method"], seed)
+        rows.append({"method": method, "seed": seed, **_scores(gold, predicted[kept])})
+    position = {doc_id: i for i, doc_id in enumerate(doc_ids)}
+    reference = None
+    for path in doc_topics:
+        run = Path(path).parent
+        variant, seed = run.parent.parent.name, int(run.name.removeprefix("seed_"))
+        table = read_table(path)
+        theta = np.zeros((len(doc_ids), table.shape[1] - 1))
+        # Topic models drop no document, but their ids are matched, not assumed in order.
+        theta[[position[d] for d in table["doc_id"].astype(str)]] = table.drop(
+            columns="doc_id"
+        ).to_numpy(dtype=float)
+        topics = core.argmax_topics(theta)
+        rows.append({"method": f"topics_{variant}", "seed": seed, **_scores(gold, topics[kept])})
+        if variant == main_variant and seed == seeds[0]:
+            reference = topics
+    metrics = pd.DataFrame(rows)
+    write_table(metrics, metrics_csv, metrics_md)
+    write_table(core.metrics_summary(metrics), summary_csv, summary_md)
+    stage = read_table(assignments, dtype={"doc_id": str}).set_index("doc_id")["cluster"]
+    write_table(
+        core.confusion_table(gold, stage.reindex(doc_ids).to_numpy()[kept], "cluster"),
+        clusters_csv,
+        clusters_md,
+    )
+    write_table(core.confusion_table(gold, reference[kept], "topic"), topics_csv, topics_md)
+    LOGGER.info("evaluated %d labelled documents, %d runs", len(gold), len(metrics))
+
+
+def _scores(gold, predicted) -> dict:
+    return {"documents": len(gold), **core.label_scores(gold, predicted)}

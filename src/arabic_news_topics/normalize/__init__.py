@@ -1,0 +1,1 @@
+"""Stage 2: Arabic normalization and tokenization, in passes over shards."""

@@ -1,0 +1,1 @@
+"""The paper target: numbered figures and LaTeX/Markdown tables with checksums."""

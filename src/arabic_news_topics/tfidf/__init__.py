@@ -1,0 +1,1 @@
+"""Stage 3: TF-IDF weights, top terms per document, similar documents."""

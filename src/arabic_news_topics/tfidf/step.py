@@ -1,0 +1,45 @@
+"""Step of stage 3 (rule compute_tfidf): the TF-IDF matrix and its tables."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from ..io import iter_tokens, write_table
+from . import core
+
+LOGGER = logging.getLogger(__name__)
+
+
+def compute_tfidf(
+    tokens: str,
+    params: Mapping,
+    matrix: str,
+    top_terms_csv: str,
+    top_terms_md: str,
+    similarity_csv: str,
+    similarity_md: str,
+    similar_csv: str,
+    similar_md: str,
+    similar_documents: int = 10,
+    max_documents: int = 40,
+    random_state: int = 42,
+    top_n: int = 10,
+) -> None:
+    """Fit TF-IDF; write the matrix, the top terms per document, the most similar documents
+    of every document, and the cosine similarities of the documents the figure shows."""
+    weights, doc_ids, terms = core.compute_tfidf(iter_tokens(tokens), **params)
+    core.save_matrix(weights, doc_ids, terms, matrix)
+    LOGGER.info("TF-IDF matrix: %d documents x %d terms", *weights.shape)
+    write_table(
+        core.top_terms_per_document(weights, doc_ids, terms, top_n), top_terms_csv, top_terms_md
+    )
+    shown = core.sample_positions(len(doc_ids), max_documents, random_state)
+    write_table(
+        core.cosine_similarity_table(weights[shown], [doc_ids[i] for i in shown]),
+        similarity_csv,
+        similarity_md,
+    )
+    write_table(
+        core.similar_documents(weights, doc_ids, similar_documents), similar_csv, similar_md
+    )

@@ -1,0 +1,1 @@
+"""Stage 6: the user's themes matched to topics, clusters and documents."""

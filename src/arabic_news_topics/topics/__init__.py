@@ -1,0 +1,1 @@
+"""Stage 4: topic models (four engines), their measures, and the choice of K over seeds."""

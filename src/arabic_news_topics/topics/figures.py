@@ -1,0 +1,322 @@
+"""Figures of stage 4: top words, document topics, measures by K, stability, similarity.
+
+Each function reads the tables it needs, draws one figure in the shared style of
+:mod:`arabic_news_topics.plotting`, and saves it as PNG and PDF.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import math
+
+import numpy as np
+import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+
+from ..io import read_table
+from ..plotting import (
+    CHOSEN_COLOUR,
+    barh,
+    chosen_values,
+    heatmap,
+    integer_axis,
+    mark_chosen,
+    new_figure,
+    no_data_figure,
+    palette_colour,
+    require_columns,
+    sample_rows,
+    sampled_note,
+    save_figure,
+    topic_label,
+)
+
+
+def plot_topic_words(topics_csv: str, png: str, pdf: str, top_n: int = 10) -> None:
+    """Top words of each topic with their weights (the chosen K)."""
+    topics = read_table(topics_csv)
+    ids = sorted(topics["topic"].unique())
+    ncols = min(3, len(ids))
+    nrows = math.ceil(len(ids) / ncols)
+    fig, axes = new_figure(0.4 + 2.1 * nrows, ncols=ncols, nrows=nrows)
+    for ax in axes.ravel()[len(ids) :]:
+        ax.set_axis_off()
+    for i, (ax, topic) in enumerate(zip(axes.ravel(), ids, strict=False)):
+        rows = topics[topics["topic"] == topic].head(top_n)
+        barh(ax, rows["term"].tolist(), rows["weight"], color=palette_colour(i))
+        ax.set_title(f"Topic {topic}", fontsize=9)
+        ax.tick_params(axis="x", labelsize=6)
+    fig.suptitle(f"Top {top_n} words of each of the {len(ids)} LDA topics")
+    save_figure(fig, png, pdf)
+
+
+def plot_document_topics(
+    doc_topics_csv: str, png: str, pdf: str, max_documents: int = 40, random_state: int = 42
+) -> None:
+    """Document-by-topic heatmap of the topic proportions."""
+    table = read_table(doc_topics_csv).set_index("doc_id")
+    matrix, _ = sample_rows(table, max_documents, random_state)
+    matrix.columns = [c.replace("topic_", "Topic ") for c in matrix.columns]
+    fig, axes = new_figure(min(1.6 + 0.3 * len(matrix), 9.0))
+    heatmap(axes[0, 0], matrix, cmap="Blues", vmin=0, vmax=1, colorbar_label="topic proportion")
+    axes[0, 0].set_title(
+        "Topic proportions of each document" + sampled_note(len(matrix), len(table), newline=True)
+    )
+    save_figure(fig, png, pdf)
+
+
+#: (column, panel title, y label) of the model-selection panels; ``_mean``/``_sd`` columns
+#: for the first four, one value per K for the last two.
+SELECTION_PANELS = (
+    ("c_npmi", "NPMI coherence (higher is better)", "NPMI"),
+    ("c_v", "c_v coherence (higher is better)", "c_v"),
+    ("u_mass", "UMass coherence (higher is better)", "UMass"),
+    ("diversity", "Topic diversity (higher is better)", "share of distinct top words"),
+    ("heldout_perplexity", "Held-out perplexity (lower is better)", "perplexity"),
+    ("stability", "Stability across seeds (higher is better)", "matched-topic similarity"),
+)
+
+
+def _runs_note(runs: pd.Series) -> str:
+    counts = sorted({int(r) for r in runs.dropna()})
+    if not counts or counts == [1]:
+        return "one seed per K (no standard deviation)"
+    if len(counts) == 1:
+        return f"mean ± sd over {counts[0]} seeds per K"
+    return f"mean ± sd over {counts[0]}-{counts[-1]} seeds per K"
+
+
+def plot_model_selection(selection_csv: str, png: str, pdf: str) -> None:
+    """Each quality measure against the number of topics K, the chosen K marked.
+
+    One panel per measure: NPMI, c_v and UMass coherence and topic diversity (mean over
+    seeds, standard deviation as error bars), then held-out perplexity and stability when
+    the table has values for them (panels left out otherwise).
+    """
+    table = read_table(selection_csv).sort_values("num_topics", kind="stable")
+    means = [f"{m}_mean" for m, _, _ in SELECTION_PANELS[:4]]
+    require_columns(table, ["num_topics", "chosen", *means], selection_csv)
+    title = "Choosing the number of topics K"
+    if table.empty:
+        no_data_figure(title, "The model-selection table is empty: no fitted model.", png, pdf)
+        return
+    panels = []
+    for measure, panel_title, ylabel in SELECTION_PANELS:
+        column = f"{measure}_mean" if f"{measure}_mean" in table.columns else measure
+        if column in table.columns and (column in means or table[column].notna().any()):
+            panels.append((measure, column, panel_title, ylabel))
+    ks = table["num_topics"].astype(int)
+    chosen = chosen_values(table, "num_topics")
+    ncols = 2 if len(panels) == 4 else 3
+    nrows = math.ceil(len(panels) / ncols)
+    fig, axes = new_figure(0.9 + 1.95 * nrows, ncols=ncols, nrows=nrows)
+    for ax in axes.ravel()[len(panels) :]:
+        ax.set_axis_off()
+    for ax, (measure, column, panel_title, ylabel) in zip(axes.ravel(), panels, strict=False):
+        values = table[column].astype(float)
+        sd_column = f"{measure}_sd"
+        errors = table[sd_column].astype(float) if sd_column in table.columns else None
+        if errors is not None and errors.isna().all():
+            errors = None
+        for k in chosen:
+            mark_chosen(ax, k)
+        ax.errorbar(
+            ks,
+            values,
+            yerr=errors,
+            color=palette_colour(0),
+            marker="o",
+            markersize=4,
+            capsize=2.5,
+            linewidth=1.2,
+            elinewidth=0.9,
+        )
+        for k in chosen:
+            value = values[ks == k]
+            if len(value) and np.isfinite(value.iloc[0]):
+                ax.plot([k], [value.iloc[0]], marker="*", markersize=11, color=CHOSEN_COLOUR, ls="")
+        if values.isna().all():
+            ax.text(0.5, 0.5, "not computed", ha="center", va="center", transform=ax.transAxes)
+        integer_axis(ax, ks)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.tick_params(labelsize=7)
+        # Measure on one line, direction on the next: three panels a row leave ~2 in each.
+        ax.set_title(panel_title.replace(" (", "\n("), fontsize=8)
+        ax.set_ylabel(ylabel, fontsize=7)
+        ax.set_xlabel("number of topics K", fontsize=7)
+    handles = [
+        Line2D([], [], color=palette_colour(0), marker="o", markersize=4, linewidth=1.2),
+    ]
+    labels = [_runs_note(table["runs"]) if "runs" in table.columns else "mean over seeds"]
+    if chosen:
+        handles.append(
+            Line2D([], [], color=CHOSEN_COLOUR, marker="*", markersize=9, linestyle="--")
+        )
+        labels.append(f"chosen K = {', '.join(str(k) for k in chosen)}")
+    fig.legend(
+        handles, labels, loc="outside lower center", ncols=len(handles), frameon=False, fontsize=8
+    )
+    fig.suptitle(f"{title}: quality of the LDA models by K")
+    save_figure(fig, png, pdf)
+
+
+def plot_topic_stability(
+    stability_csv: str, png: str, pdf: str, num_topics: int, n_words: int = 4
+) -> None:
+    """How well each topic of the chosen K comes back with other seeds.
+
+    A bar per topic: its mean similarity (1 - Jensen-Shannon distance) to the topic matched
+    with it in each other seed's run; a dot per other seed. Only the rows of ``num_topics``.
+    """
+    table = read_table(stability_csv, dtype={"top_words": str})
+    require_columns(table, ["num_topics", "topic", "mean_similarity"], stability_csv)
+    title = f"Topic stability across seeds, K = {num_topics}"
+    rows = table[table["num_topics"].astype(int) == int(num_topics)].sort_values("topic")
+    if rows.empty and not table.empty:
+        ks = ", ".join(str(k) for k in sorted(table["num_topics"].astype(int).unique()))
+        raise ValueError(f"{stability_csv} has no rows for K = {num_topics} (it has K = {ks})")
+    seeds = [c for c in table.columns if c.startswith("similarity_seed_") and rows[c].notna().any()]
+    if rows.empty or not seeds:
+        no_data_figure(
+            title,
+            "The topics were fitted with one seed only, so there is no other run to\n"
+            "match them against: list more seeds in lda.seeds to measure stability.",
+            png,
+            pdf,
+        )
+        return
+    words = rows["top_words"] if "top_words" in rows.columns else [None] * len(rows)
+    labels = [topic_label(t, w, n_words) for t, w in zip(rows["topic"], words, strict=True)]
+    positions = np.arange(len(rows))
+    fig, axes = new_figure(1.3 + 0.27 * len(rows))
+    ax = axes[0, 0]
+    ax.barh(
+        positions,
+        rows["mean_similarity"].astype(float),
+        height=0.7,
+        color=palette_colour(0),
+        alpha=0.35,
+        label="mean over the other seeds",
+    )
+    for i, column in enumerate(seeds):
+        ax.plot(
+            rows[column].astype(float),
+            positions,
+            linestyle="",
+            marker="o",
+            markersize=3.5,
+            color=palette_colour(i + 1),
+            label=f"seed {column.removeprefix('similarity_seed_')}",
+        )
+    ax.set_yticks(positions, labels)
+    ax.invert_yaxis()
+    ax.set_ylim(len(rows) - 0.4, -0.6)
+    ax.set_xlim(0, 1)
+    ax.tick_params(axis="y", labelsize=7)
+    ax.set_xlabel("similarity to the matched topic of another seed (1 − Jensen-Shannon distance)")
+    ax.set_ylabel("topic: top words")
+    ax.grid(axis="x", color="#e4e4e4", linewidth=0.6)
+    ax.set_axisbelow(True)
+    handles, names = ax.get_legend_handles_labels()
+    # The bar (mean) first, then the seeds.
+    fig.legend(
+        handles[-1:] + handles[:-1],
+        names[-1:] + names[:-1],
+        loc="outside lower center",
+        ncols=min(len(seeds) + 1, 6),
+        frameon=False,
+        fontsize=7,
+    )
+    others = f"{len(seeds)} other seed{'s' if len(seeds) > 1 else ''}"
+    ax.set_title(f"{title}\nsimilarity of each topic to its matched topic in {others}")
+    save_figure(fig, png, pdf)
+
+
+def plot_topic_similarity(similarity_csv: str, png: str, pdf: str, n_words: int = 4) -> None:
+    """Topic-by-topic similarity (1 - Jensen-Shannon distance) of the chosen model."""
+    table = read_table(similarity_csv, dtype={"top_words": str})
+    require_columns(table, ["topic"], similarity_csv)
+    columns = sorted(
+        (c for c in table.columns if c.startswith("topic_") and c[6:].isdigit()),
+        key=lambda c: int(c[6:]),
+    )
+    title = "Similarity between topics"
+    if table.empty or not columns:
+        no_data_figure(title, "The topic similarity table is empty.", png, pdf)
+        return
+    table = table.sort_values("topic")
+    words = table["top_words"] if "top_words" in table.columns else [None] * len(table)
+    matrix = table[columns].astype(float)
+    # A topic with itself (always 1) is left blank, so the colours span the pairs.
+    values = matrix.to_numpy(copy=True)
+    topics = table["topic"].astype(int).tolist()
+    for i, topic in enumerate(topics):
+        if f"topic_{topic}" in columns:
+            values[i, columns.index(f"topic_{topic}")] = np.nan
+    matrix = pd.DataFrame(
+        values,
+        index=[topic_label(t, w, n_words) for t, w in zip(topics, words, strict=True)],
+        columns=[c[6:] for c in columns],
+    )
+    top = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
+    fig, axes = new_figure(min(1.3 + 0.3 * len(matrix), 9.0))
+    ax = axes[0, 0]
+    heatmap(
+        ax,
+        matrix,
+        cmap="magma",
+        vmin=0,
+        vmax=top if top > 0 else 1.0,
+        annotate=len(columns) <= 15,
+        colorbar_label="similarity (1 − Jensen-Shannon distance)",
+    )
+    for text in ax.texts:
+        if text.get_text() == "nan":
+            text.remove()
+    for label in ax.get_xticklabels():
+        label.set(rotation=0, ha="center")
+    ax.tick_params(axis="y", labelsize=7)
+    if len(columns) > 25:
+        ax.tick_params(axis="x", labelsize=6)
+    ax.set_xlabel("topic")
+    ax.set_ylabel("topic: top words")
+    ax.set_title(f"{title} ({len(columns)} topics; a topic with itself left blank)")
+    save_figure(fig, png, pdf)
+
+
+def plot_lda(
+    topics: str,
+    doc_topics: str,
+    selection: str,
+    stability: str,
+    similarity: str,
+    chosen: str,
+    topics_png: str,
+    topics_pdf: str,
+    doc_topics_png: str,
+    doc_topics_pdf: str,
+    selection_png: str,
+    selection_pdf: str,
+    stability_png: str,
+    stability_pdf: str,
+    similarity_png: str,
+    similarity_pdf: str,
+    top_n: int,
+    max_documents: int,
+    random_state: int,
+) -> None:
+    """Rule plot_lda: top words, document topics, measures by K, stability, similarity."""
+    plot_topic_words(topics, topics_png, topics_pdf, top_n=top_n)
+    plot_document_topics(
+        doc_topics,
+        doc_topics_png,
+        doc_topics_pdf,
+        max_documents=max_documents,
+        random_state=random_state,
+    )
+    plot_model_selection(selection, selection_png, selection_pdf)
+    num_topics = json.loads(Path(chosen).read_text())["num_topics"]
+    plot_topic_stability(stability, stability_png, stability_pdf, num_topics=num_topics)
+    plot_topic_similarity(similarity, similarity_png, similarity_pdf)

@@ -1,0 +1,242 @@
+"""Steps of stage 4: the bag of words, the guided prior, topic-model fits, held-out
+perplexity and the choice of K."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..io import iter_tokens, read_table, write_table
+from ..normalize.step import normalized_seed_words
+from . import engines, selection
+
+LOGGER = logging.getLogger(__name__)
+
+
+def build_lda_corpus(
+    tokens: str, no_below: int, no_above: float, keep_n: int | None, folder: str
+) -> None:
+    """Build the LDA dictionary and bag-of-words corpus once, for every K (two passes over
+    the tokens file, never all token lists at once)."""
+    token_lists = (t for _, t in iter_tokens(tokens))
+    dictionary = engines.build_dictionary(token_lists, no_below, no_above, keep_n)
+    n_docs = engines.save_corpus(iter_tokens(tokens), dictionary, folder)
+    LOGGER.info("LDA corpus: %d documents, vocabulary of %d terms", n_docs, len(dictionary))
+
+
+def vocabulary_of(dictionary) -> list[str]:
+    return [dictionary[i] for i in range(len(dictionary))]
+
+
+def build_guided_prior(
+    themes_config: Mapping[str, Sequence[str]],
+    settings: Mapping,
+    strength: float,
+    reporting_words: str,
+    expressions: str,
+    vocabulary_csv: str,
+    corpus_folder: str,
+    seeds_csv: str,
+    seeds_md: str,
+    prior: str,
+) -> None:
+    """Normalize the theme seeds for guided topics; report each seed's status in the LDA
+    vocabulary (a missing one is logged, never ignored) and store the normalized seeds."""
+    normalized, _ = normalized_seed_words(
+        themes_config, settings, reporting_words, expressions, vocabulary_csv
+    )
+    dictionary, _, _ = engines.load_bow(corpus_folder)
+    _, table = engines.guided_prior(
+        normalized, themes_config, vocabulary_of(dictionary), len(themes_config), strength
+    )
+    for row in table.itertuples():
+        if row.status != "in_vocabulary":
+            LOGGER.warning(
+                "guided theme %s: seed %r is %s %s",
+                row.theme,
+                row.seed,
+                row.status,
+                getattr(row, "missing_terms", ""),
+            )
+    write_table(table, seeds_csv, seeds_md)
+    record = {"seeds": dict(themes_config), "normalized": normalized, "strength": strength}
+    Path(prior).write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
+def _prior_matrix(prior: str | None, vocabulary: Sequence[str], num_topics: int):
+    """The topics-by-terms guided prior stored by :func:`build_guided_prior`, or None."""
+    if not prior:
+        return None
+    record = json.loads(Path(prior).read_text(encoding="utf-8"))
+    matrix, _ = engines.guided_prior(
+        record["normalized"], record["seeds"], vocabulary, num_topics, record["strength"]
+    )
+    return matrix
+
+
+def fit_topic_model(
+    corpus_folder: str,
+    engine: str,
+    num_topics: int,
+    seed: int,
+    params: Mapping,
+    model: str,
+    topics: str,
+    doc_topics: str,
+    topic_word: str,
+    scores: str,
+    prior: str | None = None,
+    top_n: int = 10,
+) -> None:
+    """Fit one topic model (an engine, K and seed); write the model, its topics, document
+    mixtures, topic-word matrix, and its coherence (NPMI, c_v, UMass) and diversity."""
+    dictionary, bow, doc_ids = engines.load_bow(corpus_folder)
+    vocabulary = vocabulary_of(dictionary)
+    matrix = _prior_matrix(prior, vocabulary, num_topics)
+    LOGGER.info(
+        "%s K=%d seed=%d: %d documents%s",
+        engine,
+        num_topics,
+        seed,
+        len(bow),
+        ", guided" if matrix is not None else "",
+    )
+    fitted = engines.fit_topic_model(
+        bow, dictionary, num_topics, engine=engine, random_state=seed, prior=matrix, **params
+    )
+    fitted.save(model)
+    write_table(engines.topics_table(fitted.phi, vocabulary, top_n), topics)
+    # The fitted documents' own mixtures (tomotopy's sampled ones, gensim's inferred ones).
+    write_table(engines.doc_topics_table(fitted.theta, doc_ids), doc_topics)
+    np.savez_compressed(topic_word, phi=fitted.phi, vocabulary=np.array(vocabulary, dtype=str))
+    measures = engines.coherence_scores(
+        fitted.phi, engines.load_token_ids(corpus_folder), dictionary, bow, top_n
+    )
+    measures["diversity"] = selection.topic_diversity(fitted.phi)
+    record = {"engine": engine, "num_topics": num_topics, "seed": seed, **measures}
+    Path(scores).write_text(json.dumps(record, indent=1) + "\n")
+    LOGGER.info("%s K=%d seed=%d: %s", engine, num_topics, seed, measures)
+
+
+def heldout_perplexity(
+    corpus_folder: str,
+    engine: str,
+    num_topics: int,
+    seed: int,
+    params: Mapping,
+    share: float,
+    perplexity: str,
+    prior: str | None = None,
+) -> None:
+    """Held-out perplexity of K topics: fit on all but a random ``share`` of the documents,
+    measure on those (the split and the fit use ``seed``)."""
+    dictionary, bow, _ = engines.load_bow(corpus_folder)
+    train, test = engines.heldout_split(len(bow), share, seed)
+    matrix = _prior_matrix(prior, vocabulary_of(dictionary), num_topics)
+    value = float("nan")
+    if len(test) and len(train):
+        # MmCorpus is indexed: a list of positions streams those documents only.
+        fitted = engines.fit_topic_model(
+            bow[train],
+            dictionary,
+            num_topics,
+            engine=engine,
+            random_state=seed,
+            prior=matrix,
+            **params,
+        )
+        value = fitted.perplexity(bow[test])
+    record = {
+        "num_topics": num_topics,
+        "heldout_perplexity": value if np.isfinite(value) else None,
+        "train_documents": len(train),
+        "test_documents": len(test),
+    }
+    Path(perplexity).write_text(json.dumps(record, indent=1) + "\n")
+    LOGGER.info(
+        "%s K=%d: held-out perplexity %s on %d documents", engine, num_topics, value, len(test)
+    )
+
+
+def top_words(phi: np.ndarray, vocabulary: Sequence[str], n_words: int = 4) -> list[str]:
+    table = engines.topics_table(phi, vocabulary, n_words)
+    return [" ".join(group["term"]) for _, group in table.groupby("topic", sort=True)]
+
+
+def load_phi(path: str | Path) -> tuple[np.ndarray, list[str]]:
+    with np.load(path, allow_pickle=False) as stored:
+        return stored["phi"], stored["vocabulary"].tolist()
+
+
+def select_num_topics(
+    score_files: Sequence[str],
+    heldout_files: Sequence[str],
+    seeds: Sequence[int],
+    measure: str,
+    selection_csv: str,
+    selection_md: str,
+    stability_csv: str,
+    stability_md: str,
+    similarity_csv: str,
+    similarity_md: str,
+    chosen: str,
+    topics_csv: str,
+    topics_md: str,
+    doc_topics_csv: str,
+    doc_topics_md: str,
+    topic_word: str,
+) -> None:
+    """Tabulate every measure by K (mean and sd over seeds), the stability of each K's
+    topics across seeds, choose K, and copy the chosen model's tables to the stage folder.
+
+    The model of the first seed is the reference: its topics are matched (Hungarian) to
+    those of every other seed, and it is the model later stages use."""
+    runs = pd.DataFrame([json.loads(Path(f).read_text()) for f in score_files])
+    folders = {
+        (int(r.num_topics), int(r.seed)): Path(f).parent
+        for f, r in zip(score_files, runs.itertuples(), strict=True)
+    }
+    reference = seeds[0]
+    stability_parts, stability_by_k = [], {}
+    for k in sorted(runs["num_topics"].unique()):
+        phi, vocabulary = load_phi(folders[k, reference] / "topic_word.npz")
+        others = {s: load_phi(folders[k, s] / "topic_word.npz")[0] for s in seeds[1:]}
+        part = selection.stability_table(phi, others, top_words(phi, vocabulary))
+        part.insert(0, "num_topics", int(k))
+        stability_parts.append(part)
+        stability_by_k[int(k)] = float(part["mean_similarity"].mean()) if others else np.nan
+    stability = pd.concat(stability_parts, ignore_index=True)
+    write_table(stability, stability_csv, stability_md)
+    runs["stability"] = runs["num_topics"].map(stability_by_k)
+    heldout = {}
+    for path in heldout_files:
+        record = json.loads(Path(path).read_text())
+        value = record["heldout_perplexity"]
+        heldout[int(record["num_topics"])] = np.nan if value is None else float(value)
+    runs["heldout_perplexity"] = runs["num_topics"].map(heldout).astype(float)
+    table = selection.model_selection_table(runs, measure)
+    write_table(table, selection_csv, selection_md)
+    best = int(table.loc[table["chosen"], "num_topics"].iloc[0])
+    Path(chosen).write_text(
+        json.dumps({"num_topics": best, "selected_by": measure, "seed": reference}) + "\n"
+    )
+    folder = folders[best, reference]
+    phi, vocabulary = load_phi(folder / "topic_word.npz")
+    words = top_words(phi, vocabulary)
+    similarity = pd.DataFrame(
+        selection.topic_similarity(phi, phi),
+        columns=[f"topic_{k + 1}" for k in range(len(phi))],
+    )
+    similarity.insert(0, "top_words", words)
+    similarity.insert(0, "topic", range(1, len(phi) + 1))
+    write_table(similarity, similarity_csv, similarity_md)
+    write_table(read_table(folder / "topics.csv"), topics_csv, topics_md)
+    write_table(read_table(folder / "doc_topics.csv"), doc_topics_csv, doc_topics_md)
+    shutil.copyfile(folder / "topic_word.npz", topic_word)
+    LOGGER.info("chose K=%d by the mean %s over %d seeds", best, measure, len(seeds))

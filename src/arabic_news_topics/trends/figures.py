@@ -1,0 +1,410 @@
+"""Figures of stage 8: topics and themes over time and by source.
+
+Each function reads the tables it needs, draws one figure in the shared style of
+:mod:`arabic_news_topics.plotting`, and saves it as PNG and PDF.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from matplotlib.lines import Line2D
+
+from ..io import read_table
+from ..plotting import (
+    NO_THEME_COLOUR,
+    format_cell,
+    heatmap,
+    new_figure,
+    no_data_figure,
+    palette_colour,
+    save_figure,
+    theme_colours,
+    theme_name,
+)
+
+
+def _coverage_counts(coverage_csv: str) -> dict[str, int]:
+    """Documents per item of the trends coverage table (``all documents``, ``with a date`` …)."""
+    table = read_table(coverage_csv)
+    return {str(i): int(n) for i, n in zip(table["item"], table["documents"], strict=True)}
+
+
+def _topic_labels(topic_summary_csv: str, n_words: int = 3) -> dict[str, tuple[str, str, str]]:
+    """``topic_<k>`` to (``Topic k``, its first ``n_words`` top words, its theme)."""
+    summary = read_table(topic_summary_csv, dtype={"top_words": str, "theme": str})
+    labels = {}
+    for row in summary.itertuples():
+        words = "" if pd.isna(row.top_words) else "، ".join(row.top_words.split("، ")[:n_words])
+        theme = "none" if pd.isna(row.theme) else row.theme
+        labels[f"topic_{row.topic}"] = (f"Topic {row.topic}", words, theme)
+    return labels
+
+
+def _period_dates(periods: pd.Series) -> pd.Series:
+    """First day of each period label (``YYYY-MM`` or a week's Monday ``YYYY-MM-DD``)."""
+    return pd.to_datetime(periods.astype(str), format="mixed")
+
+
+def _date_axis(ax, dates: pd.Series, period: str, max_ticks: int = 4) -> None:
+    """Ticks on at most ``max_ticks`` periods (evenly spaced, the first one included), labelled
+    ``Jul`` (month) or ``20 Jul`` (week, its Monday), with the year under the first tick and
+    wherever it changes; room for half a period on either side."""
+    dates = pd.Series(dates).reset_index(drop=True)
+    ticks = dates.iloc[:: max(1, math.ceil(len(dates) / max_ticks))]
+    labels, year = [], None
+    for day in ticks:
+        label = f"{day:%b}" if period == "month" else f"{day.day} {day:%b}"
+        labels.append(label if day.year == year else f"{label}\n{day.year}")
+        year = day.year
+    ax.set_xticks(ticks.tolist(), labels)
+    half = pd.Timedelta(days=4 if period == "week" else 16)
+    ax.set_xlim(dates.min() - half, dates.max() + half)
+
+
+def _left_out(count: int, what: str) -> str:
+    """`` (3 undated documents not shown)``, or nothing when ``count`` is zero."""
+    if not count:
+        return ""
+    return f" ({count} {what if count > 1 else what.replace('documents', 'document')} not shown)"
+
+
+def plot_topics_over_time(
+    topics_over_time_csv: str,
+    topic_summary_csv: str,
+    coverage_csv: str,
+    png: str,
+    pdf: str,
+    period: str = "month",
+) -> None:
+    """Small multiples: each topic's mean share per period, the other topics in grey.
+
+    Panels are ordered by the topic's overall prevalence (its mean share over the dated
+    documents) and titled with the topic's top three words and theme; the line takes the
+    theme's colour. The top panel counts the documents of each period. Without dates, the
+    figure says so.
+    """
+    table = read_table(topics_over_time_csv, dtype={"period": str})
+    counts = _coverage_counts(coverage_csv)
+    undated = counts["all documents"] - counts["with a date"]
+    title = f"Topic prevalence by {period}"
+    if table.empty:
+        no_data_figure(
+            title,
+            f"No document has a date: {undated} of {counts['all documents']} documents are "
+            "undated,\nso there is no topic prevalence over time to show.",
+            png,
+            pdf,
+        )
+        return
+    labels = _topic_labels(topic_summary_csv)
+    columns = [c for c in table.columns if c.startswith("topic_")]
+    dates = _period_dates(table["period"])
+    shares = table[columns].astype(float)
+    documents = table["documents"].astype(int)
+    overall = (shares.fillna(0).mul(documents, axis=0)).sum() / max(int(documents.sum()), 1)
+    order = sorted(columns, key=lambda c: (-round(float(overall[c]), 12), int(c[6:])))
+    colours = theme_colours(labels[c][2] for c in columns if c in labels)
+    ncols = min(len(columns), 4 if len(columns) <= 24 else 5)
+    nrows = math.ceil(len(columns) / ncols)
+    fig, axes = new_figure(2.0 + 1.15 * nrows, ncols=ncols, nrows=nrows + 1)
+    grid = axes[0, 0].get_gridspec()
+    for ax in axes[0]:
+        ax.remove()
+    top = fig.add_subplot(grid[0, :])
+    width = pd.Timedelta(days=5 if period == "week" else 22)
+    top.bar(dates, documents, width=width, color=palette_colour(0))
+    top.set_ylabel("documents")
+    top.set_title(f"Documents per {period}" + _left_out(undated, "undated documents"), fontsize=9)
+    _date_axis(top, dates, period, max_ticks=12)
+    panels = axes[1:].ravel()
+    for ax in panels[len(order) :]:
+        ax.set_axis_off()
+    ymax = float(np.nanmax(shares.to_numpy())) * 1.1 if shares.notna().any().any() else 1.0
+    marker = "o" if len(table) <= 16 else None
+    for i, (ax, column) in enumerate(zip(panels, order, strict=False)):
+        name, words, theme = labels.get(column, (column.replace("topic_", "Topic "), "", "none"))
+        for other in order:
+            if other != column:
+                ax.plot(dates, shares[other], color="#dddddd", linewidth=0.6, zorder=1)
+        ax.plot(
+            dates,
+            shares[column],
+            color=colours.get(theme, NO_THEME_COLOUR),
+            linewidth=1.6,
+            marker=marker,
+            markersize=2.5,
+            zorder=2,
+        )
+        heading = f"{name} ({theme_name(theme)})"
+        ax.set_title(f"{heading}\n{words}" if words else heading, fontsize=7)
+        ax.set_ylim(0, ymax)
+        _date_axis(ax, dates, period)
+        ax.tick_params(labelsize=6)
+        below = i + ncols
+        if below < len(order):
+            ax.tick_params(labelbottom=False)
+        if i % ncols:
+            ax.tick_params(labelleft=False)
+        else:
+            ax.set_ylabel("mean share", fontsize=7)
+    themes = sorted({labels[c][2] for c in columns if c in labels}, key=lambda t: (t == "none", t))
+    handles = [Line2D([], [], color=colours[t], linewidth=2) for t in themes]
+    fig.legend(
+        handles,
+        [theme_name(t) for t in themes],
+        title="colour: the topic's theme",
+        title_fontsize=7,
+        loc="outside lower center",
+        ncols=min(len(themes), 5),
+        frameon=False,
+        fontsize=7,
+    )
+    fig.suptitle(
+        f"Mean topic share by {period}, topics by overall prevalence (grey: the other topics)"
+    )
+    save_figure(fig, png, pdf)
+
+
+def plot_themes_over_time(
+    themes_over_time_csv: str, coverage_csv: str, png: str, pdf: str, period: str = "month"
+) -> None:
+    """Each theme per period: the share of documents it dominates, and its mean score."""
+    table = read_table(themes_over_time_csv, dtype={"period": str, "theme": str})
+    counts = _coverage_counts(coverage_csv)
+    undated = counts["all documents"] - counts["with a date"]
+    title = f"Theme prevalence by {period}"
+    if table.empty:
+        no_data_figure(
+            title,
+            f"No document has a date: {undated} of {counts['all documents']} documents are "
+            "undated,\nso there is no theme prevalence over time to show.",
+            png,
+            pdf,
+        )
+        return
+    themes = list(dict.fromkeys(table["theme"]))
+    colours = theme_colours(themes)
+    marker = "o" if table["period"].nunique() <= 16 else None
+    fig, axes = new_figure(3.2, ncols=2)
+    for theme in themes:
+        rows = table[table["theme"] == theme]
+        dates = _period_dates(rows["period"])
+        style = {
+            "color": colours[theme],
+            "linestyle": "--" if theme == "none" else "-",
+            "marker": marker,
+            "markersize": 3,
+            "label": theme_name(theme),
+        }
+        axes[0, 0].plot(dates, rows["dominant_share"].astype(float), **style)
+        if rows["mean_score"].notna().any():
+            axes[0, 1].plot(dates, rows["mean_score"].astype(float), **style)
+    dates = _period_dates(table["period"])
+    for ax, label in zip(axes[0], ("share of the documents", "mean theme score"), strict=True):
+        _date_axis(ax, dates, period)
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel(label)
+    axes[0, 0].set_title("Documents dominated by each theme")
+    axes[0, 1].set_title("Mean theme score")
+    fig.legend(
+        *axes[0, 0].get_legend_handles_labels(),
+        loc="outside lower center",
+        ncols=min(len(themes), 5),
+        frameon=False,
+        fontsize=7,
+    )
+    fig.suptitle(f"Themes by {period}" + _left_out(undated, "undated documents"))
+    save_figure(fig, png, pdf)
+
+
+def _source_columns(table: pd.DataFrame, max_sources: int) -> tuple[pd.DataFrame, str]:
+    """The ``max_sources`` largest sources (tables list them largest first), and a note."""
+    sources = table.drop_duplicates("source")
+    if len(sources) <= max_sources:
+        return sources, ""
+    return sources.head(max_sources), f" (the {max_sources} largest of {len(sources)} sources)"
+
+
+#: Longer source names are cut (from the start, as paths differ at their end) in figures.
+MAX_SOURCE_LABEL = 28
+
+
+def _source_labels(shown: pd.DataFrame) -> list[str]:
+    """``source (documents)`` for each shown source, long names cut to their end."""
+    labels = []
+    for source, documents in zip(shown["source"], shown["documents"], strict=True):
+        name = str(source)
+        if len(name) > MAX_SOURCE_LABEL:
+            name = "…" + name[-(MAX_SOURCE_LABEL - 1) :]
+        labels.append(f"{name} ({documents})")
+    return labels
+
+
+def _label_room(labels: list[str]) -> float:
+    """Height (inches) that slanted or upright source labels take under a heatmap."""
+    return 0.3 + 0.065 * max((len(label) for label in labels), default=0)
+
+
+def _upright_source_labels(ax, n_sources: int) -> None:
+    """Vertical source labels when there are many sources (slanted ones would overlap)."""
+    if n_sources > 12:
+        ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("center")
+
+
+def _square_root_scale(image, matrix: pd.DataFrame, annotate: bool = False) -> None:
+    """Colour a heatmap drawn without annotations on a square-root scale from 0 to its
+    maximum, so that one small, specialised source (a sports paper) does not wash out the
+    differences among the rest; then, optionally, write the values in the cells."""
+    from matplotlib.colors import PowerNorm
+
+    values = matrix.to_numpy(dtype=float)
+    top = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
+    image.set_norm(PowerNorm(0.5, vmin=0, vmax=max(top, 1e-12)))
+    if not annotate:
+        return
+    for (i, j), value in np.ndenumerate(values):
+        if np.isnan(value):
+            continue
+        red, green, blue, _ = image.cmap(image.norm(value))
+        light_cell = 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.5
+        image.axes.text(
+            j,
+            i,
+            format_cell(value),
+            ha="center",
+            va="center",
+            fontsize=6,
+            color="black" if light_cell else "white",
+        )
+
+
+def plot_topics_by_source(
+    topics_by_source_csv: str,
+    topic_summary_csv: str,
+    coverage_csv: str,
+    png: str,
+    pdf: str,
+    max_sources: int = 30,
+) -> None:
+    """Heatmap of the mean topic share by source: topics (top words, theme) by sources."""
+    table = read_table(topics_by_source_csv, dtype={"source": str})
+    counts = _coverage_counts(coverage_csv)
+    no_source = counts["without a source"]
+    title = "Mean topic share by source"
+    if table.empty:
+        no_data_figure(
+            title,
+            f"No document has a source: {no_source} of {counts['all documents']} documents "
+            "have none,\nso there is no topic prevalence by source to show.",
+            png,
+            pdf,
+        )
+        return
+    shown, note = _source_columns(table, max_sources)
+    labels = _topic_labels(topic_summary_csv)
+    columns = [c for c in table.columns if c.startswith("topic_")]
+    matrix = shown[columns].astype(float).T
+    matrix.columns = _source_labels(shown)
+    rows = []
+    for column in columns:
+        name, words, theme = labels.get(column, (column.replace("topic_", "Topic "), "", "none"))
+        # Latin first, Arabic words last: the label reads left to right, the words right to
+        # left, next to the heatmap (a label that began with Arabic would be laid out RTL).
+        rows.append(f"{name[6:]} ({theme_name(theme)}) · {words}".rstrip(" ·"))
+    matrix.index = rows
+    height = 0.8 + max(1.5, 0.22 * len(rows)) + _label_room(list(matrix.columns))
+    fig, axes = new_figure(min(height, 12.0))
+    image = heatmap(
+        axes[0, 0],
+        matrix,
+        cmap="Blues",
+        annotate=False,
+        vmin=0,
+        colorbar_label="mean topic share",
+    )
+    _square_root_scale(image, matrix, annotate=len(rows) <= 12 and len(shown) <= 10)
+    _upright_source_labels(axes[0, 0], len(shown))
+    axes[0, 0].tick_params(axis="y", labelsize=7)
+    notes = (note + _left_out(no_source, "documents without a source")).strip()
+    fig.suptitle(f"{title} (square-root colour scale)" + (f"\n{notes}" if notes else ""))
+    save_figure(fig, png, pdf)
+
+
+def plot_themes_by_source(
+    themes_by_source_csv: str, coverage_csv: str, png: str, pdf: str, max_sources: int = 30
+) -> None:
+    """Heatmaps by source: the share of documents each theme dominates, and its mean score."""
+    table = read_table(themes_by_source_csv, dtype={"source": str, "theme": str})
+    counts = _coverage_counts(coverage_csv)
+    no_source = counts["without a source"]
+    title = "Themes by source"
+    if table.empty:
+        no_data_figure(
+            title,
+            f"No document has a source: {no_source} of {counts['all documents']} documents "
+            "have none,\nso there is no theme prevalence by source to show.",
+            png,
+            pdf,
+        )
+        return
+    shown, note = _source_columns(table, max_sources)
+    table = table[table["source"].isin(shown["source"])]
+    names = _source_labels(shown)
+    themes = list(dict.fromkeys(table["theme"]))
+    scored = [t for t in themes if t != "none"]
+    panels = [max(1.1, 0.28 * len(themes)), max(1.1, 0.28 * len(scored))]
+    fig, axes = new_figure(
+        1.2 + sum(panels) + _label_room(names), nrows=2, gridspec_kw={"height_ratios": panels}
+    )
+    for ax, value, rows, cmap, label, annotate in (
+        (axes[0, 0], "dominant_share", themes, "YlOrRd", "share", len(shown) <= 20),
+        (axes[1, 0], "mean_score", scored, "Purples", "mean score", False),
+    ):
+        matrix = table.pivot(index="theme", columns="source", values=value)
+        matrix = matrix.reindex(index=rows, columns=list(shown["source"])).astype(float)
+        matrix.index = [theme_name(t) for t in rows]
+        matrix.columns = names
+        image = heatmap(ax, matrix, cmap=cmap, annotate=annotate, vmin=0, colorbar_label=label)
+        if value == "mean_score":
+            _square_root_scale(image, matrix)
+    _upright_source_labels(axes[1, 0], len(shown))
+    axes[0, 0].tick_params(labelbottom=False)
+    axes[0, 0].set_title("Share of each source's documents dominated by each theme", fontsize=9)
+    axes[1, 0].set_title(
+        "Mean theme score of each source's documents (square-root colour scale)", fontsize=9
+    )
+    fig.suptitle(title + note + _left_out(no_source, "documents without a source"))
+    save_figure(fig, png, pdf)
+
+
+def plot_trends(
+    coverage: str,
+    topics_time: str,
+    themes_time: str,
+    topics_source: str,
+    themes_source: str,
+    topic_summary: str,
+    topics_time_png: str,
+    topics_time_pdf: str,
+    themes_time_png: str,
+    themes_time_pdf: str,
+    topics_source_png: str,
+    topics_source_pdf: str,
+    themes_source_png: str,
+    themes_source_pdf: str,
+    period: str,
+) -> None:
+    """Rule plot_trends: topics and themes over time and by source."""
+    plot_topics_over_time(
+        topics_time, topic_summary, coverage, topics_time_png, topics_time_pdf, period=period
+    )
+    plot_themes_over_time(themes_time, coverage, themes_time_png, themes_time_pdf, period=period)
+    plot_topics_by_source(
+        topics_source, topic_summary, coverage, topics_source_png, topics_source_pdf
+    )
+    plot_themes_by_source(themes_source, coverage, themes_source_png, themes_source_pdf)
