@@ -24,23 +24,6 @@ include: "workflow/rules/trends.smk"
 include: "workflow/rules/paper.smk"
 
 
-# Jobs that read the stages' tables and draw figures (SaudiNewsNet: at most 4.4 s and 0.27 GB
-# each) run on the machine that runs Snakemake, not as cluster jobs (README, SLURM).
-localrules:
-    all,
-    trends,
-    paper,
-    plot_corpus,
-    plot_normalization,
-    plot_tfidf,
-    plot_lda,
-    plot_clusters,
-    plot_themes,
-    plot_guided,
-    plot_evaluation,
-    plot_trends,
-
-
 rule all:
     default_target: True
     input:
@@ -53,3 +36,4 @@ rule all:
         rules.plot_trends.output,
         get_guided_targets(),
         get_evaluation_targets,
+    localrule: True

@@ -2,50 +2,30 @@ rule cluster_documents:
     input:
         matrix="results/03_tfidf/tfidf_matrix.npz",
     output:
-        assignments_csv=get_report_output(
-            "results/05_clusters/assignments.csv",
+        **get_report_table(
+            "assignments",
+            "results/05_clusters/assignments",
             "assignments",
             "5. Clusters",
             "cluster assignments",
         ),
-        assignments_md=get_report_output(
-            "results/05_clusters/assignments.md",
-            "assignments",
-            "5. Clusters",
-            "cluster assignments",
-        ),
-        top_terms_csv=get_report_output(
-            "results/05_clusters/cluster_top_terms.csv",
+        **get_report_table(
+            "top_terms",
+            "results/05_clusters/cluster_top_terms",
             "cluster_top_terms",
             "5. Clusters",
             "top terms per cluster",
         ),
-        top_terms_md=get_report_output(
-            "results/05_clusters/cluster_top_terms.md",
-            "cluster_top_terms",
-            "5. Clusters",
-            "top terms per cluster",
-        ),
-        sizes_csv=get_report_output(
-            "results/05_clusters/cluster_sizes.csv",
+        **get_report_table(
+            "sizes",
+            "results/05_clusters/cluster_sizes",
             "cluster_sizes",
             "5. Clusters",
             "cluster sizes",
         ),
-        sizes_md=get_report_output(
-            "results/05_clusters/cluster_sizes.md",
-            "cluster_sizes",
-            "5. Clusters",
-            "cluster sizes",
-        ),
-        silhouette_csv=get_report_output(
-            "results/05_clusters/silhouette_by_k.csv",
-            "silhouette_table",
-            "5. Clusters",
-            "silhouette by number of clusters",
-        ),
-        silhouette_md=get_report_output(
-            "results/05_clusters/silhouette_by_k.md",
+        **get_report_table(
+            "silhouette",
+            "results/05_clusters/silhouette_by_k",
             "silhouette_table",
             "5. Clusters",
             "silhouette by number of clusters",
@@ -78,38 +58,23 @@ rule plot_clusters:
         assignments="results/05_clusters/assignments.csv",
         silhouette="results/05_clusters/silhouette_by_k.csv",
     output:
-        map_png=get_report_output(
-            "results/05_clusters/document_map.png",
+        **get_report_figure(
+            "map",
+            "results/05_clusters/document_map",
             "document_map",
             "5. Clusters",
             "document map figure",
         ),
-        map_pdf=get_report_output(
-            "results/05_clusters/document_map.pdf",
-            "document_map",
-            "5. Clusters",
-            "document map figure",
-        ),
-        dendrogram_png=get_report_output(
-            "results/05_clusters/dendrogram.png",
+        **get_report_figure(
+            "dendrogram",
+            "results/05_clusters/dendrogram",
             "dendrogram",
             "5. Clusters",
             "dendrogram figure",
         ),
-        dendrogram_pdf=get_report_output(
-            "results/05_clusters/dendrogram.pdf",
-            "dendrogram",
-            "5. Clusters",
-            "dendrogram figure",
-        ),
-        silhouette_png=get_report_output(
-            "results/05_clusters/silhouette_by_k.png",
-            "silhouette_figure",
-            "5. Clusters",
-            "silhouette by number of clusters figure",
-        ),
-        silhouette_pdf=get_report_output(
-            "results/05_clusters/silhouette_by_k.pdf",
+        **get_report_figure(
+            "silhouette",
+            "results/05_clusters/silhouette_by_k",
             "silhouette_figure",
             "5. Clusters",
             "silhouette by number of clusters figure",
@@ -118,6 +83,7 @@ rule plot_clusters:
         "results/logs/plot_clusters.log",
     benchmark:
         "results/benchmarks/plot_clusters.tsv"
+    localrule: True
     conda:
         "../envs/pipeline.yaml"
     threads: 1

@@ -16,35 +16,14 @@ from arabic_news_topics.corpus.core import list_source_files
 from arabic_news_topics.topics.engines import ENGINE_SETTINGS, ENGINES, check_engine_options
 from arabic_news_topics.topics.selection import num_topics_grid
 
-# Checks the schema cannot express, before any job runs.
-for _engine in dict.fromkeys([config["lda"]["engine"], *config["evaluation"]["engines"]]):
-    try:
-        check_engine_options(
-            _engine,
-            config["lda"]["alpha"],
-            config["lda"]["eta"],
-            config["lda"]["guided"] and _engine == config["lda"]["engine"],
-        )
-    except ValueError as error:
-        where = "lda.engine" if _engine == config["lda"]["engine"] else "evaluation.engines"
-        raise WorkflowError(f"config: {error} ({where} has {_engine})") from None
+# Checks the schema cannot express, before any job runs (arabic_news_topics.config, which the
+# tests call directly); Snakemake's validate in the Snakefile has checked the schema already.
+from arabic_news_topics.config import check_config
+
 try:
-    _ks = num_topics_grid(
-        config["lda"]["num_topics"],
-        *(config["lda"]["num_topics_range"][key] for key in ("min", "max", "step")),
-    )
-    k_grid(
-        config["cluster"]["k"],
-        config["cluster"]["k_range"]["min"],
-        config["cluster"]["k_range"]["max"],
-    )
+    check_config(config, workdir=Path.cwd())
 except ValueError as error:
     raise WorkflowError(f"config: {error}") from None
-if config["lda"]["guided"] and min(_ks) < len(config["themes"]["seeds"]):
-    raise WorkflowError(
-        f"config key lda.num_topics: lda.guided needs every K to be at least the number "
-        f"of themes ({len(config['themes']['seeds'])}); the smallest is {min(_ks)}"
-    )
 
 
 def get_corpus_files():
@@ -203,6 +182,27 @@ def get_report_output(path, caption, category, name):
     )
 
 
+def get_report_pair(name, stem, suffixes, caption, category, label):
+    """Two outputs of one result, each marked for the HTML report with the same caption:
+    ``{name}_{suffix}`` (plain ``{suffix}`` when ``name`` is empty) for ``stem.{suffix}``."""
+    return {
+        f"{name}_{suffix}" if name else suffix: get_report_output(
+            f"{stem}.{suffix}", caption, category, label
+        )
+        for suffix in suffixes
+    }
+
+
+def get_report_table(name, stem, caption, category, label):
+    """A table's CSV and Markdown outputs (``{name}_csv``, ``{name}_md``), in the report."""
+    return get_report_pair(name, stem, ("csv", "md"), caption, category, label)
+
+
+def get_report_figure(name, stem, caption, category, label):
+    """A figure's PNG and PDF outputs (``{name}_png``, ``{name}_pdf``), in the report."""
+    return get_report_pair(name, stem, ("png", "pdf"), caption, category, label)
+
+
 def get_code_files(module):
     """The package's source files that ``module`` (``"topics.step"``) runs: the module, the
     package ``__init__`` files on its path, and, recursively, every package module it
@@ -280,22 +280,24 @@ def get_normalize_settings(*keys):
 
 def get_mem_mb(base, per_input_mb):
     """A ``resources: mem_mb=`` callable: ``base`` MB plus ``per_input_mb`` MB per MB of the
-    job's input files (measured on SaudiNewsNet; see config/README.md)."""
+    job's input files (measured on SaudiNewsNet; see config/README.md), times the attempt, so
+    that a job killed for memory is retried with twice as much (profiles/slurm: retries)."""
 
-    def mem_mb(wildcards, input):
-        return int(base + per_input_mb * input.size_mb)
+    def mem_mb(wildcards, input, attempt):
+        return attempt * int(base + per_input_mb * input.size_mb)
 
     return mem_mb
 
 
-def get_cluster_mem_mb(wildcards, input):
+def get_cluster_mem_mb(wildcards, input, attempt):
     """Memory of the clustering job: k-means grows with the TF-IDF matrix; agglomerative
-    (Ward) holds the condensed distance matrix twice, 8 bytes times documents squared."""
+    (Ward) holds the condensed distance matrix twice, 8 bytes times documents squared; times
+    the attempt, as :func:`get_mem_mb`."""
     import numpy
 
     base = int(400 + 12 * input.size_mb)
     if config["cluster"]["method"] != "agglomerative":
-        return base
+        return attempt * base
     with numpy.load(input.matrix, allow_pickle=False) as stored:
         n_docs = len(stored["doc_ids"])
-    return base + int(8 * n_docs**2 / 2**20)
+    return attempt * (base + int(8 * n_docs**2 / 2**20))

@@ -2,34 +2,24 @@ checkpoint read_corpus:
     input:
         files=get_corpus_files(),
     output:
+        **get_report_table(
+            "summary",
+            "results/01_corpus/corpus_summary",
+            "corpus_summary",
+            "1. Corpus",
+            "corpus summary",
+        ),
+        **get_report_table(
+            "lengths",
+            "results/01_corpus/document_lengths",
+            "document_lengths_table",
+            "1. Corpus",
+            "document lengths",
+        ),
         shards=directory("results/01_corpus/shards"),
         metadata="results/01_corpus/metadata.tsv",
         manifest=get_report_output(
             "results/01_corpus/manifest.tsv", "manifest", "1. Corpus", "manifest"
-        ),
-        summary_csv=get_report_output(
-            "results/01_corpus/corpus_summary.csv",
-            "corpus_summary",
-            "1. Corpus",
-            "corpus summary",
-        ),
-        summary_md=get_report_output(
-            "results/01_corpus/corpus_summary.md",
-            "corpus_summary",
-            "1. Corpus",
-            "corpus summary",
-        ),
-        lengths_csv=get_report_output(
-            "results/01_corpus/document_lengths.csv",
-            "document_lengths_table",
-            "1. Corpus",
-            "document lengths",
-        ),
-        lengths_md=get_report_output(
-            "results/01_corpus/document_lengths.md",
-            "document_lengths_table",
-            "1. Corpus",
-            "document lengths",
         ),
     log:
         "results/logs/read_corpus.log",
@@ -55,20 +45,16 @@ rule plot_corpus:
     input:
         lengths="results/01_corpus/document_lengths.csv",
     output:
-        png=get_report_output(
-            "results/01_corpus/document_lengths.png",
-            "document_lengths_figure",
-            "1. Corpus",
-            "document lengths figure",
-        ),
-        pdf=get_report_output(
-            "results/01_corpus/document_lengths.pdf",
+        **get_report_figure(
+            "",
+            "results/01_corpus/document_lengths",
             "document_lengths_figure",
             "1. Corpus",
             "document lengths figure",
         ),
     log:
         "results/logs/plot_corpus.log",
+    localrule: True
     conda:
         "../envs/pipeline.yaml"
     threads: 1

@@ -6,50 +6,30 @@ rule evaluate_labels:
         silhouette="results/05_clusters/silhouette_by_k.csv",
         doc_topics=get_chosen_run_files("doc_topics.csv", get_evaluation_variants),
     output:
-        metrics_csv=get_report_output(
-            "results/07_evaluation/metrics.csv",
+        **get_report_table(
+            "metrics",
+            "results/07_evaluation/metrics",
             "metrics_table",
             "7. Evaluation",
             "agreement with gold labels, each run",
         ),
-        metrics_md=get_report_output(
-            "results/07_evaluation/metrics.md",
-            "metrics_table",
-            "7. Evaluation",
-            "agreement with gold labels, each run",
-        ),
-        summary_csv=get_report_output(
-            "results/07_evaluation/metrics_summary.csv",
+        **get_report_table(
+            "summary",
+            "results/07_evaluation/metrics_summary",
             "metrics_summary_table",
             "7. Evaluation",
             "agreement with gold labels, mean and sd over seeds",
         ),
-        summary_md=get_report_output(
-            "results/07_evaluation/metrics_summary.md",
-            "metrics_summary_table",
-            "7. Evaluation",
-            "agreement with gold labels, mean and sd over seeds",
-        ),
-        clusters_csv=get_report_output(
-            "results/07_evaluation/confusion_clusters.csv",
+        **get_report_table(
+            "clusters",
+            "results/07_evaluation/confusion_clusters",
             "confusion_clusters_table",
             "7. Evaluation",
             "gold label by cluster",
         ),
-        clusters_md=get_report_output(
-            "results/07_evaluation/confusion_clusters.md",
-            "confusion_clusters_table",
-            "7. Evaluation",
-            "gold label by cluster",
-        ),
-        topics_csv=get_report_output(
-            "results/07_evaluation/confusion_topics.csv",
-            "confusion_topics_table",
-            "7. Evaluation",
-            "gold label by topic",
-        ),
-        topics_md=get_report_output(
-            "results/07_evaluation/confusion_topics.md",
+        **get_report_table(
+            "topics",
+            "results/07_evaluation/confusion_topics",
             "confusion_topics_table",
             "7. Evaluation",
             "gold label by topic",
@@ -80,38 +60,23 @@ rule plot_evaluation:
         clusters="results/07_evaluation/confusion_clusters.csv",
         topics="results/07_evaluation/confusion_topics.csv",
     output:
-        metrics_png=get_report_output(
-            "results/07_evaluation/metrics.png",
+        **get_report_figure(
+            "metrics",
+            "results/07_evaluation/metrics",
             "metrics_figure",
             "7. Evaluation",
             "agreement with gold labels figure",
         ),
-        metrics_pdf=get_report_output(
-            "results/07_evaluation/metrics.pdf",
-            "metrics_figure",
-            "7. Evaluation",
-            "agreement with gold labels figure",
-        ),
-        clusters_png=get_report_output(
-            "results/07_evaluation/confusion_clusters.png",
+        **get_report_figure(
+            "clusters",
+            "results/07_evaluation/confusion_clusters",
             "confusion_clusters_figure",
             "7. Evaluation",
             "gold label by cluster figure",
         ),
-        clusters_pdf=get_report_output(
-            "results/07_evaluation/confusion_clusters.pdf",
-            "confusion_clusters_figure",
-            "7. Evaluation",
-            "gold label by cluster figure",
-        ),
-        topics_png=get_report_output(
-            "results/07_evaluation/confusion_topics.png",
-            "confusion_topics_figure",
-            "7. Evaluation",
-            "gold label by topic figure",
-        ),
-        topics_pdf=get_report_output(
-            "results/07_evaluation/confusion_topics.pdf",
+        **get_report_figure(
+            "topics",
+            "results/07_evaluation/confusion_topics",
             "confusion_topics_figure",
             "7. Evaluation",
             "gold label by topic figure",
@@ -120,6 +85,7 @@ rule plot_evaluation:
         "results/logs/plot_evaluation.log",
     benchmark:
         "results/benchmarks/plot_evaluation.tsv"
+    localrule: True
     conda:
         "../envs/pipeline.yaml"
     threads: 1

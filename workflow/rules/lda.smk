@@ -32,14 +32,9 @@ rule build_guided_prior:
         reporting_words=config["normalize"]["reporting_words_file"],
         dictionary="results/04_lda/bow/dictionary.txt",
     output:
-        seeds_csv=get_report_output(
-            "results/04_lda/guided_seed_words.csv",
-            "guided_seed_words",
-            "4. LDA",
-            "guided seed words",
-        ),
-        seeds_md=get_report_output(
-            "results/04_lda/guided_seed_words.md",
+        **get_report_table(
+            "seeds",
+            "results/04_lda/guided_seed_words",
             "guided_seed_words",
             "4. LDA",
             "guided seed words",
@@ -52,6 +47,7 @@ rule build_guided_prior:
     threads: 1
     resources:
         mem_mb=get_mem_mb(base=300, per_input_mb=3),
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 100)),
     params:
         code=get_code_hash("topics.step"),
         themes=config["themes"]["seeds"],
@@ -134,59 +130,36 @@ checkpoint select_num_topics:
         topic_word=get_run_files("topic_word.npz"),
         heldout=get_heldout_files(),
     output:
-        selection_csv=get_report_output(
-            "results/04_lda/model_selection.csv",
+        **get_report_table(
+            "selection",
+            "results/04_lda/model_selection",
             "model_selection_table",
             "4. LDA",
             "model selection by K",
         ),
-        selection_md=get_report_output(
-            "results/04_lda/model_selection.md",
-            "model_selection_table",
-            "4. LDA",
-            "model selection by K",
-        ),
-        stability_csv=get_report_output(
-            "results/04_lda/topic_stability.csv",
+        **get_report_table(
+            "stability",
+            "results/04_lda/topic_stability",
             "topic_stability_table",
             "4. LDA",
             "topic stability across seeds",
         ),
-        stability_md=get_report_output(
-            "results/04_lda/topic_stability.md",
-            "topic_stability_table",
-            "4. LDA",
-            "topic stability across seeds",
-        ),
-        similarity_csv=get_report_output(
-            "results/04_lda/topic_similarity.csv",
+        **get_report_table(
+            "similarity",
+            "results/04_lda/topic_similarity",
             "topic_similarity_table",
             "4. LDA",
             "topic similarity",
         ),
-        similarity_md=get_report_output(
-            "results/04_lda/topic_similarity.md",
-            "topic_similarity_table",
+        **get_report_table("topics", "results/04_lda/topics", "topics_table", "4. LDA", "topics"),
+        **get_report_table(
+            "doc_topics",
+            "results/04_lda/doc_topics",
+            "doc_topics_table",
             "4. LDA",
-            "topic similarity",
+            "document topics",
         ),
         chosen="results/04_lda/chosen_k.json",
-        topics_csv=get_report_output(
-            "results/04_lda/topics.csv", "topics_table", "4. LDA", "topics"
-        ),
-        topics_md=get_report_output("results/04_lda/topics.md", "topics_table", "4. LDA", "topics"),
-        doc_topics_csv=get_report_output(
-            "results/04_lda/doc_topics.csv",
-            "doc_topics_table",
-            "4. LDA",
-            "document topics",
-        ),
-        doc_topics_md=get_report_output(
-            "results/04_lda/doc_topics.md",
-            "doc_topics_table",
-            "4. LDA",
-            "document topics",
-        ),
         topic_word="results/04_lda/topic_word.npz",
     log:
         "results/logs/select_num_topics.log",
@@ -197,6 +170,7 @@ checkpoint select_num_topics:
     threads: 1
     resources:
         mem_mb=get_mem_mb(base=300, per_input_mb=3),
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 100)),
     params:
         code=get_code_hash("topics.step"),
         measure=config["lda"]["select_by"],
@@ -215,62 +189,37 @@ rule plot_lda:
         similarity="results/04_lda/topic_similarity.csv",
         chosen="results/04_lda/chosen_k.json",
     output:
-        topics_png=get_report_output(
-            "results/04_lda/topic_top_words.png",
+        **get_report_figure(
+            "topics",
+            "results/04_lda/topic_top_words",
             "topic_top_words",
             "4. LDA",
             "top words per topic figure",
         ),
-        topics_pdf=get_report_output(
-            "results/04_lda/topic_top_words.pdf",
-            "topic_top_words",
-            "4. LDA",
-            "top words per topic figure",
-        ),
-        doc_topics_png=get_report_output(
-            "results/04_lda/doc_topics.png",
+        **get_report_figure(
+            "doc_topics",
+            "results/04_lda/doc_topics",
             "doc_topics_figure",
             "4. LDA",
             "document topics figure",
         ),
-        doc_topics_pdf=get_report_output(
-            "results/04_lda/doc_topics.pdf",
-            "doc_topics_figure",
-            "4. LDA",
-            "document topics figure",
-        ),
-        selection_png=get_report_output(
-            "results/04_lda/model_selection.png",
+        **get_report_figure(
+            "selection",
+            "results/04_lda/model_selection",
             "model_selection_figure",
             "4. LDA",
             "model selection by K figure",
         ),
-        selection_pdf=get_report_output(
-            "results/04_lda/model_selection.pdf",
-            "model_selection_figure",
-            "4. LDA",
-            "model selection by K figure",
-        ),
-        stability_png=get_report_output(
-            "results/04_lda/topic_stability.png",
+        **get_report_figure(
+            "stability",
+            "results/04_lda/topic_stability",
             "topic_stability_figure",
             "4. LDA",
             "topic stability figure",
         ),
-        stability_pdf=get_report_output(
-            "results/04_lda/topic_stability.pdf",
-            "topic_stability_figure",
-            "4. LDA",
-            "topic stability figure",
-        ),
-        similarity_png=get_report_output(
-            "results/04_lda/topic_similarity.png",
-            "topic_similarity_figure",
-            "4. LDA",
-            "topic similarity figure",
-        ),
-        similarity_pdf=get_report_output(
-            "results/04_lda/topic_similarity.pdf",
+        **get_report_figure(
+            "similarity",
+            "results/04_lda/topic_similarity",
             "topic_similarity_figure",
             "4. LDA",
             "topic similarity figure",
@@ -279,6 +228,7 @@ rule plot_lda:
         "results/logs/plot_lda.log",
     benchmark:
         "results/benchmarks/plot_lda.tsv"
+    localrule: True
     conda:
         "../envs/pipeline.yaml"
     threads: 1

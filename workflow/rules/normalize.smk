@@ -105,6 +105,41 @@ rule normalize_corpus:
         normalizer="results/02_normalize/normalizer.pickle",
         corpus_manifest="results/01_corpus/manifest.tsv",
     output:
+        **get_report_table(
+            "steps",
+            "results/02_normalize/normalization_steps",
+            "normalization_steps",
+            "2. Normalize",
+            "counts after each rule",
+        ),
+        **get_report_table(
+            "top_terms",
+            "results/02_normalize/top_terms",
+            "normalize_top_terms_table",
+            "2. Normalize",
+            "top terms",
+        ),
+        **get_report_table(
+            "removed",
+            "results/02_normalize/removed_lines",
+            "removed_lines",
+            "2. Normalize",
+            "removed boilerplate lines",
+        ),
+        **get_report_table(
+            "examples",
+            "results/02_normalize/rule_examples",
+            "rule_examples",
+            "2. Normalize",
+            "examples per rule",
+        ),
+        **get_report_table(
+            "expressions",
+            "results/02_normalize/multiword_expressions",
+            "multiword_expressions",
+            "2. Normalize",
+            "multiword expressions",
+        ),
         tokens="results/02_normalize/tokens.jsonl",
         manifest=get_report_output(
             "results/02_normalize/manifest.tsv",
@@ -113,66 +148,6 @@ rule normalize_corpus:
             "manifest after normalization",
         ),
         vocabulary="results/02_normalize/vocabulary.csv",
-        steps_csv=get_report_output(
-            "results/02_normalize/normalization_steps.csv",
-            "normalization_steps",
-            "2. Normalize",
-            "counts after each rule",
-        ),
-        steps_md=get_report_output(
-            "results/02_normalize/normalization_steps.md",
-            "normalization_steps",
-            "2. Normalize",
-            "counts after each rule",
-        ),
-        top_terms_csv=get_report_output(
-            "results/02_normalize/top_terms.csv",
-            "normalize_top_terms_table",
-            "2. Normalize",
-            "top terms",
-        ),
-        top_terms_md=get_report_output(
-            "results/02_normalize/top_terms.md",
-            "normalize_top_terms_table",
-            "2. Normalize",
-            "top terms",
-        ),
-        removed_csv=get_report_output(
-            "results/02_normalize/removed_lines.csv",
-            "removed_lines",
-            "2. Normalize",
-            "removed boilerplate lines",
-        ),
-        removed_md=get_report_output(
-            "results/02_normalize/removed_lines.md",
-            "removed_lines",
-            "2. Normalize",
-            "removed boilerplate lines",
-        ),
-        examples_csv=get_report_output(
-            "results/02_normalize/rule_examples.csv",
-            "rule_examples",
-            "2. Normalize",
-            "examples per rule",
-        ),
-        examples_md=get_report_output(
-            "results/02_normalize/rule_examples.md",
-            "rule_examples",
-            "2. Normalize",
-            "examples per rule",
-        ),
-        expressions_csv=get_report_output(
-            "results/02_normalize/multiword_expressions.csv",
-            "multiword_expressions",
-            "2. Normalize",
-            "multiword expressions",
-        ),
-        expressions_md=get_report_output(
-            "results/02_normalize/multiword_expressions.md",
-            "multiword_expressions",
-            "2. Normalize",
-            "multiword expressions",
-        ),
     log:
         "results/logs/normalize_corpus.log",
     benchmark:
@@ -195,32 +170,23 @@ rule plot_normalization:
         steps="results/02_normalize/normalization_steps.csv",
         top_terms="results/02_normalize/top_terms.csv",
     output:
-        steps_png=get_report_output(
-            "results/02_normalize/vocabulary_by_step.png",
+        **get_report_figure(
+            "steps",
+            "results/02_normalize/vocabulary_by_step",
             "vocabulary_by_step",
             "2. Normalize",
             "vocabulary by rule figure",
         ),
-        steps_pdf=get_report_output(
-            "results/02_normalize/vocabulary_by_step.pdf",
-            "vocabulary_by_step",
-            "2. Normalize",
-            "vocabulary by rule figure",
-        ),
-        top_terms_png=get_report_output(
-            "results/02_normalize/top_terms.png",
-            "normalize_top_terms_figure",
-            "2. Normalize",
-            "top terms figure",
-        ),
-        top_terms_pdf=get_report_output(
-            "results/02_normalize/top_terms.pdf",
+        **get_report_figure(
+            "top_terms",
+            "results/02_normalize/top_terms",
             "normalize_top_terms_figure",
             "2. Normalize",
             "top terms figure",
         ),
     log:
         "results/logs/plot_normalization.log",
+    localrule: True
     conda:
         "../envs/pipeline.yaml"
     threads: 1

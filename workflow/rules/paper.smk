@@ -19,6 +19,7 @@ rule paper:
         directory("results/paper"),
     log:
         "results/logs/paper.log",
+    localrule: True
     conda:
         "../envs/pipeline.yaml"
     threads: 1

@@ -2,43 +2,28 @@ rule compute_tfidf:
     input:
         tokens="results/02_normalize/tokens.jsonl",
     output:
+        **get_report_table(
+            "top_terms",
+            "results/03_tfidf/top_terms_per_document",
+            "tfidf_top_terms_table",
+            "3. TF-IDF",
+            "top terms per document",
+        ),
+        **get_report_table(
+            "similarity",
+            "results/03_tfidf/document_similarity",
+            "document_similarity_table",
+            "3. TF-IDF",
+            "document similarity",
+        ),
+        **get_report_table(
+            "similar",
+            "results/03_tfidf/similar_documents",
+            "similar_documents_table",
+            "3. TF-IDF",
+            "most similar documents",
+        ),
         matrix="results/03_tfidf/tfidf_matrix.npz",
-        top_terms_csv=get_report_output(
-            "results/03_tfidf/top_terms_per_document.csv",
-            "tfidf_top_terms_table",
-            "3. TF-IDF",
-            "top terms per document",
-        ),
-        top_terms_md=get_report_output(
-            "results/03_tfidf/top_terms_per_document.md",
-            "tfidf_top_terms_table",
-            "3. TF-IDF",
-            "top terms per document",
-        ),
-        similarity_csv=get_report_output(
-            "results/03_tfidf/document_similarity.csv",
-            "document_similarity_table",
-            "3. TF-IDF",
-            "document similarity",
-        ),
-        similarity_md=get_report_output(
-            "results/03_tfidf/document_similarity.md",
-            "document_similarity_table",
-            "3. TF-IDF",
-            "document similarity",
-        ),
-        similar_csv=get_report_output(
-            "results/03_tfidf/similar_documents.csv",
-            "similar_documents_table",
-            "3. TF-IDF",
-            "most similar documents",
-        ),
-        similar_md=get_report_output(
-            "results/03_tfidf/similar_documents.md",
-            "similar_documents_table",
-            "3. TF-IDF",
-            "most similar documents",
-        ),
     log:
         "results/logs/compute_tfidf.log",
     benchmark:
@@ -65,26 +50,16 @@ rule plot_tfidf:
         top_terms="results/03_tfidf/top_terms_per_document.csv",
         similarity="results/03_tfidf/document_similarity.csv",
     output:
-        top_terms_png=get_report_output(
-            "results/03_tfidf/top_terms_per_document.png",
+        **get_report_figure(
+            "top_terms",
+            "results/03_tfidf/top_terms_per_document",
             "tfidf_top_terms_figure",
             "3. TF-IDF",
             "top terms per document figure",
         ),
-        top_terms_pdf=get_report_output(
-            "results/03_tfidf/top_terms_per_document.pdf",
-            "tfidf_top_terms_figure",
-            "3. TF-IDF",
-            "top terms per document figure",
-        ),
-        similarity_png=get_report_output(
-            "results/03_tfidf/document_similarity.png",
-            "document_similarity_figure",
-            "3. TF-IDF",
-            "document similarity figure",
-        ),
-        similarity_pdf=get_report_output(
-            "results/03_tfidf/document_similarity.pdf",
+        **get_report_figure(
+            "similarity",
+            "results/03_tfidf/document_similarity",
             "document_similarity_figure",
             "3. TF-IDF",
             "document similarity figure",
@@ -93,6 +68,7 @@ rule plot_tfidf:
         "results/logs/plot_tfidf.log",
     benchmark:
         "results/benchmarks/plot_tfidf.tsv"
+    localrule: True
     conda:
         "../envs/pipeline.yaml"
     threads: 1

@@ -12,86 +12,47 @@ rule assign_themes:
         matrix="results/03_tfidf/tfidf_matrix.npz",
         assignments="results/05_clusters/assignments.csv",
     output:
-        seeds_csv=get_report_output(
-            "results/06_themes/seed_words.csv",
-            "seed_words",
-            "6. Themes",
-            "seed words",
+        **get_report_table(
+            "seeds", "results/06_themes/seed_words", "seed_words", "6. Themes", "seed words"
         ),
-        seeds_md=get_report_output(
-            "results/06_themes/seed_words.md",
-            "seed_words",
-            "6. Themes",
-            "seed words",
-        ),
-        topic_themes_csv=get_report_output(
-            "results/06_themes/topic_themes.csv",
+        **get_report_table(
+            "topic_themes",
+            "results/06_themes/topic_themes",
             "topic_themes",
             "6. Themes",
             "theme of each topic",
         ),
-        topic_themes_md=get_report_output(
-            "results/06_themes/topic_themes.md",
-            "topic_themes",
-            "6. Themes",
-            "theme of each topic",
-        ),
-        topic_summary_csv=get_report_output(
-            "results/06_themes/topic_summary.csv",
+        **get_report_table(
+            "topic_summary",
+            "results/06_themes/topic_summary",
             "topic_summary",
             "6. Themes",
             "topic summary",
         ),
-        topic_summary_md=get_report_output(
-            "results/06_themes/topic_summary.md",
-            "topic_summary",
-            "6. Themes",
-            "topic summary",
-        ),
-        cluster_themes_csv=get_report_output(
-            "results/06_themes/cluster_themes.csv",
+        **get_report_table(
+            "cluster_themes",
+            "results/06_themes/cluster_themes",
             "cluster_themes",
             "6. Themes",
             "theme of each cluster",
         ),
-        cluster_themes_md=get_report_output(
-            "results/06_themes/cluster_themes.md",
-            "cluster_themes",
-            "6. Themes",
-            "theme of each cluster",
-        ),
-        doc_themes_csv=get_report_output(
-            "results/06_themes/doc_themes.csv",
+        **get_report_table(
+            "doc_themes",
+            "results/06_themes/doc_themes",
             "doc_themes_table",
             "6. Themes",
             "document themes",
         ),
-        doc_themes_md=get_report_output(
-            "results/06_themes/doc_themes.md",
-            "doc_themes_table",
-            "6. Themes",
-            "document themes",
-        ),
-        prevalence_csv=get_report_output(
-            "results/06_themes/theme_prevalence.csv",
+        **get_report_table(
+            "prevalence",
+            "results/06_themes/theme_prevalence",
             "theme_prevalence_table",
             "6. Themes",
             "theme prevalence",
         ),
-        prevalence_md=get_report_output(
-            "results/06_themes/theme_prevalence.md",
-            "theme_prevalence_table",
-            "6. Themes",
-            "theme prevalence",
-        ),
-        topic_map_csv=get_report_output(
-            "results/06_themes/topic_map.csv",
-            "topic_map_table",
-            "6. Themes",
-            "intertopic distance map",
-        ),
-        topic_map_md=get_report_output(
-            "results/06_themes/topic_map.md",
+        **get_report_table(
+            "topic_map",
+            "results/06_themes/topic_map",
             "topic_map_table",
             "6. Themes",
             "intertopic distance map",
@@ -123,38 +84,23 @@ rule plot_themes:
         prevalence="results/06_themes/theme_prevalence.csv",
         topic_map="results/06_themes/topic_map.csv",
     output:
-        doc_themes_png=get_report_output(
-            "results/06_themes/doc_themes.png",
+        **get_report_figure(
+            "doc_themes",
+            "results/06_themes/doc_themes",
             "doc_themes_figure",
             "6. Themes",
             "document themes figure",
         ),
-        doc_themes_pdf=get_report_output(
-            "results/06_themes/doc_themes.pdf",
-            "doc_themes_figure",
-            "6. Themes",
-            "document themes figure",
-        ),
-        prevalence_png=get_report_output(
-            "results/06_themes/theme_prevalence.png",
+        **get_report_figure(
+            "prevalence",
+            "results/06_themes/theme_prevalence",
             "theme_prevalence_figure",
             "6. Themes",
             "theme prevalence figure",
         ),
-        prevalence_pdf=get_report_output(
-            "results/06_themes/theme_prevalence.pdf",
-            "theme_prevalence_figure",
-            "6. Themes",
-            "theme prevalence figure",
-        ),
-        topic_map_png=get_report_output(
-            "results/06_themes/topic_map.png",
-            "topic_map_figure",
-            "6. Themes",
-            "intertopic distance map figure",
-        ),
-        topic_map_pdf=get_report_output(
-            "results/06_themes/topic_map.pdf",
+        **get_report_figure(
+            "topic_map",
+            "results/06_themes/topic_map",
             "topic_map_figure",
             "6. Themes",
             "intertopic distance map figure",
@@ -163,6 +109,7 @@ rule plot_themes:
         "results/logs/plot_themes.log",
     benchmark:
         "results/benchmarks/plot_themes.tsv"
+    localrule: True
     conda:
         "../envs/pipeline.yaml"
     threads: 1
@@ -189,38 +136,23 @@ rule compare_guided:
         unguided_doc_topics=get_reference_run_file("doc_topics.csv", config["lda"]["engine"]),
         unguided_scores=get_reference_run_file("scores.json", config["lda"]["engine"]),
     output:
-        themes_csv=get_report_output(
-            "results/06_themes/guided_comparison.csv",
+        **get_report_table(
+            "themes",
+            "results/06_themes/guided_comparison",
             "guided_comparison_table",
             "6. Themes",
             "guided and unguided topics",
         ),
-        themes_md=get_report_output(
-            "results/06_themes/guided_comparison.md",
-            "guided_comparison_table",
-            "6. Themes",
-            "guided and unguided topics",
-        ),
-        measures_csv=get_report_output(
-            "results/06_themes/guided_measures.csv",
+        **get_report_table(
+            "measures",
+            "results/06_themes/guided_measures",
             "guided_measures_table",
             "6. Themes",
             "guided and unguided coherence",
         ),
-        measures_md=get_report_output(
-            "results/06_themes/guided_measures.md",
-            "guided_measures_table",
-            "6. Themes",
-            "guided and unguided coherence",
-        ),
-        doc_themes_csv=get_report_output(
-            "results/06_themes/guided_doc_themes.csv",
-            "guided_doc_themes_table",
-            "6. Themes",
-            "document themes, guided and unguided",
-        ),
-        doc_themes_md=get_report_output(
-            "results/06_themes/guided_doc_themes.md",
+        **get_report_table(
+            "doc_themes",
+            "results/06_themes/guided_doc_themes",
             "guided_doc_themes_table",
             "6. Themes",
             "document themes, guided and unguided",
@@ -247,20 +179,16 @@ rule plot_guided:
     input:
         comparison="results/06_themes/guided_comparison.csv",
     output:
-        png=get_report_output(
-            "results/06_themes/guided_comparison.png",
-            "guided_comparison_figure",
-            "6. Themes",
-            "guided and unguided topics figure",
-        ),
-        pdf=get_report_output(
-            "results/06_themes/guided_comparison.pdf",
+        **get_report_figure(
+            "",
+            "results/06_themes/guided_comparison",
             "guided_comparison_figure",
             "6. Themes",
             "guided and unguided topics figure",
         ),
     log:
         "results/logs/plot_guided.log",
+    localrule: True
     conda:
         "../envs/pipeline.yaml"
     threads: 1

@@ -4,62 +4,37 @@ rule trends:
         doc_topics="results/04_lda/doc_topics.csv",
         doc_themes="results/06_themes/doc_themes.csv",
     output:
-        coverage_csv=get_report_output(
-            "results/08_trends/coverage.csv",
+        **get_report_table(
+            "coverage",
+            "results/08_trends/coverage",
             "trends_coverage",
             "8. Trends",
             "trends coverage",
         ),
-        coverage_md=get_report_output(
-            "results/08_trends/coverage.md",
-            "trends_coverage",
-            "8. Trends",
-            "trends coverage",
-        ),
-        topics_time_csv=get_report_output(
-            "results/08_trends/topics_over_time.csv",
+        **get_report_table(
+            "topics_time",
+            "results/08_trends/topics_over_time",
             "topics_over_time_table",
             "8. Trends",
             "topics over time",
         ),
-        topics_time_md=get_report_output(
-            "results/08_trends/topics_over_time.md",
-            "topics_over_time_table",
-            "8. Trends",
-            "topics over time",
-        ),
-        themes_time_csv=get_report_output(
-            "results/08_trends/themes_over_time.csv",
+        **get_report_table(
+            "themes_time",
+            "results/08_trends/themes_over_time",
             "themes_over_time_table",
             "8. Trends",
             "themes over time",
         ),
-        themes_time_md=get_report_output(
-            "results/08_trends/themes_over_time.md",
-            "themes_over_time_table",
-            "8. Trends",
-            "themes over time",
-        ),
-        topics_source_csv=get_report_output(
-            "results/08_trends/topics_by_source.csv",
+        **get_report_table(
+            "topics_source",
+            "results/08_trends/topics_by_source",
             "topics_by_source_table",
             "8. Trends",
             "topics by source",
         ),
-        topics_source_md=get_report_output(
-            "results/08_trends/topics_by_source.md",
-            "topics_by_source_table",
-            "8. Trends",
-            "topics by source",
-        ),
-        themes_source_csv=get_report_output(
-            "results/08_trends/themes_by_source.csv",
-            "themes_by_source_table",
-            "8. Trends",
-            "themes by source",
-        ),
-        themes_source_md=get_report_output(
-            "results/08_trends/themes_by_source.md",
+        **get_report_table(
+            "themes_source",
+            "results/08_trends/themes_by_source",
             "themes_by_source_table",
             "8. Trends",
             "themes by source",
@@ -68,6 +43,7 @@ rule trends:
         "results/logs/trends.log",
     benchmark:
         "results/benchmarks/trends.tsv"
+    localrule: True
     conda:
         "../envs/pipeline.yaml"
     threads: 1
@@ -87,56 +63,37 @@ rule plot_trends:
         themes_source="results/08_trends/themes_by_source.csv",
         topic_summary="results/06_themes/topic_summary.csv",
     output:
-        topics_time_png=get_report_output(
-            "results/08_trends/topics_over_time.png",
+        **get_report_figure(
+            "topics_time",
+            "results/08_trends/topics_over_time",
             "topics_over_time_figure",
             "8. Trends",
             "topics over time figure",
         ),
-        topics_time_pdf=get_report_output(
-            "results/08_trends/topics_over_time.pdf",
-            "topics_over_time_figure",
-            "8. Trends",
-            "topics over time figure",
-        ),
-        themes_time_png=get_report_output(
-            "results/08_trends/themes_over_time.png",
+        **get_report_figure(
+            "themes_time",
+            "results/08_trends/themes_over_time",
             "themes_over_time_figure",
             "8. Trends",
             "themes over time figure",
         ),
-        themes_time_pdf=get_report_output(
-            "results/08_trends/themes_over_time.pdf",
-            "themes_over_time_figure",
-            "8. Trends",
-            "themes over time figure",
-        ),
-        topics_source_png=get_report_output(
-            "results/08_trends/topics_by_source.png",
+        **get_report_figure(
+            "topics_source",
+            "results/08_trends/topics_by_source",
             "topics_by_source_figure",
             "8. Trends",
             "topics by source figure",
         ),
-        topics_source_pdf=get_report_output(
-            "results/08_trends/topics_by_source.pdf",
-            "topics_by_source_figure",
-            "8. Trends",
-            "topics by source figure",
-        ),
-        themes_source_png=get_report_output(
-            "results/08_trends/themes_by_source.png",
-            "themes_by_source_figure",
-            "8. Trends",
-            "themes by source figure",
-        ),
-        themes_source_pdf=get_report_output(
-            "results/08_trends/themes_by_source.pdf",
+        **get_report_figure(
+            "themes_source",
+            "results/08_trends/themes_by_source",
             "themes_by_source_figure",
             "8. Trends",
             "themes by source figure",
         ),
     log:
         "results/logs/plot_trends.log",
+    localrule: True
     conda:
         "../envs/pipeline.yaml"
     threads: 1
