@@ -236,9 +236,9 @@ def get_code_files(module):
 
 
 def get_code_hash(module):
-    """SHA-256 of the package code a rule runs (:func:`get_code_files` of ``module``), passed
-    as a param so that Snakemake reruns the rule when that code changes, and only then (its
-    code trigger sees only the rule's own script)."""
+    """SHA-256 of the package code a job runs (``get_code_files(module)``), passed as a param
+    so that Snakemake reruns the job when that code changes, and only then (Snakemake's own
+    code trigger sees only the script)."""
     digest = hashlib.sha256()
     for path in get_code_files(module):
         digest.update(path.relative_to(SRC_DIR).as_posix().encode() + b"\0")
