@@ -52,7 +52,6 @@ DIGITS_RE = re.compile(r"\d+")
 LATIN_RE = re.compile(r"[A-Za-z\u00C0-\u02AF\u1E00-\u1EFF]+")
 # A line with no letter or digit at all: "&", "***", "-----".
 SEPARATOR_LINE_RE = re.compile(r"^[^\w]*$")
-SOURCE_LINE_RE = re.compile(r":\d+$")
 # Zero-width space and joiners split or vanish; bidi controls and the BOM vanish.
 INVISIBLE = str.maketrans(
     {
@@ -428,8 +427,6 @@ FINAL_RULES: list[tuple[str, str]] = [
     ("stemmer", "stemmer"),
     ("min_length", "min_token_length"),
 ]
-#: Rules that look at the corpus vocabulary.
-CORPUS_AWARE_RULES = frozenset({"glued_waw", "proclitics", "stemmer"})
 _PLAIN_RULES: dict[str, TypeRule] = {
     "unicode": normalize_unicode,
     "urls_emails": remove_urls,

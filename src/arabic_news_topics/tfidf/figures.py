@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 
 from ..io import read_table
-from .core import count_documents
 from ..plotting import (
     barh,
     heatmap,
@@ -22,6 +21,7 @@ from ..plotting import (
     sampled_note,
     save_figure,
 )
+from .core import count_documents
 
 
 def plot_top_terms_per_document(

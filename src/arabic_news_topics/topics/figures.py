@@ -7,8 +7,8 @@ Each function reads the tables it needs, draws one figure in the shared style of
 from __future__ import annotations
 
 import json
-from pathlib import Path
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
