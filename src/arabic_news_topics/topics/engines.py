@@ -2,8 +2,9 @@
 guided (seeded) priors.
 
 Every engine (:data:`ENGINES`: gensim's and scikit-learn's online variational LDA,
-scikit-learn's NMF on TF-IDF, tomotopy's Gibbs-sampled LDA) is fitted by
-:func:`fit_topic_model` and gives a :class:`TopicModel` with the same outputs: ``phi``
+scikit-learn's NMF on TF-IDF, tomotopy's Gibbs-sampled LDA) is one :class:`TopicModel`
+class with its own settings and ``fit()`` (:func:`fit_topic_model` builds one from the
+``lda`` settings), and every one gives the same outputs: ``phi``
 (topics by terms, in the dictionary's order) and ``theta`` (documents by topics). The tables
 (:func:`topics_table`, :func:`doc_topics_table`) and coherence (:func:`coherence_scores`)
 are computed from those arrays, the same way for every engine.
@@ -17,6 +18,7 @@ window-by-window Python loop: the counts, and hence the scores, are the same.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import math
 import numbers
@@ -37,22 +39,6 @@ from gensim.topic_coherence.text_analysis import UsesDictionary
 from sklearn.decomposition import NMF, LatentDirichletAllocation
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.pipeline import make_pipeline
-
-#: Topic-model engines (``lda.engine``).
-ENGINES = ("gensim", "sklearn_lda", "sklearn_nmf", "tomotopy")
-
-#: Engines that take a guided prior (``lda.guided``, :func:`guided_prior`).
-GUIDED_ENGINES = ("gensim", "tomotopy")
-
-#: The settings of :func:`fit_topic_model` each engine reads (the table in its docstring), so
-#: that the workflow passes an engine only these and a change of another engine's setting
-#: does not refit it.
-ENGINE_SETTINGS = {
-    "gensim": ("alpha", "chunksize", "eta", "iterations", "passes"),
-    "sklearn_lda": ("alpha", "chunksize", "eta", "iterations", "passes"),
-    "sklearn_nmf": ("iterations",),
-    "tomotopy": ("alpha", "eta", "iterations", "sampling_iterations"),
-}
 
 #: Coherence measures computed for every model (gensim names).
 COHERENCE_MEASURES = ("c_v", "c_npmi", "u_mass")
@@ -208,7 +194,11 @@ def _count_matrix(bow: Iterable[Bag], n_terms: int) -> sp.csr_matrix:
 
 
 class TopicModel:
-    """A fitted topic model, whatever its engine, with its outputs in one layout.
+    """A topic model of one engine, in scikit-learn's manner: the engine's own settings in
+    the constructor, :meth:`fit` learns the topics, the same outputs whatever the engine.
+
+    One subclass per engine (:data:`ENGINE_CLASSES`), each taking only the settings it reads
+    (:data:`ENGINE_SETTINGS` is read off their constructors).
 
     Attributes
     ----------
@@ -216,7 +206,7 @@ class TopicModel:
         One of :data:`ENGINES`.
     num_topics : int
     vocabulary : list of str
-        The terms in dictionary id order (the columns of ``phi``).
+        The terms in dictionary id order (the columns of ``phi``), once fitted.
     phi : ndarray
         Topics by terms (float64), each row a word distribution summing to 1.
     theta : ndarray
@@ -227,15 +217,41 @@ class TopicModel:
         tomotopy ``LDAModel``).
     """
 
-    def __init__(
-        self, engine: str, model, vocabulary: list[str], phi: np.ndarray, theta: np.ndarray
-    ):
-        self.engine = engine
-        self.model = model
-        self.vocabulary = vocabulary
+    #: The engine's name (``lda.engine``).
+    engine = ""
+    #: Whether the engine takes a guided topic-word prior (:func:`guided_prior`).
+    takes_prior = False
+
+    def __init__(self, num_topics: int, random_state: int = 42):
+        self.num_topics = num_topics
+        self.random_state = random_state
+        self.model = None
+        self.vocabulary: list[str] = []
+        self.phi = np.zeros((num_topics, 0))
+        self.theta = np.zeros((0, num_topics))
+
+    def fit(
+        self, bow: Sequence[Bag], dictionary: Dictionary, prior: np.ndarray | None = None
+    ) -> TopicModel:
+        """Fit the topics of ``bow`` (a gensim corpus: a list of bags of words, or an
+        ``MmCorpus`` streamed from disk), reproducibly for the ``random_state``; ``prior`` is
+        a guided topic-word prior (topics by terms, :func:`guided_prior`)."""
+        self.vocabulary = [dictionary[j] for j in range(len(dictionary))]
+        if prior is not None and not self.takes_prior:
+            raise ValueError(f"lda.guided does not work with lda.engine {self.engine}")
+        if prior is not None and np.shape(prior) != (self.num_topics, len(self.vocabulary)):
+            raise ValueError(
+                "the guided prior must be topics by terms "
+                f"{(self.num_topics, len(self.vocabulary))}, not {np.shape(prior)}"
+            )
+        self.model, phi, theta = self._fit(bow, dictionary, prior)
         self.phi = _normalize_rows(phi)
         self.theta = np.asarray(theta, dtype=np.float64)
-        self.num_topics = self.phi.shape[0]
+        return self
+
+    def _fit(self, bow, dictionary, prior) -> tuple[object, np.ndarray, np.ndarray]:
+        """The engine's fitted model, its topics by terms and its documents by topics."""
+        raise NotImplementedError
 
     def transform(self, bow: Iterable[Bag]) -> np.ndarray:
         """Topic proportions of these documents (documents by topics, rows sum to 1)."""
@@ -251,7 +267,7 @@ class TopicModel:
 
     def __repr__(self) -> str:
         return (
-            f"TopicModel(engine={self.engine!r}, num_topics={self.num_topics}, "
+            f"{type(self).__name__}(engine={self.engine!r}, num_topics={self.num_topics}, "
             f"terms={len(self.vocabulary)})"
         )
 
@@ -277,7 +293,40 @@ def document_topics(
     return np.vstack(parts) if parts else np.zeros((0, model.num_topics))
 
 
-class _GensimModel(TopicModel):
+class GensimLDA(TopicModel):
+    """gensim's ``LdaModel`` (online variational Bayes, one process): :func:`fit_lda`."""
+
+    engine = "gensim"
+    takes_prior = True
+
+    def __init__(
+        self,
+        num_topics: int,
+        random_state: int = 42,
+        passes: int | str = "auto",
+        iterations: int = 400,
+        chunksize: int = 2000,
+        alpha: str | float = "symmetric",
+        eta: str | float | None = None,
+    ):
+        super().__init__(num_topics, random_state)
+        self.passes, self.iterations, self.chunksize = passes, iterations, chunksize
+        self.alpha, self.eta = alpha, eta
+
+    def _fit(self, bow, dictionary, prior):
+        model = fit_lda(
+            bow,
+            dictionary,
+            self.num_topics,
+            random_state=self.random_state,
+            passes=self.passes,
+            iterations=self.iterations,
+            alpha=self.alpha,
+            eta=self.eta if prior is None else prior,
+            chunksize=self.chunksize,
+        )
+        return model, model.get_topics(), document_topics(model, bow)
+
     def transform(self, bow):
         return document_topics(self.model, bow).astype(np.float64)
 
@@ -296,8 +345,8 @@ class _GensimModel(TopicModel):
         return path
 
 
-class _SklearnModel(TopicModel):
-    """scikit-learn's LDA on the counts, or its pipeline of TF-IDF and NMF."""
+class _SklearnTopicModel(TopicModel):
+    """Inference, perplexity and saving of the scikit-learn engines."""
 
     def transform(self, bow):
         counts = _count_matrix(bow, len(self.vocabulary))
@@ -320,10 +369,122 @@ class _SklearnModel(TopicModel):
         return path
 
 
-class _TomotopyModel(TopicModel):
-    def __init__(self, *args, iterations: int):
-        super().__init__(*args)
+class SklearnLDA(_SklearnTopicModel):
+    """scikit-learn's ``LatentDirichletAllocation`` (online, one process) on the counts."""
+
+    engine = "sklearn_lda"
+
+    def __init__(
+        self,
+        num_topics: int,
+        random_state: int = 42,
+        passes: int | str = "auto",
+        iterations: int = 400,
+        chunksize: int = 2000,
+        alpha: str | float = "symmetric",
+        eta: str | float | None = None,
+    ):
+        super().__init__(num_topics, random_state)
+        self.passes, self.iterations, self.chunksize = passes, iterations, chunksize
+        self.alpha, self.eta = alpha, eta
+
+    def _fit(self, bow, dictionary, prior):
+        counts = _count_matrix(bow, len(self.vocabulary))
+        model = LatentDirichletAllocation(
+            n_components=self.num_topics,
+            doc_topic_prior=None if _is_symmetric(self.alpha) else float(self.alpha),
+            topic_word_prior=None if _is_symmetric(self.eta) else float(self.eta),
+            learning_method="online",
+            batch_size=self.chunksize,
+            max_iter=resolve_passes(self.passes, counts.shape[0], self.chunksize),
+            max_doc_update_iter=self.iterations,
+            random_state=self.random_state,
+            n_jobs=1,
+        )
+        theta = model.fit_transform(counts)
+        return model, model.components_, _normalize_rows(theta)
+
+
+class SklearnNMF(_SklearnTopicModel):
+    """scikit-learn's ``NMF`` (``init="nndsvda"``) of the TF-IDF of the counts (sublinear
+    tf); topics and document mixtures are the rows of H and W, scaled to sum to 1."""
+
+    engine = "sklearn_nmf"
+
+    def __init__(self, num_topics: int, random_state: int = 42, iterations: int = 400):
+        super().__init__(num_topics, random_state)
         self.iterations = iterations
+
+    def _fit(self, bow, dictionary, prior):
+        counts = _count_matrix(bow, len(self.vocabulary))
+        model = make_pipeline(
+            TfidfTransformer(sublinear_tf=True),
+            NMF(
+                n_components=self.num_topics,
+                init="nndsvda",
+                max_iter=self.iterations,
+                random_state=self.random_state,
+            ),
+        )
+        # A document that NMF gives no weight in any topic (no words, or words only in zero
+        # columns of H) has an all-zero W row: no evidence for any topic, so it gets the
+        # uniform mixture (as LDA infers for an empty document) rather than 0/0.
+        theta = _normalize_rows(model.fit_transform(counts))
+        return model, model[-1].components_, theta
+
+
+class TomotopyLDA(TopicModel):
+    """tomotopy's collapsed Gibbs-sampled ``LDAModel``, one worker (reproducible), its
+    topics re-ordered to the dictionary's term ids; alpha stays as given."""
+
+    engine = "tomotopy"
+    takes_prior = True
+
+    def __init__(
+        self,
+        num_topics: int,
+        random_state: int = 42,
+        iterations: int = 400,
+        sampling_iterations: int = 200,
+        alpha: str | float = "symmetric",
+        eta: str | float | None = None,
+    ):
+        super().__init__(num_topics, random_state)
+        self.iterations, self.sampling_iterations = iterations, sampling_iterations
+        self.alpha, self.eta = alpha, eta
+
+    def _fit(self, bow, dictionary, prior):
+        num_topics, vocabulary = self.num_topics, self.vocabulary
+        base_eta = _symmetric_value(self.eta, num_topics)
+        model = tomotopy.LDAModel(
+            k=num_topics,
+            alpha=_symmetric_value(self.alpha, num_topics),
+            eta=base_eta,
+            seed=self.random_state,
+        )
+        # alpha stays as given: by default tomotopy re-estimates it every 10 sweeps.
+        model.optim_interval = 0
+        n_docs, positions = 0, []
+        for n_docs, bag in enumerate(bow, start=1):
+            words = _words(bag, vocabulary)
+            # tomotopy leaves out empty documents; they get the uniform mixture below.
+            if words:
+                model.add_doc(words)
+                positions.append(n_docs - 1)
+        if prior is not None:
+            known = set(model.vocabs)
+            for term in np.flatnonzero((prior != base_eta).any(axis=0)):
+                # A prior on a word of no document would add it to tomotopy's vocabulary.
+                if vocabulary[term] in known:
+                    model.set_word_prior(vocabulary[term], prior[:, term].tolist())
+        model.train(self.sampling_iterations, **_TOMOTOPY_SAMPLING)
+        index = {term: j for j, term in enumerate(vocabulary)}
+        columns = [index[word] for word in model.used_vocabs]
+        phi = np.zeros((num_topics, len(vocabulary)))
+        phi[:, columns] = [model.get_topic_word_dist(k) for k in range(num_topics)]
+        theta = np.zeros((n_docs, num_topics))
+        theta[positions] = [document.get_topic_dist() for document in model.docs]
+        return model, phi, _normalize_rows(theta)
 
     def _infer(self, bow: Iterable[Bag]) -> tuple[int, list[int], np.ndarray, np.ndarray, int]:
         """The number of documents; the positions of those with words known to the model,
@@ -368,6 +529,29 @@ class _TomotopyModel(TopicModel):
         # Without the training documents (full=False): enough for topics and inference.
         self.model.save(str(path), full=False)
         return path
+
+
+#: One class per topic-model engine, by its ``lda.engine`` name.
+ENGINE_CLASSES: dict[str, type[TopicModel]] = {
+    cls.engine: cls for cls in (GensimLDA, SklearnLDA, SklearnNMF, TomotopyLDA)
+}
+
+#: Topic-model engines (``lda.engine``).
+ENGINES = tuple(ENGINE_CLASSES)
+
+#: Engines that take a guided prior (``lda.guided``, :func:`guided_prior`).
+GUIDED_ENGINES = tuple(name for name, cls in ENGINE_CLASSES.items() if cls.takes_prior)
+
+#: The settings each engine reads, read off its constructor, so that the workflow passes an
+#: engine only these and a change of another engine's setting does not refit it.
+ENGINE_SETTINGS = {
+    name: tuple(
+        sorted(
+            set(inspect.signature(cls.__init__).parameters) - {"self", "num_topics", "random_state"}
+        )
+    )
+    for name, cls in ENGINE_CLASSES.items()
+}
 
 
 def _words(bag: Bag, vocabulary: Sequence[str]) -> list[str]:
@@ -461,108 +645,18 @@ def fit_topic_model(
         A guided topic-word prior (topics by terms, :func:`guided_prior`).
     """
     check_engine_options(engine, alpha, eta, guided=prior is not None)
-    vocabulary = [dictionary[j] for j in range(len(dictionary))]
-    if prior is not None and np.shape(prior) != (num_topics, len(vocabulary)):
-        raise ValueError(
-            f"the guided prior must be topics by terms {(num_topics, len(vocabulary))}, "
-            f"not {np.shape(prior)}"
-        )
-    if engine == "gensim":
-        model = fit_lda(
-            bow,
-            dictionary,
-            num_topics,
-            random_state=random_state,
-            passes=passes,
-            iterations=iterations,
-            alpha=alpha,
-            eta=eta if prior is None else prior,
-            chunksize=chunksize,
-        )
-        return _GensimModel(
-            engine, model, vocabulary, model.get_topics(), document_topics(model, bow)
-        )
-    if engine == "tomotopy":
-        return _fit_tomotopy(
-            bow,
-            vocabulary,
-            num_topics,
-            random_state,
-            alpha,
-            eta,
-            prior,
-            sampling_iterations,
-            iterations,
-        )
-    counts = _count_matrix(bow, len(vocabulary))
-    if engine == "sklearn_lda":
-        model = LatentDirichletAllocation(
-            n_components=num_topics,
-            doc_topic_prior=None if _is_symmetric(alpha) else float(alpha),
-            topic_word_prior=None if _is_symmetric(eta) else float(eta),
-            learning_method="online",
-            batch_size=chunksize,
-            max_iter=resolve_passes(passes, counts.shape[0], chunksize),
-            max_doc_update_iter=iterations,
-            random_state=random_state,
-            n_jobs=1,
-        )
-        theta = model.fit_transform(counts)
-        return _SklearnModel(engine, model, vocabulary, model.components_, _normalize_rows(theta))
-    model = make_pipeline(
-        TfidfTransformer(sublinear_tf=True),
-        NMF(
-            n_components=num_topics, init="nndsvda", max_iter=iterations, random_state=random_state
-        ),
+    settings = {
+        "passes": passes,
+        "iterations": iterations,
+        "chunksize": chunksize,
+        "alpha": alpha,
+        "eta": eta,
+        "sampling_iterations": sampling_iterations,
+    }
+    model = ENGINE_CLASSES[engine](
+        num_topics, random_state, **{key: settings[key] for key in ENGINE_SETTINGS[engine]}
     )
-    # A document that NMF gives no weight in any topic (no words, or words only in zero
-    # columns of H) has an all-zero W row: no evidence for any topic, so it gets the uniform
-    # mixture (as LDA infers for an empty document) rather than 0/0.
-    theta = _normalize_rows(model.fit_transform(counts))
-    return _SklearnModel(engine, model, vocabulary, model[-1].components_, theta)
-
-
-def _fit_tomotopy(
-    bow: Iterable[Bag],
-    vocabulary: list[str],
-    num_topics: int,
-    random_state: int,
-    alpha: str | float,
-    eta: str | float | None,
-    prior: np.ndarray | None,
-    sampling_iterations: int,
-    iterations: int,
-) -> _TomotopyModel:
-    """tomotopy's LDA, its topics re-ordered to the dictionary's term ids."""
-    base_eta = _symmetric_value(eta, num_topics)
-    model = tomotopy.LDAModel(
-        k=num_topics, alpha=_symmetric_value(alpha, num_topics), eta=base_eta, seed=random_state
-    )
-    # alpha stays as given: by default tomotopy re-estimates it every 10 sweeps.
-    model.optim_interval = 0
-    n_docs, positions = 0, []
-    for n_docs, bag in enumerate(bow, start=1):
-        words = _words(bag, vocabulary)
-        # tomotopy leaves out empty documents; they get the uniform mixture below.
-        if words:
-            model.add_doc(words)
-            positions.append(n_docs - 1)
-    if prior is not None:
-        known = set(model.vocabs)
-        for term in np.flatnonzero((prior != base_eta).any(axis=0)):
-            # A prior on a word of no document would add it to tomotopy's vocabulary.
-            if vocabulary[term] in known:
-                model.set_word_prior(vocabulary[term], prior[:, term].tolist())
-    model.train(sampling_iterations, **_TOMOTOPY_SAMPLING)
-    index = {term: j for j, term in enumerate(vocabulary)}
-    columns = [index[word] for word in model.used_vocabs]
-    phi = np.zeros((num_topics, len(vocabulary)))
-    phi[:, columns] = [model.get_topic_word_dist(k) for k in range(num_topics)]
-    theta = np.zeros((n_docs, num_topics))
-    theta[positions] = [document.get_topic_dist() for document in model.docs]
-    return _TomotopyModel(
-        "tomotopy", model, vocabulary, phi, _normalize_rows(theta), iterations=iterations
-    )
+    return model.fit(bow, dictionary, prior)
 
 
 # ---------------------------------------------------------------------------------------
