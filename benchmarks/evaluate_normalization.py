@@ -9,17 +9,17 @@ For every normalization setting of the grid ``normalize.stemmer`` in {none, ligh
 multiword expressions in {list, list+learned, off} (``list``: the shipped list only;
 ``list+learned``: plus collocations learned with gensim Phrases, ``learn_multiword``; ``off``:
 ``multiword_expressions: false``), the rest as in ``config/config.yaml``, the corpus is
-normalized once with :func:`arabic_news_topics.normalize.normalize_documents`;
+normalized once with :func:`arabic_news_topics.normalize.core.normalize_documents`;
 then, for every seed:
 
 * TF-IDF (``min_df=5, max_df=0.5``, sublinear tf) and k-means with k=4
-  (:func:`arabic_news_topics.clusters.cluster_documents`, ``random_state=seed``): NMI and
+  (:func:`arabic_news_topics.clusters.core.cluster_documents`, ``random_state=seed``): NMI and
   ARI of the clusters against the gold labels;
 * gensim LDA with K=4 on a dictionary filtered with ``no_below=5, no_above=0.5``
-  (:func:`arabic_news_topics.lda.fit_topic_model`, ``engine="gensim"``, ``passes=10,
+  (:func:`arabic_news_topics.topics.engines.fit_topic_model`, ``engine="gensim"``, ``passes=10,
   iterations=200``, ``random_state=seed``): NMI and ARI of every document's
   most probable topic, and the NPMI coherence (``c_npmi``) and ``c_v`` of the topics' top
-  10 words (:func:`arabic_news_topics.lda.coherence_scores`).
+  10 words (:func:`arabic_news_topics.topics.engines.coherence_scores`).
 
 A naive baseline, the peer that the shared README reports (NMI 0.30-0.49), goes through the
 same TF-IDF, k-means and LDA: Arabic letter runs (``[\\u0621-\\u064A]+``), alef, yaa and taa
@@ -38,7 +38,8 @@ Run from the repository root (about 12 minutes on 2 cores)::
     .venv/bin/python benchmarks/evaluate_normalization.py [--corpus PATH] [--seeds 1 2 3]
 
 ``--stemmers`` and ``--multiword`` run part of the grid, ``--no-baseline`` skips the
-baseline, and ``--passes``/``--iterations`` change LDA's (see ``--help``).
+baseline, ``--passes``/``--iterations`` change LDA's, and ``--limit N`` keeps N documents
+spread evenly over the archive, for a quick check (see ``--help``).
 
 The corpus defaults to ``../shared/corpora/hespress-4cat.tar.gz``, resolved from the
 repository root.
@@ -48,7 +49,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime
 import hashlib
 import logging
 import re
@@ -60,31 +60,30 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import version
 from pathlib import Path, PurePosixPath
 
+import harness
 import pandas as pd
-import yaml
 from arabicstopwords import arabicstopwords
-from run_info import code_version, machine_line
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from arabic_news_topics import clusters, lda, normalize, stages, tfidf
+from arabic_news_topics.clusters import core as clusters
+from arabic_news_topics.normalize import core as normalize
+from arabic_news_topics.normalize.step import normalization_settings
+from arabic_news_topics.tfidf import core as tfidf
+from arabic_news_topics.topics import engines
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = (REPO / ".." / "shared" / "corpora" / "hespress-4cat.tar.gz").resolve()
-CONFIG = REPO / "config" / "config.yaml"
+REPO = harness.REPO
+DEFAULT_CORPUS = harness.CORPORA.resolve() / "hespress-4cat.tar.gz"
+SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
 MULTIWORD_LIST = REPO / "config" / "multiword_expressions.txt"
 REPORTING_WORDS = REPO / "config" / "news_reporting_words.txt"
-RESULTS = REPO / "benchmarks" / "results"
 STEM = "normalization_evaluation"
 
 LOGGER = logging.getLogger("evaluate_normalization")
 
 STEMMERS = ("none", "light", "root")
-#: Multiword settings: off, the shipped list only, the list and collocations learned with
-#: gensim Phrases (``normalize.learn_multiword``; package versions without that switch learn
-#: whenever the corpus has ``learn_multiword_min_documents`` documents, so there "list" and
-#: "list+learned" are one setting, named "on").
+#: Multiword settings: the shipped list only, the list and collocations learned with gensim
+#: Phrases (``normalize.learn_multiword``), off.
 MULTIWORD = ("list", "list+learned", "off")
-HAS_LEARN_SWITCH = "learn_multiword" in normalize.NormalizationSettings.__dataclass_fields__
 BASELINE = "naive baseline"
 #: Number of clusters and of LDA topics: the number of gold categories.
 K = 4
@@ -102,14 +101,17 @@ NAIVE_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة"
 # Corpus
 
 
-def read_corpus(path: Path) -> tuple[list[dict], list[str]]:
-    """Documents (``doc_id``, ``source``, ``text``) and gold labels, read from the archive."""
+def read_corpus(path: Path, limit: int | None = None) -> tuple[list[dict], list[str]]:
+    """Documents (``doc_id``, ``source``, ``text``) and gold labels, read from the archive;
+    with ``limit``, that many documents spread evenly over the archive (every category)."""
     documents, labels = [], []
     with tarfile.open(path) as archive:
         members = sorted(
             (m for m in archive.getmembers() if m.isfile() and m.name.endswith(".txt")),
             key=lambda m: m.name,
         )
+        if limit is not None and limit < len(members):
+            members = [members[i * len(members) // limit] for i in range(limit)]
         for member in members:
             name = PurePosixPath(member.name)
             handle = archive.extractfile(member)
@@ -231,19 +233,19 @@ def evaluate_setting(
         sublinear_tf=True,
     )
     token_lists = [t for _, t in tokens]
-    dictionary = lda.build_dictionary(token_lists, params.no_below, params.no_above, None)
+    dictionary = engines.build_dictionary(token_lists, params.no_below, params.no_above, None)
     bow = [dictionary.doc2bow(t) for t in token_lists]
     # Every token as its dictionary id: the sliding windows of c_v and c_npmi.
-    token_ids = lda.TokenIds.from_token_lists(token_lists, dictionary)
+    token_ids = engines.TokenIds.from_token_lists(token_lists, dictionary)
     shared_seconds = time.perf_counter() - start
 
     rows = []
     for seed in seeds:
         start = time.perf_counter()
         clustered = clusters.cluster_documents(matrix, K, method="kmeans", random_state=seed)
-        # gensim LdaModel (lda.fit_lda) with its other settings at their defaults
+        # gensim LdaModel with its other settings at their defaults
         # (alpha symmetric, eta None, chunksize 2000); theta is its inferred document mixtures.
-        model = lda.fit_topic_model(
+        model = engines.fit_topic_model(
             bow,
             dictionary,
             K,
@@ -252,9 +254,9 @@ def evaluate_setting(
             passes=params.passes,
             iterations=params.iterations,
         )
-        theta = lda.doc_topics_table(model.theta, doc_ids)
+        theta = engines.doc_topics_table(model.theta, doc_ids)
         topic = theta[[f"topic_{k + 1}" for k in range(K)]].to_numpy().argmax(axis=1)
-        coherence = lda.coherence_scores(model.phi, token_ids, dictionary, bow, params.top_n)
+        coherence = engines.coherence_scores(model.phi, token_ids, dictionary, bow, params.top_n)
         row = {
             "setting": setting,
             "stemmer": stemmer,
@@ -292,10 +294,10 @@ def evaluate_setting(
 
 def code_hashes() -> dict[str, str]:
     """sha256 of each package source and each config file this evaluation reads."""
-    files = sorted((REPO / "src" / "arabic_news_topics").glob("*.py"))
+    files = sorted((REPO / "src" / "arabic_news_topics").rglob("*.py"))
     return {
         path.relative_to(REPO).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in [*files, CONFIG, MULTIWORD_LIST, REPORTING_WORDS]
+        for path in [*files, harness.CONFIG, SCHEMA, MULTIWORD_LIST, REPORTING_WORDS]
     }
 
 
@@ -346,40 +348,36 @@ def markdown_report(
     ours = table[table.index != BASELINE]
     best = {column: ours[f"{column}_mean"].idxmax() for column, _ in METRICS}
     digits = {"kmeans_nmi": 3, "lda_nmi": 3, "lda_npmi": 4}
-    header = [
-        "setting",
-        "stemmer",
-        "multiword",
-        *(label for _, label in METRICS),
-        "vocabulary",
-        "TF-IDF terms",
-        "LDA terms",
-        "multiword terms",
-        "seconds",
-    ]
+    counts = {
+        "vocabulary": "vocabulary",
+        "tfidf_terms": "TF-IDF terms",
+        "lda_terms": "LDA terms",
+        "multiword_terms": "multiword terms",
+    }
+    cells = []
+    for setting, row in table.iterrows():
+        cell = {"setting": setting, "stemmer": row["stemmer"], "multiword": row["multiword"]}
+        for column, label in METRICS:
+            value = _mean_sd(ours_values(frame, setting, column), digits[column])
+            cell[label] = f"**{value}** ▲" if best[column] == setting else value
+        cell.update({label: f"{row[column]:,}" for column, label in counts.items()})
+        cell["seconds"] = f"{row['seconds']:.0f}"
+        cells.append(cell)
     lines = [
         "# Normalization settings evaluated on hespress-4cat",
+        "",
+        *harness.run_lines(code),
         "",
         f"Mean ± sample sd over seeds {', '.join(map(str, seeds))}; **bold** with ▲: the best "
         "package setting on that metric (highest mean; the naive baseline is not a candidate).",
         "",
-        "| " + " | ".join(header) + " |",
-        "|" + "|".join([" --- "] * 3 + [" ---: "] * (len(header) - 3)) + "|",
+        harness.markdown_table(
+            cells, right=[*(label for _, label in METRICS), *counts.values(), "seconds"]
+        ),
+        "",
+        "## Best settings and gain over the naive baseline",
+        "",
     ]
-    for setting, row in table.iterrows():
-        cells = [str(setting), row["stemmer"], row["multiword"]]
-        for column, _ in METRICS:
-            cell = _mean_sd(frame.loc[frame["setting"] == setting, column].tolist(), digits[column])
-            cells.append(f"**{cell}** ▲" if best[column] == setting else cell)
-        cells += [
-            f"{row['vocabulary']:,}",
-            f"{row['tfidf_terms']:,}",
-            f"{row['lda_terms']:,}",
-            f"{row['multiword_terms']:,}",
-            f"{row['seconds']:.0f}",
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "## Best settings and gain over the naive baseline", ""]
     for column, label in METRICS:
         setting = best[column]
         line = f"- {label}: **{setting}** ({_mean_sd(ours_values(frame, setting, column), 4)})"
@@ -395,12 +393,15 @@ def markdown_report(
             "",
             "Difference of every setting from the naive baseline, seed by seed (mean ± sd):",
             "",
-            "| setting | " + " | ".join(label for _, label in METRICS) + " |",
-            "| --- |" + " ---: |" * len(METRICS),
+            harness.markdown_table(
+                (
+                    {"setting": setting}
+                    | {label: paired_gain(frame, setting, column) for column, label in METRICS}
+                    for setting in ours.index
+                ),
+                right=[label for _, label in METRICS],
+            ),
         ]
-        for setting in ours.index:
-            gains = [paired_gain(frame, setting, column) for column, _ in METRICS]
-            lines.append(f"| {setting} | " + " | ".join(gains) + " |")
     normalize_section = config["normalize"]
     package_rows = frame[frame["setting"] != BASELINE]
     removed_words = int(package_rows["boilerplate_words"].max())
@@ -427,9 +428,7 @@ def markdown_report(
         "## Run",
         "",
         f"- Corpus: `{corpus.name}` ({n_docs:,} documents: {label_counts}), read in place.",
-        f"- Machine: {machine_line()}.",
-        f"- Date: {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}; "
-        f"total runtime {elapsed / 60:.1f} min.",
+        f"- Total runtime {elapsed / 60:.1f} min.",
         f"- Package settings: the `normalize` section of `config/config.yaml` ({fixed}, ...), "
         "with `stemmer` and `multiword_expressions` varied; `multiword_list_file` "
         "`config/multiword_expressions.txt`, `reporting_words_file` "
@@ -454,11 +453,9 @@ def markdown_report(
         "whitespace-separated words of the corpus (CSV column boilerplate_words); token "
         f"types outside the package's token alphabet (such as Tifinagh): "
         f"{odd_types:,} (CSV column odd_types).",
-        f"- Code: {code}.",
         f"- Versions: arabic-news-topics {version('arabic-news-topics')}, "
         f"gensim {version('gensim')}, scikit-learn {version('scikit-learn')}, "
         f"nltk {version('nltk')}, Arabic-Stopwords {version('Arabic-Stopwords')}.",
-        f"- Command: `{' '.join([Path(sys.executable).name, *sys.argv])}`.",
         "",
     ]
     return "\n".join(lines)
@@ -473,20 +470,12 @@ def ours_values(frame: pd.DataFrame, setting: str, column: str) -> list[float]:
 # Main
 
 
-def multiword_levels(requested: Sequence[str]) -> list[str]:
-    """The multiword settings to run, in :data:`MULTIWORD` order."""
-    if HAS_LEARN_SWITCH:
-        return [m for m in MULTIWORD if m in requested]
-    return [m for m in ("on", "off") if m in {"on" if r != "off" else r for r in requested}]
-
-
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument(
-        "--corpus",
-        type=Path,
-        default=DEFAULT_CORPUS,
-        help=f"the hespress-4cat .tar.gz (default: {DEFAULT_CORPUS})",
+    parser = harness.argument_parser(
+        __doc__,
+        DEFAULT_CORPUS,
+        "the hespress-4cat .tar.gz",
+        "use N documents spread evenly over the archive (a quick check; default: all)",
     )
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--stemmers", nargs="+", choices=STEMMERS, default=list(STEMMERS))
@@ -497,45 +486,37 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=list(MULTIWORD),
         help="multiword settings: off, the shipped list, the list and learned collocations",
     )
-    parser.add_argument("--out", type=Path, default=RESULTS, help="folder of the outputs")
     parser.add_argument("--passes", type=int, default=Params.passes, help="LDA passes")
     parser.add_argument("--iterations", type=int, default=Params.iterations)
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline row")
-    return parser.parse_args(argv)
+    return harness.parse_arguments(parser, argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("gensim").setLevel(logging.WARNING)
-    corpus = args.corpus.expanduser().resolve()
-    if not corpus.is_file():
-        sys.exit(
-            f"error: corpus not found: {corpus}\n"
-            "Expected the hespress-4cat archive of the shared folder "
-            "(../shared/corpora/hespress-4cat.tar.gz from the repository root); "
-            "pass another path with --corpus."
-        )
+    corpus = args.corpus
     started = time.perf_counter()
     # The package is imported and the config read once, here: a run measures the files as
     # they are now, even if they change while it runs.
     hashes = code_hashes()
-    code = f"{code_version()}, sources and config files sha256 {code_fingerprint(hashes)}"
+    code = f"{harness.code_version()}, sources and config files sha256 {code_fingerprint(hashes)}"
     params = Params(passes=args.passes, iterations=args.iterations)
-    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
-    base_settings = stages.normalization_settings(
+    config = harness.project_config()
+    base_settings = normalization_settings(
         config["normalize"], str(MULTIWORD_LIST), str(REPORTING_WORDS)
     )
-    documents, labels = read_corpus(corpus)
+    documents, labels = read_corpus(corpus, args.limit)
     counts = pd.Series(labels).value_counts()
     label_counts = ", ".join(f"{n:,} {label}" for label, n in counts.items())
     LOGGER.info("read %d documents from %s: %s", len(documents), corpus, label_counts)
 
     grid: list[tuple[str, str, str, Callable]] = []
     for stemmer in args.stemmers:
-        for multiword in multiword_levels(args.multiword):
+        for multiword in (m for m in MULTIWORD if m in args.multiword):
             changes: dict = {"stemmer": stemmer, "multiword_expressions": multiword != "off"}
-            if HAS_LEARN_SWITCH and multiword != "off":
+            if multiword != "off":
                 changes["learn_multiword"] = multiword == "list+learned"
             settings = dataclasses.replace(base_settings, **changes)
             grid.append(
@@ -544,15 +525,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_baseline:
         grid.append((BASELINE, "-", "-", naive_tokens))
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    csv_path = args.out / f"{STEM}.csv"
     rows: list[dict] = []
     for setting, stemmer, multiword, tokenize in grid:
         rows += evaluate_setting(
             setting, stemmer, multiword, tokenize, documents, labels, args.seeds, params
         )
         # Written after every setting, so that an interrupted run keeps what it measured.
-        pd.DataFrame(rows).to_csv(csv_path, index=False, float_format="%.6f")
+        harness.write_results(args.out, STEM, rows, None, float_format="%.6f")
     frame = pd.DataFrame(rows)
     elapsed = time.perf_counter() - started
     changed = sorted(k for k, v in code_hashes().items() if hashes.get(k) != v)
@@ -565,8 +544,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = markdown_report(
         frame, corpus, len(documents), label_counts, params, args.seeds, config, elapsed, code
     )
-    (args.out / f"{STEM}.md").write_text(report, encoding="utf-8")
-    LOGGER.info("wrote %s and %s in %.1f min", csv_path, args.out / f"{STEM}.md", elapsed / 60)
+    paths = harness.write_results(args.out, STEM, frame, report, float_format="%.6f")
+    LOGGER.info("wrote %s and %s in %.1f min", *paths, elapsed / 60)
     print(report)
     return 0
 

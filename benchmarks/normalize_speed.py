@@ -1,59 +1,54 @@
 """Speed and memory of the normalization stage, against a per-token baseline.
 
-What is measured: :func:`arabic_news_topics.normalize.normalize_documents` with the
+What is measured: :func:`arabic_news_topics.normalize.core.normalize_documents` with the
 ``normalize`` settings of ``config/config.yaml`` (``stemmer: light``), on a JSON Lines corpus
 (by default SaudiNewsNet, 31,030 articles, 8.8 M whitespace tokens):
 
-1. the whole corpus as configured for its size (``learn_multiword_min_documents`` is reached,
-   so gensim Phrases learns collocations), and the whole corpus with that learning off;
+1. the whole corpus (or its first ``--limit`` documents) as configured for its size
+   (``learn_multiword_min_documents`` is reached, so gensim Phrases learns collocations), and
+   the whole corpus with that learning off;
 2. a naive per-token baseline on the first ``--baseline-docs`` documents: the same rule
-   functions of ``normalize.py``, called for every token in order with no cache (see
+   functions of ``normalize/core.py``, called for every token in order with no cache (see
    :func:`per_token_baseline`), next to the cached stage on the same documents, so that the
    ratio of their CPU times is measured on identical input. The baseline's tokens are
    checked against the stage's with multiword expressions off.
 
-Each configuration runs in a fresh subprocess (this script with ``--worker``), so that the
-peak memory (``ru_maxrss``, a high-water mark) is its own; it includes the documents held in
-memory. The stage is single-process: throughput is input tokens (whitespace tokens of the
-raw texts) per CPU second, that is tokens per second per core. Only the stage is timed, not
-reading the corpus; gensim is imported before the clock starts.
+Each configuration runs in a fresh subprocess (this script with ``--worker``, see
+``harness.py``), so that the peak memory (``ru_maxrss``, a high-water mark) is its own; it
+includes the documents held in memory. The stage is single-process: throughput is input
+tokens (whitespace tokens of the raw texts) per CPU second, that is tokens per second per
+core. Only the stage is timed, not reading the corpus; gensim is imported before the clock
+starts.
 
 Run from the repository root::
 
     .venv/bin/python benchmarks/normalize_speed.py [--corpus PATH] [--baseline-docs N]
+    .venv/bin/python benchmarks/normalize_speed.py --limit 3000 --baseline-docs 300 --out /tmp/x
 
 It prints a table and writes it to ``benchmarks/results/normalize_speed.csv`` and ``.md``
-(with the machine, the corpus and the date). The speed figures in the README come from it.
+(with the machine, the corpus and the date; ``--out`` writes them to another folder). The
+speed figures in the README come from it.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import datetime
 import gc
-import gzip
-import json
-import pickle
-import resource
-import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import yaml
-from run_info import code_version, machine_line
+import harness
+import pandas as pd
 
-from arabic_news_topics import normalize, stages
+from arabic_news_topics.normalize import core as normalize
+from arabic_news_topics.normalize.step import normalization_settings
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "saudinewsnet.jsonl.gz"
-RESULTS = Path(__file__).resolve().parent / "results"
-CONFIG = REPO / "config" / "config.yaml"
+REPO = harness.REPO
+DEFAULT_CORPUS = harness.CORPORA / "saudinewsnet.jsonl.gz"
 #: The project's target for the stage with the light stemmer.
 TARGET_TOKENS_PER_CPU_S = 500_000
 
@@ -87,33 +82,24 @@ COLUMNS = [
 
 def read_documents(path: Path, limit: int | None = None) -> list[dict]:
     """The corpus records as the stage's documents: ``doc_id``, ``text``, ``source``."""
-    documents = []
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            if limit is not None and len(documents) >= limit:
-                break
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            documents.append(
-                {
-                    "doc_id": str(record["id"]),
-                    "text": record.get("text") or "",
-                    # The outlet, as the corpus stage gives it: boilerplate is per outlet.
-                    "source": record.get("source") or path.name,
-                }
-            )
-    return documents
+    return [
+        {
+            "doc_id": str(record["id"]),
+            "text": record.get("text") or "",
+            # The outlet, as the corpus stage gives it: boilerplate is per outlet.
+            "source": record.get("source") or path.name,
+        }
+        for record in harness.read_records(path, limit)
+    ]
 
 
 def project_settings() -> normalize.NormalizationSettings:
     """The ``normalize`` settings of the project config, with its word-list files."""
-    section = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["normalize"]
-    return stages.normalization_settings(
+    section = harness.project_config()["normalize"]
+    return normalization_settings(
         section,
-        str(REPO / section.get("multiword_list_file", "config/multiword_expressions.txt")),
-        str(REPO / section.get("reporting_words_file", "config/news_reporting_words.txt")),
+        str(REPO / section["multiword_list_file"]),
+        str(REPO / section["reporting_words_file"]),
     )
 
 
@@ -170,7 +156,7 @@ def _each_token(
 def per_token_baseline(
     documents: Sequence[Mapping], settings: normalize.NormalizationSettings
 ) -> list[list[str]]:
-    """The rules of ``normalize.py`` applied token by token, without any cache.
+    """The rules of ``normalize/core.py`` applied token by token, without any cache.
 
     The HTML and boilerplate-line rules run on each text; then every whitespace token goes
     through the type rules in the stage's order. The corpus-aware rules (glued waw,
@@ -338,75 +324,34 @@ class StageTimeline:
 # One configuration, in its own process
 
 
-def peak_mib() -> float:
-    """The process's peak resident memory so far (``ru_maxrss`` is KiB on Linux)."""
-    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-
-
-def run_worker(name: str, corpus: Path, baseline_docs: int, output: Path) -> None:
-    """Measure one configuration and pickle its numbers (and subset tokens) to ``output``."""
+def work(name: str, spec: Mapping) -> dict:
+    """Measure one configuration (in a worker process): its numbers, and its tokens where
+    the baseline check needs them."""
     _, part, kind = CONFIGURATIONS[name]
-    documents = read_documents(corpus, baseline_docs if part == "subset" else None)
+    corpus = Path(spec["corpus"])
+    documents = read_documents(corpus, spec["baseline_docs"] if part == "subset" else spec["limit"])
     settings = settings_for(name, len(documents))
     import gensim.models.phrases  # noqa: F401  (imported lazily by the stage; not timed)
 
     gc.collect()
-    loaded_mib = peak_mib()
     timeline = StageTimeline() if kind == "stage" else None
-    wall, cpu = time.perf_counter(), time.process_time()
-    if timeline is not None:
-        with timeline:
-            result = normalize.normalize_documents(documents, settings)
-        sequences = [tokens for _, tokens in result.tokens]
-    else:
-        sequences = per_token_baseline(documents, settings)
-    cpu = time.process_time() - cpu
-    wall = time.perf_counter() - wall
-    numbers = {
+    with harness.Timer() as timer:
+        if timeline is not None:
+            with timeline:
+                result = normalize.normalize_documents(documents, settings)
+            sequences = [tokens for _, tokens in result.tokens]
+        else:
+            sequences = per_token_baseline(documents, settings)
+    return {
         "name": name,
         "documents": len(documents),
         "tokens": count_tokens(documents),
         "output_tokens": sum(map(len, sequences)),
-        "wall_s": wall,
-        "cpu_s": cpu,
-        "peak_mib": peak_mib(),
-        "loaded_mib": loaded_mib,
+        **timer.numbers(),
         "breakdown": timeline.segments() if timeline is not None else [],
         "doc_ids": [doc["doc_id"] for doc in documents] if part == "subset" else [],
         "sequences": sequences if name in ("subset_baseline", "subset_no_multiword") else [],
     }
-    with output.open("wb") as handle:
-        pickle.dump(numbers, handle)
-
-
-def measure(name: str, corpus: Path, baseline_docs: int) -> dict:
-    """Run one configuration in a fresh interpreter and return its numbers."""
-    label = CONFIGURATIONS[name][0]
-    print(f"running: {label} ...", flush=True)
-    with tempfile.TemporaryDirectory() as folder:
-        output = Path(folder) / f"{name}.pickle"
-        command = [
-            sys.executable,
-            str(Path(__file__).resolve()),
-            "--worker",
-            name,
-            "--corpus",
-            str(corpus),
-            "--baseline-docs",
-            str(baseline_docs),
-            "--worker-output",
-            str(output),
-        ]
-        subprocess.run(command, check=True, cwd=REPO)
-        with output.open("rb") as handle:
-            numbers = pickle.load(handle)
-    print(
-        f"  {numbers['wall_s']:.1f} s wall, {numbers['cpu_s']:.1f} s CPU, "
-        f"{numbers['peak_mib']:.0f} MiB peak",
-        flush=True,
-    )
-    return numbers
 
 
 # ---------------------------------------------------------------------------------------
@@ -475,22 +420,28 @@ def table_rows(results: Mapping[str, dict]) -> list[dict]:
     return rows
 
 
-def markdown(rows: Sequence[Mapping], header: Sequence[str], notes: Sequence[str]) -> str:
-    """The Markdown report: header lines, the table, then notes."""
-    numeric = set(COLUMNS) - {"configuration"}
-    lines = [*header, "", "| " + " | ".join(COLUMNS) + " |"]
-    lines.append("| " + " | ".join("---:" if c in numeric else "---" for c in COLUMNS) + " |")
-    lines += ["| " + " | ".join(str(row[c]) for c in COLUMNS) + " |" for row in rows]
-    return "\n".join([*lines, "", *notes]) + "\n"
+def breakdown_lines(numbers: Mapping, title: str) -> list[str]:
+    """The time of one stage run by part of the stage."""
+    return [
+        "",
+        f"Time by part of the stage, {title} (total {numbers['wall_s']:.2f} s wall, "
+        f"{numbers['cpu_s']:.2f} s CPU):",
+        "",
+        harness.markdown_table(
+            ([what, f"{wall:.2f}", f"{cpu:.2f}"] for what, wall, cpu in numbers["breakdown"]),
+            ["part", "wall_s", "cpu_s"],
+            right=["wall_s", "cpu_s"],
+        ),
+    ]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--corpus",
-        type=Path,
-        default=DEFAULT_CORPUS,
-        help="JSON Lines corpus (plain or .gz) with id and text fields (default: %(default)s)",
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = harness.argument_parser(
+        __doc__,
+        DEFAULT_CORPUS,
+        "JSON Lines corpus (plain or .gz) with id and text fields",
+        "run the full-corpus rows on its first N documents only (a quick check)",
+        CONFIGURATIONS,
     )
     parser.add_argument(
         "--baseline-docs",
@@ -499,34 +450,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="documents of the per-token baseline and of the stage next to it "
         "(default: %(default)s)",
     )
-    parser.add_argument("--worker", choices=sorted(CONFIGURATIONS), help=argparse.SUPPRESS)
-    parser.add_argument("--worker-output", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    corpus = args.corpus.resolve()
-    if not corpus.is_file():
-        parser.error(f"corpus not found: {corpus} (give another with --corpus PATH)")
-    if args.baseline_docs < 1:
+    args = harness.parse_arguments(parser, argv)
+    if not args.worker and args.baseline_docs < 1:
         parser.error("--baseline-docs must be at least 1")
-    if args.worker:
-        run_worker(args.worker, corpus, args.baseline_docs, args.worker_output)
-        return 0
+    return args
 
-    results = {name: measure(name, corpus, args.baseline_docs) for name in CONFIGURATIONS}
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.worker:
+        return harness.serve_worker(args, work)
+
+    corpus = args.corpus
+    spec = {"corpus": str(corpus), "baseline_docs": args.baseline_docs, "limit": args.limit}
+    labels = {name: label for name, (label, _, _) in CONFIGURATIONS.items()}
+    results = harness.run_workers(__file__, labels, CONFIGURATIONS, spec)
+    if len(results) < len(CONFIGURATIONS):
+        sys.exit(f"failed: {', '.join(sorted(set(CONFIGURATIONS) - set(results)))}")
     baseline, check = results["subset_baseline"], results["subset_no_multiword"]
     differences = first_differences(baseline["doc_ids"], baseline["sequences"], check["sequences"])
     mismatch = count_mismatch(baseline["sequences"], check["sequences"])
     rows = table_rows(results)
 
     learning = results["full_learning"]
-    header = [
+    part = "the first " if args.limit else ""
+    lines = [
         "# Speed of the normalization stage (`normalize_documents`, `stemmer: light`)",
         "",
-        f"Corpus: `{corpus.name}` ({learning['documents']:,} documents, "
+        f"Corpus: `{corpus.name}` ({part}{learning['documents']:,} documents, "
         f"{learning['tokens']:,} whitespace tokens).  ",
-        f"Machine: {machine_line()}.  ",
-        f"Date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; {code_version()}.",
-    ]
-    notes = [
+        *harness.run_lines(),
+        "",
+        harness.markdown_table(rows, COLUMNS, right=COLUMNS[1:]),
+        "",
         "Each row ran once, in its own process. tokens: whitespace tokens of the raw texts; "
         "tokens_per_cpu_s: tokens / CPU seconds of the stage (single process, so tokens per "
         "second per core); peak_mib: peak resident memory of the process, documents included "
@@ -541,8 +497,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for row in rows:
         if row["configuration"].startswith("stage, full"):
             meets = int(row["tokens_per_cpu_s"]) >= TARGET_TOKENS_PER_CPU_S
-            notes.append(f"- {row['configuration']}: {'meets' if meets else 'misses'} it.")
-    notes += [
+            lines.append(f"- {row['configuration']}: {'meets' if meets else 'misses'} it.")
+    lines += [
         "",
         f"Per-token baseline vs stage with multiword expressions off, first "
         f"{baseline['documents']} documents: "
@@ -555,24 +511,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         *[f"- {d}" for d in differences],
     ]
     for name, title in (("full_learning", "on"), ("full_no_learning", "off")):
-        numbers = results[name]
-        notes += [
-            "",
-            f"Time by part of the stage, full corpus, phrase learning {title} "
-            f"(total {numbers['wall_s']:.2f} s wall, {numbers['cpu_s']:.2f} s CPU):",
-            "",
-            "| part | wall_s | cpu_s |",
-            "| --- | ---: | ---: |",
-            *[f"| {what} | {wall:.2f} | {cpu:.2f} |" for what, wall, cpu in numbers["breakdown"]],
-        ]
+        lines += breakdown_lines(results[name], f"full corpus, phrase learning {title}")
 
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    with (RESULTS / "normalize_speed.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    report = markdown(rows, header, notes)
-    (RESULTS / "normalize_speed.md").write_text(report, encoding="utf-8")
+    report = "\n".join(lines) + "\n"
+    harness.write_results(args.out, "normalize_speed", pd.DataFrame(rows, columns=COLUMNS), report)
     print()
     print(report)
     return 1 if differences else 0

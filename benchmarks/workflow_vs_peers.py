@@ -24,8 +24,8 @@ By default SaudiNewsNet (``../shared/corpora/saudinewsnet.jsonl.gz``, 31,030 art
    with ``CoherenceModel(coherence="c_npmi", topn=10)`` on its own tokens.
 3. **LDA stage.** K = 20 on the workflow's own tokens (``results/02_normalize/tokens.jsonl``
    of part 1) and its dictionary filtering (``lda.no_below``, ``no_above``, ``keep_n``):
-   the project's ``lda.fit_topic_model(engine="gensim")`` (gensim ``LdaModel``) with the
-   project's LDA settings, as the ``fit_topic_model`` rule calls it (its timed fit includes
+   the project's ``topics.engines.fit_topic_model(engine="gensim")`` (gensim ``LdaModel``)
+   with the project's LDA settings, as the ``fit_topic_model`` rule calls it (its timed fit includes
    inferring the documents' topic mixtures, ``theta``, which the function returns with the
    model); tomotopy ``LDAModel`` (Gibbs sampling, fixed seed) with 1 and 2 workers;
    scikit-learn ``LatentDirichletAllocation(learning_method="online")``. Only the fit is
@@ -35,14 +35,16 @@ By default SaudiNewsNet (``../shared/corpora/saudinewsnet.jsonl.gz``, 31,030 art
    the corpus and draws total time and peak memory against documents
    (``benchmarks/results/workflow_scaling.png`` and ``.pdf``) with a least-squares line.
 
-Parts 2 and 3 run in their own processes (this script with ``--worker``), so that each
-peak memory (``ru_maxrss``) is its own. Every process this script starts runs under an
-address-space limit (``--memory-limit-gib``), so a job that would exhaust the shared
-machine fails with a MemoryError instead. Run from the repository root::
+Parts 2 and 3 run in their own processes (this script with ``--worker``; see ``harness.py``,
+shared with the other benchmarks), so that each peak memory (``ru_maxrss``) is its own.
+Every process this script starts runs under an address-space limit (``--memory-limit-gib``),
+so a job that would exhaust the shared machine fails with a MemoryError instead. Run from
+the repository root::
 
     .venv/bin/pip install -r benchmarks/requirements.txt
     .venv/bin/python benchmarks/workflow_vs_peers.py [--fractions 0.25 0.5 1.0]
     .venv/bin/python benchmarks/workflow_vs_peers.py --limit 2000 --num-topics 10 20  # quick
+    .venv/bin/python benchmarks/workflow_vs_peers.py --limit 300 --num-topics 5 --out /tmp/x
 
 It prints a Markdown report and writes it to ``benchmarks/results/workflow_vs_peers.md``
 with the rows in ``workflow_vs_peers.csv`` (``--out`` writes them to another folder).
@@ -51,37 +53,28 @@ with the rows in ``workflow_vs_peers.csv`` (``--out`` writes them to another fol
 from __future__ import annotations
 
 import argparse
-import contextlib
 import copy
-import csv
 import datetime
-import gzip
 import hashlib
-import inspect
 import io
 import json
-import math
-import os
-import pickle
 import re
-import resource
 import shutil
-import signal
 import subprocess
 import sys
 import tarfile
 import tempfile
-import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+import harness
+import pandas as pd
 import yaml
-from run_info import code_version, machine_line
+from harness import fmt
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "saudinewsnet.jsonl.gz"
-RESULTS = Path(__file__).resolve().parent / "results"
+REPO = harness.REPO
+DEFAULT_CORPUS = harness.CORPORA / "saudinewsnet.jsonl.gz"
 #: A config for SaudiNewsNet that the project may ship; used as the base where it exists.
 CORPUS_CONFIG = Path("config") / "saudinewsnet.yaml"
 
@@ -110,7 +103,7 @@ TOMOTOPY_SHORT_ITERATIONS = 200
 #: Worker name -> label of its row.
 WORKERS = {
     "notebook": "notebook pipeline (pyarabic, ISRI, gensim LdaModel)",
-    "lda_project": "project LDA (lda.fit_topic_model, gensim LdaModel)",
+    "lda_project": "project LDA (topics.engines.fit_topic_model, gensim LdaModel)",
     "lda_tomotopy_1": "tomotopy LDAModel, 1 worker",
     "lda_tomotopy_2": "tomotopy LDAModel, 2 workers",
     "lda_tomotopy_1_short": "tomotopy LDAModel, 1 worker, short run",
@@ -133,19 +126,6 @@ COLUMNS = [
 # Small helpers
 
 
-def peak_mib() -> float:
-    """The process's peak resident memory so far (``ru_maxrss`` is KiB on Linux)."""
-    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-
-
-def limit_memory(gib: float) -> None:
-    """Limit this process's address space (inherited by its children)."""
-    if gib > 0:
-        limit = int(gib * 1024**3)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
 def deep_merge(base: Mapping, over: Mapping) -> dict:
     """``base`` with the keys of ``over`` merged in, mappings recursively (as Snakemake
     merges ``--configfile`` over the workflow's config)."""
@@ -158,18 +138,6 @@ def deep_merge(base: Mapping, over: Mapping) -> dict:
     return merged
 
 
-def fmt(value: float | None, digits: int = 1) -> str:
-    """A number for the tables; empty where there is none."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return f"{value:,.{digits}f}"
-
-
-def load_average() -> str:
-    """The machine's load averages, as ``uptime`` shows them."""
-    return ", ".join(f"{value:.1f}" for value in os.getloadavg())
-
-
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
     if not numerator or not denominator:
         return None
@@ -178,41 +146,6 @@ def ratio(numerator: float | None, denominator: float | None) -> float | None:
 
 # ---------------------------------------------------------------------------------------
 # The corpus
-
-
-def _open(path: Path, mode: str = "rt"):
-    return gzip.open(path, mode, encoding="utf-8") if path.suffix == ".gz" else open(path, mode)
-
-
-def count_records(path: Path) -> int:
-    """Non-blank lines of a JSON Lines file."""
-    with _open(path) as lines:
-        return sum(1 for line in lines if line.strip())
-
-
-def write_first_records(source: Path, target: Path, count: int) -> int:
-    """Copy the first ``count`` non-blank lines of ``source`` to a gzipped ``target``."""
-    written = 0
-    with _open(source) as lines, gzip.open(target, "wt", encoding="utf-8") as out:
-        for line in lines:
-            if written >= count:
-                break
-            if line.strip():
-                out.write(line if line.endswith("\n") else line + "\n")
-                written += 1
-    return written
-
-
-def read_texts(path: Path, limit: int | None = None) -> list[str]:
-    """The ``text`` field of the first ``limit`` records (all if None)."""
-    texts = []
-    with _open(path) as lines:
-        for line in lines:
-            if limit is not None and len(texts) >= limit:
-                break
-            if line.strip():
-                texts.append(json.loads(line).get("text") or "")
-    return texts
 
 
 def documents_for_fractions(total: int, fractions: Sequence[float]) -> list[int]:
@@ -265,10 +198,10 @@ def code_line(code: str, digest: str | None = None) -> str:
     snapshot = f", files digest {digest}" if digest else ""
     if code == "head":
         return (
-            code_version().split(" with ")[0]
+            harness.code_version().split(" with ")[0]
             + f" (the workflow as committed: git archive HEAD{snapshot})"
         )
-    return code_version() + f" (the workflow as in the working tree{snapshot})"
+    return harness.code_version() + f" (the workflow as in the working tree{snapshot})"
 
 
 def benchmark_config(
@@ -295,45 +228,6 @@ def benchmark_config(
     return config
 
 
-class TreeMemory:
-    """Peak summed resident memory of a process and its descendants, sampled in a thread."""
-
-    def __init__(self, pid: int, interval: float = 0.2) -> None:
-        import psutil
-
-        self.process = psutil.Process(pid)
-        self.interval = interval
-        self.peak = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _sample(self) -> float:
-        import psutil
-
-        total = 0
-        try:
-            processes = [self.process, *self.process.children(recursive=True)]
-        except psutil.Error:
-            return 0.0
-        for process in processes:
-            with contextlib.suppress(psutil.Error):
-                total += process.memory_info().rss
-        return total / 1024**2
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self._sample())
-            self._stop.wait(self.interval)
-
-    def __enter__(self) -> TreeMemory:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 def run_snakemake(
     workdir: Path, configfile: Path, timeout_s: float, memory_gib: float
 ) -> dict[str, float | int]:
@@ -352,61 +246,10 @@ def run_snakemake(
         "--keep-going",
         "--nocolor",
     ]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with (workdir / "snakemake.log").open("w", encoding="utf-8") as log:
-        start = time.perf_counter()
-        process = subprocess.Popen(
-            command,
-            cwd=workdir,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=lambda: limit_memory(memory_gib),
+        return harness.run_measured(
+            command, cwd=workdir, log=log, timeout_s=timeout_s, memory_gib=memory_gib
         )
-        with TreeMemory(process.pid) as memory:
-            try:
-                returncode = process.wait(timeout=timeout_s)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
-                returncode = -1
-        wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"returncode": returncode, "wall_s": wall, "cpu_s": cpu, "tree_peak_mib": memory.peak}
-
-
-def read_benchmarks(results: Path) -> list[dict]:
-    """Every Snakemake ``benchmark:`` file under ``results/benchmarks``: one row per job,
-    named by its path (``fit_topic_model/gensim/k_20/seed_42``; the rule is the first part),
-    with wall time, CPU time and ``max_rss`` (MiB)."""
-    rows = []
-    folder = results / "benchmarks"
-    for path in sorted(folder.rglob("*.tsv")):
-        with path.open(encoding="utf-8") as handle:
-            records = list(csv.DictReader(handle, delimiter="\t"))
-        if not records:
-            continue
-
-        def number(record: Mapping, key: str) -> float:
-            try:
-                return float(record.get(key, "nan"))
-            except ValueError:
-                return float("nan")
-
-        rows.append(
-            {
-                "stage": path.relative_to(folder).with_suffix("").as_posix(),
-                "wall_s": max(number(r, "s") for r in records),
-                "cpu_s": max(number(r, "cpu_time") for r in records),
-                "max_rss_mib": max(number(r, "max_rss") for r in records),
-            }
-        )
-    return rows
 
 
 _TIMESTAMP_RE = re.compile(r"^\[(\w{3} \w{3} +\d+ \d\d:\d\d:\d\d \d{4})\]$")
@@ -472,21 +315,18 @@ def read_coherence(results: Path) -> list[dict]:
     path = results / "04_lda" / "model_selection.csv"
     if not path.is_file():
         return []
+    table = pd.read_csv(path)
 
-    def measure(record: Mapping, name: str) -> float:
-        value = record.get(f"{name}_mean", record.get(name))
-        return float(value or "nan")
+    def measure(name: str) -> pd.Series:
+        return table.get(f"{name}_mean", table.get(name, pd.Series(float("nan"), table.index)))
 
-    with path.open(encoding="utf-8") as handle:
-        return [
-            {
-                "num_topics": int(r["num_topics"]),
-                "c_v": measure(r, "c_v"),
-                "c_npmi": measure(r, "c_npmi"),
-                "chosen": str(r.get("chosen", "")).lower() == "true",
-            }
-            for r in csv.DictReader(handle)
-        ]
+    chosen = table.get("chosen", pd.Series("", table.index)).astype(str).str.lower() == "true"
+    return [
+        {"num_topics": int(k), "c_v": float(cv), "c_npmi": float(npmi), "chosen": bool(c)}
+        for k, cv, npmi, c in zip(
+            table["num_topics"], measure("c_v"), measure("c_npmi"), chosen, strict=True
+        )
+    ]
 
 
 def kept_documents(results: Path) -> int | None:
@@ -494,8 +334,7 @@ def kept_documents(results: Path) -> int | None:
     path = results / "01_corpus" / "manifest.tsv"
     if not path.is_file():
         return None
-    with path.open(encoding="utf-8") as handle:
-        return sum(r.get("status") == "kept" for r in csv.DictReader(handle, delimiter="\t"))
+    return int((pd.read_csv(path, sep="\t", usecols=["status"])["status"] == "kept").sum())
 
 
 def log_tail(path: Path, lines: int = 15) -> str:
@@ -512,7 +351,7 @@ def prepare_workflow(
     the config file and the effective config."""
     shutil.copytree(code, workdir)
     data = workdir / "benchmark_corpus.jsonl.gz"
-    write_first_records(corpus, data, documents)
+    harness.write_first_records(corpus, data, documents)
     template = workdir / CORPUS_CONFIG
     base = yaml.safe_load(template.read_text(encoding="utf-8")) if template.is_file() else None
     defaults = yaml.safe_load((workdir / "config" / "config.yaml").read_text(encoding="utf-8"))
@@ -538,8 +377,7 @@ def run_workflow(
     run = run_snakemake(workdir, configfile, timeout_s, memory_gib)
     results = workdir / "results"
     log_text = (workdir / "snakemake.log").read_text(encoding="utf-8", errors="replace")
-    stages = read_benchmarks(results)
-    benchmarked = {s["stage"].split("/")[0] for s in stages}
+    stages = harness.read_benchmark_files(results)
     jobs = [j for j in parse_job_times(log_text) if j["rule"] != "all"]
     numbers = {
         **run,
@@ -549,14 +387,14 @@ def run_workflow(
         "config_base": str(CORPUS_CONFIG) if (workdir / CORPUS_CONFIG).is_file() else None,
         "lda": config["lda"],
         "stages": stages,
-        "unbenchmarked_jobs": [j for j in jobs if j["rule"] not in benchmarked],
+        "unbenchmarked_jobs": [j for j in jobs if j["rule"] not in set(stages["rule"])],
         "coherence": read_coherence(results),
         "failed_rules": failed_rules(log_text),
         "log_tail": "\n\n".join(
             [log_tail(workdir / "snakemake.log", 12)]
             + [f"{name}:\n{log_tail(workdir / name, 8)}" for name in failed_job_logs(log_text)]
         ),
-        "stage_peak_mib": max((s["max_rss_mib"] for s in stages), default=float("nan")),
+        "stage_peak_mib": float(stages["max_rss_mib"].max()),
     }
     numbers["peak_mib"] = max(numbers["tree_peak_mib"], numbers["stage_peak_mib"] or 0)
     status = "ok" if run["returncode"] == 0 else f"FAILED (exit {run['returncode']})"
@@ -599,7 +437,7 @@ def run_notebook(corpus: Path, documents: int, num_topics: Sequence[int]) -> dic
     from nltk.stem.isri import ISRIStemmer
 
     wall, cpu = time.perf_counter(), time.process_time()
-    texts = read_texts(corpus, documents)
+    texts = [r.get("text") or "" for r in harness.read_records(corpus, documents)]
     stopwords = frozenset(arabic_stopwords.stopwords_list())
     stemmer = ISRIStemmer()
     token_lists = [notebook_tokens(text, stopwords, stemmer.stem) for text in texts]
@@ -621,7 +459,7 @@ def run_notebook(corpus: Path, documents: int, num_topics: Sequence[int]) -> dic
         )
         phases[f"LdaModel K={k}"] = time.perf_counter() - mark
     fit_wall, fit_cpu = time.perf_counter() - wall, time.process_time() - cpu
-    fit_peak = peak_mib()
+    fit_peak = harness.peak_mib()
     npmi = {}
     for k, model in models.items():
         mark = time.perf_counter()
@@ -638,7 +476,7 @@ def run_notebook(corpus: Path, documents: int, num_topics: Sequence[int]) -> dic
         "peak_mib": fit_peak,
         "wall_with_npmi_s": time.perf_counter() - wall,
         "cpu_with_npmi_s": time.process_time() - cpu,
-        "peak_with_npmi_mib": peak_mib(),
+        "peak_with_npmi_mib": harness.peak_mib(),
         "npmi": npmi,
         "phases": phases,
     }
@@ -678,22 +516,16 @@ def npmi(topics: Sequence[Sequence[str]], token_lists, dictionary) -> float:
     return float(value)
 
 
-def project_lda_params(fit_topic_model, settings: Mapping, random_state: int) -> dict:
-    """The keyword arguments the ``fit_topic_model`` rule passes to ``lda.fit_topic_model``
-    for the gensim engine: the ``lda`` settings that the function takes, ``engine="gensim"``,
-    the run's seed as ``random_state``, and gensim's ``None`` for a symmetric ``eta`` (as
-    ``get_lda_params`` in ``workflow/rules/common.smk``)."""
-    accepted = inspect.signature(fit_topic_model).parameters
-    skip = {"bow", "dictionary", "num_topics", "prior"}
-    params = {key: value for key, value in settings.items() if key in accepted and key not in skip}
-    params["engine"] = "gensim"
-    # Gibbs sweeps of tomotopy: no setting of gensim.
-    params.pop("sampling_iterations", None)
-    if "random_state" in accepted:
-        params["random_state"] = random_state
+def project_lda_params(engine_settings: Sequence[str], settings: Mapping, seed: int) -> dict:
+    """The keyword arguments the ``fit_topic_model`` rule passes to
+    ``topics.engines.fit_topic_model`` for the gensim engine, as ``get_lda_params`` in
+    ``workflow/rules/common.smk``: the ``lda`` settings the engine reads
+    (``engines.ENGINE_SETTINGS["gensim"]``), gensim's ``None`` for a symmetric ``eta``,
+    ``engine="gensim"`` and the run's seed as ``random_state``."""
+    params = {key: settings[key] for key in engine_settings}
     if params.get("eta") == "symmetric":
         params["eta"] = None
-    return params
+    return {**params, "engine": "gensim", "random_state": seed}
 
 
 def run_lda_stage(name: str, spec: Mapping) -> dict:
@@ -701,28 +533,31 @@ def run_lda_stage(name: str, spec: Mapping) -> dict:
     import numpy as np
 
     sys.path.insert(0, spec["src"])
-    from arabic_news_topics import lda  # the package of the workflow's copy
+    # The package of the workflow's copy.
+    from arabic_news_topics.topics import engines
 
     settings = spec["lda"]
     token_lists = read_token_lists(Path(spec["tokens"]))
-    dictionary = lda.build_dictionary(
+    dictionary = engines.build_dictionary(
         token_lists, settings["no_below"], settings["no_above"], settings.get("keep_n")
     )
     bow = [dictionary.doc2bow(tokens) for tokens in token_lists]
     vocabulary = [dictionary[i] for i in range(len(dictionary))]
     k = spec["k"]
-    details = ""
     if name == "lda_project":
-        params = project_lda_params(lda.fit_topic_model, settings, spec["random_state"])
+        gensim = engines.ENGINE_SETTINGS["gensim"]
+        params = project_lda_params(gensim, settings, spec["random_state"])
         details = ", ".join(f"{key}={value}" for key, value in params.items())
-        if params.get("passes") == "auto" and hasattr(lda, "resolve_passes"):
+        if params.get("passes") == "auto":
             chunksize = params.get("chunksize", 2000)
-            details += f" (= {lda.resolve_passes('auto', len(bow), chunksize)} passes)"
-        loaded = peak_mib()
-        wall, cpu = time.perf_counter(), time.process_time()
-        model = lda.fit_topic_model(bow, dictionary, k, **params)
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        topics = top_words(model.phi, vocabulary)
+            details += f" (= {engines.resolve_passes('auto', len(bow), chunksize)} passes)"
+
+        def fit():
+            return engines.fit_topic_model(bow, dictionary, k, **params)
+
+        def top(model) -> list[list[str]]:
+            return top_words(model.phi, vocabulary)
+
     elif name.startswith("lda_tomotopy"):
         import tomotopy
 
@@ -738,11 +573,14 @@ def run_lda_stage(name: str, spec: Mapping) -> dict:
             f"iterations={iterations}, workers={workers}, "
             f"alpha={model.alpha[0]:g} (optimized every 10), eta={model.eta:g}"
         )
-        loaded = peak_mib()
-        wall, cpu = time.perf_counter(), time.process_time()
-        model.train(iterations=iterations, workers=workers)
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        topics = [[w for w, _ in model.get_topic_words(t, top_n=TOP_N)] for t in range(k)]
+
+        def fit():
+            model.train(iterations=iterations, workers=workers)
+            return model
+
+        def top(model) -> list[list[str]]:
+            return [[w for w, _ in model.get_topic_words(t, top_n=TOP_N)] for t in range(k)]
+
     elif name == "lda_sklearn":
         from gensim.matutils import corpus2csc
         from sklearn.decomposition import LatentDirichletAllocation
@@ -755,21 +593,22 @@ def run_lda_stage(name: str, spec: Mapping) -> dict:
             f"max_iter={model.max_iter}, batch_size={model.batch_size}, "
             f"learning_offset={model.learning_offset:g}, priors 1/K, n_jobs=None"
         )
-        loaded = peak_mib()
-        wall, cpu = time.perf_counter(), time.process_time()
-        model.fit(counts)
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        topics = top_words(model.components_, vocabulary)
+
+        def fit():
+            return model.fit(counts)
+
+        def top(model) -> list[list[str]]:
+            return top_words(model.components_, vocabulary)
+
     else:
         raise ValueError(name)
-    fit_peak = peak_mib()
+    with harness.Timer() as timer:
+        fitted = fit()
+    topics = top(fitted)
     return {
         "documents": len(token_lists),
         "vocabulary": len(vocabulary),
-        "wall_s": wall,
-        "cpu_s": cpu,
-        "peak_mib": fit_peak,
-        "loaded_mib": loaded,
+        **timer.numbers(),
         "details": details,
         "topics": topics,
         "npmi": npmi(topics, token_lists, dictionary),
@@ -780,39 +619,11 @@ def run_lda_stage(name: str, spec: Mapping) -> dict:
 # Workers
 
 
-def run_worker(name: str, spec_path: Path, output: Path) -> None:
-    """One measurement in this process; its numbers pickled to ``output``."""
-    spec = json.loads(spec_path.read_text(encoding="utf-8"))
-    limit_memory(spec["memory_gib"])
+def work(name: str, spec: Mapping) -> dict:
+    """One measurement, in a worker process (see :func:`harness.serve_worker`)."""
     if name == "notebook":
-        numbers = run_notebook(Path(spec["corpus"]), spec["documents"], spec["num_topics"])
-    else:
-        numbers = run_lda_stage(name, spec)
-    with output.open("wb") as handle:
-        pickle.dump(numbers, handle)
-
-
-def measure(name: str, spec: Mapping, timeout_s: float) -> dict | None:
-    """Run one worker in a fresh interpreter; its numbers, or None if it failed."""
-    print(f"running: {WORKERS[name]} ...", flush=True)
-    with tempfile.TemporaryDirectory() as folder:
-        spec_path, output = Path(folder) / "spec.json", Path(folder) / "numbers.pickle"
-        spec_path.write_text(json.dumps(spec), encoding="utf-8")
-        command = [sys.executable, str(Path(__file__).resolve()), "--worker", name]
-        command += ["--worker-spec", str(spec_path), "--worker-output", str(output)]
-        try:
-            subprocess.run(command, check=True, cwd=REPO, timeout=timeout_s)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
-            print(f"  FAILED: {error}", flush=True)
-            return None
-        with output.open("rb") as handle:
-            numbers = pickle.load(handle)
-    print(
-        f"  {numbers['wall_s']:.1f} s wall, {numbers['cpu_s']:.1f} s CPU, "
-        f"{numbers['peak_mib']:.0f} MiB peak",
-        flush=True,
-    )
-    return numbers
+        return run_notebook(Path(spec["corpus"]), spec["documents"], spec["num_topics"])
+    return run_lda_stage(name, spec)
 
 
 # ---------------------------------------------------------------------------------------
@@ -886,6 +697,23 @@ def target_lines(workflow: dict | None, notebook: dict | None, lda_rows: Mapping
     return lines
 
 
+def table_row(section: str, name: str, documents: int, **cells: object) -> dict[str, object]:
+    """A row of the summary, its other columns empty unless given."""
+    row = dict.fromkeys(COLUMNS, "")
+    row.update(section=section, name=name, documents=documents, **cells)
+    return row
+
+
+def measured(numbers: Mapping, npmi_value: float | None) -> dict[str, str]:
+    """The time, memory and NPMI cells of a row."""
+    return {
+        "wall_s": fmt(numbers["wall_s"]),
+        "cpu_s": fmt(numbers["cpu_s"]),
+        "peak_mib": fmt(numbers["peak_mib"], 0),
+        "npmi": fmt(npmi_value, 3),
+    }
+
+
 def summary_rows(
     workflows: Sequence[dict], notebook: dict | None, lda_rows: Mapping[str, dict]
 ) -> list[dict]:
@@ -894,96 +722,72 @@ def summary_rows(
     main = workflows[-1] if workflows else None
     for run in workflows:
         k, value = best_npmi(run["coherence"])
+        failed = "" if run["returncode"] == 0 else " (FAILED)"
         rows.append(
-            {
-                "section": "workflow",
-                "name": "workflow, snakemake --cores 2"
-                + ("" if run["returncode"] == 0 else " (FAILED)"),
-                "documents": run["documents"],
-                "num_topics": "" if k is None else f"{k} (chosen)",
-                "wall_s": fmt(run["wall_s"]),
-                "cpu_s": fmt(run["cpu_s"]),
-                "peak_mib": fmt(run["peak_mib"], 0),
-                "npmi": fmt(value, 3),
-                "ratio_to_workflow": "1.00" if run is main else "",
-            }
+            table_row(
+                "workflow",
+                f"workflow, snakemake --cores {CORES}{failed}",
+                run["documents"],
+                num_topics="" if k is None else f"{k} (chosen)",
+                **measured(run, value),
+                ratio_to_workflow="1.00" if run is main else "",
+            )
         )
     if main is not None:
-        for stage in main["stages"]:
+        for job in main["stages"].itertuples():
             rows.append(
-                {
-                    "section": "workflow stage",
-                    "name": stage["stage"],
-                    "documents": main["documents"],
-                    "num_topics": "",
-                    "wall_s": fmt(stage["wall_s"]),
-                    "cpu_s": fmt(stage["cpu_s"]),
-                    "peak_mib": fmt(stage["max_rss_mib"], 0),
-                    "npmi": "",
-                    "ratio_to_workflow": "",
-                }
+                table_row(
+                    "workflow stage",
+                    job.job,
+                    main["documents"],
+                    wall_s=fmt(job.wall_s),
+                    cpu_s=fmt(job.cpu_s),
+                    peak_mib=fmt(job.max_rss_mib, 0),
+                )
             )
         for row in main["coherence"]:
             rows.append(
-                {
-                    "section": "workflow NPMI",
-                    "name": "workflow, K=" + str(row["num_topics"]),
-                    "documents": main["documents"],
-                    "num_topics": row["num_topics"],
-                    "wall_s": "",
-                    "cpu_s": "",
-                    "peak_mib": "",
-                    "npmi": fmt(row["c_npmi"], 3),
-                    "ratio_to_workflow": "",
-                }
+                table_row(
+                    "workflow NPMI",
+                    f"workflow, K={row['num_topics']}",
+                    main["documents"],
+                    num_topics=row["num_topics"],
+                    npmi=fmt(row["c_npmi"], 3),
+                )
             )
     if notebook is not None:
+        workflow_s = main and not main["returncode"] and main["wall_s"]
         rows.append(
-            {
-                "section": "notebook",
-                "name": WORKERS["notebook"],
-                "documents": notebook["documents"],
-                "num_topics": ", ".join(map(str, notebook["npmi"])),
-                "wall_s": fmt(notebook["wall_s"]),
-                "cpu_s": fmt(notebook["cpu_s"]),
-                "peak_mib": fmt(notebook["peak_mib"], 0),
-                "npmi": fmt(max(notebook["npmi"].values()), 3),
-                "ratio_to_workflow": fmt(
-                    ratio(notebook["wall_s"], main and not main["returncode"] and main["wall_s"]),
-                    2,
-                ),
-            }
+            table_row(
+                "notebook",
+                WORKERS["notebook"],
+                notebook["documents"],
+                num_topics=", ".join(map(str, notebook["npmi"])),
+                **measured(notebook, max(notebook["npmi"].values())),
+                ratio_to_workflow=fmt(ratio(notebook["wall_s"], workflow_s), 2),
+            )
         )
         for k, value in notebook["npmi"].items():
             rows.append(
-                {
-                    "section": "notebook NPMI",
-                    "name": f"notebook, K={k}",
-                    "documents": notebook["documents"],
-                    "num_topics": k,
-                    "wall_s": "",
-                    "cpu_s": "",
-                    "peak_mib": "",
-                    "npmi": fmt(value, 3),
-                    "ratio_to_workflow": "",
-                }
+                table_row(
+                    "notebook NPMI",
+                    f"notebook, K={k}",
+                    notebook["documents"],
+                    num_topics=k,
+                    npmi=fmt(value, 3),
+                )
             )
     project = lda_rows.get("lda_project")
     for name, numbers in lda_rows.items():
         rows.append(
-            {
-                "section": "LDA stage",
-                "name": WORKERS[name],
-                "documents": numbers["documents"],
-                "num_topics": LDA_STAGE_K,
-                "wall_s": fmt(numbers["wall_s"]),
-                "cpu_s": fmt(numbers["cpu_s"]),
-                "peak_mib": fmt(numbers["peak_mib"], 0),
-                "npmi": fmt(numbers["npmi"], 3),
-                "ratio_to_workflow": fmt(
-                    ratio(numbers["wall_s"], project and project["wall_s"]), 2
-                ),
-            }
+            table_row(
+                "LDA stage",
+                WORKERS[name],
+                numbers["documents"],
+                num_topics=LDA_STAGE_K,
+                **measured(numbers, numbers["npmi"]),
+                ratio_to_workflow=fmt(ratio(numbers["wall_s"], project and project["wall_s"]), 2),
+            )
         )
     return rows
 
@@ -994,18 +798,19 @@ def csv_row(row: Mapping[str, object]) -> dict[str, object]:
     return {k: v if k in text else str(v).replace(",", "") for k, v in row.items()}
 
 
-def markdown_table(header: Sequence[str], rows: Iterable[Sequence], right: set[int]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |"]
-    lines.append("| " + " | ".join("---:" if i in right else "---" for i in range(len(header))))
-    lines[-1] += " |"
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return lines
-
-
 def workflow_section(run: dict) -> list[str]:
-    """Stages of one workflow run: benchmark files, then the jobs that have none."""
+    """Jobs of one workflow run: their benchmark files, then the jobs that have none."""
     total = run["wall_s"]
-    stages = sorted(run["stages"], key=lambda s: -s["wall_s"])
+    jobs = run["stages"].sort_values("wall_s", ascending=False, kind="stable")
+    table = pd.DataFrame(
+        {
+            "stage": jobs["job"],
+            "wall_s": jobs["wall_s"].map(fmt),
+            "share of total": (100 * jobs["wall_s"] / total).map(lambda v: f"{v:.0f} %"),
+            "cpu_s": jobs["cpu_s"].map(fmt),
+            "max_rss_mib": jobs["max_rss_mib"].map(lambda v: fmt(v, 0)),
+        }
+    )
     lines = [
         f"### Workflow by stage ({run['documents']:,} documents"
         + (f", {run['kept']:,} kept" if run.get("kept") is not None else "")
@@ -1014,38 +819,23 @@ def workflow_section(run: dict) -> list[str]:
         "From the Snakemake `benchmark:` files (`results/benchmarks/`), slowest first; jobs "
         f"run {CORES} at a time, so the shares add up to more than 100 %.",
         "",
+        harness.markdown_table(table, right=table.columns[1:]) if len(table) else "(none)",
     ]
-    lines += markdown_table(
-        ["stage", "wall_s", "share of total", "cpu_s", "max_rss_mib"],
-        (
-            [
-                s["stage"],
-                fmt(s["wall_s"]),
-                f"{100 * s['wall_s'] / total:.0f} %",
-                fmt(s["cpu_s"]),
-                fmt(s["max_rss_mib"], 0),
-            ]
-            for s in stages
-        ),
-        {1, 2, 3, 4},
-    )
     if run["unbenchmarked_jobs"]:
-        by_rule: dict[str, list[float]] = {}
-        for job in run["unbenchmarked_jobs"]:
-            by_rule.setdefault(job["rule"], []).append(job["wall_s"])
+        by_rule = (
+            pd.DataFrame(run["unbenchmarked_jobs"])
+            .groupby("rule", sort=False)["wall_s"]
+            .agg(jobs="size", wall_s="sum")
+            .sort_values("wall_s", ascending=False, kind="stable")
+            .reset_index()
+        )
+        by_rule["wall_s"] = by_rule["wall_s"].map(lambda v: fmt(v, 0))
         lines += [
             "",
             "Jobs without a benchmark file (times from the Snakemake log, 1 s resolution):",
             "",
+            harness.markdown_table(by_rule, right=["jobs", "wall_s"]),
         ]
-        lines += markdown_table(
-            ["rule", "jobs", "wall_s"],
-            (
-                [rule, len(times), fmt(sum(times), 0)]
-                for rule, times in sorted(by_rule.items(), key=lambda item: -sum(item[1]))
-            ),
-            {1, 2},
-        )
     if run["failed_rules"]:
         lines += ["", f"Failed rules: {', '.join(run['failed_rules'])} (see the log below)."]
         lines += ["", "```", run["log_tail"], "```"]
@@ -1054,18 +844,13 @@ def workflow_section(run: dict) -> list[str]:
 
 def coherence_section(workflow: dict | None, notebook: dict | None) -> list[str]:
     """NPMI by K, the workflow's and the notebook's."""
-    ks = sorted(
-        {r["num_topics"] for r in (workflow or {}).get("coherence", [])}
-        | set((notebook or {}).get("npmi", {}))
-    )
-    if not ks:
-        return []
     ours = {r["num_topics"]: r for r in (workflow or {}).get("coherence", [])}
     theirs = (notebook or {}).get("npmi", {})
+    if not ours and not theirs:
+        return []
     rows = []
-    for k in ks:
-        mine = ours.get(k, {}).get("c_npmi")
-        other = theirs.get(k)
+    for k in sorted(set(ours) | set(theirs)):
+        mine, other = ours.get(k, {}).get("c_npmi"), theirs.get(k)
         rows.append(
             [
                 k,
@@ -1074,10 +859,11 @@ def coherence_section(workflow: dict | None, notebook: dict | None) -> list[str]
                 fmt(mine - other, 3) if mine is not None and other is not None else "",
             ]
         )
+    columns = ["K", "workflow", "notebook", "difference"]
     return [
         "### NPMI by K (top ten words; each on its own tokens)",
         "",
-        *markdown_table(["K", "workflow", "notebook", "difference"], rows, {1, 2, 3}),
+        harness.markdown_table(rows, columns, right=columns[1:]),
     ]
 
 
@@ -1086,29 +872,27 @@ def scaling_section(runs: Sequence[dict]) -> list[str]:
         return []
     fit = linear_fit([r["documents"] for r in runs], [r["wall_s"] for r in runs])
     memory_fit = linear_fit([r["documents"] for r in runs], [r["peak_mib"] for r in runs])
-    lines = ["### Scaling (part 1 on the first documents of the corpus)", ""]
-    lines += markdown_table(
-        ["documents", "status", "wall_s", "cpu_s", "peak_mib", "slowest stage"],
-        (
-            [
-                f"{r['documents']:,}",
-                "ok" if r["returncode"] == 0 else "FAILED",
-                fmt(r["wall_s"]),
-                fmt(r["cpu_s"]),
-                fmt(r["peak_mib"], 0),
-                max(r["stages"], key=lambda s: s["wall_s"])["stage"] if r["stages"] else "",
-            ]
-            for r in runs
-        ),
-        {0, 2, 3, 4},
-    )
-    lines += [
+    columns = ["documents", "status", "wall_s", "cpu_s", "peak_mib", "slowest stage"]
+    rows = [
+        [
+            f"{r['documents']:,}",
+            "ok" if r["returncode"] == 0 else "FAILED",
+            fmt(r["wall_s"]),
+            fmt(r["cpu_s"]),
+            fmt(r["peak_mib"], 0),
+            "" if r["stages"].empty else r["stages"].loc[r["stages"]["wall_s"].idxmax(), "job"],
+        ]
+        for r in runs
+    ]
+    return [
+        "### Scaling (part 1 on the first documents of the corpus)",
+        "",
+        harness.markdown_table(rows, columns, right=columns[:1] + columns[2:5]),
         "",
         f"Least-squares lines: time ≈ {fit[1]:,.1f} s {1000 * fit[0]:+,.2f} s per 1,000 "
         f"documents; peak memory ≈ {memory_fit[1]:,.0f} MiB {1000 * memory_fit[0]:+,.1f} "
         "MiB per 1,000 documents (figure: `workflow_scaling.png`).",
     ]
-    return lines
 
 
 def linear_fit(x: Sequence[float], y: Sequence[float]) -> tuple[float, float]:
@@ -1187,22 +971,17 @@ def report(
         f"Corpus: `{corpus.name}` ({total_records:,} records"
         + (f"; the first {args.limit:,} used" if args.limit else "")
         + ").  ",
-        f"Machine: {machine_line()}.  ",
-        f"Date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}.  ",
-        f"Code: {code_line(args.code, getattr(args, 'code_digest', None))}.  ",
-        f"Load average (1, 5, 15 min) at the start: {args.load_start}; at the end: "
-        f"{load_average()} (other users' jobs share the machine).  ",
-        "Command: `" + " ".join(["benchmarks/workflow_vs_peers.py", *sys.argv[1:]]) + "`",
+        *harness.run_lines(
+            code_line(args.code, getattr(args, "code_digest", None)), args.load_start
+        ),
         "",
         "wall_s, cpu_s: seconds; peak_mib: peak resident memory (MiB). ratio_to_workflow: "
         "the row's wall time / the workflow's (notebook) or / the project LDA's (LDA stage): "
         "above 1 means the row is slower. npmi: mean NPMI of the topics' top ten words "
         "(gensim `c_npmi`); for the workflow the chosen K, for the notebook its best K.",
         "",
+        harness.markdown_table(top, COLUMNS, right=[c for c in COLUMNS[2:] if c != "num_topics"]),
     ]
-    lines += markdown_table(
-        COLUMNS[:1] + COLUMNS[1:], ([r[c] for c in COLUMNS] for r in top), {2, 4, 5, 6, 7, 8}
-    )
     lines += ["", "## Targets", "", *target_lines(main, notebook, lda_rows)]
     lines += ["", "## Details", ""]
     if main is not None:
@@ -1214,10 +993,10 @@ def report(
             f"### Notebook pipeline ({notebook['documents']:,} documents, "
             f"{notebook['tokens']:,} tokens, vocabulary {notebook['vocabulary']:,})",
             "",
-            *markdown_table(
-                ["phase", "wall_s"],
+            harness.markdown_table(
                 ([phase, fmt(s)] for phase, s in notebook["phases"].items()),
-                {1},
+                ["phase", "wall_s"],
+                right=["wall_s"],
             ),
             "",
             f"Its time in the table stops after the last LdaModel; with NPMI for every K "
@@ -1226,9 +1005,8 @@ def report(
             "",
         ]
     if lda_rows:
-        lines += [f"### LDA stage, K = {LDA_STAGE_K}", ""]
-        lines += markdown_table(
-            ["fitter", "settings", "fit wall_s", "peak_mib", "before fit mib", "NPMI"],
+        columns = ["fitter", "settings", "fit wall_s", "peak_mib", "before fit mib", "NPMI"]
+        table = harness.markdown_table(
             (
                 [
                     WORKERS[name],
@@ -1240,10 +1018,14 @@ def report(
                 ]
                 for name, n in lda_rows.items()
             ),
-            {2, 3, 4, 5},
+            columns,
+            right=columns[2:],
         )
         first = next(iter(lda_rows.values()))
         lines += [
+            f"### LDA stage, K = {LDA_STAGE_K}",
+            "",
+            table,
             "",
             f"{first['documents']:,} documents, vocabulary {first['vocabulary']:,} after the "
             "workflow's filtering. Memory before the fit is the tokens, dictionary and bag "
@@ -1288,12 +1070,14 @@ def report(
         f"`doc2bow`, `LdaModel(passes={NOTEBOOK_PASSES}, random_state={SEED})` with gensim's "
         "defaults otherwise (chunksize 2000, iterations 50, symmetric priors). Timed from "
         "reading the corpus to the last model, imports excluded.",
-        f"- LDA stage: the workflow's `tokens.jsonl`, the project's `lda.build_dictionary` "
-        "with the run's `lda` settings and `doc2bow`, then only the fit is timed (the "
-        "project's `lda.fit_topic_model(engine=\"gensim\")`, which also infers the documents' "
-        "topic mixtures); each fitter in its own process. tomotopy: "
-        f"{args.tomotopy_iterations} Gibbs iterations (Mallet's default; the short run "
-        f"{args.tomotopy_short_iterations}), seed {SEED}, "
+        "- LDA stage: the workflow's `tokens.jsonl`, the project's "
+        "`topics.engines.build_dictionary` with the run's `lda` settings and `doc2bow`, then "
+        "only the fit is timed (the project's "
+        '`topics.engines.fit_topic_model(engine="gensim")`, which also infers the '
+        "documents' topic mixtures); each fitter in its own process. tomotopy: "
+        f"{args.tomotopy_iterations} Gibbs iterations ("
+        + ("Mallet's default; " if args.tomotopy_iterations == TOMOTOPY_ITERATIONS else "")
+        + f"the short run {args.tomotopy_short_iterations}), seed {SEED}, "
         "default priors, `alpha` optimized every 10 iterations; scikit-learn: online variational "
         f"Bayes with its defaults, random_state {SEED}.",
         "",
@@ -1314,8 +1098,9 @@ def find_previous_run(workdir: Path) -> Path | None:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="JSON Lines corpus")
+    parser = harness.argument_parser(
+        __doc__, DEFAULT_CORPUS, "JSON Lines corpus", "use only the first N documents", WORKERS
+    )
     parser.add_argument(
         "--fractions",
         type=float,
@@ -1323,7 +1108,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=[1.0],
         help="run the workflow on these shares of the corpus (default: %(default)s)",
     )
-    parser.add_argument("--limit", type=int, help="use only the first N documents")
     parser.add_argument(
         "--num-topics",
         type=int,
@@ -1337,12 +1121,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default="worktree",
         help="run the workflow as in the working tree (tracked files and new files git does "
         "not ignore) or as committed (git archive HEAD) (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=RESULTS,
-        help="folder of the report, CSV and scaling figure (default: %(default)s)",
     )
     parser.add_argument("--skip-workflow", action="store_true")
     parser.add_argument("--skip-notebook", action="store_true")
@@ -1374,19 +1152,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=8.0,
         help="address-space limit of each process started (0: none; default: %(default)s)",
     )
-    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
-    parser.add_argument("--worker-spec", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--worker-output", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    args = harness.parse_arguments(parser, argv)
     if args.worker:
         return args
-    args.corpus = args.corpus.resolve()
-    if not args.corpus.is_file():
-        parser.error(f"corpus not found: {args.corpus}")
     if any(not 0 < f <= 1 for f in args.fractions):
         parser.error("--fractions must be in (0, 1]")
-    if args.limit is not None and args.limit < 1:
-        parser.error("--limit must be at least 1")
     if args.skip_workflow and not args.skip_lda and args.workdir is None:
         parser.error("the LDA stage needs the workflow's tokens: run the workflow or --workdir")
     return args
@@ -1395,11 +1165,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
-        run_worker(args.worker, args.worker_spec, args.worker_output)
-        return 0
+        return harness.serve_worker(args, work)
 
-    args.load_start = load_average()
-    total_records = count_records(args.corpus)
+    args.load_start = harness.load_average()
+    total_records = harness.count_records(args.corpus)
     documents = min(total_records, args.limit or total_records)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="workflow_vs_peers_"))
     workdir = workdir.resolve()
@@ -1407,6 +1176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     workflows: list[dict] = []
     notebook = None
     lda_rows: dict[str, dict] = {}
+    limits = (args.timeout, args.memory_limit_gib)
     try:
         if not args.skip_workflow:
             # One snapshot of the code for every run, however long they take.
@@ -1435,9 +1205,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "corpus": str(args.corpus),
                 "documents": documents,
                 "num_topics": list(args.num_topics),
-                "memory_gib": args.memory_limit_gib,
             }
-            notebook = measure("notebook", spec, args.timeout)
+            notebook = harness.run_workers(__file__, WORKERS, ["notebook"], spec, *limits)
+            notebook = notebook.get("notebook")
         if not args.skip_lda:
             run_folder = Path(workflows[-1]["workdir"]) if workflows else None
             if run_folder is None or not (run_folder / "results").is_dir():
@@ -1458,32 +1228,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "k": LDA_STAGE_K,
                     "tomotopy_iterations": args.tomotopy_iterations,
                     "tomotopy_short_iterations": args.tomotopy_short_iterations,
-                    "memory_gib": args.memory_limit_gib,
                 }
-                for name in (
-                    "lda_project",
-                    "lda_tomotopy_1",
-                    "lda_tomotopy_2",
-                    "lda_tomotopy_1_short",
-                    "lda_sklearn",
-                ):
-                    numbers = measure(name, spec, args.timeout)
-                    if numbers is not None:
-                        lda_rows[name] = numbers
+                fitters = [name for name in WORKERS if name.startswith("lda_")]
+                lda_rows = harness.run_workers(__file__, WORKERS, fitters, spec, *limits)
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
 
     text, rows = report(args.corpus, total_records, workflows, notebook, lda_rows, args)
-    out = args.out
-    out.mkdir(parents=True, exist_ok=True)
-    with (out / "workflow_vs_peers.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(map(csv_row, rows))
-    (out / "workflow_vs_peers.md").write_text(text, encoding="utf-8")
+    table = pd.DataFrame(map(csv_row, rows), columns=COLUMNS)
+    harness.write_results(args.out, "workflow_vs_peers", table, text)
     if len(workflows) >= 2:
-        plot_scaling(workflows, out / "workflow_scaling")
+        plot_scaling(workflows, args.out / "workflow_scaling")
     print()
     print(text)
     failed = any(run["returncode"] != 0 for run in workflows)

@@ -114,9 +114,18 @@ class NormalizationSettings:
 
     normalize_unicode: bool = True
     remove_html: bool = True
-    boilerplate_patterns: tuple[str, ...] = ()
+    # The defaults are those of workflow/schemas/config.schema.yaml (tests/test_config.py).
+    boilerplate_patterns: tuple[str, ...] = (
+        "نستجرام|نستغرام|nstagram",
+        "ضغط هنا",
+        "للإشتراك|للاشتراك",
+        "التعليقات",
+        "نسخ الرابط",
+        "^(أخبار|شارك|طباعة|اقرأ أيضا|اقرأ أيضاً)$",
+        r"^المصدر\s*:",
+    )
     boilerplate_max_words: int = 30
-    recurring_line_min_documents: int = 0
+    recurring_line_min_documents: int = 10
     remove_urls: bool = True
     remove_punctuation: bool = True
     remove_digits: bool = True
@@ -131,7 +140,7 @@ class NormalizationSettings:
     fold_yaa: bool = True
     fold_taa_marbuta: bool = True
     fold_hamza: bool = True
-    multiword_expressions: bool = True
+    multiword_expressions: bool = False
     multiword_list: tuple[str, ...] = ()
     learn_multiword: bool = False
     learn_multiword_min_documents: int = 1000
@@ -139,12 +148,29 @@ class NormalizationSettings:
     multiword_threshold: float = 0.5
     remove_stopwords: bool = True
     extra_stopwords: tuple[str, ...] = ()
-    stopword_exceptions: tuple[str, ...] = ()
+    stopword_exceptions: tuple[str, ...] = (
+        "شمال",
+        "جنوب",
+        "شرق",
+        "غرب",
+        "شمالي",
+        "جنوبي",
+        "شرقي",
+        "غربي",
+        "أمن",
+        "آمين",
+    )
     remove_reporting_words: bool = True
     reporting_words: tuple[str, ...] = ()
     stemmer: str = "none"
     min_token_length: int = 2
     compiled_patterns: tuple[re.Pattern, ...] = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # The boilerplate patterns, compiled once (again when replace() changes them).
+        if [p.pattern for p in self.compiled_patterns] != list(self.boilerplate_patterns):
+            compiled = tuple(re.compile(p) for p in self.boilerplate_patterns)
+            object.__setattr__(self, "compiled_patterns", compiled)
 
     @classmethod
     def from_config(cls, section: Mapping) -> NormalizationSettings:
@@ -161,10 +187,10 @@ class NormalizationSettings:
             "multiword_list",
             "reporting_words",
         ):
-            values[key] = tuple(values.get(key, ()))
+            if key in values:
+                values[key] = tuple(values[key])
         if values.get("stemmer", "none") not in STEMMERS:
             raise ValueError(f"normalize.stemmer must be one of {STEMMERS}")
-        values["compiled_patterns"] = tuple(re.compile(p) for p in values["boilerplate_patterns"])
         return cls(**values)
 
 
