@@ -28,6 +28,8 @@ paper: $(BIN)/.installed
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python config/update_readme.py --check
 	$(BIN)/snakefmt --check .
 	$(BIN)/snakemake --lint
 
