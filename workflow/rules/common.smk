@@ -54,30 +54,82 @@ def get_num_topics():
     return num_topics_grid(lda["num_topics"], span["min"], span["max"], span["step"])
 
 
+#: The bag of words of the topic models, file by file, as build_lda_corpus writes them
+#: (arabic_news_topics.topics.engines.save_corpus): gensim writes the index of the Matrix Market
+#: corpus next to it, and opens it with the corpus (without it, the corpus cannot be indexed).
+BOW_FILES = {
+    "dictionary": "results/04_lda/bow/dictionary.txt",
+    "corpus": "results/04_lda/bow/corpus.mm",
+    "corpus_index": "results/04_lda/bow/corpus.mm.index",
+    "doc_ids": "results/04_lda/bow/doc_ids.txt",
+    "token_ids": "results/04_lda/bow/token_ids.npz",
+}
+
+#: The files engines.load_bow reads (every rule that loads the corpus takes all of them).
+BOW_CORPUS = ("dictionary", "corpus", "corpus_index", "doc_ids")
+
+
+def get_bow_files(*names):
+    """Named files of the bag of words (BOW_FILES; all of them by default)."""
+    return {name: BOW_FILES[name] for name in names or BOW_FILES}
+
+
 def get_lda_params(wildcards):
     """Settings of a topic-model fit: those its engine reads (lda.ENGINE_SETTINGS), so that
     changing one engine's setting refits no other engine."""
     lda = config["lda"]
     # gensim names the symmetric default prior None.
     values = {**lda, "eta": None if lda["eta"] == "symmetric" else lda["eta"]}
-    engine = wildcards.variant.removesuffix("_guided")
-    return {key: values[key] for key in ENGINE_SETTINGS[engine]}
+    return {key: values[key] for key in ENGINE_SETTINGS[wildcards.engine]}
 
 
-def get_main_variant():
-    """The model later stages use: the engine, guided or not (runs/<variant>/...)."""
-    return config["lda"]["engine"] + ("_guided" if config["lda"]["guided"] else "")
+# The fitted topic models. A model is an engine and a prior: unguided, or guided by the
+# themes' seed words (build_guided_prior); a run is one fit of a model, at K topics with one
+# random seed. RUN is the one place the layout of the runs is written: their folders, logs and
+# benchmarks are built from it, and no step parses a path back (the rules pass engine, prior, K
+# and seed as values, or as lists aligned with their input files).
+
+#: The priors of a model.
+PRIORS = ("unguided", "guided")
+
+#: Where the runs are: RUNS/RUN/<file>, for example runs/gensim/unguided/k_3/seed_42/topics.csv.
+RUNS = "results/04_lda/runs"
+
+#: The runs of one model at one K (held-out perplexity is one number for them).
+RUN_K = "{engine}/{prior}/k_{k}"
+
+#: One run.
+RUN = f"{RUN_K}/seed_{{seed}}"
+
+#: Wildcard constraints of the runs.
+RUN_WILDCARDS = {
+    "engine": "|".join(ENGINES),
+    "prior": "|".join(PRIORS),
+    "k": r"\d+",
+    "seed": r"\d+",
+}
 
 
-#: The model variants a run folder can hold: an engine, or an engine with the guided prior.
-VARIANT_PATTERN = "|".join(f"{engine}(_guided)?" for engine in ENGINES)
+def get_main_model():
+    """The model later stages use: lda.engine, guided when lda.guided is on."""
+    lda = config["lda"]
+    return {"engine": lda["engine"], "prior": "guided" if lda["guided"] else "unguided"}
 
 
-def get_prior_input(wildcards):
-    """The guided prior, for the guided variant of an engine."""
-    if wildcards.variant.endswith("_guided"):
-        return {"prior": "results/04_lda/guided_prior.json"}
-    return {}
+def get_unguided_model():
+    """The main model's engine without the guided prior (what compare_guided compares with)."""
+    return {"engine": config["lda"]["engine"], "prior": "unguided"}
+
+
+def get_evaluation_models():
+    """The models scored against gold labels: the main one and every evaluation engine's
+    unguided model."""
+    models = [get_main_model()]
+    for engine in config["evaluation"]["engines"]:
+        model = {"engine": engine, "prior": "unguided"}
+        if model not in models:
+            models.append(model)
+    return models
 
 
 def get_reference_seed():
@@ -85,31 +137,40 @@ def get_reference_seed():
     return config["lda"]["seeds"][0]
 
 
-def get_evaluation_variants():
-    """The models scored against gold labels: the main one and every evaluation engine."""
-    variants = [get_main_variant()]
-    for engine in config["evaluation"]["engines"]:
-        if engine not in variants:
-            variants.append(engine)
-    return variants
+def get_runs():
+    """Every run of the main model, K by K, seed by seed: dicts of engine, prior, k and seed.
+    Input lists and the params that name their runs are both built from it, so they align."""
+    return [
+        {**get_main_model(), "k": k, "seed": seed}
+        for k in get_num_topics()
+        for seed in config["lda"]["seeds"]
+    ]
 
 
-def get_run_files(name, variant=None):
-    """One output of the fit_topic_model rule, for every K and seed of the main model."""
-    return expand(
-        f"results/04_lda/runs/{variant or get_main_variant()}/k_{{k}}/seed_{{seed}}/{name}",
-        k=get_num_topics(),
-        seed=config["lda"]["seeds"],
-    )
+def get_run_file(name, run):
+    """``name`` in the folder of ``run`` (a dict of engine, prior, k and seed)."""
+    return f"{RUNS}/{RUN}/{name}".format(**run)
+
+
+def get_run_files(name):
+    """``name`` of every run of the main model (:func:`get_runs`)."""
+    return [get_run_file(name, run) for run in get_runs()]
 
 
 def get_heldout_files():
-    """The held-out perplexity of every K (none when lda.heldout_share is 0)."""
+    """The held-out perplexity of every K of the main model (none when lda.heldout_share is
+    0), in the order of :func:`get_num_topics`."""
     if config["lda"]["heldout_share"] == 0:
         return []
-    return expand(
-        f"results/04_lda/runs/{get_main_variant()}/k_{{k}}/heldout.json", k=get_num_topics()
-    )
+    path = f"{RUNS}/{RUN_K}/heldout.json"
+    return [path.format(**get_main_model(), k=k) for k in get_num_topics()]
+
+
+def get_prior_input(wildcards):
+    """The guided prior, for a guided model."""
+    if wildcards.prior == "guided":
+        return {"prior": "results/04_lda/guided_prior.json"}
+    return {}
 
 
 def get_chosen_num_topics():
@@ -118,29 +179,33 @@ def get_chosen_num_topics():
     return json.loads(Path(chosen).read_text())["num_topics"]
 
 
-def get_chosen_run_files(name, variants):
-    """An input function: ``name`` of the runs at the chosen K, every seed, for each of
-    ``variants`` (a list, or a callable returning one)."""
+def get_evaluation_runs():
+    """The runs scored against gold labels, without their K (the chosen one): engine, prior
+    and seed, every seed of every model of :func:`get_evaluation_models`."""
+    return [
+        {**model, "seed": seed}
+        for model in get_evaluation_models()
+        for seed in config["lda"]["seeds"]
+    ]
+
+
+def get_chosen_run_files(name, runs):
+    """An input function: ``name`` of each of ``runs`` (dicts of engine, prior and seed) at
+    the chosen K, in their order."""
 
     def chosen_run_files(wildcards):
-        names = variants() if callable(variants) else variants
-        return expand(
-            f"results/04_lda/runs/{{variant}}/k_{get_chosen_num_topics()}/seed_{{seed}}/{name}",
-            variant=names,
-            seed=config["lda"]["seeds"],
-        )
+        k = get_chosen_num_topics()
+        return [get_run_file(name, {**run, "k": k}) for run in runs]
 
     return chosen_run_files
 
 
-def get_reference_run_file(name, variant):
-    """An input function: ``name`` of a variant's model at the chosen K, reference seed."""
+def get_reference_run_file(name, model):
+    """An input function: ``name`` of ``model``'s run at the chosen K and the reference seed."""
 
     def reference_run_file(wildcards):
-        return (
-            f"results/04_lda/runs/{variant}/k_{get_chosen_num_topics()}/"
-            f"seed_{get_reference_seed()}/{name}"
-        )
+        run = {**model, "k": get_chosen_num_topics(), "seed": get_reference_seed()}
+        return get_run_file(name, run)
 
     return reference_run_file
 

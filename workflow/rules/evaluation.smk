@@ -4,7 +4,8 @@ rule evaluate_labels:
         matrix="results/03_tfidf/tfidf_matrix.npz",
         assignments="results/05_clusters/assignments.csv",
         silhouette="results/05_clusters/silhouette_by_k.csv",
-        doc_topics=get_chosen_run_files("doc_topics.csv", get_evaluation_variants),
+        # The runs of params.runs, at the chosen K.
+        doc_topics=get_chosen_run_files("doc_topics.csv", get_evaluation_runs()),
     output:
         **get_report_table(
             "metrics",
@@ -48,8 +49,8 @@ rule evaluate_labels:
         code=get_code_hash("evaluation.step"),
         settings=get_sorted(config["cluster"]),
         seeds=config["lda"]["seeds"],
-        variants=get_evaluation_variants(),
-        main_variant=get_main_variant(),
+        runs=get_evaluation_runs(),
+        main_model=get_main_model(),
     script:
         "../scripts/evaluate_labels.py"
 

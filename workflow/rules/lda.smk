@@ -2,10 +2,7 @@ rule build_lda_corpus:
     input:
         tokens="results/02_normalize/tokens.jsonl",
     output:
-        dictionary="results/04_lda/bow/dictionary.txt",
-        corpus="results/04_lda/bow/corpus.mm",
-        doc_ids="results/04_lda/bow/doc_ids.txt",
-        token_ids="results/04_lda/bow/token_ids.npz",
+        **get_bow_files(),
     log:
         "results/logs/build_lda_corpus.log",
     benchmark:
@@ -27,10 +24,10 @@ rule build_lda_corpus:
 
 rule build_guided_prior:
     input:
+        **get_bow_files("dictionary"),
         vocabulary="results/02_normalize/vocabulary.csv",
         expressions="results/02_normalize/multiword_expressions.csv",
         reporting_words=config["normalize"]["reporting_words_file"],
-        dictionary="results/04_lda/bow/dictionary.txt",
     output:
         **get_report_table(
             "seeds",
@@ -60,24 +57,19 @@ rule build_guided_prior:
 rule fit_topic_model:
     input:
         unpack(get_prior_input),
-        dictionary="results/04_lda/bow/dictionary.txt",
-        corpus="results/04_lda/bow/corpus.mm",
-        doc_ids="results/04_lda/bow/doc_ids.txt",
-        token_ids="results/04_lda/bow/token_ids.npz",
+        **get_bow_files(*BOW_CORPUS, "token_ids"),
     output:
-        model=directory("results/04_lda/runs/{variant}/k_{k}/seed_{seed}/model"),
-        topics="results/04_lda/runs/{variant}/k_{k}/seed_{seed}/topics.csv",
-        doc_topics="results/04_lda/runs/{variant}/k_{k}/seed_{seed}/doc_topics.csv",
-        topic_word="results/04_lda/runs/{variant}/k_{k}/seed_{seed}/topic_word.npz",
-        scores="results/04_lda/runs/{variant}/k_{k}/seed_{seed}/scores.json",
+        model=directory(f"{RUNS}/{RUN}/model"),
+        topics=f"{RUNS}/{RUN}/topics.csv",
+        doc_topics=f"{RUNS}/{RUN}/doc_topics.csv",
+        topic_word=f"{RUNS}/{RUN}/topic_word.npz",
+        scores=f"{RUNS}/{RUN}/scores.json",
     log:
-        "results/logs/fit_topic_model/{variant}/k_{k}/seed_{seed}.log",
+        f"results/logs/fit_topic_model/{RUN}.log",
     benchmark:
-        "results/benchmarks/fit_topic_model/{variant}/k_{k}/seed_{seed}.tsv"
+        f"results/benchmarks/fit_topic_model/{RUN}.tsv"
     wildcard_constraints:
-        variant=VARIANT_PATTERN,
-        k=r"\d+",
-        seed=r"\d+",
+        **RUN_WILDCARDS,
     conda:
         "../envs/pipeline.yaml"
     threads: 1
@@ -86,7 +78,6 @@ rule fit_topic_model:
         runtime=lambda wc, input, attempt: attempt * (10 + int(input.size_mb * int(wc.k) / 1000)),
     params:
         code=get_code_hash("topics.step"),
-        engine=lambda wildcards: wildcards.variant.removesuffix("_guided"),
         lda=get_lda_params,
         top_n=config["lda"]["top_n"],
     script:
@@ -96,18 +87,15 @@ rule fit_topic_model:
 rule heldout_perplexity:
     input:
         unpack(get_prior_input),
-        dictionary="results/04_lda/bow/dictionary.txt",
-        corpus="results/04_lda/bow/corpus.mm",
-        doc_ids="results/04_lda/bow/doc_ids.txt",
+        **get_bow_files(*BOW_CORPUS),
     output:
-        perplexity="results/04_lda/runs/{variant}/k_{k}/heldout.json",
+        perplexity=f"{RUNS}/{RUN_K}/heldout.json",
     log:
-        "results/logs/heldout_perplexity/{variant}/k_{k}.log",
+        f"results/logs/heldout_perplexity/{RUN_K}.log",
     benchmark:
-        "results/benchmarks/heldout_perplexity/{variant}/k_{k}.tsv"
+        f"results/benchmarks/heldout_perplexity/{RUN_K}.tsv"
     wildcard_constraints:
-        variant=VARIANT_PATTERN,
-        k=r"\d+",
+        **RUN_WILDCARDS,
     conda:
         "../envs/pipeline.yaml"
     threads: 1
@@ -116,7 +104,6 @@ rule heldout_perplexity:
         runtime=lambda wc, input, attempt: attempt * (10 + int(input.size_mb * int(wc.k) / 1000)),
     params:
         code=get_code_hash("topics.step"),
-        engine=lambda wildcards: wildcards.variant.removesuffix("_guided"),
         lda=get_lda_params,
         share=config["lda"]["heldout_share"],
         seed=get_reference_seed(),
@@ -126,8 +113,11 @@ rule heldout_perplexity:
 
 checkpoint select_num_topics:
     input:
+        # Every run of the main model, in the order of params.runs.
         scores=get_run_files("scores.json"),
         topic_word=get_run_files("topic_word.npz"),
+        topics=get_run_files("topics.csv"),
+        doc_topics=get_run_files("doc_topics.csv"),
         heldout=get_heldout_files(),
     output:
         **get_report_table(
@@ -175,6 +165,7 @@ checkpoint select_num_topics:
         code=get_code_hash("topics.step"),
         measure=config["lda"]["select_by"],
         seeds=config["lda"]["seeds"],
+        runs=[[run["k"], run["seed"]] for run in get_runs()],
         top_n=config["lda"]["top_n"],
     script:
         "../scripts/select_num_topics.py"

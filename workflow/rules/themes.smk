@@ -1,11 +1,9 @@
 rule assign_themes:
     input:
+        **get_bow_files(*BOW_CORPUS),
         vocabulary="results/02_normalize/vocabulary.csv",
         expressions="results/02_normalize/multiword_expressions.csv",
         reporting_words=config["normalize"]["reporting_words_file"],
-        dictionary="results/04_lda/bow/dictionary.txt",
-        corpus="results/04_lda/bow/corpus.mm",
-        doc_ids="results/04_lda/bow/doc_ids.txt",
         topics="results/04_lda/topics.csv",
         doc_topics="results/04_lda/doc_topics.csv",
         topic_word="results/04_lda/topic_word.npz",
@@ -125,16 +123,14 @@ rule plot_themes:
 
 rule compare_guided:
     input:
+        **get_bow_files(*BOW_CORPUS),
         prior="results/04_lda/guided_prior.json",
-        dictionary="results/04_lda/bow/dictionary.txt",
-        corpus="results/04_lda/bow/corpus.mm",
-        doc_ids="results/04_lda/bow/doc_ids.txt",
         guided_topic_word="results/04_lda/topic_word.npz",
         guided_doc_themes="results/06_themes/doc_themes.csv",
-        guided_scores=get_reference_run_file("scores.json", get_main_variant()),
-        unguided_topic_word=get_reference_run_file("topic_word.npz", config["lda"]["engine"]),
-        unguided_doc_topics=get_reference_run_file("doc_topics.csv", config["lda"]["engine"]),
-        unguided_scores=get_reference_run_file("scores.json", config["lda"]["engine"]),
+        guided_scores=get_reference_run_file("scores.json", get_main_model()),
+        unguided_topic_word=get_reference_run_file("topic_word.npz", get_unguided_model()),
+        unguided_doc_topics=get_reference_run_file("doc_topics.csv", get_unguided_model()),
+        unguided_scores=get_reference_run_file("scores.json", get_unguided_model()),
     output:
         **get_report_table(
             "themes",

@@ -17,7 +17,8 @@ assign_themes(
     reporting_words=snakemake.input.reporting_words,
     expressions=snakemake.input.expressions,
     vocabulary_csv=snakemake.input.vocabulary,
-    lda_corpus=str(Path(snakemake.input.dictionary).parent),
+    # The folder of the bag of words, every file of which load_bow reads is an input.
+    lda_corpus=str(Path(snakemake.input.corpus).parent),
     topics=snakemake.input.topics,
     doc_topics=snakemake.input.doc_topics,
     topic_word=snakemake.input.topic_word,

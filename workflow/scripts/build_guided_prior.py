@@ -1,7 +1,5 @@
 """Rule build_guided_prior: the theme seed words, normalized, for guided topics."""
 
-from pathlib import Path
-
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
 from arabic_news_topics.io import log_to
@@ -15,6 +13,6 @@ build_guided_prior(
     reporting_words=snakemake.input.reporting_words,
     expressions=snakemake.input.expressions,
     vocabulary_csv=snakemake.input.vocabulary,
-    corpus_folder=str(Path(snakemake.input.dictionary).parent),
+    dictionary=snakemake.input.dictionary,
     **snakemake.output,
 )

@@ -13,5 +13,6 @@ build_lda_corpus(
     no_below=snakemake.params.no_below,
     no_above=snakemake.params.no_above,
     keep_n=snakemake.params.keep_n,
-    folder=str(Path(snakemake.output.dictionary).parent),
+    # save_corpus writes the files of the output, named as it names them, in one folder.
+    folder=str(Path(snakemake.output.corpus).parent),
 )

@@ -2,8 +2,8 @@
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
-from arabic_news_topics.io import log_to
 from arabic_news_topics.clusters.step import cluster_documents
+from arabic_news_topics.io import log_to
 
 log_to(snakemake.log[0])
 cluster_documents(

@@ -10,7 +10,8 @@ from arabic_news_topics.themes.step import compare_guided
 log_to(snakemake.log[0])
 compare_guided(
     prior=snakemake.input.prior,
-    lda_corpus=str(Path(snakemake.input.dictionary).parent),
+    # The folder of the bag of words, every file of which load_bow reads is an input.
+    lda_corpus=str(Path(snakemake.input.corpus).parent),
     guided_topic_word=snakemake.input.guided_topic_word,
     guided_doc_themes=snakemake.input.guided_doc_themes,
     guided_scores=snakemake.input.guided_scores,

@@ -2,8 +2,8 @@
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
-from arabic_news_topics.io import log_to
 from arabic_news_topics.evaluation.step import evaluate_labels
+from arabic_news_topics.io import log_to
 
 log_to(snakemake.log[0])
 evaluate_labels(
@@ -12,8 +12,9 @@ evaluate_labels(
     assignments=snakemake.input.assignments,
     silhouette=snakemake.input.silhouette,
     doc_topics=list(snakemake.input.doc_topics),
+    runs=snakemake.params.runs,
     settings=snakemake.params.settings,
     seeds=snakemake.params.seeds,
-    main_variant=snakemake.params.main_variant,
+    main_model=snakemake.params.main_model,
     **snakemake.output,
 )

@@ -9,8 +9,9 @@ from arabic_news_topics.topics.step import fit_topic_model
 
 log_to(snakemake.log[0])
 fit_topic_model(
-    corpus_folder=str(Path(snakemake.input.dictionary).parent),
-    engine=snakemake.params.engine,
+    # The folder of the bag of words, every file of which is an input.
+    corpus_folder=str(Path(snakemake.input.corpus).parent),
+    engine=snakemake.wildcards.engine,
     num_topics=int(snakemake.wildcards.k),
     seed=int(snakemake.wildcards.seed),
     params=snakemake.params.lda,

@@ -9,8 +9,9 @@ from arabic_news_topics.topics.step import heldout_perplexity
 
 log_to(snakemake.log[0])
 heldout_perplexity(
-    corpus_folder=str(Path(snakemake.input.dictionary).parent),
-    engine=snakemake.params.engine,
+    # The folder of the bag of words, every file of which load_bow reads is an input.
+    corpus_folder=str(Path(snakemake.input.corpus).parent),
+    engine=snakemake.wildcards.engine,
     num_topics=int(snakemake.wildcards.k),
     seed=snakemake.params.seed,
     params=snakemake.params.lda,

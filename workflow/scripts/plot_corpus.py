@@ -6,6 +6,4 @@ from arabic_news_topics.corpus.figures import plot_corpus
 from arabic_news_topics.io import log_to
 
 log_to(snakemake.log[0])
-plot_corpus(
-    **snakemake.input, **snakemake.output, max_documents=snakemake.params.max_documents
-)
+plot_corpus(**snakemake.input, **snakemake.output, max_documents=snakemake.params.max_documents)

@@ -7,7 +7,11 @@ from arabic_news_topics.topics.step import select_num_topics
 
 log_to(snakemake.log[0])
 select_num_topics(
+    runs=snakemake.params.runs,
     score_files=list(snakemake.input.scores),
+    topic_word_files=list(snakemake.input.topic_word),
+    topics_files=list(snakemake.input.topics),
+    doc_topics_files=list(snakemake.input.doc_topics),
     heldout_files=list(snakemake.input.heldout),
     seeds=snakemake.params.seeds,
     measure=snakemake.params.measure,

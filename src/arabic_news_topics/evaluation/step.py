@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,9 +23,10 @@ def evaluate_labels(
     assignments: str,
     silhouette: str,
     doc_topics: Sequence[str],
+    runs: Sequence[Mapping],
     settings: Mapping,
     seeds: Sequence[int],
-    main_variant: str,
+    main_model: Mapping,
     metrics_csv: str,
     metrics_md: str,
     summary_csv: str,
@@ -40,8 +40,10 @@ def evaluate_labels(
     purity), for every seed and every engine, and the label-by-group confusion tables.
 
     Only labelled documents count; how many were left out is logged. The clustering is
-    rerun with each seed (k as the clustering stage chose it); ``doc_topics`` are the
-    ``runs/<variant>/k_<K>/seed_<seed>/doc_topics.csv`` files of the chosen K."""
+    rerun with each seed (k as the clustering stage chose it); ``doc_topics`` are the document
+    topics of ``runs`` at the chosen K, one file per run (a mapping of ``engine``, ``prior``
+    and ``seed``); ``main_model`` (``engine`` and ``prior``) at the first seed gives the
+    topic confusion table."""
     weights, doc_ids, _ = tfidf.load_matrix(matrix)
     meta = read_table(metadata, dtype=str).fillna("").set_index("doc_id")
     gold = meta["label"].reindex(doc_ids).fillna("").to_numpy()
@@ -59,9 +61,7 @@ def evaluate_labels(
         rows.append({"method": method, "seed": seed, **_scores(gold, predicted[kept])})
     position = {doc_id: i for i, doc_id in enumerate(doc_ids)}
     reference = None
-    for path in doc_topics:
-        run = Path(path).parent
-        variant, seed = run.parent.parent.name, int(run.name.removeprefix("seed_"))
+    for path, run in zip(doc_topics, runs, strict=True):
         table = read_table(path)
         theta = np.zeros((len(doc_ids), table.shape[1] - 1))
         # Topic models drop no document, but their ids are matched, not assumed in order.
@@ -69,8 +69,10 @@ def evaluate_labels(
             columns="doc_id"
         ).to_numpy(dtype=float)
         topics = core.argmax_topics(theta)
-        rows.append({"method": f"topics_{variant}", "seed": seed, **_scores(gold, topics[kept])})
-        if variant == main_variant and seed == seeds[0]:
+        method = topics_method(run["engine"], run["prior"])
+        rows.append({"method": method, "seed": run["seed"], **_scores(gold, topics[kept])})
+        model = {"engine": run["engine"], "prior": run["prior"]}
+        if model == dict(main_model) and run["seed"] == seeds[0]:
             reference = topics
     metrics = pd.DataFrame(rows)
     write_table(metrics, metrics_csv, metrics_md)
@@ -83,6 +85,12 @@ def evaluate_labels(
     )
     write_table(core.confusion_table(gold, reference[kept], "topic"), topics_csv, topics_md)
     LOGGER.info("evaluated %d labelled documents, %d runs", len(gold), len(metrics))
+
+
+def topics_method(engine: str, prior: str) -> str:
+    """The name of a topic model in the metrics: ``topics_<engine>``, and
+    ``topics_<engine>_guided`` for a model with the guided prior."""
+    return f"topics_{engine}" + ("_guided" if prior == "guided" else "")
 
 
 def _scores(gold, predicted) -> dict:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from gensim.corpora import Dictionary
 
 from ..io import iter_tokens, read_table, write_table
 from ..normalize.step import normalized_seed_words
@@ -41,7 +42,7 @@ def build_guided_prior(
     reporting_words: str,
     expressions: str,
     vocabulary_csv: str,
-    corpus_folder: str,
+    dictionary: str,
     seeds_csv: str,
     seeds_md: str,
     prior: str,
@@ -51,9 +52,9 @@ def build_guided_prior(
     normalized, _ = normalized_seed_words(
         themes_config, settings, reporting_words, expressions, vocabulary_csv
     )
-    dictionary, _, _ = engines.load_bow(corpus_folder)
+    vocabulary = vocabulary_of(Dictionary.load_from_text(dictionary))
     _, table = engines.guided_prior(
-        normalized, themes_config, vocabulary_of(dictionary), len(themes_config), strength
+        normalized, themes_config, vocabulary, len(themes_config), strength
     )
     for row in table.itertuples():
         if row.status != "in_vocabulary":
@@ -175,7 +176,11 @@ def load_phi(path: str | Path) -> tuple[np.ndarray, list[str]]:
 
 
 def select_num_topics(
+    runs: Sequence[Sequence[int]],
     score_files: Sequence[str],
+    topic_word_files: Sequence[str],
+    topics_files: Sequence[str],
+    doc_topics_files: Sequence[str],
     heldout_files: Sequence[str],
     seeds: Sequence[int],
     measure: str,
@@ -195,39 +200,50 @@ def select_num_topics(
     """Tabulate every measure by K (mean and sd over seeds), the stability of each K's
     topics across seeds, choose K, and copy the chosen model's tables to the stage folder.
 
-    The model of the first seed is the reference: its topics are matched (Hungarian) to
-    those of every other seed, and it is the model later stages use."""
-    runs = pd.DataFrame([json.loads(Path(f).read_text()) for f in score_files])
-    folders = {
-        (int(r.num_topics), int(r.seed)): Path(f).parent
-        for f, r in zip(score_files, runs.itertuples(), strict=True)
+    ``runs`` are the (K, seed) of the fits, one per item of ``score_files``,
+    ``topic_word_files``, ``topics_files`` and ``doc_topics_files`` (each fit's own files);
+    ``heldout_files`` hold one K's held-out perplexity each. The model of the first seed is
+    the reference: its topics are matched (Hungarian) to those of every other seed, and it is
+    the model later stages use."""
+    keys = [(int(k), int(seed)) for k, seed in runs]
+    files = {
+        key: {"topic_word": w, "topics": t, "doc_topics": d}
+        for key, w, t, d in zip(keys, topic_word_files, topics_files, doc_topics_files, strict=True)
     }
+    records = [json.loads(Path(f).read_text()) for f in score_files]
+    for (k, seed), record, path in zip(keys, records, score_files, strict=True):
+        if (int(record["num_topics"]), int(record["seed"])) != (k, seed):
+            raise ValueError(
+                f"{path} holds the scores of K={record['num_topics']}, seed {record['seed']}, "
+                f"not of the run it is given for (K={k}, seed {seed})"
+            )
+    runs_table = pd.DataFrame(records)
     reference = seeds[0]
     stability_parts, stability_by_k = [], {}
-    for k in sorted(runs["num_topics"].unique()):
-        phi, vocabulary = load_phi(folders[k, reference] / "topic_word.npz")
-        others = {s: load_phi(folders[k, s] / "topic_word.npz")[0] for s in seeds[1:]}
+    for k in sorted(runs_table["num_topics"].unique()):
+        phi, vocabulary = load_phi(files[k, reference]["topic_word"])
+        others = {s: load_phi(files[k, s]["topic_word"])[0] for s in seeds[1:]}
         part = selection.stability_table(phi, others, top_words(phi, vocabulary))
         part.insert(0, "num_topics", int(k))
         stability_parts.append(part)
         stability_by_k[int(k)] = float(part["mean_similarity"].mean()) if others else np.nan
     stability = pd.concat(stability_parts, ignore_index=True)
     write_table(stability, stability_csv, stability_md)
-    runs["stability"] = runs["num_topics"].map(stability_by_k)
+    runs_table["stability"] = runs_table["num_topics"].map(stability_by_k)
     heldout = {}
     for path in heldout_files:
         record = json.loads(Path(path).read_text())
         value = record["heldout_perplexity"]
         heldout[int(record["num_topics"])] = np.nan if value is None else float(value)
-    runs["heldout_perplexity"] = runs["num_topics"].map(heldout).astype(float)
-    table = selection.model_selection_table(runs, measure)
+    runs_table["heldout_perplexity"] = runs_table["num_topics"].map(heldout).astype(float)
+    table = selection.model_selection_table(runs_table, measure)
     write_table(table, selection_csv, selection_md)
     best = int(table.loc[table["chosen"], "num_topics"].iloc[0])
     Path(chosen).write_text(
         json.dumps({"num_topics": best, "selected_by": measure, "seed": reference}) + "\n"
     )
-    folder = folders[best, reference]
-    phi, vocabulary = load_phi(folder / "topic_word.npz")
+    model = files[best, reference]
+    phi, vocabulary = load_phi(model["topic_word"])
     words = top_words(phi, vocabulary)
     similarity = pd.DataFrame(
         selection.topic_similarity(phi, phi),
@@ -236,7 +252,7 @@ def select_num_topics(
     similarity.insert(0, "top_words", words)
     similarity.insert(0, "topic", range(1, len(phi) + 1))
     write_table(similarity, similarity_csv, similarity_md)
-    write_table(read_table(folder / "topics.csv"), topics_csv, topics_md)
-    write_table(read_table(folder / "doc_topics.csv"), doc_topics_csv, doc_topics_md)
-    shutil.copyfile(folder / "topic_word.npz", topic_word)
+    write_table(read_table(model["topics"]), topics_csv, topics_md)
+    write_table(read_table(model["doc_topics"]), doc_topics_csv, doc_topics_md)
+    shutil.copyfile(model["topic_word"], topic_word)
     LOGGER.info("chose K=%d by the mean %s over %d seeds", best, measure, len(seeds))
