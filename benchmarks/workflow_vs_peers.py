@@ -6,7 +6,7 @@ By default SaudiNewsNet (``../shared/corpora/saudinewsnet.jsonl.gz``, 31,030 art
    ignore) are copied to a scratch folder with a config of the corpus (``format: jsonl``) and
    ``lda.num_topics: [10, 20, 30, 40]``; everything else is the project's defaults, or
    ``config/saudinewsnet.yaml`` where that file exists (its corpus path replaced by the
-   corpus of the run), with one LDA seed (``lda.seeds``: the config's ``random_state``), no
+   corpus of the run), with one LDA seed (``lda.random_seeds``: the config's ``random_state``), no
    held-out perplexity fit (``lda.heldout_share: 0``) and no evaluation engines
    (``evaluation.engines: []``), so that the workflow fits one model per K as it did before
    those keys existed. ``snakemake --cores 2`` runs from a clean ``results/``. Measured: the
@@ -218,7 +218,7 @@ def benchmark_config(
     section["sources"] = [first]
     lda_section = config.setdefault("lda", {})
     lda_section["num_topics"] = [int(k) for k in num_topics]
-    # The same work as before lda.seeds, lda.heldout_share and evaluation.engines existed:
+    # The same work as before lda.random_seeds, lda.heldout_share and evaluation.engines existed:
     # one model per K, fitted with one seed (the config's random_state, which the LDA rule
     # used then), no extra held-out perplexity fit per K, and no other engines fitted at the
     # chosen K for the evaluation against gold labels.
@@ -1221,7 +1221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "src": str(run_folder / "src"),
                     "tokens": str(tokens),
                     "lda": config["lda"],
-                    # The seed of the workflow's LDA jobs (the one of lda.seeds).
+                    # The seed of the workflow's LDA jobs (the one of lda.random_seeds).
                     "random_state": (
                         config["lda"].get("seeds") or [config.get("random_state", SEED)]
                     )[0],

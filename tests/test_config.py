@@ -174,7 +174,7 @@ def test_a_config_with_only_the_required_keys_gets_every_default():
         "tfidf": {},
         "lda": {"num_topics": [2, 3, 4, 5]},
         "cluster": {},
-        "themes": {"seeds": shipped_config()["themes"]["seeds"]},
+        "themes": {"seed_words": shipped_config()["themes"]["seed_words"]},
         "figures": {},
     }
     assert validated_config(required) == shipped_config()
@@ -190,7 +190,7 @@ def test_defaults_are_filled_as_snakemake_fills_them():
         "tfidf": {},
         "lda": {"num_topics": "auto", "num_topics_range": {"max": 6}},
         "cluster": {"k_range": {"min": 3}},
-        "themes": {"seeds": {"war": ["حرب"]}},
+        "themes": {"seed_words": {"war": ["حرب"]}},
         "figures": {},
     }
     ours = validated_config(config)
@@ -388,8 +388,8 @@ SCHEMA_ERRORS = [
     ("empty section", edit("normalize", None), "config key normalize: null is not a mapping"),
     (
         "repeated seed",
-        edit("lda.seeds", [7, 7]),
-        "config key lda.seeds: [7, 7] is not a non-empty list of distinct integers >= 0",
+        edit("lda.random_seeds", [7, 7]),
+        "config key lda.random_seeds: [7, 7] is not a non-empty list of distinct integers >= 0",
     ),
     (
         "held-out share",
@@ -415,15 +415,19 @@ SCHEMA_ERRORS = [
     ),
     (
         "theme name",
-        edit("themes.seeds.Terror", ["إرهاب"]),
-        "config key themes.seeds.Terror: the name 'Terror' is not allowed; names must match",
+        edit("themes.seed_words.Terror", ["إرهاب"]),
+        "config key themes.seed_words.Terror: the name 'Terror' is not allowed; names must match",
     ),
     (
         "theme without seeds",
-        edit("themes.seeds.terrorism", []),
-        "config key themes.seeds.terrorism: [] is not a non-empty list of non-empty strings",
+        edit("themes.seed_words.terrorism", []),
+        "config key themes.seed_words.terrorism: [] is not a non-empty list of non-empty strings",
     ),
-    ("no themes", edit("themes.seeds", {}), "config key themes.seeds: {} is not a mapping"),
+    (
+        "no themes",
+        edit("themes.seed_words", {}),
+        "config key themes.seed_words: {} is not a mapping",
+    ),
 ]
 
 SEMANTIC_ERRORS = [

@@ -289,7 +289,7 @@ def check_config(
     except ValueError as error:
         where = "cluster.k_range" if cluster["k"] == "auto" else "cluster.k"
         raise ValueError(f"config key {where}: {error}") from None
-    themes = len(config["themes"]["seeds"])
+    themes = len(config["themes"]["seed_words"])
     if lda["guided"] and min(ks) < themes:
         raise ValueError(
             f"config key lda.num_topics: lda.guided needs every K to be at least the number "

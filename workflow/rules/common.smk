@@ -133,8 +133,8 @@ def get_evaluation_models():
 
 
 def get_reference_seed():
-    """The seed whose model later stages use (the first of lda.seeds)."""
-    return config["lda"]["seeds"][0]
+    """The seed whose model later stages use (the first of lda.random_seeds)."""
+    return config["lda"]["random_seeds"][0]
 
 
 def get_runs():
@@ -143,7 +143,7 @@ def get_runs():
     return [
         {**get_main_model(), "k": k, "seed": seed}
         for k in get_num_topics()
-        for seed in config["lda"]["seeds"]
+        for seed in config["lda"]["random_seeds"]
     ]
 
 
@@ -185,7 +185,7 @@ def get_evaluation_runs():
     return [
         {**model, "seed": seed}
         for model in get_evaluation_models()
-        for seed in config["lda"]["seeds"]
+        for seed in config["lda"]["random_seeds"]
     ]
 
 

@@ -47,7 +47,7 @@ rule build_guided_prior:
         runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 100)),
     params:
         code=get_code_hash("topics.step"),
-        themes=config["themes"]["seeds"],
+        themes=config["themes"]["seed_words"],
         settings=get_sorted(config["normalize"]),
         strength=config["lda"]["guided_strength"],
     script:
@@ -164,7 +164,7 @@ checkpoint select_num_topics:
     params:
         code=get_code_hash("topics.step"),
         measure=config["lda"]["select_by"],
-        seeds=config["lda"]["seeds"],
+        random_seeds=config["lda"]["random_seeds"],
         runs=[[run["k"], run["seed"]] for run in get_runs()],
         top_n=config["lda"]["top_n"],
     script:

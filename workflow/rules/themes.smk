@@ -67,7 +67,7 @@ rule assign_themes:
         runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 500)),
     params:
         code=get_code_hash("themes.step"),
-        themes=config["themes"]["seeds"],
+        themes=config["themes"]["seed_words"],
         settings=get_sorted(config["normalize"]),
         topic_weight=config["themes"]["topic_weight"],
         min_score=config["themes"]["min_score"],

@@ -14,7 +14,7 @@ evaluate_labels(
     doc_topics=list(snakemake.input.doc_topics),
     runs=snakemake.params.runs,
     settings=snakemake.params.settings,
-    seeds=snakemake.params.seeds,
+    random_seeds=snakemake.params.random_seeds,
     main_model=snakemake.params.main_model,
     **snakemake.output,
 )

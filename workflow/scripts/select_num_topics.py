@@ -13,7 +13,7 @@ select_num_topics(
     topics_files=list(snakemake.input.topics),
     doc_topics_files=list(snakemake.input.doc_topics),
     heldout_files=list(snakemake.input.heldout),
-    seeds=snakemake.params.seeds,
+    random_seeds=snakemake.params.random_seeds,
     measure=snakemake.params.measure,
     **snakemake.output,
 )

@@ -25,7 +25,7 @@ def evaluate_labels(
     doc_topics: Sequence[str],
     runs: Sequence[Mapping],
     settings: Mapping,
-    seeds: Sequence[int],
+    random_seeds: Sequence[int],
     main_model: Mapping,
     metrics_csv: str,
     metrics_md: str,
@@ -55,7 +55,7 @@ def evaluate_labels(
     chosen = read_table(silhouette)
     k = int(chosen.loc[chosen["chosen"].astype(str) == "True", "k"].iloc[0])
     method = f"{settings['method']}_{settings['features']}"
-    for seed in seeds:
+    for seed in random_seeds:
         features = features_from_settings(weights, settings, seed)
         predicted = clusters.cluster_documents(features, k, settings["method"], seed)
         rows.append({"method": method, "seed": seed, **_scores(gold, predicted[kept])})
@@ -72,7 +72,7 @@ def evaluate_labels(
         method = topics_method(run["engine"], run["prior"])
         rows.append({"method": method, "seed": run["seed"], **_scores(gold, topics[kept])})
         model = {"engine": run["engine"], "prior": run["prior"]}
-        if model == dict(main_model) and run["seed"] == seeds[0]:
+        if model == dict(main_model) and run["seed"] == random_seeds[0]:
             reference = topics
     metrics = pd.DataFrame(rows)
     write_table(metrics, metrics_csv, metrics_md)

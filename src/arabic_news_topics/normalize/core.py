@@ -1188,16 +1188,6 @@ def _expression_table(
     return table.sort_values(["count", "expression"], ascending=[False, True], ignore_index=True)
 
 
-def term_frequencies(tokens: Iterable[tuple[str, list[str]]]) -> pd.DataFrame:
-    """Corpus count and document frequency of every term, most frequent first."""
-    counts: Counter[str] = Counter()
-    doc_freq: Counter[str] = Counter()
-    for _, doc_tokens in tokens:
-        counts.update(doc_tokens)
-        doc_freq.update(set(doc_tokens))
-    return frequency_table(counts, doc_freq)
-
-
 def frequency_table(counts: Mapping[str, int], doc_freq: Mapping[str, int]) -> pd.DataFrame:
     """Rank, term, count and documents of every term, most frequent first (ties by term)."""
     rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -182,7 +182,7 @@ def plot_topic_stability(
         no_data_figure(
             title,
             "The topics were fitted with one seed only, so there is no other run to\n"
-            "match them against: list more seeds in lda.seeds to measure stability.",
+            "match them against: list more seeds in lda.random_seeds to measure stability.",
             png,
             pdf,
         )

@@ -66,7 +66,7 @@ def build_guided_prior(
                 getattr(row, "missing_terms", ""),
             )
     write_table(table, seeds_csv, seeds_md)
-    record = {"seeds": dict(themes_config), "normalized": normalized, "strength": strength}
+    record = {"seed_words": dict(themes_config), "normalized": normalized, "strength": strength}
     Path(prior).write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", "utf-8")
 
 
@@ -76,7 +76,7 @@ def _prior_matrix(prior: str | None, vocabulary: Sequence[str], num_topics: int)
         return None
     record = json.loads(Path(prior).read_text(encoding="utf-8"))
     matrix, _ = engines.guided_prior(
-        record["normalized"], record["seeds"], vocabulary, num_topics, record["strength"]
+        record["normalized"], record["seed_words"], vocabulary, num_topics, record["strength"]
     )
     return matrix
 
@@ -182,7 +182,7 @@ def select_num_topics(
     topics_files: Sequence[str],
     doc_topics_files: Sequence[str],
     heldout_files: Sequence[str],
-    seeds: Sequence[int],
+    random_seeds: Sequence[int],
     measure: str,
     selection_csv: str,
     selection_md: str,
@@ -197,8 +197,8 @@ def select_num_topics(
     doc_topics_md: str,
     topic_word: str,
 ) -> None:
-    """Tabulate every measure by K (mean and sd over seeds), the stability of each K's
-    topics across seeds, choose K, and copy the chosen model's tables to the stage folder.
+    """Tabulate every measure by K (mean and sd over random seeds), the stability of each K's
+    topics across random seeds, choose K, and copy the chosen model's tables to the stage folder.
 
     ``runs`` are the (K, seed) of the fits, one per item of ``score_files``,
     ``topic_word_files``, ``topics_files`` and ``doc_topics_files`` (each fit's own files);
@@ -218,11 +218,11 @@ def select_num_topics(
                 f"not of the run it is given for (K={k}, seed {seed})"
             )
     runs_table = pd.DataFrame(records)
-    reference = seeds[0]
+    reference = random_seeds[0]
     stability_parts, stability_by_k = [], {}
     for k in sorted(runs_table["num_topics"].unique()):
         phi, vocabulary = load_phi(files[k, reference]["topic_word"])
-        others = {s: load_phi(files[k, s]["topic_word"])[0] for s in seeds[1:]}
+        others = {s: load_phi(files[k, s]["topic_word"])[0] for s in random_seeds[1:]}
         part = selection.stability_table(phi, others, top_words(phi, vocabulary))
         part.insert(0, "num_topics", int(k))
         stability_parts.append(part)
@@ -255,4 +255,4 @@ def select_num_topics(
     write_table(read_table(model["topics"]), topics_csv, topics_md)
     write_table(read_table(model["doc_topics"]), doc_topics_csv, doc_topics_md)
     shutil.copyfile(model["topic_word"], topic_word)
-    LOGGER.info("chose K=%d by the mean %s over %d seeds", best, measure, len(seeds))
+    LOGGER.info("chose K=%d by the mean %s over %d random seeds", best, measure, len(random_seeds))

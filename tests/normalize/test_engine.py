@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from arabic_news_topics import normalize as norm
-from arabic_news_topics.corpus import read_corpus
+from arabic_news_topics.corpus.core import read_corpus
+from arabic_news_topics.normalize import core as norm
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def apply_in_order(runs, form):

@@ -1,4 +1,4 @@
-"""Tests for the topic models (arabic_news_topics.lda).
+"""Tests for the topic models (arabic_news_topics.topics.engines).
 
 The planted-topic corpus is made of three disjoint Arabic vocabularies; every document is
 drawn from one of them, so every engine must find exactly those three topics.
@@ -16,7 +16,7 @@ from gensim.models import CoherenceModel, LdaModel
 from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
 from sklearn.metrics import normalized_mutual_info_score
 
-from arabic_news_topics import lda
+from arabic_news_topics.topics import engines as lda
 
 PLANTED = {
     "terrorism": ["ارهاب", "داعش", "تفجير", "هجوم", "متطرف", "انتحاري", "تنظيم", "ضحايا"],

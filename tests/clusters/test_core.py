@@ -1,4 +1,4 @@
-"""Unit tests of stage 5, document clusters (arabic_news_topics.clusters)."""
+"""Unit tests of stage 5, document clusters (arabic_news_topics.clusters.core)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from sklearn.metrics import silhouette_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import Normalizer
 
-from arabic_news_topics import clusters, tfidf
+from arabic_news_topics.clusters import core as clusters
+from arabic_news_topics.tfidf import core as tfidf
 
 TERMS = ["ناتو", "حلف", "داعش", "ارهاب", "نفط", "اسعار"]
 #: Three obvious groups of L2-normalized rows, interleaved: NATO, terrorism, NATO,

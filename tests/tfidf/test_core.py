@@ -1,4 +1,4 @@
-"""Unit tests of stage 3, TF-IDF (arabic_news_topics.tfidf).
+"""Unit tests of stage 3, TF-IDF (arabic_news_topics.tfidf.core).
 
 Expected weights follow scikit-learn's documented definitions: smoothed idf
 ``ln((1 + n) / (1 + df)) + 1``, sublinear tf ``1 + ln(tf)``, rows L2-normalized.
@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from arabic_news_topics import style, tfidf
+from arabic_news_topics import plotting
+from arabic_news_topics.tfidf import core as tfidf
 
 TWO_DOCS = [("d1", ["روسيا", "ناتو"]), ("d2", ["روسيا", "سلام"])]
 #: idf of a term found in one of two documents: ln(3 / 2) + 1.
@@ -243,7 +244,7 @@ def test_similar_documents_of_one_document_is_empty():
 @pytest.mark.parametrize("random_state", [0, 42])
 def test_sample_positions_are_the_documents_figures_show(n_documents, max_documents, random_state):
     frame = pd.DataFrame({"doc_id": [f"خبر_{i}" for i in range(n_documents)]})
-    shown, _ = style.sample_rows(frame, max_documents, random_state)
+    shown, _ = plotting.sample_rows(frame, max_documents, random_state)
     positions = tfidf.sample_positions(n_documents, max_documents, random_state)
     np.testing.assert_array_equal(positions, shown.index.to_numpy())
 

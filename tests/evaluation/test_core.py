@@ -1,4 +1,4 @@
-"""Unit tests of the agreement with gold labels (arabic_news_topics.evaluation)."""
+"""Unit tests of the agreement with gold labels (arabic_news_topics.evaluation.core)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from arabic_news_topics import evaluation
+from arabic_news_topics.evaluation import core as evaluation
 
 CULTURE, ECONOMY, SPORT = "ثقافة", "economy", "رياضة"
 

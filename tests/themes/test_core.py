@@ -1,4 +1,4 @@
-"""Unit tests of stage 6, themes (arabic_news_topics.themes), on hand-made distributions."""
+"""Unit tests of stage 6, themes (arabic_news_topics.themes.core), on hand-made distributions."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from arabic_news_topics import themes
+from arabic_news_topics.themes import core as themes
 
 # ---------------------------------------------------------------------------------------
 # seed_table

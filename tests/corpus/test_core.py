@@ -1,4 +1,4 @@
-"""Unit tests of stage 1, reading the corpus (arabic_news_topics.corpus)."""
+"""Unit tests of stage 1, reading the corpus (arabic_news_topics.corpus.core)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 import pytest
 
-from arabic_news_topics import corpus, normalize
+from arabic_news_topics.corpus import core as corpus
+from arabic_news_topics.normalize import core as normalize
 
 NATO = "رحب حلف شمال الأطلسي بعودة العلاقات مع روسيا."
 PEACE = "أكد لافروف على أن مؤتمر موسكو للسلام في الشرق الأوسط سيعقد قريبا."
@@ -676,8 +677,8 @@ def test_list_source_files(tmp_path, txt_folder):
     assert corpus.list_source_files({"path": str(archive)}) == [archive]
 
 
-def test_real_hespress_archive():
-    path = Path("../shared/corpora/hespress-4cat.tar.gz")
+def test_real_hespress_archive(shared_corpora):
+    path = shared_corpora / "hespress-4cat.tar.gz"
     source = {"path": str(path), "format": "txt", "label_from": "parent_folder"}
     documents, manifest = corpus.read_corpus([source])
     assert len(manifest) == 2268

@@ -1,5 +1,5 @@
 """Unit tests of the choice of K, topic stability and the topic map
-(arabic_news_topics.model_selection)."""
+(arabic_news_topics.topics.selection)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy.spatial.distance import jensenshannon, pdist, squareform
 
-from arabic_news_topics import model_selection as ms
+from arabic_news_topics.topics import selection as ms
 
 #: Words of three Arabic news themes, in the column order of the hand-built topics below.
 TERMS = ["ناتو", "حلف", "اطلسي", "داعش", "ارهاب", "تفجير", "نفط", "اسعار", "تضخم"]

@@ -1,0 +1,98 @@
+"""Figures of stage 5 (arabic_news_topics.clusters.figures): the document map, the dendrogram
+and silhouette by k, on small hand-made tables with Arabic labels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from figure_checks import (
+    DOC_IDS,
+    assert_png_and_pdf_reproducible,
+    case_params,
+    chosen_lines,
+    draw,
+    legend_texts,
+    plotted,
+    ticks,
+)
+
+from arabic_news_topics.clusters import figures
+
+
+def coordinates_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "doc_id": DOC_IDS,
+            "x": [0.9, 0.8, -0.1, 0.0],
+            "y": [0.1, 0.2, 0.7, 0.6],
+            "cluster": [1, 1, 2, 2],
+        }
+    )
+
+
+def linkage_table() -> pd.DataFrame:
+    # Documents 0+1 at 0.3 (node 4), 2+3 at 0.5 (node 5), then both at 1.4.
+    return pd.DataFrame(
+        [[0, 1, 0.3, 2], [2, 3, 0.5, 2], [4, 5, 1.4, 4]],
+        columns=["left", "right", "distance", "size"],
+    )
+
+
+def assignments_table() -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": DOC_IDS, "cluster": [1, 1, 2, 2]})
+
+
+def silhouette_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"k": [1, 2, 3, 4], "silhouette": [np.nan, 0.05, 0.09, 0.07], "chosen": [0, 0, 1, 0]}
+    ).assign(chosen=lambda f: f["chosen"].astype(bool))
+
+
+#: (id, function, table builders in argument order, extra keyword arguments)
+CASES = [
+    ("document_map", figures.plot_document_map, [coordinates_table], {}),
+    ("dendrogram", figures.plot_dendrogram, [linkage_table, assignments_table], {}),
+    ("silhouette", figures.plot_silhouette, [silhouette_table], {}),
+]
+CASE = {c[0]: c for c in CASES}
+
+
+@pytest.mark.parametrize("case", case_params(CASES))
+def test_plot_writes_png_and_pdf_reproducibly(tmp_path, case):
+    assert_png_and_pdf_reproducible(tmp_path, case)
+
+
+def test_silhouette_marks_the_chosen_k(tmp_path, drawn):
+    draw(tmp_path, CASE["silhouette"], "silhouette")
+    single = (
+        "silhouette_single",
+        figures.plot_silhouette,
+        [lambda: silhouette_table().iloc[[2]]],
+        {},
+    )
+    draw(tmp_path, single, "single")
+    many, one = drawn
+    ax = plotted(many)[0]
+    assert chosen_lines(ax) == [3]
+    assert ticks(ax.get_xticklabels()) == ["1", "2", "3", "4"]
+    assert "none for k = 1" in ax.get_title()
+    assert "chosen k = 3" in legend_texts(many)
+    assert chosen_lines(plotted(one)[0]) == [3]
+    assert ticks(plotted(one)[0].get_xticklabels()) == ["3"]
+
+
+@pytest.mark.parametrize(
+    ("method", "xlabel", "title_words"),
+    [
+        ("lsa", "LSA dimension 1", "two LSA dimensions"),
+        ("tsne", "t-SNE dimension 1", "t-SNE map"),
+    ],
+)
+def test_document_map_names_its_method(tmp_path, drawn, method, xlabel, title_words):
+    path = tmp_path / "map.csv"
+    coordinates_table().to_csv(path, index=False)
+    figures.plot_document_map(str(path), tmp_path / "m.png", tmp_path / "m.pdf", method=method)
+    ax = plotted(drawn[-1])[0]
+    assert ax.get_xlabel() == xlabel
+    assert title_words in ax.get_title()

@@ -1,0 +1,192 @@
+"""Fixtures shared by the whole test suite.
+
+- ``root``, ``copy_project``, ``snakemake``, ``table_digests``, ``edit_config``: run the
+  workflow in a temporary copy of the project, as a user's clone would have it.
+- ``seed_run``: the workflow and the paper target (``snakemake --cores 4 all paper``) run
+  once on the seed articles for the whole pytest run; every check that only reads results
+  reads this one, and ``copy_of_seed_run`` gives a test a copy of it to change and run again.
+  The other shared runs (tests/workflow/conftest.py) and this one are recipes of
+  tests/workflow_runs.py, started in the background when the pytest run starts.
+- ``shared_corpora``: ../shared/corpora beside the clone, or a skip that says why
+  (a failure when ARABIC_NEWS_TOPICS_REQUIRE_SHARED=1, as in CI).
+- ``drawn``, ``captured``: every figure that a stage's figures module saves.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import workflow_runs
+from workflow_runs import FIXTURE_RUNS, ROOT, RunPool
+
+# One thread for OpenMP and the BLAS libraries in this process: the shared Snakemake runs work
+# beside the unit tests, and OpenMP threads that spin while they wait for a busy CPU make
+# scikit-learn's t-SNE 10 to 20 times slower. Set before numpy loads them (nothing above
+# imports numpy); Snakemake gives its jobs the threads of their rule.
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+#: The corpora beside the clone (not in it: they are large and not ours to publish).
+SHARED_CORPORA = ROOT.parent / "shared" / "corpora"
+REQUIRE_SHARED = "ARABIC_NEWS_TOPICS_REQUIRE_SHARED"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    """The project's root folder (the clone)."""
+    return ROOT
+
+
+copy_project = workflow_runs.copy_project
+
+
+def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Snakemake on 4 cores in ``workdir``; the test fails with Snakemake's output when it
+    fails and ``check`` is set."""
+    result = workflow_runs.run_snakemake(workdir, *args)
+    if check and result.returncode != 0:
+        pytest.fail(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="session", name="copy_project")
+def copy_project_fixture() -> Callable[[Path], Path]:
+    """``copy_project(target)``: a fresh copy of the project in ``target``."""
+    return copy_project
+
+
+@pytest.fixture(scope="session", name="snakemake")
+def snakemake_fixture() -> Callable[..., subprocess.CompletedProcess]:
+    """``snakemake(workdir, *args, check=True)``: Snakemake on 4 cores in ``workdir``."""
+    return snakemake
+
+
+@pytest.fixture(scope="session")
+def table_digests() -> Callable[[Path], dict[str, str]]:
+    """``table_digests(results)``: SHA-256 of every table under ``results``."""
+    return workflow_runs.table_digests
+
+
+@pytest.fixture(scope="session")
+def edit_config() -> Callable[[Path, Callable[[dict], object]], None]:
+    """``edit_config(workdir, edit)``: change the config of ``workdir`` with ``edit(config)``."""
+    return workflow_runs.edit_config
+
+
+# ------------------------------------------------------------------------------------------
+# The shared Snakemake runs
+
+
+@pytest.fixture(scope="session")
+def workflow_runs_pool(tmp_path_factory) -> Iterator[RunPool]:
+    pool = RunPool(tmp_path_factory.mktemp("runs"), workflow_runs.side_by_side())
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _start_shared_runs(request) -> None:
+    """Start, in the background, the shared runs that the selected tests use: the seed run
+    first (most tests, and the runs that start from a copy of it, wait for it), then the
+    others in the order the tests need them."""
+    wanted = []
+    for item in request.session.items:
+        for fixture in getattr(item, "fixturenames", ()):
+            wanted.extend(r for r in FIXTURE_RUNS.get(fixture, ()) if r not in wanted)
+    if wanted:
+        wanted.sort(key=lambda name: name != "seed_run")
+        request.getfixturevalue("workflow_runs_pool").want(wanted)
+
+
+@pytest.fixture(scope="session")
+def seed_run(workflow_runs_pool) -> Path:
+    """The whole workflow and the paper target, run once on the seeds for the whole pytest
+    run. Tests only read it: a test that changes it works on ``copy_of_seed_run``."""
+    return workflow_runs_pool.finished("seed_run")
+
+
+@pytest.fixture
+def copy_of_seed_run(seed_run, tmp_path) -> Path:
+    """A copy of the seeds run (results, .snakemake metadata and their times) of the test's
+    own, to change and run again."""
+    return workflow_runs.copy_run(seed_run, tmp_path / "seed_run")
+
+
+@pytest.fixture
+def shared_corpora() -> Path:
+    """../shared/corpora beside the clone. Without it the test is skipped and says why,
+    unless ARABIC_NEWS_TOPICS_REQUIRE_SHARED=1 (CI), which makes it fail."""
+    if not SHARED_CORPORA.is_dir():
+        message = f"the shared corpora are not here: {SHARED_CORPORA} does not exist"
+        if os.environ.get(REQUIRE_SHARED) == "1":
+            pytest.fail(f"{message} ({REQUIRE_SHARED}=1 requires them)", pytrace=False)
+        pytest.skip(message)
+    return SHARED_CORPORA
+
+
+# ------------------------------------------------------------------------------------------
+# Figures
+
+#: The stages with a figures module; each imported ``save_figure`` from plotting.
+FIGURE_STAGES = (
+    "corpus",
+    "normalize",
+    "tfidf",
+    "topics",
+    "clusters",
+    "themes",
+    "evaluation",
+    "trends",
+)
+
+
+def _record_saved_figures(monkeypatch, record: Callable) -> None:
+    """Have plotting and every figures module call ``record(fig)`` before saving."""
+    plotting = importlib.import_module("arabic_news_topics.plotting")
+    real = plotting.save_figure
+
+    def save(fig, png, pdf):
+        record(fig)
+        real(fig, png, pdf)
+
+    for module in (
+        plotting,
+        *(importlib.import_module(f"arabic_news_topics.{s}.figures") for s in FIGURE_STAGES),
+    ):
+        monkeypatch.setattr(module, "save_figure", save)
+
+
+@pytest.fixture
+def drawn(monkeypatch) -> list:
+    """Every figure saved during the test (closed, but still inspectable), in order."""
+    saved = []
+    _record_saved_figures(monkeypatch, saved.append)
+    return saved
+
+
+@pytest.fixture
+def captured(monkeypatch) -> list[dict]:
+    """Titles, texts and tick labels of every figure saved during the test, in order."""
+    saved = []
+
+    def record(fig):
+        saved.append(
+            {
+                "suptitle": fig.get_suptitle(),
+                "titles": [ax.get_title() for ax in fig.axes],
+                "texts": [t.get_text() for ax in fig.axes for t in ax.texts],
+                "yticklabels": [[t.get_text() for t in ax.get_yticklabels()] for ax in fig.axes],
+                "xticklabels": [[t.get_text() for t in ax.get_xticklabels()] for ax in fig.axes],
+                "size": tuple(fig.get_size_inches()),
+            }
+        )
+
+    _record_saved_figures(monkeypatch, record)
+    return saved

@@ -1,0 +1,123 @@
+"""Unit tests of the shared figure style and helpers (arabic_news_topics.plotting)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from figure_checks import PNG_MAGIC
+
+from arabic_news_topics import plotting
+
+
+@pytest.mark.parametrize(
+    ("n_rows", "max_rows", "expected_len", "dropped"),
+    [
+        pytest.param(10, 4, 4, True, id="sampled"),
+        pytest.param(10, 10, 10, False, id="exactly-max"),
+        pytest.param(3, 40, 3, False, id="small"),
+        pytest.param(0, 5, 0, False, id="empty"),
+    ],
+)
+def test_sample_rows(n_rows, max_rows, expected_len, dropped):
+    frame = pd.DataFrame({"doc_id": [f"خبر_{i}" for i in range(n_rows)]})
+    shown, was_sampled = plotting.sample_rows(frame, max_rows, random_state=42)
+    assert len(shown) == expected_len
+    assert was_sampled is dropped
+    assert set(shown["doc_id"]) <= set(frame["doc_id"])
+    assert shown.index.is_monotonic_increasing
+
+
+def test_sample_rows_is_deterministic():
+    frame = pd.DataFrame({"doc_id": [f"خبر_{i}" for i in range(50)]})
+    first, _ = plotting.sample_rows(frame, 7, random_state=3)
+    second, _ = plotting.sample_rows(frame, 7, random_state=3)
+    pd.testing.assert_frame_equal(first, second)
+    assert first["doc_id"].is_unique
+
+
+def test_new_figure_size_and_axes_grid():
+    fig, axes = plotting.new_figure(2.5, ncols=3, nrows=2)
+    try:
+        assert axes.shape == (2, 3)
+        assert tuple(fig.get_size_inches()) == (plotting.FIGURE_WIDTH, 2.5)
+    finally:
+        plt.close(fig)
+
+
+def test_save_figure_creates_folders_and_closes(tmp_path):
+    fig, axes = plotting.new_figure(1.5)
+    plotting.barh(axes[0, 0], ["روسيا", "الناتو"], [3, 1], fmt="d")
+    png, pdf = tmp_path / "a" / "f.png", tmp_path / "b" / "f.pdf"
+    plotting.save_figure(fig, png, pdf)
+    assert png.read_bytes().startswith(PNG_MAGIC)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert fig.number not in plt.get_fignums()
+
+
+def test_heatmap_annotates_cells():
+    fig, axes = plotting.new_figure(2.0)
+    try:
+        matrix = pd.DataFrame([[0.0, 0.0123], [0.5, 1.0]], index=["أ", "ب"], columns=["س", "ص"])
+        plotting.heatmap(axes[0, 0], matrix, vmin=0, vmax=1)
+        texts = [t.get_text() for t in axes[0, 0].texts]
+        # Two significant digits, and a plain 0 for zero.
+        assert texts == ["0", "0.012", "0.5", "1"]
+        assert [t.get_text() for t in axes[0, 0].get_yticklabels()] == ["أ", "ب"]
+    finally:
+        plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(0, "0"), (0.0123, "0.012"), (0.5, "0.5"), (1, "1"), (1234.5, "1.2e+03")]
+)
+def test_format_cell_two_significant_digits(value, text):
+    assert plotting.format_cell(value) == text
+
+
+@pytest.mark.parametrize(
+    ("top_words", "n_words", "expected"),
+    [
+        ("داعش، ارهاب، هجوم، تنظيم", 3, "داعش، ارهاب، هجوم"),
+        ("داعش,ارهاب,هجوم", 2, "داعش، ارهاب"),
+        ("ناتو حلف روسيا قمه", 2, "ناتو حلف"),
+        (None, 3, ""),
+        (float("nan"), 3, ""),
+    ],
+)
+def test_first_words(top_words, n_words, expected):
+    assert plotting.first_words(top_words, n_words) == expected
+
+
+def test_topic_label_puts_the_number_first():
+    assert plotting.topic_label(2, "نفط، اسعار، سوق، شركات") == f"{plotting.LTR}2: نفط، اسعار، سوق"
+    assert plotting.topic_label(3) == "3"
+
+
+def test_theme_colours_and_names():
+    colours = plotting.theme_colours(["nato", "none", "economy", "nato"])
+    assert colours == {
+        "economy": plotting.palette_colour(0),
+        "nato": plotting.palette_colour(1),
+        "none": plotting.NO_THEME_COLOUR,
+    }
+    assert plotting.theme_name("none") == "no theme"
+    assert plotting.theme_name("nato") == "nato"
+
+
+def test_chosen_values_read_true_as_text_or_bool():
+    table = pd.DataFrame({"k": [2, 3, 4], "chosen": ["False", "True", True]})
+    assert plotting.chosen_values(table, "k") == [3, 4]
+
+
+def test_sampled_note_only_when_rows_were_left_out():
+    assert plotting.sampled_note(40, 40) == ""
+    assert plotting.sampled_note(4, 10) == " (4 of 10 documents, sampled)"
+    assert plotting.sampled_note(4, 10, newline=True) == "\n(4 of 10 documents, sampled)"
+
+
+def test_require_columns_names_what_is_missing():
+    table = pd.DataFrame({"topic": [1], "x": [0.0]})
+    plotting.require_columns(table, ["topic"], "map.csv")
+    with pytest.raises(ValueError, match=r"map.csv lacks the columns y, theme \(it has topic, x\)"):
+        plotting.require_columns(table, ["y", "theme"], "map.csv")

@@ -1,0 +1,60 @@
+"""The shared runs of the workflow tests besides the seeds run (tests/conftest.py): each is
+a recipe of tests/workflow_runs.py, run once per pytest run, in the background from its
+start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from workflow_runs import OTHER_ENGINES, SEEDS
+
+
+@pytest.fixture(scope="session")
+def seed_ids() -> dict[str, str]:
+    """Document id of each seed article, by its short name."""
+    return dict(SEEDS)
+
+
+@pytest.fixture(scope="session")
+def sharded_seed_run(workflow_runs_pool) -> Path:
+    """The seeds from scratch again, independently of ``seed_run``, in shards of two
+    documents (corpus.shard_size: 2): ``all`` and ``paper``."""
+    return workflow_runs_pool.finished("sharded_seed_run")
+
+
+@pytest.fixture(scope="session")
+def own_corpus_run(workflow_runs_pool) -> Path:
+    """A user's folder of text files with an empty file, a non-UTF-8 file and a copy."""
+    return workflow_runs_pool.finished("own_corpus_run")
+
+
+@pytest.fixture(scope="session")
+def dated_corpus_run(workflow_runs_pool) -> Path:
+    """A gzipped JSON Lines export with dates and outlets (news.jsonl.gz)."""
+    return workflow_runs_pool.finished("dated_corpus_run")
+
+
+@pytest.fixture(scope="session")
+def planted_run(workflow_runs_pool) -> Path:
+    """The planted three-category corpus with gold labels, K and k on auto."""
+    return workflow_runs_pool.finished("planted_run")
+
+
+@pytest.fixture(scope="session")
+def planted_rerun(workflow_runs_pool) -> Path:
+    """The planted corpus again, from scratch in a folder of its own."""
+    return workflow_runs_pool.finished("planted_rerun")
+
+
+@pytest.fixture(scope="session")
+def engine_runs(workflow_runs_pool) -> dict[str, Path]:
+    """The seeds run with each other engine as lda.engine (its topic models, K and themes
+    again), by engine."""
+    return {e: workflow_runs_pool.finished(f"{e}_seed_run") for e in OTHER_ENGINES}
+
+
+@pytest.fixture(scope="session")
+def guided_seed_run(workflow_runs_pool) -> Path:
+    """The seeds run with lda.guided on (K 3 and 4, one seed)."""
+    return workflow_runs_pool.finished("guided_seed_run")

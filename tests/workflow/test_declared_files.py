@@ -1,0 +1,173 @@
+"""Every file a job reads is one its rule declares; editing a stage's code reruns only that
+stage and what follows it.
+
+Shadow runs: every rule of a copy of the workflow gets ``shadow: "minimal"``, so each job runs
+in a folder of its own that holds only its declared inputs, and a job that reads a file its
+rule does not declare fails there. Dry runs: every rule's ``code`` param hashes the package
+modules its step imports (``get_code_files`` in ``workflow/rules/common.smk``), so an edit
+schedules the jobs of that stage and those downstream of them, and no other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from workflow_runs import copy_run
+
+pytestmark = pytest.mark.workflow
+
+#: The header of a rule or checkpoint in a rule file.
+RULE_HEADER = re.compile(r"^(?:rule|checkpoint) \w+:\n", flags=re.MULTILINE)
+
+#: What the undeclared-read check takes away: the index of the bag-of-words corpus, which
+#: heldout_perplexity needs to pick its training and held-out documents.
+DECLARED_CORPUS = 'BOW_CORPUS = ("dictionary", "corpus", "corpus_index", "doc_ids")'
+CORPUS_WITHOUT_INDEX = 'BOW_CORPUS = ("dictionary", "corpus", "doc_ids")'
+
+
+def result_digests(results: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``results`` but logs and benchmarks (times and hosts),
+    the fitted models (gensim stores the time of the fit) and pickles (which store the
+    package's module paths)."""
+    digests = {}
+    for path in sorted(results.rglob("*")):
+        parts = path.relative_to(results).parts
+        if (
+            not path.is_file()
+            or parts[0] in ("logs", "benchmarks")
+            or "model" in parts[:-1]
+            or path.suffix == ".pickle"
+            or path.name.startswith(".")
+        ):
+            continue
+        digests["/".join(parts)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digests
+
+
+def shadow_every_rule(workdir: Path) -> int:
+    """Give every rule and checkpoint of ``workdir``'s rule files ``shadow: "minimal"``;
+    return how many there are."""
+    count = 0
+    for path in sorted((workdir / "workflow" / "rules").glob("*.smk")):
+        text, found = RULE_HEADER.subn(
+            lambda header: header.group(0) + '    shadow: "minimal"\n', path.read_text()
+        )
+        path.write_text(text)
+        count += found
+    return count
+
+
+@pytest.fixture(scope="module")
+def shadow_run(tmp_path_factory, copy_project, snakemake) -> Path:
+    """The whole workflow and the paper on the seeds, every job in its minimal shadow."""
+    workdir = copy_project(tmp_path_factory.mktemp("shadow_run"))
+    assert shadow_every_rule(workdir) >= 25
+    snakemake(workdir, "all", "paper")
+    return workdir
+
+
+def test_every_job_reads_only_its_declared_files(shadow_run, seed_run):
+    """Each job ran with its declared inputs only, and wrote what a normal run writes."""
+    assert (shadow_run / ".snakemake" / "shadow").is_dir()
+    shadowed = result_digests(shadow_run / "results")
+    assert len(shadowed) > 100
+    assert any(name.startswith("04_lda/runs/") for name in shadowed)
+    assert shadowed == result_digests(seed_run / "results")
+
+
+def rerun_in_shadow(run: Path, workdir: Path, snakemake, targets: list[str], *args: str) -> None:
+    """Copy the finished ``run`` to ``workdir``, shadow its rules, and run again the job of
+    each target, one at a time and only it (``--force``; ``args`` as the run had them): its
+    outputs are those of ``run``."""
+    copy_run(run, workdir)
+    shadow_every_rule(workdir)
+    results = workdir / "results"
+    before = result_digests(results)
+    for target in targets:
+        snakemake(workdir, "--force", target, *args)
+    after = result_digests(results)
+    assert after == before
+    # The jobs did run again, each in its shadow.
+    assert all((workdir / t).stat().st_mtime > (run / t).stat().st_mtime for t in targets)
+
+
+def test_guided_jobs_read_only_their_declared_files(guided_seed_run, snakemake, tmp_path):
+    """The jobs of the guided model, which the seeds run has not: the prior (from the bag of
+    words it reads the dictionary only), a guided fit, and the comparison with the unguided
+    model. Downstream jobs first, so that each forced job finds its inputs up to date."""
+    fit = sorted(guided_seed_run.glob("results/04_lda/runs/*/guided/k_*/seed_*/scores.json"))[0]
+    targets = [
+        "results/06_themes/guided_comparison.png",
+        "results/06_themes/guided_comparison.csv",
+        str(fit.relative_to(guided_seed_run)),
+        "results/04_lda/guided_prior.json",
+    ]
+    rerun_in_shadow(guided_seed_run, tmp_path / "guided", snakemake, targets)
+
+
+def test_evaluation_jobs_read_only_their_declared_files(planted_run, snakemake, tmp_path):
+    """The gold-label evaluation, which the seeds (without labels) do not run."""
+    targets = ["results/07_evaluation/metrics.png", "results/07_evaluation/metrics.csv"]
+    rerun_in_shadow(
+        planted_run, tmp_path / "planted", snakemake, targets, "--configfile", "planted.yaml"
+    )
+
+
+def test_an_undeclared_read_fails_in_the_shadow(copy_of_seed_run, snakemake):
+    """The check has teeth: without the corpus index among its inputs (as before it was
+    declared), heldout_perplexity fails in its shadow."""
+    workdir = copy_of_seed_run
+    shadow_every_rule(workdir)
+    common = workdir / "workflow" / "rules" / "common.smk"
+    text = common.read_text()
+    assert DECLARED_CORPUS in text
+    common.write_text(text.replace(DECLARED_CORPUS, CORPUS_WITHOUT_INDEX))
+    results = workdir / "results"
+    target = sorted(results.glob("04_lda/runs/**/heldout.json"))[0].relative_to(workdir)
+    result = snakemake(workdir, "--force", str(target), check=False)
+    assert result.returncode != 0
+    logs = "".join(p.read_text() for p in (results / "logs/heldout_perplexity").rglob("*.log"))
+    assert "without an index" in result.stdout + result.stderr + logs
+
+
+def jobs_of_dry_run(snakemake, workdir: Path) -> set[str]:
+    """Names of the rules a dry run of ``all paper`` would execute, but ``all``."""
+    result = snakemake(workdir, "all", "paper", "--dry-run", "--quiet", "rules")
+    jobs = set(re.findall(r"^(\w+)\s+\d+\s*$", result.stdout, flags=re.MULTILINE))
+    return jobs - {"all", "total"}
+
+
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [
+        # paper takes no table or figure of the trends.
+        ("trends/core.py", {"trends", "plot_trends"}),
+        ("trends/figures.py", {"plot_trends"}),
+        (
+            # The fits and everything after them; not the corpus, normalization, TF-IDF or
+            # clusters, which import nothing of the topic models.
+            "topics/engines.py",
+            {
+                "build_lda_corpus",
+                "fit_topic_model",
+                "heldout_perplexity",
+                "select_num_topics",
+                "plot_lda",
+                "assign_themes",
+                "plot_themes",
+                "trends",
+                "plot_trends",
+                "paper",
+            },
+        ),
+    ],
+)
+def test_editing_a_stage_reruns_that_stage_and_after_only(
+    copy_of_seed_run, snakemake, module, expected
+):
+    path = copy_of_seed_run / "src" / "arabic_news_topics" / module
+    path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert jobs_of_dry_run(snakemake, copy_of_seed_run) == expected

@@ -1,0 +1,218 @@
+"""The workflow on the seed articles: what the one seeds run of the pytest run wrote
+(``seed_run``, tests/conftest.py). These tests only read it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+pytestmark = pytest.mark.workflow
+
+EXPECTED_FILES = [
+    "01_corpus/shards/00001.jsonl",
+    "01_corpus/manifest.tsv",
+    "01_corpus/metadata.tsv",
+    "02_normalize/manifest.tsv",
+    *[f"01_corpus/{n}.{e}" for n in ("corpus_summary", "document_lengths") for e in ("csv", "md")],
+    *[f"01_corpus/document_lengths.{e}" for e in ("png", "pdf")],
+    "02_normalize/tokens.jsonl",
+    *[
+        f"02_normalize/{n}.{e}"
+        for n in ("normalization_steps", "top_terms", "removed_lines", "rule_examples")
+        for e in ("csv", "md")
+    ],
+    *[f"02_normalize/{n}.{e}" for n in ("vocabulary_by_step", "top_terms") for e in ("png", "pdf")],
+    *[
+        f"03_tfidf/{n}.{e}"
+        for n in ("top_terms_per_document", "document_similarity")
+        for e in ("csv", "md", "png", "pdf")
+    ],
+    *[
+        f"04_lda/{n}.{e}"
+        for n in ("topics", "doc_topics", "model_selection", "topic_stability", "topic_similarity")
+        for e in ("csv", "md")
+    ],
+    *[
+        f"04_lda/{n}.{e}"
+        for n in (
+            "topic_top_words",
+            "doc_topics",
+            "model_selection",
+            "topic_stability",
+            "topic_similarity",
+        )
+        for e in ("png", "pdf")
+    ],
+    *[
+        f"05_clusters/{n}.{e}"
+        for n in ("assignments", "cluster_top_terms", "cluster_sizes")
+        for e in ("csv", "md")
+    ],
+    *[f"05_clusters/silhouette_by_k.{e}" for e in ("csv", "md", "png", "pdf")],
+    *[f"05_clusters/{n}.{e}" for n in ("document_map", "dendrogram") for e in ("png", "pdf")],
+    *[
+        f"06_themes/{n}.{e}"
+        for n in (
+            "seed_words",
+            "topic_themes",
+            "topic_summary",
+            "cluster_themes",
+            "doc_themes",
+            "theme_prevalence",
+        )
+        for e in ("csv", "md")
+    ],
+    *[f"06_themes/topic_map.{e}" for e in ("csv", "md")],
+    *[
+        f"06_themes/{n}.{e}"
+        for n in ("doc_themes", "theme_prevalence", "topic_map")
+        for e in ("png", "pdf")
+    ],
+    *[
+        f"08_trends/{n}.{e}"
+        for n in (
+            "coverage",
+            "topics_over_time",
+            "themes_over_time",
+            "topics_by_source",
+            "themes_by_source",
+        )
+        for e in ("csv", "md")
+    ],
+    *[
+        f"08_trends/{n}.{e}"
+        for n in ("topics_over_time", "themes_over_time", "topics_by_source", "themes_by_source")
+        for e in ("png", "pdf")
+    ],
+    "paper/checksums.sha256",
+]
+
+
+def read_tokens(workdir: Path) -> dict[str, list[str]]:
+    path = workdir / "results/02_normalize/tokens.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return {r["doc_id"]: r["tokens"] for r in records}
+
+
+def test_every_stage_writes_its_files(seed_run):
+    missing = [f for f in EXPECTED_FILES if not (seed_run / "results" / f).is_file()]
+    assert missing == []
+    for figure in (seed_run / "results").rglob("*.png"):
+        assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", figure
+
+
+def test_manifest_accounts_for_every_seed(seed_run, seed_ids):
+    manifest = pd.read_csv(seed_run / "results/01_corpus/manifest.tsv", sep="\t")
+    assert list(manifest.columns) == ["doc_id", "location", "status", "reason", "encoding", "note"]
+    assert sorted(manifest["doc_id"]) == sorted(seed_ids.values())
+    assert set(manifest["status"]) == {"kept"}
+
+
+def test_table_columns(seed_run):
+    results = seed_run / "results"
+    topics = pd.read_csv(results / "04_lda/topics.csv")
+    assert list(topics.columns) == ["topic", "rank", "term", "weight"]
+    chosen = json.loads((results / "04_lda/chosen_k.json").read_text())["num_topics"]
+    assert sorted(topics["topic"].unique()) == list(range(1, chosen + 1))
+    doc_topics = pd.read_csv(results / "04_lda/doc_topics.csv")
+    assert list(doc_topics.columns) == ["doc_id", *[f"topic_{k}" for k in range(1, chosen + 1)]]
+    assert doc_topics.drop(columns="doc_id").sum(axis=1).round(4).eq(1).all()
+    assignments = pd.read_csv(results / "05_clusters/assignments.csv")
+    assert list(assignments.columns) == ["doc_id", "cluster"]
+    doc_themes = pd.read_csv(results / "06_themes/doc_themes.csv")
+    config = yaml.safe_load((seed_run / "config/config.yaml").read_text())
+    assert list(doc_themes.columns) == ["doc_id", *config["themes"]["seed_words"], "dominant_theme"]
+    selection = pd.read_csv(results / "04_lda/model_selection.csv")
+    assert list(selection["num_topics"]) == [2, 3, 4, 5]
+    assert selection["chosen"].sum() == 1
+    assert (selection["runs"] == 3).all()  # the three seeds of lda.random_seeds
+    assert selection["heldout_perplexity"].gt(1).all()
+    stability = pd.read_csv(results / "04_lda/topic_stability.csv")
+    assert list(stability.columns) == [
+        "num_topics",
+        "topic",
+        "top_words",
+        "similarity_seed_7",
+        "similarity_seed_2024",
+        "mean_similarity",
+    ]
+    assert len(stability) == 2 + 3 + 4 + 5
+    assert stability["mean_similarity"].between(0, 1).all()
+    topic_map = pd.read_csv(results / "06_themes/topic_map.csv")
+    assert list(topic_map.columns) == ["topic", "x", "y", "prevalence", "top_words", "theme"]
+    assert topic_map["prevalence"].sum() == pytest.approx(1, abs=1e-5)
+    # No gold labels in the seeds: no evaluation stage.
+    assert not (results / "07_evaluation").exists()
+
+
+@pytest.mark.parametrize(
+    ("seed", "theme"),
+    [
+        ("shoigu_isis", "terrorism"),
+        ("rasmussen_moscow", "nato_relations"),
+        ("nato_resume", "nato_relations"),
+    ],
+)
+def test_dominant_theme_of_seed(seed_run, seed_ids, seed, theme):
+    doc_themes = pd.read_csv(seed_run / "results/06_themes/doc_themes.csv").set_index("doc_id")
+    assert doc_themes.loc[seed_ids[seed], "dominant_theme"] == theme
+
+
+@pytest.mark.parametrize(
+    ("seed", "traces"),
+    [
+        # Instagram subscription lines, the comment disclaimer and the site name of seed 003.
+        ("rasmussen_moscow", ["نستجرام", "اشتراك", "ايلاف", "مستخدمي", "قراؤنا", "كتابها"]),
+        # The "copy link" line with its URL and the comments-policy line of seed 004.
+        ("nato_resume", ["انسخ", "رابط", "http", "rt", "تعليمات", "صفحات"]),
+        # The stray & separator lines of seed 002.
+        ("shoigu_isis", ["&"]),
+    ],
+)
+def test_boilerplate_leaves_no_trace_in_tokens(seed_run, seed_ids, seed, traces):
+    tokens = read_tokens(seed_run)[seed_ids[seed]]
+    assert len(tokens) > 100
+    assert [t for t in tokens if any(trace in t for trace in traces)] == []
+
+
+def test_tokens_are_arabic_letters_only(seed_run):
+    # Arabic letters, and _ inside multiword terms (شرق_اوسط).
+    letters = re.compile(r"^[\u0621-\u063A\u0641-\u064A_]+$")
+    for doc_id, tokens in read_tokens(seed_run).items():
+        assert [t for t in tokens if not letters.match(t)] == [], doc_id
+
+
+def test_second_run_does_nothing(seed_run, snakemake):
+    result = snakemake(seed_run, "all", "paper", "--dry-run")
+    assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def test_paper_checksums_verify(seed_run):
+    paper = seed_run / "results/paper"
+    lines = (paper / "checksums.sha256").read_text().splitlines()
+    # Snakemake marks a directory output with a hidden .snakemake_timestamp file.
+    names = sorted(
+        p.name for p in paper.iterdir() if p.name != "checksums.sha256" and p.name[0] != "."
+    )
+    assert [line.split("  ")[1] for line in lines] == names
+    assert any(n.startswith("fig01_") and n.endswith(".pdf") for n in names)
+    assert any(n.startswith("table01_") and n.endswith(".tex") for n in names)
+    for line in lines:
+        digest, name = line.split("  ")
+        assert hashlib.sha256((paper / name).read_bytes()).hexdigest() == digest
+
+
+def test_report_holds_every_stage(seed_run, snakemake, tmp_path):
+    report = tmp_path / "report.html"
+    snakemake(seed_run, "--report", str(report))
+    html = report.read_text(encoding="utf-8")
+    stages = ("1. Corpus", "2. Normalize", "3. TF-IDF", "4. LDA", "5. Clusters", "6. Themes")
+    for category in stages:
+        assert category in html
+    assert "doc_themes.png" in html
