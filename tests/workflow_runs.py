@@ -18,7 +18,6 @@ import gzip
 import hashlib
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -122,29 +121,6 @@ class Recipe:
 
 
 def seeds(workdir: Path) -> list[str]:
-    return ["all", "paper"]
-
-
-#: The first line of a rule or checkpoint in a rule file.
-RULE_HEADER = re.compile(r"^(?:rule|checkpoint) \w+:\n", flags=re.MULTILINE)
-
-
-def shadow_every_rule(workdir: Path) -> int:
-    """Give every rule and checkpoint of ``workdir``'s rule files ``shadow: "minimal"``;
-    return how many there are."""
-    count = 0
-    for path in sorted((workdir / "workflow" / "rules").glob("*.smk")):
-        text, found = RULE_HEADER.subn(
-            lambda header: header.group(0) + '    shadow: "minimal"\n', path.read_text()
-        )
-        path.write_text(text)
-        count += found
-    return count
-
-
-def shadowed_seeds(workdir: Path) -> list[str]:
-    """The seeds run with every job in its minimal shadow (only its declared inputs)."""
-    assert shadow_every_rule(workdir) >= 25
     return ["all", "paper"]
 
 
@@ -267,7 +243,6 @@ RECIPES: dict[str, Recipe] = {
     "planted_run": Recipe(planted_corpus),
     "planted_rerun": Recipe(planted_corpus),
     "sharded_seed_run": Recipe(sharded_seeds),
-    "shadow_seed_run": Recipe(shadowed_seeds),
     **{
         f"{engine}_seed_run": Recipe(engine_on_seeds(engine), start_from="seed_run")
         for engine in OTHER_ENGINES

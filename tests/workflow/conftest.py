@@ -58,10 +58,3 @@ def engine_runs(workflow_runs_pool) -> dict[str, Path]:
 def guided_seed_run(workflow_runs_pool) -> Path:
     """The seeds run with lda.guided on (K 3 and 4, one seed)."""
     return workflow_runs_pool.finished("guided_seed_run")
-
-
-@pytest.fixture(scope="session")
-def shadow_seed_run(workflow_runs_pool) -> Path:
-    """The seeds run with every rule in ``shadow: "minimal"``: a job that reads a file its
-    rule does not declare fails."""
-    return workflow_runs_pool.finished("shadow_seed_run")
