@@ -17,12 +17,18 @@ from __future__ import annotations
 import importlib
 import os
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import workflow_runs
-from workflow_runs import FIXTURE_RUNS, ROOT, RunPool
+from workflow_runs import FIRST_RUNS, FIXTURE_RUNS, ROOT, THOROUGH_RUNS, RunPool
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "slurm"))
+
+import cluster_runs  # tests/slurm, on the path above
+from one_node_cluster import Unavailable
 
 # One thread for OpenMP and the BLAS libraries in this process: the shared Snakemake runs work
 # beside the unit tests, and OpenMP threads that spin while they wait for a busy CPU make
@@ -34,6 +40,28 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 #: The corpora beside the clone (not in it: they are large and not ours to publish).
 SHARED_CORPORA = ROOT.parent / "shared" / "corpora"
 REQUIRE_SHARED = "ARABIC_NEWS_TOPICS_REQUIRE_SHARED"
+#: Set to 1 to run the thorough workflow checks too (.ci/run does).
+THOROUGH = "ARABIC_NEWS_TOPICS_THOROUGH"
+
+
+def runs_of(item: pytest.Item) -> set[str]:
+    """The shared runs (tests/workflow_runs.py) that a test's fixtures need."""
+    return {r for f in getattr(item, "fixturenames", ()) for r in FIXTURE_RUNS.get(f, ())}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """The tests that wait for a shared run go last (in their order), so the others run
+    while the runs work. Without ARABIC_NEWS_TOPICS_THOROUGH=1, the tests of the thorough
+    runs (``THOROUGH_RUNS``) are skipped, saying how to run them; their runs do not start."""
+    items.sort(key=lambda item: bool(runs_of(item) or "slurm_runs" in item.fixturenames))
+    if os.environ.get(THOROUGH) == "1":
+        return
+    skip = pytest.mark.skip(
+        reason=f"a thorough workflow check (a run of its own): set {THOROUGH}=1 to run it (CI does)"
+    )
+    for item in items:
+        if runs_of(item) & THOROUGH_RUNS:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -94,15 +122,52 @@ def workflow_runs_pool(tmp_path_factory) -> Iterator[RunPool]:
 @pytest.fixture(scope="session", autouse=True)
 def _start_shared_runs(request) -> None:
     """Start, in the background, the shared runs that the selected tests use: the seed run
-    first (most tests, and the runs that start from a copy of it, wait for it), then the
-    others in the order the tests need them."""
-    wanted = []
+    first (most tests, and the runs that start from a copy of it, wait for it), the longest
+    next (``FIRST_RUNS``), then the others in the order the tests need them; and the SLURM
+    runs (tests/slurm/cluster_runs.py) where they are required."""
+    wanted, slurm = [], False
     for item in request.session.items:
+        if item.get_closest_marker("skip"):
+            continue
         for fixture in getattr(item, "fixturenames", ()):
+            if fixture == "slurm_runs":
+                slurm = cluster_runs.required()
+                fixture = "slurm_settings_seed_run" if slurm else None
             wanted.extend(r for r in FIXTURE_RUNS.get(fixture, ()) if r not in wanted)
     if wanted:
-        wanted.sort(key=lambda name: name != "seed_run")
+        wanted.sort(key=lambda name: FIRST_RUNS.index(name) if name in FIRST_RUNS else 99)
         request.getfixturevalue("workflow_runs_pool").want(wanted)
+    if slurm:
+        request.getfixturevalue("slurm_runs_pool").start()
+
+
+@pytest.fixture(scope="session")
+def slurm_runs_pool(tmp_path_factory) -> Iterator[cluster_runs.ClusterRuns]:
+    runs = cluster_runs.ClusterRuns(tmp_path_factory.mktemp("slurm"))
+    try:
+        yield runs
+    finally:
+        runs.close()
+
+
+@pytest.fixture(scope="session")
+def slurm_runs(request, workflow_runs_pool) -> tuple[cluster_runs.Outcome, Path]:
+    """The runs through profiles/slurm on a one-node cluster (tests/slurm/cluster_runs.py),
+    started with the pytest run, and the local run with their settings. They install SLURM
+    with apt, so they run only when ARABIC_NEWS_TOPICS_REQUIRE_SLURM=1 (CI); then a cluster
+    that cannot start fails them."""
+    if not cluster_runs.required():
+        pytest.skip(
+            f"SLURM tests not run: set {cluster_runs.REQUIRE_VARIABLE}=1 to run them (as root:"
+            " they install Debian's SLURM and MUNGE with apt and start a one-node cluster)"
+        )
+    try:
+        outcome = request.getfixturevalue("slurm_runs_pool").result()
+    except Unavailable as error:
+        pytest.fail(f"SLURM test not run: {error}", pytrace=False)
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+    return outcome, workflow_runs_pool.finished("slurm_settings_seed_run")
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ def seed_ids() -> dict[str, str]:
 @pytest.fixture(scope="session")
 def sharded_seed_run(workflow_runs_pool) -> Path:
     """The seeds from scratch again, independently of ``seed_run``, in shards of two
-    documents (corpus.shard_size: 2): ``all`` and ``paper``."""
+    documents (corpus.shard_size: 2), every job in its minimal shadow: ``all`` and ``paper``."""
     return workflow_runs_pool.finished("sharded_seed_run")
 
 
@@ -43,7 +43,7 @@ def planted_run(workflow_runs_pool) -> Path:
 
 @pytest.fixture(scope="session")
 def planted_rerun(workflow_runs_pool) -> Path:
-    """The planted corpus again, from scratch in a folder of its own."""
+    """A copy of the planted run in which every topic model is fitted again."""
     return workflow_runs_pool.finished("planted_rerun")
 
 

@@ -1,7 +1,7 @@
 """The workflow on a planted corpus (tests/workflow_runs.py: three categories, each article
 drawn from its category's words only, gold labels from the folders): K and k on auto find
-the three categories, every method recovers the labels, and a second run from scratch gives
-the same tables for every engine."""
+the three categories, every method recovers the labels, and fitting every engine again (in
+new processes) gives the same tables."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def test_planted_corpus_auto_finds_k(planted_run):
     results = planted_run / "results"
     assert json.loads((results / "04_lda/chosen_k.json").read_text())["num_topics"] == 3
     selection = pd.read_csv(results / "04_lda/model_selection.csv")
-    assert list(selection["num_topics"]) == [2, 3, 4, 5]
+    assert list(selection["num_topics"]) == [2, 3, 4]
     silhouette = pd.read_csv(results / "05_clusters/silhouette_by_k.csv")
     assert silhouette.loc[silhouette["chosen"], "k"].tolist() == [3]
 
@@ -42,7 +42,7 @@ def test_planted_corpus_evaluation_recovers_labels(planted_run):
         "topics_tomotopy",
     ]
     assert list(metrics["method"].unique()) == methods
-    assert (metrics.groupby("method").size() == 3).all()  # each of the three seeds
+    assert (metrics.groupby("method").size() == 2).all()  # each of the two random seeds
     assert (metrics["documents"] == 90).all()
     # Every method recovers the planted labels; an LDA run may still end in a local optimum
     # that merges two topics (scikit-learn's online LDA does for one of these seeds).
@@ -62,7 +62,7 @@ def test_planted_corpus_evaluation_recovers_labels(planted_run):
 def test_planted_corpus_rerun_is_byte_identical_for_every_engine(
     planted_run, planted_rerun, table_digests
 ):
-    # Two independent runs from scratch, each in a folder of its own.
+    # The second run fitted every topic model again, in new processes.
     first, second = table_digests(planted_run / "results"), table_digests(planted_rerun / "results")
     runs = [name for name in first if name.startswith("04_lda/runs/")]
     assert {name.split("/")[2] for name in runs} >= {

@@ -1,4 +1,5 @@
 import csv
+import functools
 import hashlib
 import json
 import sys
@@ -9,6 +10,7 @@ from snakemake.exceptions import WorkflowError
 # The project's package; scripts import it through workflow/scripts/add_src_to_path.py,
 # and the corpus listing here is the one the reader uses.
 SRC_DIR = Path(workflow.basedir) / "src"
+PACKAGE_DIR = SRC_DIR / "arabic_news_topics"
 sys.path.insert(0, str(SRC_DIR))
 
 from arabic_news_topics.clusters.core import k_grid
@@ -272,34 +274,44 @@ def get_code_files(module):
     """The package's source files that ``module`` (``"topics.step"``) runs: the module, the
     package ``__init__`` files on its path, and, recursively, every package module it
     imports. Read from the import statements, so the list is never written by hand."""
-    import ast
-
-    package = SRC_DIR / "arabic_news_topics"
     seen, pending = set(), [module]
     while pending:
         name = pending.pop()
         parts = name.split(".") if name else []
-        path = package.joinpath(*parts)
+        path = PACKAGE_DIR.joinpath(*parts)
         path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
         if path in seen or not path.exists():
             continue
         seen.add(path)
         # Importing a module runs the __init__ of every package above it.
         pending += [".".join(parts[:i]) for i in range(len(parts))]
-        here = parts if path.name == "__init__.py" else parts[:-1]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level:
-                base = here[: len(here) - node.level + 1]
-                target = [*base, *(node.module.split(".") if node.module else [])]
-                pending += [".".join(target)] + [".".join([*target, a.name]) for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
-                "arabic_news_topics"
-            ):
-                target = node.module.split(".")[1:]
-                pending += [".".join(target)] + [".".join([*target, a.name]) for a in node.names]
+        pending += get_package_imports(path, tuple(parts))
     return sorted(seen)
 
 
+@functools.cache
+def get_package_imports(path, parts):
+    """The package modules (and names, which may be modules) that the module at ``path``
+    (``parts`` of its dotted name) imports; read once per parse of the workflow."""
+    import ast
+
+    here = list(parts if path.name == "__init__.py" else parts[:-1])
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = here[: len(here) - node.level + 1]
+            target = [*base, *(node.module.split(".") if node.module else [])]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            "arabic_news_topics"
+        ):
+            target = node.module.split(".")[1:]
+        else:
+            continue
+        found += [".".join(target)] + [".".join([*target, a.name]) for a in node.names]
+    return found
+
+
+@functools.cache
 def get_code_hash(module):
     """SHA-256 of the package code a job runs (``get_code_files(module)``), passed as a param
     so that Snakemake reruns the job when that code changes, and only then (Snakemake's own

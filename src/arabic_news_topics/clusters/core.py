@@ -9,11 +9,6 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from scipy.cluster.hierarchy import linkage
-from sklearn.cluster import KMeans
-from sklearn.decomposition import TruncatedSVD
-from sklearn.manifold import TSNE
-from sklearn.metrics import silhouette_score
-from sklearn.preprocessing import normalize
 
 #: Clustering methods, by ``cluster.method``.
 METHODS = ("kmeans", "agglomerative")
@@ -23,6 +18,9 @@ FEATURES = ("tfidf", "lsa")
 MAP_METHODS = ("lsa", "tsne")
 #: LSA dimensions that t-SNE starts from (the usual PCA-to-50 before t-SNE).
 TSNE_LSA_COMPONENTS = 50
+
+# scikit-learn is imported in the functions that use it: the workflow imports this module to
+# read its settings (k_grid) when it starts, and a dry run need not load scikit-learn.
 
 
 def cluster_features(
@@ -38,6 +36,9 @@ def cluster_features(
     "Clustering text documents using k-means" recipe; dense float64, one row per document.
     With fewer than 2 documents or terms there is nothing to reduce: the dense TF-IDF rows.
     """
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
     if features == "tfidf":
         return matrix
     if features != "lsa":
@@ -72,6 +73,8 @@ def cluster_documents(
     ``n_clusters``; it needs the condensed distance matrix, 8 bytes times documents squared
     over two.
     """
+    from sklearn.cluster import KMeans
+
     n_docs = matrix.shape[0]
     _check_k(n_clusters, n_docs)
     if method == "kmeans":
@@ -131,6 +134,8 @@ def silhouette_by_k(
     A silhouette needs 2 to documents - 1 clusters: other k (and a k-means run that found
     fewer distinct clusters than that) are NaN. The choice is :func:`choose_k`.
     """
+    from sklearn.metrics import silhouette_score
+
     if method not in METHODS:
         raise ValueError(f"cluster.method {method!r} is not one of {', '.join(METHODS)}")
     ks = sorted(set(ks))
@@ -243,6 +248,9 @@ def document_map(matrix: sp.csr_matrix, random_state: int = 42, method: str = "l
     reduction to 50 dimensions (:func:`cluster_features`); with fewer than 3 documents or
     terms, the ``lsa`` map. t-SNE shows neighbourhoods, not distances between clusters.
     """
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.manifold import TSNE
+
     n_docs, n_terms = matrix.shape
     if method == "tsne":
         reduced_components = min(TSNE_LSA_COMPONENTS, n_docs - 1, n_terms - 1)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 
 def _split(text: str) -> list[str]:
@@ -28,6 +31,10 @@ def build_vectorizer(
     Tokens are neither lowercased nor re-tokenized: normalization is the previous stage's job.
     N-grams are joined by a space (``حلف شمال``).
     """
+    # Imported here: the figures of this stage, which import this module, need no
+    # scikit-learn (a plot job starts about a second sooner).
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         tokenizer=_split,
         token_pattern=None,

@@ -30,15 +30,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-import tomotopy
 from gensim import matutils
 from gensim.corpora import Dictionary, MmCorpus
 from gensim.models import CoherenceModel, LdaModel
 from gensim.topic_coherence.probability_estimation import unique_ids_from_segments
 from gensim.topic_coherence.text_analysis import UsesDictionary
-from sklearn.decomposition import NMF, LatentDirichletAllocation
-from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.pipeline import make_pipeline
 
 #: Coherence measures computed for every model (gensim names).
 COHERENCE_MEASURES = ("c_v", "c_npmi", "u_mass")
@@ -52,9 +48,15 @@ INFERENCE_CHUNK = 2000
 #: A bag of words: ``(term id, count)`` pairs.
 Bag = Sequence[tuple[int, float]]
 
-# tomotopy with one worker and no parallel scheme samples in one fixed order, so a seed gives
-# the same model on every run (its parallel schemes do not).
-_TOMOTOPY_SAMPLING = {"workers": 1, "parallel": tomotopy.ParallelScheme.NONE}
+
+def _tomotopy():
+    """tomotopy, and its sampling options. One worker and no parallel scheme sample in one
+    fixed order, so a seed gives the same model on every run (its parallel schemes do not).
+    Imported here, as scikit-learn is in its engines: a job loads only its engine's library
+    (a gensim fit starts about a second sooner)."""
+    import tomotopy
+
+    return tomotopy, {"workers": 1, "parallel": tomotopy.ParallelScheme.NONE}
 
 
 def build_dictionary(
@@ -389,6 +391,8 @@ class SklearnLDA(_SklearnTopicModel):
         self.alpha, self.eta = alpha, eta
 
     def _fit(self, bow, dictionary, prior):
+        from sklearn.decomposition import LatentDirichletAllocation
+
         counts = _count_matrix(bow, len(self.vocabulary))
         model = LatentDirichletAllocation(
             n_components=self.num_topics,
@@ -416,6 +420,10 @@ class SklearnNMF(_SklearnTopicModel):
         self.iterations = iterations
 
     def _fit(self, bow, dictionary, prior):
+        from sklearn.decomposition import NMF
+        from sklearn.feature_extraction.text import TfidfTransformer
+        from sklearn.pipeline import make_pipeline
+
         counts = _count_matrix(bow, len(self.vocabulary))
         model = make_pipeline(
             TfidfTransformer(sublinear_tf=True),
@@ -456,6 +464,7 @@ class TomotopyLDA(TopicModel):
     def _fit(self, bow, dictionary, prior):
         num_topics, vocabulary = self.num_topics, self.vocabulary
         base_eta = _symmetric_value(self.eta, num_topics)
+        tomotopy, sampling = _tomotopy()
         model = tomotopy.LDAModel(
             k=num_topics,
             alpha=_symmetric_value(self.alpha, num_topics),
@@ -477,7 +486,7 @@ class TomotopyLDA(TopicModel):
                 # A prior on a word of no document would add it to tomotopy's vocabulary.
                 if vocabulary[term] in known:
                     model.set_word_prior(vocabulary[term], prior[:, term].tolist())
-        model.train(self.sampling_iterations, **_TOMOTOPY_SAMPLING)
+        model.train(self.sampling_iterations, **sampling)
         index = {term: j for j, term in enumerate(vocabulary)}
         columns = [index[word] for word in model.used_vocabs]
         phi = np.zeros((num_topics, len(vocabulary)))
@@ -501,7 +510,7 @@ class TomotopyLDA(TopicModel):
         if not documents:
             return n_docs, positions, np.zeros((0, self.num_topics)), np.zeros(0), 0
         dists, log_likelihoods = self.model.infer(
-            documents, iterations=self.iterations, **_TOMOTOPY_SAMPLING
+            documents, iterations=self.iterations, **_tomotopy()[1]
         )
         n_words = sum(len(document) for document in documents)
         return (

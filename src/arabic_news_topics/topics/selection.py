@@ -24,7 +24,6 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from scipy.special import rel_entr
-from sklearn.manifold import MDS
 
 #: Measures that may choose K (``lda.select_by``); higher is better for all of them.
 SELECTION_MEASURES = ("c_npmi", "c_v", "u_mass", "diversity")
@@ -276,6 +275,9 @@ def topic_map_coordinates(phi: np.ndarray, random_state: int = 42) -> np.ndarray
     if n_topics == 2:
         half = distances[0, 1] / 2
         return np.array([[half, 0.0], [-half, 0.0]])
+    # Imported here: the fits, which import this module, need no scikit-learn.
+    from sklearn.manifold import MDS
+
     mds = MDS(
         n_components=2,
         metric_mds=True,
