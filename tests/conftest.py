@@ -132,7 +132,7 @@ def _start_shared_runs(request) -> None:
         for fixture in getattr(item, "fixturenames", ()):
             if fixture == "slurm_runs":
                 slurm = cluster_runs.required()
-                fixture = "slurm_settings_seed_run" if slurm else None
+                fixture = "short_seed_run" if slurm else None
             wanted.extend(r for r in FIXTURE_RUNS.get(fixture, ()) if r not in wanted)
     if wanted:
         wanted.sort(key=lambda name: FIRST_RUNS.index(name) if name in FIRST_RUNS else 99)
@@ -167,7 +167,7 @@ def slurm_runs(request, workflow_runs_pool) -> tuple[cluster_runs.Outcome, Path]
         pytest.fail(f"SLURM test not run: {error}", pytrace=False)
     except RuntimeError as error:
         pytest.fail(str(error), pytrace=False)
-    return outcome, workflow_runs_pool.finished("slurm_settings_seed_run")
+    return outcome, workflow_runs_pool.finished("short_seed_run")
 
 
 @pytest.fixture(scope="session")

@@ -7,10 +7,9 @@ scancel (no retries), then the rerun that picks up after it. The SLURM tests
 (tests/conftest.py), because the runs mostly wait on SLURM's queue and the plugin's status
 checks: the unit tests and the other shared runs use the CPUs meanwhile.
 
-The runs use a small grid (``SLURM_LDA``: K 2 and 3, one random seed, no held-out fit): each
-job waits seconds for its status check, so the length of the chain of jobs, not the work,
-sets the time. The local run they are compared with has the same settings
-(``slurm_settings_seed_run`` in tests/workflow_runs.py).
+The runs use a short K grid (``SHORT_LDA``: K 2 and 3): each job waits seconds for its status
+check, so the number and chain of jobs, not the work, set the time. The local run they are
+compared with has the same settings (``short_seed_run`` in tests/workflow_runs.py).
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from one_node_cluster import OneNodeCluster, Unavailable, ensure_installed, tail
-from workflow_runs import ROOT, SLURM_LDA, copy_project, edit_config
+from workflow_runs import ROOT, SHORT_LDA, copy_project, edit_config
 
 #: Set to 1 to run the cluster tests (.ci/run does); they install SLURM with apt.
 REQUIRE_VARIABLE = "ARABIC_NEWS_TOPICS_REQUIRE_SLURM"
@@ -52,11 +51,11 @@ def required() -> bool:
 
 
 def copy_with_profile(target: Path) -> Path:
-    """A copy of the project with the SLURM profile and the small grid (``SLURM_LDA``)."""
+    """A copy of the project with the SLURM profile and the short K grid (``SHORT_LDA``)."""
     workdir = copy_project(target)
     (workdir / PROFILE).mkdir(parents=True)
     (workdir / PROFILE / "config.yaml").write_bytes((ROOT / PROFILE / "config.yaml").read_bytes())
-    edit_config(workdir, lambda config: config["lda"].update(SLURM_LDA))
+    edit_config(workdir, lambda config: config["lda"].update(SHORT_LDA))
     return workdir
 
 

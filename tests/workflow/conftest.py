@@ -58,3 +58,10 @@ def engine_runs(workflow_runs_pool) -> dict[str, Path]:
 def guided_seed_run(workflow_runs_pool) -> Path:
     """The seeds run with lda.guided on (K 3 and 4, one seed)."""
     return workflow_runs_pool.finished("guided_seed_run")
+
+
+@pytest.fixture(scope="session")
+def short_seed_run(workflow_runs_pool) -> Path:
+    """A copy of the seeds run refitted with the short K grid of the sharded run and the
+    SLURM runs (``SHORT_LDA`` of tests/workflow_runs.py): ``all`` and ``paper``."""
+    return workflow_runs_pool.finished("short_seed_run")

@@ -45,6 +45,23 @@ def result_digests(results: Path) -> dict[str, str]:
     return digests
 
 
+def test_every_job_reads_only_its_declared_files(sharded_seed_run, short_seed_run):
+    """Each job of the sharded seeds run ran in its shadow, with its declared inputs only,
+    and wrote what the seeds run with the same settings writes (but the shards, which are
+    cut elsewhere)."""
+    assert (sharded_seed_run / ".snakemake" / "shadow").is_dir()
+    assert 'shadow: "minimal"' in (sharded_seed_run / "workflow/rules/lda.smk").read_text()
+    shadowed = result_digests(sharded_seed_run / "results")
+    reference = result_digests(short_seed_run / "results")
+    assert len(shadowed) > 100
+    assert any(name.startswith("04_lda/runs/") for name in shadowed)
+    assert any("heldout" in name for name in shadowed)
+    # The reference, a copy of the seeds run, also holds the fits of its own K grid.
+    extra = set(reference) - set(shadowed)
+    assert all(name.startswith("04_lda/runs/") for name in extra), sorted(extra)
+    assert shadowed == {name: reference[name] for name in shadowed}
+
+
 def rerun_in_shadow(run: Path, workdir: Path, snakemake, targets: list[str], *args: str) -> None:
     """Copy the finished ``run`` to ``workdir``, shadow its rules, and run again the job of
     each target and only those (``--force``; ``args`` as the run had them): their outputs
