@@ -64,7 +64,8 @@ def get_run_mixing():
         recorded = runs.read_run_record(runs.RUN_RECORD)
     except ValueError as error:
         raise WorkflowError(str(error)) from None
-    return runs.mixing_message(recorded, get_run_record(), Path.cwd())
+    cores = getattr(workflow.resource_settings, "cores", None) or 4
+    return runs.mixing_message(recorded, get_run_record(), Path.cwd(), cores)
 
 
 # At parse time a warning only: a dry run (-n) shows what the folder holds and writes
