@@ -1,12 +1,18 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make run   creates .venv from the pinned requirements and runs the workflow on seeds/
 #   make test  creates .venv if needed and runs the checks and the whole test suite
+# and one resumes a run that was killed (Snakemake and its jobs: kill -9, a lost session):
+#   make resume   unlocks the folder, then reruns what was incomplete and finishes the run
+# Snakemake's arguments for another config or folder go in ARGS, for example
+#   make run ARGS="--configfile my.yaml --directory runs/my"   (and the same for resume)
 PYTHON ?= python3.11
 VENV ?= .venv
 BIN = $(VENV)/bin
 CORES ?= 4
+ARGS ?=
+SNAKEMAKE = $(BIN)/snakemake $(ARGS)
 
-.PHONY: run test report paper lint clean
+.PHONY: run resume test report paper lint clean
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,15 +22,24 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 	touch $@
 
 run: $(BIN)/.installed
-	$(BIN)/snakemake --cores $(CORES)
-	$(BIN)/snakemake --cores $(CORES) paper
-	$(BIN)/snakemake --report results/report.html
+	$(SNAKEMAKE) --cores $(CORES)
+	$(SNAKEMAKE) --cores $(CORES) paper
+	$(SNAKEMAKE) --report results/report.html
+
+# After a hard kill Snakemake's lock stays and the jobs that were running are incomplete:
+# --unlock, then --rerun-incomplete redoes those jobs (their outputs appear only complete:
+# every file is written under a temporary name and renamed), then the rest of the run.
+resume: $(BIN)/.installed
+	$(SNAKEMAKE) --unlock
+	$(SNAKEMAKE) --cores $(CORES) --rerun-incomplete
+	$(SNAKEMAKE) --cores $(CORES) --rerun-incomplete paper
+	$(SNAKEMAKE) --report results/report.html
 
 report: $(BIN)/.installed
-	$(BIN)/snakemake --report results/report.html
+	$(SNAKEMAKE) --report results/report.html
 
 paper: $(BIN)/.installed
-	$(BIN)/snakemake --cores $(CORES) paper
+	$(SNAKEMAKE) --cores $(CORES) paper
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

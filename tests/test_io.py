@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import ast
 import gzip
 import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from arabic_news_topics.io import iter_tokens, read_jsonl, read_table, write_jsonl, write_table
+import arabic_news_topics
+from arabic_news_topics.io import (
+    atomic_path,
+    iter_tokens,
+    read_jsonl,
+    read_table,
+    write_jsonl,
+    write_table,
+    write_text,
+    write_tsv,
+)
 
 
 @pytest.fixture
@@ -175,3 +188,235 @@ def test_log_to_takes_logs_warnings_and_tracebacks(tmp_path, slurm_job_id):
     assert "INFO arabic_news_topics.test: قرأت 5 وثائق" in text
     assert "UserWarning: a warning" in text
     assert "RuntimeError: the traceback goes to the log too" in text
+
+
+# ---------------------------------------------------------------------------------------
+# atomic_path: an output appears under its name only complete
+
+
+def test_atomic_path_renames_a_complete_file_into_place(tmp_path):
+    target = tmp_path / "out" / "scores.json"
+    with atomic_path(target) as temporary:
+        # The temporary name is in the same folder and ends with the whole name, suffix too.
+        assert temporary.parent == target.parent
+        assert temporary.name.endswith("-scores.json") and temporary.name.startswith(".")
+        temporary.write_text('{"half": ', encoding="utf-8")
+        assert not target.exists()  # while it is written, the output does not exist
+        with temporary.open("a", encoding="utf-8") as handle:
+            handle.write("1}\n")
+    assert target.read_text(encoding="utf-8") == '{"half": 1}\n'
+    assert os.listdir(target.parent) == ["scores.json"]
+
+
+def test_atomic_path_leaves_nothing_on_error_and_keeps_the_old_file(tmp_path):
+    target = tmp_path / "table.csv"
+    target.write_text("old,complete\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="killed mid-write"), atomic_path(target) as temporary:
+        temporary.write_text("new,half", encoding="utf-8")
+        raise RuntimeError("killed mid-write")
+    assert target.read_text(encoding="utf-8") == "old,complete\n"
+    assert os.listdir(tmp_path) == ["table.csv"]
+
+
+def test_atomic_path_error_before_any_write_creates_nothing(tmp_path):
+    target = tmp_path / "deep" / "table.csv"
+    with pytest.raises(ValueError, match="no rows"), atomic_path(target):
+        raise ValueError("no rows")
+    assert not target.exists()
+    assert os.listdir(target.parent) == []
+
+
+def test_atomic_path_says_when_nothing_was_written(tmp_path):
+    target = tmp_path / "empty.json"
+    with (
+        pytest.raises(FileNotFoundError, match=r"nothing was written to .*empty\.json"),
+        atomic_path(target),
+    ):
+        pass
+    assert os.listdir(tmp_path) == []
+
+
+def test_atomic_path_replaces_a_folder_whole(tmp_path):
+    target = tmp_path / "shards"
+    target.mkdir()
+    (target / "00001.jsonl").write_text("from an earlier run\n", encoding="utf-8")
+    (target / "00002.jsonl").write_text("from an earlier run\n", encoding="utf-8")
+    with atomic_path(target) as temporary:
+        temporary.mkdir()
+        (temporary / "00001.jsonl").write_text("new\n", encoding="utf-8")
+        assert (target / "00002.jsonl").exists()  # the old folder stays until the new is done
+    assert sorted(os.listdir(target)) == ["00001.jsonl"]
+    assert (target / "00001.jsonl").read_text(encoding="utf-8") == "new\n"
+    assert os.listdir(tmp_path) == ["shards"]
+
+
+def test_atomic_path_removes_leftovers_of_its_own_output_only(tmp_path):
+    """What a killed job left beside an output goes with the next write of that output;
+    the leftovers of other outputs (other names) stay for their own next write."""
+    (tmp_path / ".tmp-0123abcd-model").mkdir()
+    (tmp_path / ".tmp-0123abcd-model" / "model.gensim").write_bytes(b"half")
+    (tmp_path / ".tmp-89abcdef-model").write_bytes(b"half")
+    (tmp_path / ".tmp-0123abcd-other-model").write_bytes(b"half")
+    (tmp_path / ".tmp-0123abcd-model.json").write_bytes(b"half")
+    with atomic_path(tmp_path / "model") as temporary:
+        temporary.write_bytes(b"complete")
+    assert sorted(os.listdir(tmp_path)) == [
+        ".tmp-0123abcd-model.json",
+        ".tmp-0123abcd-other-model",
+        "model",
+    ]
+
+
+def test_atomic_writers_keep_numpy_suffixes(tmp_path):
+    """numpy appends .npz to a name without it: the temporary name keeps the suffix, so the
+    file lands under the output's own name."""
+    target = tmp_path / "topic_word.npz"
+    with atomic_path(target) as temporary:
+        np.savez_compressed(temporary, phi=np.eye(2))
+    assert os.listdir(tmp_path) == ["topic_word.npz"]
+    with np.load(target) as stored:
+        np.testing.assert_array_equal(stored["phi"], np.eye(2))
+
+
+def test_write_text_and_tsv_bytes(tmp_path):
+    write_text(tmp_path / "a.json", '{"شرق": 1}\n')
+    assert (tmp_path / "a.json").read_bytes() == '{"شرق": 1}\n'.encode()
+    write_tsv(pd.DataFrame({"doc_id": ["خبر", "b"], "note": ["", "x"]}), tmp_path / "m.tsv")
+    assert (tmp_path / "m.tsv").read_bytes() == "doc_id\tnote\nخبر\t\nb\tx\n".encode()
+    assert sorted(os.listdir(tmp_path)) == ["a.json", "m.tsv"]
+
+
+def test_write_jsonl_interrupted_leaves_no_file(tmp_path):
+    def records():
+        yield {"doc_id": "a"}
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_jsonl(records(), tmp_path / "tokens.jsonl")
+    assert os.listdir(tmp_path) == []
+
+
+# ---------------------------------------------------------------------------------------
+# No writer of the package bypasses atomic_path
+
+PACKAGE = Path(arabic_news_topics.__file__).parent
+
+#: Methods that write a file (``frame.to_csv(path)``, ``fig.savefig(path)`` ...).
+WRITING_METHODS = {
+    "write_text",
+    "write_bytes",
+    "to_csv",
+    "to_parquet",
+    "to_json",
+    "savefig",
+    "save",
+    "savez",
+    "savez_compressed",
+    "save_npz",
+    "save_as_text",
+    "serialize",
+    "dump",
+}
+#: Functions of shutil that write one.
+SHUTIL_WRITERS = {"copyfile", "copy", "copy2", "copytree", "move"}
+
+#: Writing calls allowed outside a ``with atomic_path(...)`` block: (module, function,
+#: called name), ``*`` for every call of the function.
+ALLOWED = {
+    # Not an output: the job's log, which Snakemake keeps when the job fails.
+    ("io.py", "log_to", "*"),
+    # Into the folder TopicModel.save took from atomic_path.
+    ("topics/engines.py", "_save", "*"),
+    # TopicModel.save, which writes through atomic_path itself.
+    ("topics/step.py", "fit_topic_model", "save"),
+    # Into the folder paper() took from atomic_path.
+    ("paper/step.py", "_write_paper", "*"),
+    # _ShardWriter, into the folder read_corpus took from atomic_path.
+    ("corpus/step.py", "write", "*"),
+}
+
+
+def _writes(call: ast.Call) -> str | None:
+    """The name of the writing function ``call`` calls, or None if it writes nothing."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        if func.attr in WRITING_METHODS:
+            return func.attr
+        if func.attr in SHUTIL_WRITERS and getattr(func.value, "id", "") == "shutil":
+            return func.attr
+    return "open" if _opens_for_writing(call) else None
+
+
+def _opens_for_writing(call: ast.Call) -> bool:
+    """``open(path, "w")``, ``path.open("wb")``, ``gzip.open(path, mode="at")`` ..."""
+    name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")
+    if name != "open":
+        return False
+    builtin = isinstance(call.func, ast.Name) or (
+        isinstance(call.func.value, ast.Name) and call.func.value.id in ("gzip", "io", "bz2")
+    )
+    modes = [k.value for k in call.keywords if k.arg == "mode"]
+    position = 1 if builtin else 0
+    if len(call.args) > position:
+        modes.append(call.args[position])
+    return any(
+        isinstance(m, ast.Constant) and isinstance(m.value, str) and set(m.value) & set("wxa")
+        for m in modes
+    )
+
+
+def _bare_writes(tree: ast.AST, module: str) -> list[str]:
+    """Writing calls of ``tree`` outside a ``with atomic_path(...)`` block, but those
+    :data:`ALLOWED`."""
+    found = []
+
+    def visit(node: ast.AST, function: str, guarded: bool) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            function = node.name
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
+            isinstance(item.context_expr, ast.Call)
+            and getattr(item.context_expr.func, "id", None) == "atomic_path"
+            for item in node.items
+        ):
+            guarded = True
+        name = _writes(node) if isinstance(node, ast.Call) and not guarded else None
+        if name and not {(module, function, name), (module, function, "*")} & ALLOWED:
+            found.append(f"{module}:{node.lineno} {ast.unparse(node.func)}(...) in {function}")
+        for child in ast.iter_child_nodes(node):
+            visit(child, function, guarded)
+
+    visit(tree, "<module>", False)
+    return found
+
+
+def test_no_writer_of_the_package_bypasses_atomic_path():
+    """Every file the package writes goes through atomic_path (write_table, write_jsonl,
+    write_tsv, write_text and save_figure use it): a job that outlives a killed Snakemake
+    can leave no half-written output under the output's name."""
+    bare = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = path.relative_to(PACKAGE).as_posix()
+        bare += _bare_writes(ast.parse(path.read_text(encoding="utf-8")), module)
+    assert bare == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'open(path, "w")',
+        'Path(p).open(mode="wb")',
+        "frame.to_csv(path)",
+        "fig.savefig(path)",
+        "np.savez(path, a=a)",
+        "Path(p).write_text(text)",
+        "shutil.copyfile(a, b)",
+        'gzip.open(path, "wt")',
+        "shutil.copytree(a, b)",
+        "pickle.dump(value, handle)",
+    ],
+)
+def test_the_writer_check_finds_bare_writes(source):
+    assert len(_bare_writes(ast.parse(source), "stage/step.py")) == 1
+    guarded = f"with atomic_path(path) as temporary:\n    {source}"
+    assert _bare_writes(ast.parse(guarded), "stage/step.py") == []
+    assert _bare_writes(ast.parse('open(path, "rb")'), "stage/step.py") == []

@@ -55,6 +55,25 @@ def test_save_figure_creates_folders_and_closes(tmp_path):
     assert fig.number not in plt.get_fignums()
 
 
+def test_save_figure_bytes_are_those_of_a_direct_save(tmp_path):
+    """save_figure writes each file under a temporary name first (io.atomic_path): the
+    bytes are those of saving straight to the output's name (no file holds its name), and
+    nothing else is left in the folder."""
+    fig, axes = plotting.new_figure(1.5)
+    plotting.barh(axes[0, 0], ["روسيا", "الناتو"], [3, 1], fmt="d")
+    plotting.save_figure(fig, tmp_path / "out" / "f.png", tmp_path / "out" / "f.pdf")
+    fig, axes = plotting.new_figure(1.5)
+    plotting.barh(axes[0, 0], ["روسيا", "الناتو"], [3, 1], fmt="d")
+    fig.savefig(tmp_path / "f.png", dpi=plotting.PNG_DPI, metadata={"Software": None})
+    fig.savefig(
+        tmp_path / "f.pdf", metadata={"CreationDate": None, "Creator": None, "Producer": None}
+    )
+    plt.close(fig)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["f.pdf", "f.png"]
+    for name in ("f.png", "f.pdf"):
+        assert (tmp_path / "out" / name).read_bytes() == (tmp_path / name).read_bytes()
+
+
 def test_heatmap_annotates_cells():
     fig, axes = plotting.new_figure(2.0)
     try:

@@ -213,6 +213,18 @@ def dated_corpus(workdir: Path) -> list[str]:
     return ["all", "--configfile", "news.yaml"]
 
 
+def news_in_own_folder(workdir: Path) -> list[str]:
+    """After the user's own corpus in results/ (a copy of ``own_corpus_run``), a second
+    corpus, the dated JSON Lines export of ``dated_corpus``, in a folder of its own
+    (``--directory runs/news``; its path is relative to that folder), with one K and seed."""
+    dated_corpus(workdir)
+    config = yaml.safe_load((workdir / "news.yaml").read_text(encoding="utf-8"))
+    config["corpus"]["sources"][0]["path"] = "../../news.jsonl.gz"
+    config["lda"] = {"num_topics": [2], "random_seeds": [42], "heldout_share": 0}
+    (workdir / "news.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    return ["all", "--directory", "runs/news", "--configfile", "news.yaml"]
+
+
 #: The planted corpus: the words of each category.
 PLANTED = {
     "economy": "اقتصاد نفط أسعار تضخم بنك استثمار عملة ميزانية صادرات ضرائب بورصة شركات",
@@ -298,6 +310,7 @@ RECIPES: dict[str, Recipe] = {
     "short_seed_run": Recipe(short_lda_on_seeds, start_from="seed_run"),
     "own_corpus_run": Recipe(own_corpus),
     "dated_corpus_run": Recipe(dated_corpus),
+    "news_in_own_folder_run": Recipe(news_in_own_folder, start_from="own_corpus_run"),
 }
 
 #: The runs of the thorough checks: the shadowed, sharded rerun of the seeds, the planted

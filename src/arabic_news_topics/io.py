@@ -1,11 +1,16 @@
-"""Shared I/O of every stage: tables (CSV + Markdown, JSON Lines), token files, job logs."""
+"""Shared I/O of every stage: tables (CSV + Markdown, JSON Lines), token files, job logs, and
+:func:`atomic_path`, through which every output file of the package is written."""
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import gzip
 import json
 import logging
 import os
+import secrets
+import shutil
 import socket
 import sys
 import warnings
@@ -19,6 +24,71 @@ FLOAT_DECIMALS = 6
 #: Rows of a table rendered in its Markdown file (the CSV always holds every row): Markdown
 #: is for reading and for the report, and tabulate takes seconds per 100,000 rows.
 MARKDOWN_MAX_ROWS = 1000
+
+
+#: The start of the name of a file or folder being written (:func:`atomic_path`).
+TEMPORARY_PREFIX = ".tmp-"
+#: Random hexadecimal digits after it, then ``-`` and the output's name.
+TOKEN_HEX_DIGITS = 8
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A temporary path next to ``path`` to write an output to, renamed to ``path`` when the
+    block completes and removed when it fails, so that ``path`` exists only complete.
+
+    A job killed mid-write (or one that outlives a killed Snakemake) leaves no half-written
+    file under the output's name, only a hidden ``.tmp-<random>-<name>`` beside it, which the
+    next write of the same output removes. The temporary name ends with the whole name of
+    ``path``, so writers that go by the suffix (numpy's ``.npz``, matplotlib's format, pandas'
+    compression) write the same bytes; the writer may create a file or a folder there (a
+    folder replaces an existing folder ``path`` whole). The parent folder is created.
+
+    Parameters
+    ----------
+    path : str or Path
+        The output file or folder.
+
+    Yields
+    ------
+    Path
+        The temporary path, which does not exist yet.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Leftovers of a killed earlier write of this output (a writer still running on one
+    # then fails to rename it, rather than replacing this write's output).
+    token = "[0-9a-f]" * TOKEN_HEX_DIGITS
+    prefix = glob.escape(str(path.parent / TEMPORARY_PREFIX))
+    for stale in glob.glob(f"{prefix}{token}-{glob.escape(path.name)}"):
+        _remove(Path(stale))
+    temporary = path.parent / (
+        f"{TEMPORARY_PREFIX}{secrets.token_hex(TOKEN_HEX_DIGITS // 2)}-{path.name}"
+    )
+    try:
+        yield temporary
+        if not temporary.exists():
+            raise FileNotFoundError(f"nothing was written to {path} (expected at {temporary})")
+        if temporary.is_dir() and path.is_dir():
+            shutil.rmtree(path)
+        os.replace(temporary, path)
+    except BaseException:
+        _remove(temporary)
+        raise
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` (UTF-8, ``\\n`` line endings) through :func:`atomic_path`."""
+    with atomic_path(path) as temporary:
+        temporary.write_text(text, encoding="utf-8", newline="\n")
 
 
 def _round_floats(frame: pd.DataFrame) -> pd.DataFrame:
@@ -46,8 +116,10 @@ def write_table(
         :data:`MARKDOWN_MAX_ROWS` rows, with a line saying so when there are more).
     """
     frame = _round_floats(frame)
-    Path(csv_path).parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(csv_path, index=False, lineterminator="\n", float_format=f"%.{FLOAT_DECIMALS}f")
+    with atomic_path(csv_path) as temporary:
+        frame.to_csv(
+            temporary, index=False, lineterminator="\n", float_format=f"%.{FLOAT_DECIMALS}f"
+        )
     if md_path is not None:
         shown = frame.head(MARKDOWN_MAX_ROWS)
         text = shown.to_markdown(index=False, floatfmt=f".{FLOAT_DECIMALS}f")
@@ -56,7 +128,13 @@ def write_table(
                 f"\n\nThe first {len(shown):,} of {len(frame):,} rows; "
                 f"every row is in `{Path(csv_path).name}`."
             )
-        Path(md_path).write_text(text + "\n", encoding="utf-8")
+        write_text(md_path, text + "\n")
+
+
+def write_tsv(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write a table as TSV as it is (no rounding, no Markdown): manifests and metadata."""
+    with atomic_path(path) as temporary:
+        frame.to_csv(temporary, sep="\t", index=False, lineterminator="\n")
 
 
 def read_table(path: str | Path, **kwargs) -> pd.DataFrame:
@@ -68,8 +146,10 @@ def read_table(path: str | Path, **kwargs) -> pd.DataFrame:
 def write_jsonl(records: Iterable[dict], path: str | Path) -> int:
     """Write records as JSON Lines (UTF-8, Arabic kept readable); return how many were written."""
     count = 0
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+    with (
+        atomic_path(path) as temporary,
+        open(temporary, "x", encoding="utf-8", newline="\n") as handle,
+    ):
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
+from .io import atomic_path
+
 #: Full text width of a two-column paper, in inches; every figure uses it.
 FIGURE_WIDTH = 7.0
 #: Resolution of the PNG files.
@@ -50,10 +52,12 @@ def new_figure(height: float, ncols: int = 1, nrows: int = 1, **kwargs):
 
 def save_figure(fig, png_path: str | Path, pdf_path: str | Path) -> None:
     """Save a figure as PNG and PDF without timestamps, so reruns give identical bytes."""
-    for path in (png_path, pdf_path):
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(png_path, dpi=PNG_DPI, metadata={"Software": None})
-    fig.savefig(pdf_path, metadata={"CreationDate": None, "Creator": None, "Producer": None})
+    # Each to a temporary name first (atomic_path, which keeps the suffix that tells
+    # matplotlib the format); neither file stores its own name.
+    with atomic_path(png_path) as temporary:
+        fig.savefig(temporary, dpi=PNG_DPI, metadata={"Software": None})
+    with atomic_path(pdf_path) as temporary:
+        fig.savefig(temporary, metadata={"CreationDate": None, "Creator": None, "Producer": None})
     plt.close(fig)
 
 

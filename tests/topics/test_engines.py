@@ -256,6 +256,24 @@ def test_save_writes_the_native_model(tmp_path, fits, engine):
         np.testing.assert_allclose(np.sort(topics), np.sort(fits[engine].phi), rtol=1e-6)
 
 
+@pytest.mark.parametrize("engine", lda.ENGINES)
+def test_save_replaces_the_model_folder_whole_and_names_no_temporary(tmp_path, fits, engine):
+    """The model folder is written under a temporary name and renamed (io.atomic_path): a
+    file of an earlier model is gone, nothing else is left beside it, and no saved file
+    holds the temporary name (gensim writes companion files named after the model's)."""
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "stale.txt").write_text("an earlier model", encoding="utf-8")
+    path = fits[engine].save(folder)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+    assert not (folder / "stale.txt").exists()
+    names = sorted(p.name for p in folder.iterdir())
+    assert path.name in names
+    assert all(name.startswith(path.name) for name in names)
+    for file in folder.iterdir():
+        assert b".tmp-" not in file.read_bytes()
+
+
 @pytest.mark.parametrize(
     ("engine", "alpha", "eta", "guided", "message"),
     [

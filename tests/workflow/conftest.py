@@ -36,6 +36,13 @@ def dated_corpus_run(workflow_runs_pool) -> Path:
 
 
 @pytest.fixture(scope="session")
+def news_in_own_folder_run(workflow_runs_pool) -> Path:
+    """A copy of ``own_corpus_run`` (its corpus in results/) in which a second corpus, a
+    JSON Lines export, ran in a folder of its own: ``--directory runs/news``."""
+    return workflow_runs_pool.finished("news_in_own_folder_run")
+
+
+@pytest.fixture(scope="session")
 def planted_run(workflow_runs_pool) -> Path:
     """The planted three-category corpus with gold labels, K and k on auto."""
     return workflow_runs_pool.finished("planted_run")

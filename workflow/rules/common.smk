@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
+from snakemake.logging import logger
 
 # The project's package; scripts import it through workflow/scripts/add_src_to_path.py,
 # and the corpus listing here is the one the reader uses.
@@ -26,6 +27,60 @@ try:
     check_config(config, workdir=Path.cwd())
 except ValueError as error:
     raise WorkflowError(f"config: {error}") from None
+
+
+# Runs: the workflow's own files (the default config, the schema, config/*.txt, captions,
+# scripts) are found from the workflow, the user's (corpus sources, own list files) from the
+# working directory, so `--directory runs/<name>` runs a corpus in a folder of its own. Two
+# corpora never share a results folder (arabic_news_topics.runs): a run records its corpus in
+# results/run.json when it starts its jobs, and a run on another corpus stops before any job.
+from arabic_news_topics import runs
+
+
+def get_list_file(key):
+    """The file of config key normalize.``key`` (a word list): relative to the working
+    directory, or else the workflow's own (the shipped config/*.txt, from any folder)."""
+    value = config["normalize"][key]
+    found = runs.find_list_file(value, Path.cwd(), workflow.basedir)
+    if found is None:
+        raise WorkflowError(
+            f"config key normalize.{key}: {value} does not exist (relative to the working "
+            f"directory {Path.cwd()}, or to the workflow {workflow.basedir})"
+        )
+    return found
+
+
+@functools.cache
+def get_run_record():
+    """The record of this run's corpus (runs.run_record)."""
+    configfiles = workflow.overwrite_configfiles or ()
+    return runs.run_record(config["corpus"]["sources"], Path.cwd(), configfiles)
+
+
+@functools.cache
+def get_run_mixing():
+    """Why this run may not write into results/ (another corpus is recorded there), or None."""
+    try:
+        recorded = runs.read_run_record(runs.RUN_RECORD)
+    except ValueError as error:
+        raise WorkflowError(str(error)) from None
+    cores = getattr(workflow.resource_settings, "cores", None) or 4
+    return runs.mixing_message(recorded, get_run_record(), Path.cwd(), cores)
+
+
+# At parse time a warning only: a dry run (-n) shows what the folder holds and writes
+# nothing, and --lint, --unlock or --report still work there. Jobs of a cluster run parse
+# the workflow again (exec_mode remote); their main process checked already.
+if workflow.is_main_process and get_run_mixing():
+    logger.warning(f"A run here stops before its first job:\n{get_run_mixing()}")
+
+
+onstart:
+    # When the jobs are about to start (not on a dry run): stop, or record the corpus.
+    if get_run_mixing():
+        raise WorkflowError(get_run_mixing())
+    if not Path(runs.RUN_RECORD).exists():
+        runs.write_run_record(runs.RUN_RECORD, get_run_record())
 
 
 def get_corpus_files():

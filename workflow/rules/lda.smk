@@ -27,7 +27,7 @@ rule build_guided_prior:
         **get_bow_files("dictionary"),
         vocabulary="results/02_normalize/vocabulary.csv",
         expressions="results/02_normalize/multiword_expressions.csv",
-        reporting_words=config["normalize"]["reporting_words_file"],
+        reporting_words=get_list_file("reporting_words_file"),
     output:
         **get_report_table(
             "seeds",

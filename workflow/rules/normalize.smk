@@ -54,8 +54,8 @@ rule build_normalizer:
     input:
         counts=get_shard_files("results/02_normalize/shards/{shard}/counts.pickle"),
         recurring="results/02_normalize/recurring_lines.json",
-        multiword_list=config["normalize"]["multiword_list_file"],
-        reporting_words=config["normalize"]["reporting_words_file"],
+        multiword_list=get_list_file("multiword_list_file"),
+        reporting_words=get_list_file("reporting_words_file"),
     output:
         normalizer="results/02_normalize/normalizer.pickle",
     log:

@@ -3,7 +3,7 @@ rule assign_themes:
         **get_bow_files(*BOW_CORPUS),
         vocabulary="results/02_normalize/vocabulary.csv",
         expressions="results/02_normalize/multiword_expressions.csv",
-        reporting_words=config["normalize"]["reporting_words_file"],
+        reporting_words=get_list_file("reporting_words_file"),
         topics="results/04_lda/topics.csv",
         doc_topics="results/04_lda/doc_topics.csv",
         topic_word="results/04_lda/topic_word.npz",

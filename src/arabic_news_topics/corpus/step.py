@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..io import write_table
+from ..io import atomic_path, write_table, write_tsv
 from . import core
 
 LOGGER = logging.getLogger(__name__)
@@ -30,12 +30,9 @@ def read_corpus(
 ) -> None:
     """Read the corpus, streaming; write the kept documents in shards of ``shard_size``, the
     manifest, the metadata of each document, and the count and length tables."""
-    folder = Path(shards)
-    folder.mkdir(parents=True, exist_ok=True)
     rows: list[dict] = []
     meta: list[dict] = []
     columns = ["doc_id", "date", "label", "source"]
-    writer = _ShardWriter(folder, shard_size)
 
     def kept_documents() -> Iterator[dict]:
         for document, row in core.iter_records(sources, min_arabic_share, near_duplicates):
@@ -47,14 +44,17 @@ def read_corpus(
             meta.append({c: document[c] for c in columns})
             yield document
 
-    with writer:
-        lengths = core.document_lengths(kept_documents())
+    # The shards are written in a temporary folder, renamed to ``shards`` once all are.
+    with atomic_path(shards) as folder:
+        folder.mkdir()
+        with _ShardWriter(folder, shard_size) as writer:
+            lengths = core.document_lengths(kept_documents())
     manifest_frame = pd.DataFrame(rows, columns=core.MANIFEST_COLUMNS)
-    manifest_frame.to_csv(manifest, sep="\t", index=False, lineterminator="\n")
+    write_tsv(manifest_frame, manifest)
     if not meta:
         raise ValueError("no document of the corpus was kept; see the manifest " + manifest)
     meta_frame = pd.DataFrame(meta, columns=columns)
-    meta_frame.to_csv(metadata, sep="\t", index=False, lineterminator="\n")
+    write_tsv(meta_frame, metadata)
     summary = core.corpus_summary(manifest_frame, lengths, meta)
     write_table(summary, summary_csv, summary_md)
     write_table(lengths, lengths_csv, lengths_md)

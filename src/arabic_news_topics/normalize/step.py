@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..io import read_jsonl, read_table, write_jsonl, write_table
+from ..io import (
+    atomic_path,
+    read_jsonl,
+    read_table,
+    write_jsonl,
+    write_table,
+    write_text,
+    write_tsv,
+)
 from . import core
 
 LOGGER = logging.getLogger(__name__)
@@ -65,8 +73,7 @@ def _read_documents(shards: Sequence[str]) -> Iterator[dict]:
 
 def _dump(value, path: str) -> None:
     # Intermediate files of the workflow itself, read back only by its own later jobs.
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as handle:
+    with atomic_path(path) as temporary, open(temporary, "wb") as handle:
         pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -80,7 +87,7 @@ def find_recurring_lines(shards: Sequence[str], settings: Mapping, recurring: st
     config = normalization_settings(settings)
     found = core.recurring_lines_by_source(_read_documents(shards), config)
     table = {source: sorted(lines) for source, lines in found.items()}
-    Path(recurring).write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n")
+    write_text(recurring, json.dumps(table, ensure_ascii=False, indent=1) + "\n")
     LOGGER.info("recurring lines: %d in %d sources", sum(map(len, table.values())), len(table))
 
 
@@ -120,7 +127,7 @@ def tokenize_shard(shard: str, normalizer: str, tokens: str, joined: str) -> Non
     joiner = built.joiner()
     records = ({"doc_id": d, "tokens": t} for d, t in built.tokenize(read_jsonl(shard), joiner))
     written = write_jsonl(records, tokens)
-    Path(joined).write_text(json.dumps(dict(sorted(joiner.joined.items())), ensure_ascii=False))
+    write_text(joined, json.dumps(dict(sorted(joiner.joined.items())), ensure_ascii=False))
     LOGGER.info("%d documents tokenized", written)
 
 
@@ -199,7 +206,7 @@ def normalize_corpus(
     dropped = manifest_frame["doc_id"].isin(too_short) & (manifest_frame["status"] == "kept")
     manifest_frame.loc[dropped, "status"] = "dropped"
     manifest_frame.loc[dropped, "reason"] = "too_short"
-    manifest_frame.to_csv(manifest, sep="\t", index=False, lineterminator="\n")
+    write_tsv(manifest_frame, manifest)
     steps = tables["steps"]
     if too_short:
         row = {

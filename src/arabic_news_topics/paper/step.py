@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..io import read_table
+from ..io import atomic_path, read_table
 
 CHECKSUMS = "checksums.sha256"
 
@@ -60,9 +60,17 @@ def paper(
         The files written, checksums last.
     """
     out = Path(out_dir)
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
+    # Written whole in a temporary folder, which then replaces the paper folder.
+    with atomic_path(out) as temporary:
+        temporary.mkdir()
+        names = _write_paper(figures, tables, temporary)
+    return [out / name for name in names]
+
+
+def _write_paper(
+    figures: Sequence[tuple[str, str]], tables: Sequence[tuple[str, str]], out: Path
+) -> list[str]:
+    """Write the paper's files into the new folder ``out``; return their names."""
     written = []
     for number, (name, pdf) in enumerate(figures, start=1):
         target = out / f"fig{number:02d}_{name}.pdf"
@@ -84,4 +92,4 @@ def paper(
     lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in sorted(written)]
     checksums = out / CHECKSUMS
     checksums.write_text("".join(lines), encoding="utf-8")
-    return [*written, checksums]
+    return [p.name for p in [*written, checksums]]

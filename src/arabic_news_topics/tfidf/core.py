@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..io import atomic_path
+
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -199,16 +201,17 @@ def save_matrix(
     ``doc_ids`` and ``terms``, compressed in one pass.
     """
     matrix = sp.csr_matrix(matrix)
-    np.savez_compressed(
-        path,
-        indices=matrix.indices,
-        indptr=matrix.indptr,
-        format=matrix.format.encode("ascii"),
-        shape=matrix.shape,
-        data=matrix.data,
-        doc_ids=np.array(doc_ids, dtype=str),
-        terms=np.array(terms, dtype=str),
-    )
+    with atomic_path(path) as temporary:
+        np.savez_compressed(
+            temporary,
+            indices=matrix.indices,
+            indptr=matrix.indptr,
+            format=matrix.format.encode("ascii"),
+            shape=matrix.shape,
+            data=matrix.data,
+            doc_ids=np.array(doc_ids, dtype=str),
+            terms=np.array(terms, dtype=str),
+        )
 
 
 def count_documents(path: str) -> int:

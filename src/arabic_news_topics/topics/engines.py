@@ -36,6 +36,8 @@ from gensim.models import CoherenceModel, LdaModel
 from gensim.topic_coherence.probability_estimation import unique_ids_from_segments
 from gensim.topic_coherence.text_analysis import UsesDictionary
 
+from ..io import atomic_path, write_text
+
 #: Coherence measures computed for every model (gensim names).
 COHERENCE_MEASURES = ("c_v", "c_npmi", "u_mass")
 
@@ -263,8 +265,23 @@ class TopicModel:
         """Perplexity of these (held-out) documents; NaN where the engine has none."""
         raise NotImplementedError
 
+    #: The main file of the engine's native model, in the folder :meth:`save` writes.
+    model_file = ""
+
     def save(self, folder: str | Path) -> Path:
-        """Write the engine's native model file(s) into ``folder``; return the main file."""
+        """Write the engine's native model file(s) into ``folder``; return the main file.
+
+        The folder is written whole under a temporary name and renamed when complete
+        (:func:`~arabic_news_topics.io.atomic_path`; an existing folder is replaced).
+        """
+        folder = Path(folder)
+        with atomic_path(folder) as temporary:
+            temporary.mkdir()
+            self._save(temporary / self.model_file)
+        return folder / self.model_file
+
+    def _save(self, path: Path) -> None:
+        """Write the native model to ``path`` (and its companion files beside it)."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -340,11 +357,23 @@ class GensimLDA(TopicModel):
         # (gensim's log line prints 2 ** -bound, which understates it).
         return float(np.exp(-self.model.log_perplexity(documents)))
 
-    def save(self, folder):
-        path = Path(folder) / "model.gensim"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.model.save(str(path))
-        return path
+    model_file = "model.gensim"
+
+    def _save(self, path):
+        # gensim writes model.gensim.state, .id2word and .expElogbeta.npy beside it. It also
+        # records each save, with the file name (here the temporary one) and the time, in
+        # the saved objects' lifecycle_events; None is gensim's switch that turns the record
+        # off, so the files name no temporary path (and hold no time). The model in memory
+        # keeps its events.
+        objects = (self.model, self.model.state)
+        events = [getattr(obj, "lifecycle_events", None) for obj in objects]
+        try:
+            for obj in objects:
+                obj.lifecycle_events = None
+            self.model.save(str(path))
+        finally:
+            for obj, kept in zip(objects, events, strict=True):
+                obj.lifecycle_events = kept
 
 
 class _SklearnTopicModel(TopicModel):
@@ -362,13 +391,12 @@ class _SklearnTopicModel(TopicModel):
             return float("nan")
         return float(self.model.perplexity(counts))
 
-    def save(self, folder):
-        path = Path(folder) / "model.pickle"
-        path.parent.mkdir(parents=True, exist_ok=True)
+    model_file = "model.pickle"
+
+    def _save(self, path):
         # pickle is how scikit-learn saves models; the standard library's, not joblib's.
         with path.open("wb") as stream:
             pickle.dump(self.model, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        return path
 
 
 class SklearnLDA(_SklearnTopicModel):
@@ -532,12 +560,11 @@ class TomotopyLDA(TopicModel):
         _, _, _, log_likelihoods, n_words = self._infer(bow)
         return float(np.exp(-log_likelihoods.sum() / n_words)) if n_words else float("nan")
 
-    def save(self, folder):
-        path = Path(folder) / "model.tomotopy"
-        path.parent.mkdir(parents=True, exist_ok=True)
+    model_file = "model.tomotopy"
+
+    def _save(self, path):
         # Without the training documents (full=False): enough for topics and inference.
         self.model.save(str(path), full=False)
-        return path
 
 
 #: One class per topic-model engine, by its ``lda.engine`` name.
@@ -1004,8 +1031,8 @@ def save_corpus(
     as its dictionary id, for coherence; :func:`load_token_ids`).
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    dictionary.save_as_text(str(folder / "dictionary.txt"))
+    with atomic_path(folder / "dictionary.txt") as temporary:
+        dictionary.save_as_text(str(temporary))
     doc_ids, parts, lengths = [], [], [0]
 
     def bags() -> Iterator[list[tuple[int, int]]]:
@@ -1015,10 +1042,15 @@ def save_corpus(
             lengths.append(len(tokens))
             yield dictionary.doc2bow(tokens)
 
-    MmCorpus.serialize(str(folder / "corpus.mm"), bags())
+    with (
+        atomic_path(folder / "corpus.mm") as corpus,
+        atomic_path(folder / "corpus.mm.index") as index,
+    ):
+        MmCorpus.serialize(str(corpus), bags(), index_fname=str(index))
     token_ids = TokenIds(_concatenate(parts), np.cumsum(lengths, dtype=np.int64))
-    np.savez(folder / "token_ids.npz", ids=token_ids.ids, offsets=token_ids.offsets)
-    (folder / "doc_ids.txt").write_text("".join(f"{d}\n" for d in doc_ids), encoding="utf-8")
+    with atomic_path(folder / "token_ids.npz") as temporary:
+        np.savez(temporary, ids=token_ids.ids, offsets=token_ids.offsets)
+    write_text(folder / "doc_ids.txt", "".join(f"{d}\n" for d in doc_ids))
     return len(doc_ids)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from gensim.corpora import Dictionary
 
-from ..io import iter_tokens, read_table, write_table
+from ..io import atomic_path, iter_tokens, read_table, write_table, write_text
 from ..normalize.step import normalized_seed_words
 from . import engines, selection
 
@@ -67,7 +67,7 @@ def build_guided_prior(
             )
     write_table(table, seeds_csv, seeds_md)
     record = {"seed_words": dict(themes_config), "normalized": normalized, "strength": strength}
-    Path(prior).write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    write_text(prior, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
 
 
 def _prior_matrix(prior: str | None, vocabulary: Sequence[str], num_topics: int):
@@ -115,13 +115,14 @@ def fit_topic_model(
     write_table(engines.topics_table(fitted.phi, vocabulary, top_n), topics)
     # The fitted documents' own mixtures (tomotopy's sampled ones, gensim's inferred ones).
     write_table(engines.doc_topics_table(fitted.theta, doc_ids), doc_topics)
-    np.savez_compressed(topic_word, phi=fitted.phi, vocabulary=np.array(vocabulary, dtype=str))
+    with atomic_path(topic_word) as temporary:
+        np.savez_compressed(temporary, phi=fitted.phi, vocabulary=np.array(vocabulary, dtype=str))
     measures = engines.coherence_scores(
         fitted.phi, engines.load_token_ids(corpus_folder), dictionary, bow, top_n
     )
     measures["diversity"] = selection.topic_diversity(fitted.phi)
     record = {"engine": engine, "num_topics": num_topics, "seed": seed, **measures}
-    Path(scores).write_text(json.dumps(record, indent=1) + "\n")
+    write_text(scores, json.dumps(record, indent=1) + "\n")
     LOGGER.info("%s K=%d seed=%d: %s", engine, num_topics, seed, measures)
 
 
@@ -159,7 +160,7 @@ def heldout_perplexity(
         "train_documents": len(train),
         "test_documents": len(test),
     }
-    Path(perplexity).write_text(json.dumps(record, indent=1) + "\n")
+    write_text(perplexity, json.dumps(record, indent=1) + "\n")
     LOGGER.info(
         "%s K=%d: held-out perplexity %s on %d documents", engine, num_topics, value, len(test)
     )
@@ -239,8 +240,9 @@ def select_num_topics(
     table = selection.model_selection_table(runs_table, measure)
     write_table(table, selection_csv, selection_md)
     best = int(table.loc[table["chosen"], "num_topics"].iloc[0])
-    Path(chosen).write_text(
-        json.dumps({"num_topics": best, "selected_by": measure, "seed": reference}) + "\n"
+    write_text(
+        chosen,
+        json.dumps({"num_topics": best, "selected_by": measure, "seed": reference}) + "\n",
     )
     model = files[best, reference]
     phi, vocabulary = load_phi(model["topic_word"])
@@ -254,5 +256,6 @@ def select_num_topics(
     write_table(similarity, similarity_csv, similarity_md)
     write_table(read_table(model["topics"]), topics_csv, topics_md)
     write_table(read_table(model["doc_topics"]), doc_topics_csv, doc_topics_md)
-    shutil.copyfile(model["topic_word"], topic_word)
+    with atomic_path(topic_word) as temporary:
+        shutil.copyfile(model["topic_word"], temporary)
     LOGGER.info("chose K=%d by the mean %s over %d random seeds", best, measure, len(random_seeds))
