@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-import re
 from pathlib import Path
 from unittest import mock
 
@@ -634,8 +633,9 @@ def test_settings_from_empty_section_are_the_defaults():
 def test_settings_from_the_project_config(project):
     section = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["normalize"]
     assert len(project.compiled_patterns) == len(section["boilerplate_patterns"])
-    assert project.compiled_patterns.first_match("قراؤنا من مستخدمي إنستجرام") == (
-        section["boilerplate_patterns"][0]
+    assert (
+        project.compiled_patterns.first_match("قراؤنا من مستخدمي إنستجرام")
+        == (section["boilerplate_patterns"][0])
     )
     # The two word lists come from their files, without the # comment lines.
     assert {"قال", "أضاف", "الاثنين"} <= set(project.reporting_words)

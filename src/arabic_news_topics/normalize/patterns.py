@@ -152,9 +152,7 @@ def _write(parsed) -> str:
             negative = "negative " if op is sre.ASSERT_NOT else ""
             syntax = {(1, ""): "=", (1, "n"): "!", (-1, ""): "<=", (-1, "n"): "<!"}
             look = "lookahead" if direction == 1 else "lookbehind"
-            raise UnsupportedPattern(
-                f"a {negative}{look} (?{syntax[direction, negative[:1]]}...)"
-            )
+            raise UnsupportedPattern(f"a {negative}{look} (?{syntax[direction, negative[:1]]}...)")
         else:
             raise UnsupportedPattern(_UNSUPPORTED.get(op, f"{op}"))
     return "".join(out)
@@ -217,7 +215,9 @@ def pattern_problem(pattern: object) -> str:
         re2.compile(rewritten, _options())
     except re2.error as error:
         problem = error.args[0].decode() if isinstance(error.args[0], bytes) else error.args[0]
-        return f"{pattern!r} is beyond what RE2, the matcher of boilerplate patterns, allows: {problem}"
+        return f"{pattern!r} is beyond what RE2, the matcher of boilerplate patterns, allows: " + (
+            problem
+        )
     return ""
 
 
