@@ -11,7 +11,9 @@ invalid one gets Python's message, and written out again in RE2's syntax, with P
 Unicode ``\\d``, ``\\s`` and ``\\w`` (RE2's are ASCII only: ``\\s`` would not match a
 no-break space). What cannot be matched in linear time (backreferences, lookarounds,
 possessive quantifiers, atomic groups, conditional groups) is refused, and so are ``\\b`` and
-``\\B``, which RE2 knows for ASCII words only, naming the construct.
+``\\B``, which RE2 knows for ASCII words only, naming the construct. One difference remains:
+``(?i)`` folds case as RE2 does, which differs from Python's on a few Latin letters (the
+Turkish dotted and dotless i); Arabic script has no case.
 """
 
 from __future__ import annotations
@@ -148,11 +150,11 @@ def _write(parsed) -> str:
         elif op is sre.AT:
             out.append(_anchor(value))
         elif op in (sre.ASSERT, sre.ASSERT_NOT):
-            direction, _ = value  # 1 looks ahead, -1 behind
-            negative = "negative " if op is sre.ASSERT_NOT else ""
-            syntax = {(1, ""): "=", (1, "n"): "!", (-1, ""): "<=", (-1, "n"): "<!"}
-            look = "lookahead" if direction == 1 else "lookbehind"
-            raise UnsupportedPattern(f"a {negative}{look} (?{syntax[direction, negative[:1]]}...)")
+            ahead = value[0] == 1  # (direction, pattern): 1 looks ahead, -1 behind
+            look, syntax = ("lookahead", "(?") if ahead else ("lookbehind", "(?<")
+            if op is sre.ASSERT:
+                raise UnsupportedPattern(f"a {look} {syntax}=...)")
+            raise UnsupportedPattern(f"a negative {look} {syntax}!...)")
         else:
             raise UnsupportedPattern(_UNSUPPORTED.get(op, f"{op}"))
     return "".join(out)
@@ -215,9 +217,8 @@ def pattern_problem(pattern: object) -> str:
         re2.compile(rewritten, _options())
     except re2.error as error:
         problem = error.args[0].decode() if isinstance(error.args[0], bytes) else error.args[0]
-        return f"{pattern!r} is beyond what RE2, the matcher of boilerplate patterns, allows: " + (
-            problem
-        )
+        matcher = "RE2, the matcher of boilerplate patterns,"
+        return f"{pattern!r} is beyond what {matcher} allows: {problem}"
     return ""
 
 
@@ -236,14 +237,21 @@ class LinePatterns:
             if problem:
                 raise ValueError(f"normalize.boilerplate_patterns[{number}]: {problem}")
             compiled.Add(to_re2(pattern))
-        compiled.Compile()
+        try:
+            compiled.Compile()
+        except re2.error:
+            raise ValueError(
+                "normalize.boilerplate_patterns: the patterns together are beyond RE2's memory "
+                "budget; use fewer or shorter ones"
+            ) from None
         self._set = compiled
 
     def first_match(self, line: str) -> str | None:
         """The first pattern that matches somewhere in ``line`` (``re.search``), or None."""
         if self._set is None:
             return None
-        # Lone surrogates (from JSON escapes) cannot be UTF-8; they match no pattern.
+        # RE2 reads UTF-8; a lone surrogate (from a JSON escape) has none, and passes as
+        # bytes that no character of a pattern matches.
         found = self._set.Match(line.encode("utf-8", "surrogatepass"))
         return self.patterns[min(found)] if found else None
 
