@@ -64,8 +64,8 @@ try:
 except ValueError as error:
     raise WorkflowError(f"config: {error}") from None
 
-# The schema again, by Snakemake, which fills in its defaults (check_config checked a copy,
-# with messages that name the key; Snakemake's print the schema).
+# Snakemake's own validation fills in the schema's defaults. check_config, on a copy, comes
+# first: its messages name the key and what it allows, where Snakemake's print the schema.
 validate(config, str(SCHEMA_PATH))
 
 
