@@ -1,19 +1,17 @@
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
 
 min_version("9.0")
 
 
-# The workflow's own config, wherever the run's working directory is (--directory).
-configfile: f"{workflow.basedir}/config/config.yaml"
-
-
-validate(config, "workflow/schemas/config.schema.yaml")
+# First common.smk: it reads config/config.yaml (configfile), merges the user's
+# --configfile and --config into it, checks the result before any rule (messages that name
+# the key) and fills in the schema's defaults.
+include: "workflow/rules/common.smk"
 
 
 report: "workflow/report/workflow.rst"
 
 
-include: "workflow/rules/common.smk"
 include: "workflow/rules/corpus.smk"
 include: "workflow/rules/normalize.smk"
 include: "workflow/rules/tfidf.smk"

@@ -8,6 +8,7 @@ import copy
 import dataclasses
 import functools
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,11 +19,18 @@ from arabic_news_topics.config import (
     SCHEMA_PATH,
     TABLE_START,
     check_config,
+    check_config_files,
     documented_keys,
+    grid_within_documents,
+    load_config_file,
     load_schema,
+    main,
+    merge_config,
+    replace_whole,
     schema_defaults,
     update_readme,
     validated_config,
+    whole_keys,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -93,13 +101,10 @@ def leaves(value, prefix: str = "") -> dict:
 
 
 def merged(base: dict, overlay: dict) -> dict:
-    """``overlay`` over ``base`` as Snakemake merges a --configfile: mappings key by key."""
-    out = copy.deepcopy(base)
-    for key, value in overlay.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merged(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
+    """``overlay`` over ``base`` as the workflow reads a --configfile: merged by Snakemake
+    (mappings key by key), then the keys of whole_keys replaced whole (common.smk)."""
+    out = merge_config(base, overlay)
+    replace_whole(out, [overlay], whole_keys())
     return out
 
 
@@ -160,10 +165,15 @@ def test_shipped_overlays_are_valid(name):
     check_config(merged(shipped_config(), overlay))
 
 
-def test_the_readme_example_is_valid():
-    text = README.read_text(encoding="utf-8")
-    example = re.search(r"```yaml\n(# my.yaml\n.*?)```", text, re.DOTALL)[1]
-    check_config(merged(shipped_config(), yaml.safe_load(example)))
+@pytest.mark.parametrize("readme", [REPO / "README.md", README], ids=["README", "config"])
+def test_the_readme_examples_work_as_written(readme):
+    text = readme.read_text(encoding="utf-8")
+    example = yaml.safe_load(re.search(r"```yaml\n(# my.yaml\n.*?)```", text, re.DOTALL)[1])
+    config = merged(shipped_config(), example)
+    check_config(config)
+    # The example's themes are the themes: the default ones are not scored beside them.
+    if "themes" in example:
+        assert config["themes"]["seed_words"] == example["themes"]["seed_words"]
 
 
 def test_a_config_with_only_the_required_keys_gets_every_default():
@@ -474,6 +484,45 @@ SEMANTIC_ERRORS = [
         both(edit("cluster.k", "auto"), edit("cluster.k_range", {"min": 8, "max": 4})),
         "config key cluster.k_range: cluster.k = auto needs",
     ),
+    # Boilerplate patterns: compiled before any job, for RE2 (normalize/patterns.py).
+    (
+        "unclosed pattern",
+        edit("normalize.boilerplate_patterns", ["نسخ الرابط", "ضغط هنا", "(unclosed"]),
+        "config key normalize.boilerplate_patterns[2]: '(unclosed' is not a valid regular "
+        "expression: missing ), unterminated subpattern at position 0",
+    ),
+    (
+        "lookbehind pattern",
+        edit("normalize.boilerplate_patterns", ["(?<=المصدر)ا"]),
+        "config key normalize.boilerplate_patterns[0]: '(?<=المصدر)ا' uses a lookbehind "
+        "(?<=...), which boilerplate patterns do not support",
+    ),
+    (
+        "backreference pattern",
+        edit("normalize.boilerplate_patterns", ["التعليقات", r"(\w+) \1"]),
+        r"config key normalize.boilerplate_patterns[1]: '(\\w+) \\1' uses a backreference",
+    ),
+    (
+        "word boundary pattern",
+        edit("normalize.boilerplate_patterns", [r"\bشارك\b"]),
+        r"config key normalize.boilerplate_patterns[0]: '\\bشارك\\b' uses \b (a word boundary)",
+    ),
+    # The word lists, inputs of every normalization job.
+    (
+        "missing reporting words",
+        edit("normalize.reporting_words_file", "config/nope.txt"),
+        "config key normalize.reporting_words_file: config/nope.txt does not exist",
+    ),
+    (
+        "missing multiword list",
+        edit("normalize.multiword_list_file", "config/expressions.txt"),
+        "config key normalize.multiword_list_file: config/expressions.txt does not exist",
+    ),
+    (
+        "word list is a folder",
+        edit("normalize.multiword_list_file", "config"),
+        "config key normalize.multiword_list_file: config is not a file",
+    ),
 ]
 
 
@@ -529,8 +578,190 @@ def test_every_schema_error_is_reported_at_once():
 
 def test_corpus_paths_are_checked_only_with_a_working_directory(tmp_path):
     config = broken(edit("corpus.sources[0].path", "my_corpus"))
+    shutil.copytree(REPO / "config", tmp_path / "config")  # the word lists
     check_config(config)
     with pytest.raises(ValueError, match=r"corpus.sources\[0\].path: my_corpus does not exist"):
         check_config(config, workdir=tmp_path)
     (tmp_path / "my_corpus").mkdir()
     check_config(config, workdir=tmp_path)
+
+
+def test_a_catastrophic_pattern_is_accepted_since_it_cannot_hang():
+    # (a+)+$ takes exponential time in Python's re; RE2 matches it in linear time.
+    check_config(broken(edit("normalize.boilerplate_patterns", [r"(a+)+$"])), workdir=REPO)
+
+
+# ---------------------------------------------------------------------------------------
+# A user's config: merged over config/config.yaml, themes replaced whole
+
+
+def test_only_the_user_named_mappings_are_replaced_whole():
+    # themes.seed_words maps names the user chooses; the other mappings have fixed keys.
+    assert whole_keys() == [("themes", "seed_words")]
+
+
+def test_merge_config_merges_as_snakemake_does():
+    from snakemake.utils import update_config
+
+    base = shipped_config()
+    overlay = {
+        "lda": {"num_topics_range": {"max": 6}, "random_seeds": [1]},
+        "corpus": {"sources": [{"path": "mine"}]},
+        "themes": {"seed_words": {"elections": ["انتخابات"]}},
+    }
+    expected = copy.deepcopy(base)
+    update_config(expected, overlay)
+    assert merge_config(base, overlay) == expected
+    assert base == shipped_config()  # merge_config changes neither
+
+
+def test_user_themes_replace_the_default_themes():
+    user = {"themes": {"seed_words": {"elections": ["انتخابات", "صناديق الاقتراع"]}}}
+    config = merge_config(shipped_config(), user)
+    # Snakemake's merge alone keeps the three default themes beside the user's.
+    assert set(config["themes"]["seed_words"]) == {
+        "terrorism",
+        "nato_relations",
+        "middle_east_peace",
+        "elections",
+    }
+    assert replace_whole(config, [user], whole_keys()) == ["themes.seed_words"]
+    assert config["themes"]["seed_words"] == {"elections": ["انتخابات", "صناديق الاقتراع"]}
+    # The other theme settings, and every other section, keep their defaults.
+    assert config["themes"]["min_score"] == shipped_config()["themes"]["min_score"]
+    assert {k: v for k, v in config.items() if k != "themes"} == {
+        k: v for k, v in shipped_config().items() if k != "themes"
+    }
+
+
+def test_the_last_user_config_that_sets_the_themes_gives_them():
+    first = {"themes": {"seed_words": {"elections": ["انتخابات"]}}}
+    second = {"lda": {"num_topics": 3}}
+    command_line = {"themes": {"seed_words": {"economy": ["اقتصاد"]}}}
+    config = shipped_config()
+    for user in (first, second, command_line):
+        config = merge_config(config, user)
+    replace_whole(config, [first, second], whole_keys())
+    assert config["themes"]["seed_words"] == {"elections": ["انتخابات"]}
+    replace_whole(config, [first, second, command_line], whole_keys())
+    assert config["themes"]["seed_words"] == {"economy": ["اقتصاد"]}
+
+
+def test_a_user_config_without_themes_keeps_the_default_themes():
+    config = merge_config(shipped_config(), {"lda": {"num_topics": 3}})
+    assert replace_whole(config, [{"lda": {"num_topics": 3}}], whole_keys()) == []
+    assert config["themes"] == shipped_config()["themes"]
+
+
+def test_the_schema_says_that_user_themes_replace_the_defaults():
+    description = SCHEMA["properties"]["themes"]["properties"]["seed_words"]["description"]
+    assert "replace" in description and "--configfile" in description
+
+
+# ---------------------------------------------------------------------------------------
+# Config files: a YAML mistake names the file, line and column
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(
+            "lda:\n  num_topics: [2, 3\n  engine: gensim\n",
+            "my.yaml:3:9: did not find expected ',' or ']' (while parsing a flow sequence, "
+            "at line 2, column 15)\n      engine: gensim\n            ^",
+            id="unclosed-list",
+        ),
+        pytest.param(
+            "lda:\n\tnum_topics: 3\n",
+            "my.yaml:2:1: found character that cannot start any token",
+            id="tab",
+        ),
+        pytest.param(
+            "lda:\n  num_topics: 3\ncluster:\n  k: 2\nlda:\n  engine: gensim\n",
+            "my.yaml:5:1: the key 'lda' is written twice in one mapping (first at line 1)",
+            id="repeated-key",
+        ),
+        pytest.param("", "my.yaml: the config is empty", id="empty"),
+        pytest.param("- lda\n", "my.yaml: the config is [lda], not a mapping of keys", id="list"),
+        pytest.param('{"lda": {"num_topics": [2, 3}}', "my.yaml:1:29: ", id="bad-json"),
+    ],
+)
+def test_config_file_mistakes_name_the_file_line_and_column(tmp_path, text, message):
+    path = tmp_path / "my.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError) as caught:
+        load_config_file(path)
+    assert f"{tmp_path}/{message}" in str(caught.value)
+
+
+def test_config_files_read_as_snakemake_reads_them(tmp_path):
+    from snakemake.common.configfile import load_configfile
+
+    (tmp_path / "my.json").write_text('{"lda": {"num_topics": [2, 3]}}', encoding="utf-8")
+    (tmp_path / "my.yaml").write_text("lda:\n  num_topics: [2, 3]  # K\n", encoding="utf-8")
+    for name in ("my.json", "my.yaml"):
+        assert load_config_file(tmp_path / name) == load_configfile(str(tmp_path / name))
+    assert load_config_file(CONFIG) == shipped_config()
+    with pytest.raises(ValueError, match=r"nope\.yaml: no such config file"):
+        load_config_file(tmp_path / "nope.yaml")
+
+
+def test_config_files_are_checked_without_snakemake(tmp_path, monkeypatch, capsys):
+    shutil.copytree(REPO / "config", tmp_path / "config")
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    (tmp_path / "mine.yaml").write_text(
+        "themes:\n  seed_words:\n    elections: [انتخابات]\n", encoding="utf-8"
+    )
+    (tmp_path / "broken.yaml").write_text("lda:\n  num_topics: [2, 3\n", encoding="utf-8")
+    config = check_config_files(["mine.yaml"], tmp_path)
+    assert list(config["themes"]["seed_words"]) == ["elections"]
+    monkeypatch.chdir(tmp_path)
+    assert main(["mine.yaml"]) == 0
+    assert main(["broken.yaml"]) == 1
+    assert "broken.yaml:3:1: did not find expected ',' or ']'" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------
+# K against the number of documents (known once read_corpus has run: common.smk)
+
+
+def test_ks_above_the_number_of_documents_are_left_out_with_a_warning():
+    kept, warning = grid_within_documents([2, 3, 5, 6, 50], 5, "lda.num_topics")
+    assert kept == [2, 3, 5]
+    assert warning.startswith("config key lda.num_topics: K = 6, 50 left out, above the number")
+    assert "(5)" in warning
+
+
+def test_ks_within_the_number_of_documents_give_no_warning():
+    assert grid_within_documents([2, 3], 3, "lda.num_topics") == ([2, 3], "")
+
+
+def test_no_k_within_the_number_of_documents_is_an_error_naming_the_key():
+    with pytest.raises(ValueError) as caught:
+        grid_within_documents([50], 5, "lda.num_topics")
+    assert str(caught.value) == (
+        "config key lda.num_topics: every K asked for ([50]) is above the number of documents "
+        "of the corpus (5); ask for at most 5"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Through Snakemake: the one check that only a dry run shows
+
+
+def test_a_configfile_with_its_own_themes_runs_without_the_default_themes(
+    tmp_path, copy_project, snakemake
+):
+    # Guided topics need at least one K per theme: with K = 2 and the user's two themes the
+    # dry run passes; with the three default themes merged in, it would stop on lda.num_topics.
+    workdir = copy_project(tmp_path / "project")
+    (workdir / "mine.yaml").write_text(
+        "lda:\n  guided: true\n  num_topics: [2]\nthemes:\n  seed_words:\n"
+        "    elections: [انتخابات]\n    economy: [اقتصاد]\n",
+        encoding="utf-8",
+    )
+    result = snakemake(
+        workdir, "--dry-run", "--quiet", "rules", "--configfile", "mine.yaml", check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "build_guided_prior" in result.stdout

@@ -16,8 +16,10 @@ from __future__ import annotations
 import copy
 import difflib
 import functools
+import json
 import re
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +79,149 @@ def schema_defaults(schema: Mapping | None = None) -> dict:
     defaults: dict = {}
     _fill_defaults(defaults, schema, fill_required=True)
     return defaults
+
+
+# ---------------------------------------------------------------------------------------
+# Config files
+
+
+class _ConfigLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """YAML's safe loader, refusing a key written twice in one mapping (YAML keeps the last
+    silently: a second ``lda:`` section would drop the first)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[Any, yaml.Mark] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            # yte templates (``?if``, ``?else``) repeat their keys on purpose.
+            if isinstance(key, str) and key.startswith("?"):
+                continue
+            if key in seen:
+                first = seen[key]
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the key {key!r} is written twice in one mapping (first at line "
+                    f"{first.line + 1}); YAML would keep only the last",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep)
+
+
+def load_config_file(path: str | Path) -> dict:
+    """A config file (YAML, or JSON as Snakemake reads it), as a mapping.
+
+    ValueError names the file and, for a YAML mistake, the line and column with the line
+    itself (Snakemake's own message, "Config file is not valid JSON or YAML", has neither).
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such config file") from None
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    try:
+        data = json.loads(text)  # Snakemake tries JSON first
+    except ValueError:
+        try:
+            data = yaml.load(text, Loader=_ConfigLoader)
+        except yaml.MarkedYAMLError as error:
+            raise ValueError(_yaml_error(path, text, error)) from None
+        except yaml.YAMLError as error:
+            raise ValueError(f"{path}: {error}") from None
+    if not isinstance(data, dict):
+        what = "empty" if data is None else f"{_show(data)}, not a mapping of keys"
+        raise ValueError(f"{path}: the config is {what}")
+    return data
+
+
+def _yaml_error(path: Path, text: str, error: yaml.MarkedYAMLError) -> str:
+    """``path:line:column: problem`` with the line and a caret under the column."""
+    mark = error.problem_mark or error.context_mark
+    problem = error.problem or error.context or "not valid YAML"
+    if mark is None:
+        return f"{path}: {problem}"
+    message = f"{path}:{mark.line + 1}:{mark.column + 1}: {problem}"
+    if error.context and error.context_mark and error.context_mark is not mark:
+        start = error.context_mark
+        message += f" ({error.context}, at line {start.line + 1}, column {start.column + 1})"
+    lines = text.splitlines()
+    if mark.line < len(lines):
+        line = lines[mark.line].replace("\t", " ")
+        message += f"\n    {line}\n    {' ' * mark.column}^"
+        if "\t" in lines[mark.line]:
+            message += "\n(YAML indents with spaces, not tabs)"
+    return message
+
+
+def merge_config(base: Mapping, overlay: Mapping) -> dict:
+    """``overlay`` over ``base`` as Snakemake merges a --configfile or --config: mappings key
+    by key, recursively; any other value (a list too) replaces the one below it."""
+    merged = copy.deepcopy(dict(base))
+    for key, value in overlay.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = merge_config(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def whole_keys(schema: Mapping | None = None) -> list[tuple[str, ...]]:
+    """The keys whose value a user's config replaces whole, not merged key by key.
+
+    They are the mappings whose names the user chooses (an ``additionalProperties`` schema,
+    such as ``themes.seed_words``: theme name to seed words). Snakemake merges a
+    ``--configfile`` into config/config.yaml key by key, so a user's themes would otherwise
+    be scored next to the default ones. Mappings of fixed keys (``lda.num_topics_range``)
+    merge as Snakemake merges them: a key left out keeps its default.
+    """
+    schema = load_schema() if schema is None else schema
+
+    def walk(node: Mapping, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+        for name, subschema in node.get("properties", {}).items():
+            if isinstance(subschema.get("additionalProperties"), Mapping):
+                yield (*path, name)
+            else:
+                yield from walk(subschema, (*path, name))
+
+    return list(walk(schema, ()))
+
+
+_ABSENT = object()
+
+
+def _lookup(config: Any, key: tuple[str, ...]) -> Any:
+    for part in key:
+        if not isinstance(config, Mapping) or part not in config:
+            return _ABSENT
+        config = config[part]
+    return config
+
+
+def replace_whole(
+    config: dict, user_configs: Iterable[Mapping], keys: Iterable[tuple[str, ...]]
+) -> list[str]:
+    """Give each of ``keys`` in ``config`` the value of the last of ``user_configs`` that sets
+    it, whole; return those keys, dotted.
+
+    ``config`` is the config Snakemake merged (config/config.yaml, then each
+    ``--configfile``, then ``--config``, key by key); ``user_configs`` are those files and the
+    ``--config`` values, in that order, as they were written. Changes ``config`` in place.
+    """
+    replaced = []
+    for key in keys:
+        value = _ABSENT
+        for user_config in user_configs:
+            found = _lookup(user_config, key)
+            value = value if found is _ABSENT else found
+        parent = _lookup(config, key[:-1])
+        if value is _ABSENT or not isinstance(parent, dict):
+            continue  # not set by the user (or not a mapping: the schema check says so)
+        parent[key[-1]] = copy.deepcopy(value)
+        replaced.append(config_key(key))
+    return replaced
 
 
 # ---------------------------------------------------------------------------------------
@@ -253,7 +398,10 @@ def validated_config(config: Mapping, schema: Mapping | None = None) -> dict:
 
 
 def check_config(
-    config: Mapping, schema: Mapping | None = None, workdir: str | Path | None = None
+    config: Mapping,
+    schema: Mapping | None = None,
+    workdir: str | Path | None = None,
+    workflow_dir: str | Path | None = None,
 ) -> None:
     """Raise ValueError, naming the config key and what it allows, if the workflow cannot run
     with ``config``.
@@ -261,8 +409,10 @@ def check_config(
     First the schema (defaults filled in as Snakemake fills them; ``config`` itself is not
     changed), then what the schema cannot express: the priors and guided prior every engine
     of ``lda.engine`` and ``evaluation.engines`` is given, the grids of ``lda.num_topics`` and
-    ``cluster.k``, and that a guided model has at least one topic per theme. With
-    ``workdir``, every corpus source's path must exist (relative paths under ``workdir``).
+    ``cluster.k``, that a guided model has at least one topic per theme, and that every
+    boilerplate pattern compiles (for RE2). With ``workdir``, every corpus source's path and
+    both word-list files must exist (relative paths under ``workdir``; a word list may also
+    be the workflow's own, under ``workflow_dir``).
     """
     config = validated_config(config, schema)
     # The stages' own rules, imported here: the schema alone needs none of their libraries.
@@ -295,6 +445,13 @@ def check_config(
             f"config key lda.num_topics: lda.guided needs every K to be at least the number "
             f"of themes ({themes}); the smallest is {min(ks)}"
         )
+    # The user's regular expressions: each must compile, for RE2 too (normalize/patterns.py).
+    from arabic_news_topics.normalize.patterns import pattern_problem
+
+    for number, pattern in enumerate(config["normalize"]["boilerplate_patterns"]):
+        problem = pattern_problem(pattern)
+        if problem:
+            raise ValueError(f"config key normalize.boilerplate_patterns[{number}]: {problem}")
     if workdir is not None:
         for number, source in enumerate(config["corpus"]["sources"]):
             if not (Path(workdir) / source["path"]).exists():
@@ -302,6 +459,45 @@ def check_config(
                     f"config key corpus.sources[{number}].path: {source['path']} does not "
                     f"exist (relative to the working directory {workdir})"
                 )
+        # The word lists are inputs of every normalization job: relative to the working
+        # directory, or else the workflow's own (runs.find_list_file, as the rules find them).
+        from arabic_news_topics.runs import find_list_file
+
+        for key in ("multiword_list_file", "reporting_words_file"):
+            path = config["normalize"][key]
+            found = find_list_file(path, workdir, workflow_dir or workdir)
+            if found is not None and Path(workdir, found).is_file():
+                continue
+            candidates = [Path(workdir) / path]
+            if workflow_dir is not None:
+                candidates.append(Path(workflow_dir) / path)
+            problem = "is not a file" if any(c.exists() for c in candidates) else "does not exist"
+            where = f"the working directory {workdir}"
+            if workflow_dir is not None:
+                where += f", or to the workflow {workflow_dir}"
+            raise ValueError(f"config key normalize.{key}: {path} {problem} (relative to {where})")
+
+
+def grid_within_documents(ks: Sequence[int], documents: int, key: str) -> tuple[list[int], str]:
+    """The Ks of a grid (``lda.num_topics``, ``cluster.k``: named by ``key``) that a corpus of
+    ``documents`` documents can have: at most one topic or cluster per document.
+
+    Returns them and a warning that names the key and the Ks left out (``""`` if none);
+    ValueError, naming the key, if none is left.
+    """
+    kept = [k for k in ks if k <= documents]
+    dropped = [k for k in ks if k > documents]
+    if not kept:
+        raise ValueError(
+            f"config key {key}: every K asked for ({flow_yaml(list(ks))}) is above the number "
+            f"of documents of the corpus ({documents}); ask for at most {documents}"
+        )
+    if not dropped:
+        return kept, ""
+    return kept, (
+        f"config key {key}: K = {', '.join(map(str, dropped))} left out, above the number of "
+        f"documents of the corpus ({documents}); fitting K = {', '.join(map(str, kept))}"
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -367,3 +563,43 @@ def update_readme(text: str, schema: Mapping | None = None) -> str:
         parts += [text[position : start.end()], "\n", readme_table(schema, start["key"]), "\n"]
         position = end
     return "".join([*parts, text[position:]])
+
+
+# ---------------------------------------------------------------------------------------
+# Checking config files without Snakemake
+
+#: The shipped settings, relative to the working directory (where the Snakefile reads them).
+DEFAULT_CONFIG = "config/config.yaml"
+
+
+def check_config_files(paths: Sequence[str | Path], workdir: str | Path = ".") -> dict:
+    """The config the workflow runs with ``--configfile`` ``paths``: config/config.yaml, then
+    each file (relative paths under ``workdir``, as for Snakemake) merged over it as Snakemake
+    merges them, the keys of
+    :func:`whole_keys` replaced whole, then checked (:func:`check_config`). ValueError names
+    the file and line of a YAML mistake, or the key."""
+    config = load_config_file(Path(workdir) / DEFAULT_CONFIG)
+    user_configs = [load_config_file(Path(workdir) / path) for path in paths]
+    for user_config in user_configs:
+        config = merge_config(config, user_config)
+    replace_whole(config, user_configs, whole_keys())
+    check_config(config, workdir=workdir)
+    return config
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m arabic_news_topics.config my.yaml``: check config files as the workflow
+    does, in a second, without starting it. Snakemake itself reads a ``--configfile`` before
+    the workflow starts, and its message for a YAML mistake names no line; this one does."""
+    paths = list(sys.argv[1:] if argv is None else argv)
+    try:
+        check_config_files(paths, Path.cwd())
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"{', '.join(map(str, paths)) or DEFAULT_CONFIG}: a valid config")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

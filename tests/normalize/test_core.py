@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-import re
 from pathlib import Path
 from unittest import mock
 
@@ -21,6 +20,7 @@ from hypothesis import strategies as st
 from arabic_news_topics.corpus import core as corpus
 from arabic_news_topics.normalize import core as norm
 from arabic_news_topics.normalize.core import MultiwordJoiner, NormalizationSettings
+from arabic_news_topics.normalize.patterns import LinePatterns
 from arabic_news_topics.normalize.step import normalization_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -486,9 +486,8 @@ def test_root_stem_keeps_multiword_terms(term):
 # ---------------------------------------------------------------------------------------
 # Boilerplate lines
 
-CONFIG_LIKE_PATTERNS = tuple(
-    re.compile(p)
-    for p in (
+CONFIG_LIKE_PATTERNS = LinePatterns(
+    (
         "إنستجرام|انستجرام",
         "[إا]ضغط هنا",
         "التعليقات",
@@ -560,7 +559,9 @@ def test_remove_boilerplate_lines_keeps_text_and_lists_removed():
 
 def test_remove_boilerplate_lines_with_recurring():
     text = "روسيا والناتو\nالمصدر وكالة تاس\n"
-    kept, removed = norm.remove_boilerplate_lines(text, (), frozenset({"المصدر وكالة تاس"}))
+    kept, removed = norm.remove_boilerplate_lines(
+        text, LinePatterns(), frozenset({"المصدر وكالة تاس"})
+    )
     assert kept == "روسيا والناتو"
     assert removed == [("المصدر وكالة تاس", "recurring")]
 
@@ -608,7 +609,7 @@ def test_settings_from_config_reads_known_keys():
     }
     settings_ = NormalizationSettings.from_config(section)
     assert settings_.boilerplate_patterns == ("التعليقات", "^أخبار$")
-    assert [p.pattern for p in settings_.compiled_patterns] == ["التعليقات", "^أخبار$"]
+    assert settings_.compiled_patterns.patterns == ("التعليقات", "^أخبار$")
     assert settings_.extra_stopwords == ("قال", "أضاف")
     assert settings_.remove_digits is False
     assert settings_.fold_taa_marbuta is False
@@ -626,13 +627,16 @@ def test_settings_from_empty_section_are_the_defaults():
     assert settings_ == NormalizationSettings()
     # The defaults' boilerplate patterns are compiled as those of a section are.
     assert settings_.boilerplate_patterns
-    assert [p.pattern for p in settings_.compiled_patterns] == list(settings_.boilerplate_patterns)
+    assert settings_.compiled_patterns.patterns == settings_.boilerplate_patterns
 
 
 def test_settings_from_the_project_config(project):
     section = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["normalize"]
     assert len(project.compiled_patterns) == len(section["boilerplate_patterns"])
-    assert project.compiled_patterns[0].search("قراؤنا من مستخدمي إنستجرام")
+    assert (
+        project.compiled_patterns.first_match("قراؤنا من مستخدمي إنستجرام")
+        == (section["boilerplate_patterns"][0])
+    )
     # The two word lists come from their files, without the # comment lines.
     assert {"قال", "أضاف", "الاثنين"} <= set(project.reporting_words)
     assert {"الشرق الأوسط", "حلف شمال الأطلسي", "مجلس الأمن"} <= set(project.multiword_list)

@@ -5,8 +5,10 @@ import json
 import sys
 from pathlib import Path
 
-from snakemake.exceptions import WorkflowError
+from snakemake.common.configfile import load_configfile
+from snakemake.exceptions import IncompleteCheckpointException, WorkflowError
 from snakemake.logging import logger
+from snakemake.utils import validate
 
 # The project's package; scripts import it through workflow/scripts/add_src_to_path.py,
 # and the corpus listing here is the one the reader uses.
@@ -19,14 +21,55 @@ from arabic_news_topics.corpus.core import list_source_files
 from arabic_news_topics.topics.engines import ENGINE_SETTINGS, ENGINES, check_engine_options
 from arabic_news_topics.topics.selection import num_topics_grid
 
-# Checks the schema cannot express, before any job runs (arabic_news_topics.config, which the
-# tests call directly); Snakemake's validate in the Snakefile has checked the schema already.
-from arabic_news_topics.config import check_config
+# The config, read and checked here before any rule, by the functions of
+# arabic_news_topics.config (which the tests call directly).
+from arabic_news_topics.config import (
+    DEFAULT_CONFIG,
+    SCHEMA_PATH,
+    check_config,
+    grid_within_documents,
+    load_config_file,
+    replace_whole,
+    whole_keys,
+)
+
+# The workflow's own config, wherever the run's working directory is (--directory).
+WORKFLOW_CONFIG = f"{workflow.basedir}/{DEFAULT_CONFIG}"
 
 try:
-    check_config(config, workdir=Path.cwd())
+    # Snakemake's message for a YAML mistake names no line, and it keeps the last of a key
+    # written twice: our reader names both. (Snakemake reads a --configfile before this
+    # file runs, so its YAML mistakes get Snakemake's message; `python -m
+    # arabic_news_topics.config my.yaml` names the line.)
+    for path in [WORKFLOW_CONFIG, *workflow.overwrite_configfiles]:
+        if Path(path).exists():
+            load_config_file(path)
 except ValueError as error:
     raise WorkflowError(f"config: {error}") from None
+
+
+configfile: WORKFLOW_CONFIG
+
+
+def get_user_configs():
+    """The user's settings as written: each --configfile (read as Snakemake reads it), then
+    --config."""
+    files = [load_configfile(path) for path in workflow.overwrite_configfiles]
+    return [*files, dict(workflow.config_settings.config)]
+
+
+# Snakemake merges the user's settings into config/config.yaml key by key; a user's themes
+# replace the default ones instead (whole_keys), or they would be scored too.
+replace_whole(config, get_user_configs(), whole_keys())
+
+try:
+    check_config(config, workdir=Path.cwd(), workflow_dir=workflow.basedir)
+except ValueError as error:
+    raise WorkflowError(f"config: {error}") from None
+
+# Snakemake's own validation fills in the schema's defaults. check_config, on a copy, comes
+# first: its messages name the key and what it allows, where Snakemake's print the schema.
+validate(config, str(SCHEMA_PATH))
 
 
 # Runs: the workflow's own files (the default config, the schema, config/*.txt, captions,
@@ -104,11 +147,54 @@ def get_corpus_files():
     return files
 
 
+@functools.cache
+def get_document_count(metadata, modified_ns):
+    """Rows of a metadata.tsv (its path and modification time: read once per version)."""
+    with open(metadata, encoding="utf-8", newline="") as table:
+        return sum(1 for _ in csv.DictReader(table, delimiter="\t"))
+
+
+def get_corpus_size():
+    """The documents read_corpus kept, once that checkpoint has run.
+
+    A dry run reads its metadata.tsv as it is (None before a first run: the grids are then
+    the configured ones), so that it lists the jobs a run would have; Snakemake evaluates
+    an input function that stops at the checkpoint again only when the checkpoint runs."""
+    try:
+        metadata = checkpoints.read_corpus.get().output.metadata
+    except IncompleteCheckpointException:
+        if not workflow.dryrun:
+            raise  # Snakemake evaluates the input function again after read_corpus
+        metadata = rules.read_corpus.output.metadata
+        if not Path(metadata).exists():
+            return None
+    return get_document_count(metadata, Path(metadata).stat().st_mtime_ns)
+
+
+@functools.cache
+def get_warning(message):
+    """Log a warning once, however often the input functions that find it run."""
+    logger.warning(message)
+
+
 def get_num_topics():
-    """The Ks to fit: lda.num_topics as one number, a list, or auto (num_topics_range)."""
+    """The Ks to fit: lda.num_topics as one number, a list, or auto (num_topics_range), less
+    those above the number of documents (a warning names the key). Called in input
+    functions: after read_corpus, the corpus size is known (get_corpus_size)."""
     lda = config["lda"]
     span = lda["num_topics_range"]
-    return num_topics_grid(lda["num_topics"], span["min"], span["max"], span["step"])
+    ks = num_topics_grid(lda["num_topics"], span["min"], span["max"], span["step"])
+    documents = get_corpus_size()
+    if documents is None:
+        return ks
+    key = "lda.num_topics_range" if lda["num_topics"] == "auto" else "lda.num_topics"
+    try:
+        ks, warning = grid_within_documents(ks, documents, key)
+    except ValueError as error:
+        raise WorkflowError(str(error)) from None
+    if warning:
+        get_warning(warning)
+    return ks
 
 
 #: The bag of words of the topic models, file by file, as build_lda_corpus writes them
@@ -196,7 +282,8 @@ def get_reference_seed():
 
 def get_runs():
     """Every run of the main model, K by K, seed by seed: dicts of engine, prior, k and seed.
-    Input lists and the params that name their runs are both built from it, so they align."""
+    Input lists and the params that name their runs are both built from it, so they align
+    (both in input functions: the Ks depend on the corpus size, get_num_topics)."""
     return [
         {**get_main_model(), "k": k, "seed": seed}
         for k in get_num_topics()
@@ -210,17 +297,26 @@ def get_run_file(name, run):
 
 
 def get_run_files(name):
-    """``name`` of every run of the main model (:func:`get_runs`)."""
-    return [get_run_file(name, run) for run in get_runs()]
+    """An input function: ``name`` of every run of the main model (:func:`get_runs`)."""
+
+    def run_files(wildcards):
+        return [get_run_file(name, run) for run in get_runs()]
+
+    return run_files
 
 
-def get_heldout_files():
+def get_heldout_files(wildcards):
     """The held-out perplexity of every K of the main model (none when lda.heldout_share is
     0), in the order of :func:`get_num_topics`."""
     if config["lda"]["heldout_share"] == 0:
         return []
     path = f"{RUNS}/{RUN_K}/heldout.json"
     return [path.format(**get_main_model(), k=k) for k in get_num_topics()]
+
+
+def get_run_names(wildcards):
+    """K and seed of every run of the main model, in the order of :func:`get_run_files`."""
+    return [[run["k"], run["seed"]] for run in get_runs()]
 
 
 def get_prior_input(wildcards):

@@ -118,7 +118,7 @@ checkpoint select_num_topics:
         topic_word=get_run_files("topic_word.npz"),
         topics=get_run_files("topics.csv"),
         doc_topics=get_run_files("doc_topics.csv"),
-        heldout=get_heldout_files(),
+        heldout=get_heldout_files,
     output:
         **get_report_table(
             "selection",
@@ -165,7 +165,7 @@ checkpoint select_num_topics:
         code=get_code_hash("topics.step"),
         measure=config["lda"]["select_by"],
         random_seeds=config["lda"]["random_seeds"],
-        runs=[[run["k"], run["seed"]] for run in get_runs()],
+        runs=get_run_names,
         top_n=config["lda"]["top_n"],
     script:
         "../scripts/select_num_topics.py"

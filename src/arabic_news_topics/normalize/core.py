@@ -37,6 +37,8 @@ from itertools import compress, count
 import pandas as pd
 from arabicstopwords import arabicstopwords
 
+from .patterns import LinePatterns
+
 # Every Arabic combining mark: harakat, tanwin, shadda, sukun, the dagger alef (U+0670) and
 # Quranic annotation marks. pyarabic's strip_tashkeel leaves the dagger alef, hence the regex.
 DIACRITICS_RE = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED]")
@@ -164,12 +166,13 @@ class NormalizationSettings:
     reporting_words: tuple[str, ...] = ()
     stemmer: str = "none"
     min_token_length: int = 2
-    compiled_patterns: tuple[re.Pattern, ...] = field(default=(), compare=False, repr=False)
+    compiled_patterns: LinePatterns = field(default=LinePatterns(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        # The boilerplate patterns, compiled once (again when replace() changes them).
-        if [p.pattern for p in self.compiled_patterns] != list(self.boilerplate_patterns):
-            compiled = tuple(re.compile(p) for p in self.boilerplate_patterns)
+        # The boilerplate patterns, compiled once (again when replace() changes them), for
+        # RE2: a user's pattern cannot hang the job (normalize/patterns.py says why).
+        if self.compiled_patterns.patterns != tuple(self.boilerplate_patterns):
+            compiled = LinePatterns(self.boilerplate_patterns)
             object.__setattr__(self, "compiled_patterns", compiled)
 
     @classmethod
@@ -207,13 +210,14 @@ def remove_html(text: str) -> str:
 
 def boilerplate_line_reason(
     line: str,
-    patterns: Sequence[re.Pattern],
+    patterns: LinePatterns,
     recurring: frozenset[str] = frozenset(),
     max_words: int | None = None,
 ) -> str:
     """Why a line is boilerplate: ``separator``, ``pattern:<regex>``, ``recurring``, or ``""``.
 
-    Patterns are tried only on lines of at most ``max_words`` words: boilerplate is short,
+    ``pattern:<regex>`` names the first of ``patterns`` (in the config's order) found in the
+    line. Patterns are tried only on lines of at most ``max_words`` words: boilerplate is short,
     and in corpora whose articles are one line long a pattern would otherwise delete a whole
     article that merely mentions التعليقات.
     """
@@ -223,15 +227,15 @@ def boilerplate_line_reason(
     if SEPARATOR_LINE_RE.match(stripped):
         return "separator"
     if max_words is None or len(stripped.split(None, max_words)) <= max_words:
-        for pattern in patterns:
-            if pattern.search(stripped):
-                return f"pattern:{pattern.pattern}"
+        pattern = patterns.first_match(stripped)
+        if pattern is not None:
+            return f"pattern:{pattern}"
     return "recurring" if stripped in recurring else ""
 
 
 def remove_boilerplate_lines(
     text: str,
-    patterns: Sequence[re.Pattern],
+    patterns: LinePatterns,
     recurring: frozenset[str] = frozenset(),
     max_words: int | None = None,
 ) -> tuple[str, list[tuple[str, str]]]:
@@ -242,7 +246,7 @@ def remove_boilerplate_lines(
 
 def _split_boilerplate(
     text: str,
-    patterns: Sequence[re.Pattern],
+    patterns: LinePatterns,
     recurring: frozenset[str],
     max_words: int | None = None,
 ) -> tuple[list[str], list[tuple[str, str]]]:
