@@ -165,11 +165,16 @@ def test_txt_manifest_columns_and_accounting(txt_result, txt_folder):
         "encoding",
         "note",
     ]
-    # Seven .txt files were read; the .md file does not match the pattern.
-    assert len(manifest) == 7
+    # Seven .txt files were read; the .md file does not match the pattern: passed over,
+    # with a row of its own.
+    assert len(manifest) == 8
     assert manifest["location"].iloc[0] == (txt_folder / "a_nato.txt").as_posix()
-    assert Counter(manifest["status"]) == {"kept": 3, "dropped": 4}
+    assert Counter(manifest["status"]) == {"kept": 3, "dropped": 4, "skipped": 1}
     assert len(documents) == 3
+    notes = (txt_folder / "notes.md").as_posix()
+    assert rows(manifest[manifest["status"] == "skipped"], "doc_id", "location", "reason") == [
+        (f"file:{notes}", notes, "skipped:not_matching_pattern")
+    ]
 
 
 def test_txt_pattern_selects_other_files(txt_folder):
@@ -177,7 +182,7 @@ def test_txt_pattern_selects_other_files(txt_folder):
         [{"path": str(txt_folder), "format": "txt", "pattern": "*.md"}]
     )
     assert [d["doc_id"] for d in documents] == ["notes"]
-    assert len(manifest) == 1
+    assert Counter(manifest["reason"]) == {"": 1, "skipped:not_matching_pattern": 7}
 
 
 def test_txt_single_file_and_gzipped_file(tmp_path):
@@ -538,8 +543,10 @@ def test_json_array_bad_items_and_bad_files(tmp_path):
         ("item_2", "malformed_record:item_2"),
         ("j3", "malformed_record:item_3"),
         ("b", "malformed_record:b.json"),
-        ("c", "malformed_record:c.json"),
+        # An array that breaks off at its first item: a row for the break.
+        ("item_1", "malformed_record:truncated_json_array"),
         ("d", "undecodable"),
+        (f"file:{(folder / 'e.txt').as_posix()}", "skipped:not_matching_pattern"),
     ]
 
 
@@ -571,11 +578,16 @@ def test_csv_rows_missing_text_cell_too_few_columns_and_multiline_text(tmp_path)
     ]
 
 
-def test_csv_without_the_text_column(tmp_path):
+def test_csv_without_the_text_column_stops_before_any_record(tmp_path):
+    # A configuration that does not fit the file: an error naming the file and its header,
+    # not a malformed_record row per line.
     path = write(tmp_path / "news.csv", f"id,body\na,{NATO}\nb,{PEACE}\n")
-    documents, manifest = corpus.read_corpus([{"path": str(path), "format": "csv"}])
-    assert documents == []
-    assert manifest["reason"].tolist() == ["malformed_record:2", "malformed_record:3"]
+    stream = corpus.iter_records([{"path": str(path), "format": "csv"}])
+    with pytest.raises(ValueError) as error:
+        next(stream)
+    assert str(error.value).startswith(
+        f"text_field 'text' not in the header of {path.as_posix()}: id, body"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "tsv"])
@@ -616,6 +628,7 @@ def test_archive_with_a_folder_per_label(tmp_path, kind):
     assert documents[0]["source"] == f"{archive}!corpus/culture"
     assert rows(manifest, "doc_id", "reason", "encoding") == [
         ("corpus/culture/1", "", "utf-16"),
+        (f"file:{archive}!corpus/culture/notes.md", "skipped:not_matching_pattern", ""),
         ("corpus/economy/3", "empty", "utf-8"),
         ("corpus/politics/10", "", "cp1256"),
         ("corpus/politics/2", "", "utf-8"),
@@ -636,6 +649,8 @@ def test_archive_of_record_files(tmp_path):
         ("b", f"{path.as_posix()}!dump/part-2.jsonl"),
     ]
     assert rows(manifest, "location", "reason") == [
+        (f"{path.as_posix()}!__MACOSX/dump/._part-2.jsonl", "skipped:system_file"),
+        (f"{path.as_posix()}!dump/README.txt", "skipped:not_matching_pattern"),
         (f"{path.as_posix()}!dump/part-1.jsonl.gz:1", ""),
         (f"{path.as_posix()}!dump/part-1.jsonl.gz:2", "malformed_record:2"),
         (f"{path.as_posix()}!dump/part-2.jsonl:1", ""),
@@ -1004,6 +1019,7 @@ def test_corpus_summary_by_hand():
         ("dropped_empty", "1"),
         ("dropped_malformed_record", "1"),
         ("dropped_near_duplicate_of", "1"),
+        ("skipped_files", "0"),
         ("bad_dates", "2"),
         ("repeated_ids", "1"),
         ("total_words", "8"),
@@ -1026,7 +1042,7 @@ def test_corpus_summary_with_documents():
             index=False, name=None
         )
     )
-    assert {k: summary[k] for k in list(summary)[9:15]} == {
+    assert {k: summary[k] for k in list(summary)[10:16]} == {
         "documents_with_date": "2",
         "first_date": "2015-07-21",
         "last_date": "2015-08-02",
