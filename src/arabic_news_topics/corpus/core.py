@@ -32,7 +32,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -380,7 +380,18 @@ class _ArchiveBroken(Exception):
 def _error_reason(error: BaseException) -> str:
     """A short, stable name for why a file or archive could not be read."""
     message = str(error).lower()
-    if isinstance(error, EOFError) or "unexpected end" in message or "truncated" in message:
+    cut = isinstance(error, EOFError) or any(
+        words in message for words in ("unexpected end", "ended before", "truncated")
+    )
+    if isinstance(error, tarfile.ReadError):
+        if "empty file" in message:
+            return "empty"
+        if "could not be opened" in message:  # no method (gz, bz2, xz, tar) could read it
+            if "ended before" in message:
+                return "truncated"
+            return "corrupt_data" if "zlib error" in message else "not_a_tar"
+        return "truncated" if cut else "corrupt_tar"
+    if cut:
         return "truncated"
     if isinstance(error, gzip.BadGzipFile):
         return "not_gzip"
@@ -388,19 +399,17 @@ def _error_reason(error: BaseException) -> str:
         if "crc" in message:
             return "bad_crc"
         return "not_a_zip" if "not a zip" in message else "corrupt_zip"
-    if isinstance(error, tarfile.ReadError):
-        if "empty file" in message:
-            return "empty"
-        return "not_a_tar" if "could not be opened" in message else "corrupt_tar"
     if isinstance(error, zlib.error | lzma.LZMAError | tarfile.CompressionError):
         return "corrupt_data"
     if isinstance(error, RuntimeError) and "encrypted" in message:
         return "encrypted"
     if isinstance(error, NotImplementedError):
-        return "unsupported_compression"
+        return "unsupported"  # a compression method or zip version Python does not read
     if isinstance(error, PermissionError):
         return "permission_denied"
     if isinstance(error, OSError) and "invalid data stream" in message:  # bz2
+        return "corrupt_data"
+    if isinstance(error, ValueError):
         return "corrupt_data"
     return "io_error"
 
@@ -520,7 +529,9 @@ def _zip_members(path: Path, source: Source) -> Iterator[_Input | _Raw]:
     location = path.as_posix()
     try:
         archive = zipfile.ZipFile(path)
-    except READ_ERRORS as error:
+    except (*READ_ERRORS, NotImplementedError, ValueError) as error:
+        # NotImplementedError: a zip version Python does not read; ValueError: a directory
+        # that is not what it says (names that are not UTF-8, offsets out of the file).
         yield _unreadable("unreadable_archive", location, error)
         return
     with archive:
@@ -534,7 +545,7 @@ def _zip_members(path: Path, source: Source) -> Iterator[_Input | _Raw]:
                 continue
             try:
                 member = archive.open(info)
-            except (*READ_ERRORS, RuntimeError, NotImplementedError) as error:
+            except (*READ_ERRORS, RuntimeError, NotImplementedError, ValueError) as error:
                 # RuntimeError: encrypted; NotImplementedError: unknown compression method.
                 yield _unreadable("unreadable_file", member_location, error)
                 continue
@@ -615,22 +626,29 @@ def _tar_members(path: Path, source: Source) -> Iterator[_Input | _Raw]:
                 yield _tar_input(path, member.name, handle)
     if not in_order:
         try:
-            yield from _tar_members_unsorted(path, ordered)
+            missing = yield from _tar_members_unsorted(path, ordered)
         except READ_ERRORS as error:
             yield _unreadable("unreadable_archive", location, error)
             return
+        if missing and broken is None:
+            broken = tarfile.ReadError("unexpected end of data: members listed but not found")
     if broken is not None:
         yield _unreadable("unreadable_archive", location, broken)
 
 
 def _tar_members_unsorted(
     path: Path, ordered: list[tuple[tarfile.TarInfo, str]]
-) -> Iterator[_Input | _Raw]:
-    """The members of a tar archive not in name order, in name order (see _tar_members)."""
+) -> Generator[_Input | _Raw, None, bool]:
+    """The members of a tar archive not in name order, in name order (see _tar_members).
+
+    Returns whether members listed in the first reading were not found in a pass over the
+    stream (a stream that ends early): they are left out, and the archive is unreadable.
+    """
     location = path.as_posix()
     rank = {member.offset: i for i, (member, _) in enumerate(ordered)}
     next_rank = 0
     held: dict[int, tuple[str, bytes]] = {}
+    missing = False
 
     def ready() -> Iterator[_Input | _Raw]:
         """Members whose turn has come and that need no more reading: passed over or held."""
@@ -648,11 +666,12 @@ def _tar_members_unsorted(
 
     while next_rank < len(ordered):
         held.clear()
-        held_bytes, start = 0, next_rank
+        held_bytes, seen = 0, set()
         with tarfile.open(path, "r|*") as archive:
             for member in archive:
                 yield from ready()
                 i = rank.get(member.offset, -1)
+                seen.add(i)
                 if i < next_rank or ordered[i][1]:
                     continue
                 if i == next_rank:
@@ -662,8 +681,12 @@ def _tar_members_unsorted(
                     held[i] = (member.name, archive.extractfile(member).read())
                     held_bytes += member.size
         yield from ready()
-        if next_rank == start:  # a whole pass and no member found: never loop
-            raise tarfile.ReadError("members listed but not found in a second reading")
+        if next_rank < len(ordered) and next_rank not in seen:
+            # Listed, but not in the stream: it can never be read; go on with the next.
+            missing = True
+            next_rank += 1
+            yield from ready()
+    return missing
 
 
 def _member_name(name: str) -> str:
@@ -1128,9 +1151,9 @@ FOREIGN_WORDS = {
 #: function words for the text to be that language. In the Persian and Urdu paragraphs of
 #: tests/corpus/test_core.py they are a quarter and a third of the words. Of the 44,345
 #: Arabic articles of SaudiNewsNet, ANT and Hespress, 143 have one of the letters of
-#: PERSIAN_URDU_LETTER_RE, and of these the most has 0.3 % such words (1 word); counted
-#: in all 44,345 as if each had been typed on a Persian keyboard, at most 5 % (2 of 40
-#: words) and at most 8 words (4.7 %): none reaches both thresholds.
+#: PERSIAN_URDU_LETTER_RE, and of these the most has 0.3 % such words (1 word); counted in
+#: the 43,645 articles of 20 words or more as if each had been typed on a Persian keyboard,
+#: at most 5 % (2 of 40 words): none reaches the share.
 MIN_FOREIGN_WORDS = 3
 MIN_FOREIGN_WORD_SHARE = 0.08
 
@@ -1476,7 +1499,7 @@ def describe_reasons(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{count} {reason}" for reason, count in ordered) or "none"
 
 
-def check_corpus_size(documents: int, counts: Mapping[str, int], where: str) -> None:
+def check_corpus_size(documents: int, counts: Mapping[str, int], after: str, where: str) -> None:
     """Stop with one clear message when fewer than :data:`MIN_DOCUMENTS` documents are left.
 
     Parameters
@@ -1485,14 +1508,22 @@ def check_corpus_size(documents: int, counts: Mapping[str, int], where: str) -> 
         Documents left.
     counts : mapping
         Rows not kept, by reason (:func:`reason_counts`).
+    after : str
+        What was done, after ``no document``: ``of the corpus was kept``.
     where : str
-        Where the manifest is, and the stage (ends the message).
+        The end of the message: where the manifest is.
+
+    Raises
+    ------
+    ValueError
+        ``no document of the corpus was kept (at least 2 are needed to model topics); not
+        kept: 3 empty, 2 not_arabic:fa; the manifest is in …``.
     """
     if documents >= MIN_DOCUMENTS:
         return
     left = "no document" if documents == 0 else f"only {documents} document"
     raise ValueError(
-        f"{left} of the corpus was kept, and topic models need at least {MIN_DOCUMENTS}; "
+        f"{left} {after} (at least {MIN_DOCUMENTS} are needed to model topics); "
         f"not kept: {describe_reasons(counts)}; {where}"
     )
 

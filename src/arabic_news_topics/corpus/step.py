@@ -65,7 +65,10 @@ def read_corpus(
     if counts:
         LOGGER.info("not kept, by reason: %s", core.describe_reasons(counts))
     core.check_corpus_size(
-        len(meta), counts, f"the manifest is in {manifest_log or manifest} (corpus.sources)"
+        len(meta),
+        counts,
+        "of the corpus was kept",
+        f"the manifest is in {manifest_log or manifest}",
     )
     meta_frame = pd.DataFrame(meta, columns=columns)
     meta_frame.to_csv(metadata, sep="\t", index=False, lineterminator="\n")
