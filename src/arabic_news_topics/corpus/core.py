@@ -8,7 +8,11 @@ streams, never unpacked to disk. Files and archive members are read in sorted na
 :func:`iter_records` streams: it yields, for every input record in order, the document
 (or ``None`` when the record is dropped) and its manifest row. Every input record gets
 exactly one manifest row, ``kept`` or ``dropped`` with a reason, so ``kept + dropped ==
-input`` always holds. :func:`read_corpus` collects the stream into a list and a table.
+input`` always holds; every file or archive member that gives no record gets one too
+(``skipped:<why>`` when passed over, ``empty_file``, ``unreadable_file:<why>``,
+``unreadable_archive:<why>``). A damaged file or archive never stops the reading: the
+records before the break are kept and the next file is read. :func:`read_corpus` collects
+the stream into a list and a table.
 
 Encodings are detected per file (``txt``, ``json``), per line (``jsonl``, ``csv``,
 ``tsv``): UTF-8 (with or without BOM), UTF-16 (with BOM, or without one, told from where
