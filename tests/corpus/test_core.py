@@ -6,14 +6,20 @@ import csv
 import gzip
 import io
 import json
+import os
+import stat
 import tarfile
+import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from arabic_news_topics.corpus import core as corpus
 from arabic_news_topics.normalize import core as normalize
@@ -165,11 +171,16 @@ def test_txt_manifest_columns_and_accounting(txt_result, txt_folder):
         "encoding",
         "note",
     ]
-    # Seven .txt files were read; the .md file does not match the pattern.
-    assert len(manifest) == 7
+    # Seven .txt files were read; the .md file does not match the pattern: passed over,
+    # with a row of its own.
+    assert len(manifest) == 8
     assert manifest["location"].iloc[0] == (txt_folder / "a_nato.txt").as_posix()
-    assert Counter(manifest["status"]) == {"kept": 3, "dropped": 4}
+    assert Counter(manifest["status"]) == {"kept": 3, "dropped": 4, "skipped": 1}
     assert len(documents) == 3
+    notes = (txt_folder / "notes.md").as_posix()
+    assert rows(manifest[manifest["status"] == "skipped"], "doc_id", "location", "reason") == [
+        (f"file:{notes}", notes, "skipped:not_matching_pattern")
+    ]
 
 
 def test_txt_pattern_selects_other_files(txt_folder):
@@ -177,7 +188,7 @@ def test_txt_pattern_selects_other_files(txt_folder):
         [{"path": str(txt_folder), "format": "txt", "pattern": "*.md"}]
     )
     assert [d["doc_id"] for d in documents] == ["notes"]
-    assert len(manifest) == 1
+    assert Counter(manifest["reason"]) == {"": 1, "skipped:not_matching_pattern": 7}
 
 
 def test_txt_single_file_and_gzipped_file(tmp_path):
@@ -538,8 +549,10 @@ def test_json_array_bad_items_and_bad_files(tmp_path):
         ("item_2", "malformed_record:item_2"),
         ("j3", "malformed_record:item_3"),
         ("b", "malformed_record:b.json"),
-        ("c", "malformed_record:c.json"),
+        # An array that breaks off at its first item: a row for the break.
+        ("item_1", "malformed_record:truncated_json_array"),
         ("d", "undecodable"),
+        (f"file:{(folder / 'e.txt').as_posix()}", "skipped:not_matching_pattern"),
     ]
 
 
@@ -571,11 +584,16 @@ def test_csv_rows_missing_text_cell_too_few_columns_and_multiline_text(tmp_path)
     ]
 
 
-def test_csv_without_the_text_column(tmp_path):
+def test_csv_without_the_text_column_stops_before_any_record(tmp_path):
+    # A configuration that does not fit the file: an error naming the file and its header,
+    # not a malformed_record row per line.
     path = write(tmp_path / "news.csv", f"id,body\na,{NATO}\nb,{PEACE}\n")
-    documents, manifest = corpus.read_corpus([{"path": str(path), "format": "csv"}])
-    assert documents == []
-    assert manifest["reason"].tolist() == ["malformed_record:2", "malformed_record:3"]
+    stream = corpus.iter_records([{"path": str(path), "format": "csv"}])
+    with pytest.raises(ValueError) as error:
+        next(stream)
+    assert str(error.value).startswith(
+        f"text_field 'text' not in the header of {path.as_posix()}: id, body"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "tsv"])
@@ -616,6 +634,7 @@ def test_archive_with_a_folder_per_label(tmp_path, kind):
     assert documents[0]["source"] == f"{archive}!corpus/culture"
     assert rows(manifest, "doc_id", "reason", "encoding") == [
         ("corpus/culture/1", "", "utf-16"),
+        (f"file:{archive}!corpus/culture/notes.md", "skipped:not_matching_pattern", ""),
         ("corpus/economy/3", "empty", "utf-8"),
         ("corpus/politics/10", "", "cp1256"),
         ("corpus/politics/2", "", "utf-8"),
@@ -636,6 +655,8 @@ def test_archive_of_record_files(tmp_path):
         ("b", f"{path.as_posix()}!dump/part-2.jsonl"),
     ]
     assert rows(manifest, "location", "reason") == [
+        (f"{path.as_posix()}!__MACOSX/dump/._part-2.jsonl", "skipped:system_file"),
+        (f"{path.as_posix()}!dump/README.txt", "skipped:not_matching_pattern"),
         (f"{path.as_posix()}!dump/part-1.jsonl.gz:1", ""),
         (f"{path.as_posix()}!dump/part-1.jsonl.gz:2", "malformed_record:2"),
         (f"{path.as_posix()}!dump/part-2.jsonl:1", ""),
@@ -1004,6 +1025,7 @@ def test_corpus_summary_by_hand():
         ("dropped_empty", "1"),
         ("dropped_malformed_record", "1"),
         ("dropped_near_duplicate_of", "1"),
+        ("skipped_files", "0"),
         ("bad_dates", "2"),
         ("repeated_ids", "1"),
         ("total_words", "8"),
@@ -1026,7 +1048,7 @@ def test_corpus_summary_with_documents():
             index=False, name=None
         )
     )
-    assert {k: summary[k] for k in list(summary)[9:15]} == {
+    assert {k: summary[k] for k in list(summary)[10:16]} == {
         "documents_with_date": "2",
         "first_date": "2015-07-21",
         "last_date": "2015-08-02",
@@ -1061,3 +1083,562 @@ def test_source_from_config_ignores_unknown_keys():
         "source",
     )
     assert source.label_from == "field"
+
+
+# ---------------------------------------------------------------------------------------
+# Bad input: damaged files and archives, files passed over, Persian and Urdu, CSV dialects
+
+PERSIAN = (
+    "رئیس‌جمهور ایران روز دوشنبه در سفری رسمی به مسکو با ولادیمیر پوتین دیدار کرد. "
+    "دو طرف درباره همکاری‌های اقتصادی و امنیتی گفتگو کردند و گفتند که روابط دو کشور در "
+    "سال‌های اخیر گسترش یافته است. این سفر پس از ماه‌ها مذاکره انجام شد و قرار است "
+    "وزیران خارجه دو کشور نیز هفته آینده در تهران دیدار کنند."
+)
+URDU = (
+    "پاکستان کے وزیر اعظم نے پیر کے روز ماسکو کا سرکاری دورہ کیا اور روسی صدر سے ملاقات "
+    "کی۔ دونوں رہنماؤں نے اقتصادی تعاون اور علاقائی سلامتی پر بات چیت کی۔ انہوں نے کہا کہ "
+    "دونوں ممالک کے تعلقات میں گزشتہ برسوں میں بہتری آئی ہے اور یہ دورہ اس سلسلے کی ایک "
+    "اہم کڑی ہے۔"
+)
+# Arabic news that names Persian people (with پ, گ, چ, ژ and Persian ی, ک in the names).
+ARABIC_WITH_PERSIAN_NAMES = (
+    "وصل الرئيس الإيراني إلى موسكو برفقة مستشاره پرویز گلپایگانی والسفير ژاله چمنی، "
+    "وقال في مؤتمر صحفي إن المحادثات مع الجانب الروسي ستتناول التعاون الاقتصادي والأمن "
+    "الإقليمي والوضع في سوريا، وإن بلاده تأمل في توقيع اتفاقات جديدة قبل نهاية العام."
+)
+# Arabic typed on a Persian keyboard: ی and ک for ي and ك in every word.
+ARABIC_PERSIAN_KEYBOARD = (
+    "قال وزیر الخارجیة إن المحادثات کانت إیجابیة وإن الجانبین اتفقا علی مواصلة الحوار "
+    "فی الأسابیع المقبلة، وأضاف أن بلاده تدعم کل الجهود الدولیة لإنهاء الأزمة فی سوریا."
+)
+SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
+
+
+def article(number: int) -> str:
+    """A distinct Arabic article (never a duplicate of another number)."""
+    return f"{SECURITY} {PEACE} الخبر رقم {number}"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        pytest.param(PERSIAN, "fa", id="persian"),
+        pytest.param(URDU, "ur", id="urdu"),
+        pytest.param(PERSIAN.replace("ی", "ي").replace("ک", "ك"), "fa", id="persian-arabic-yeh"),
+        pytest.param(ARABIC_WITH_PERSIAN_NAMES, "", id="arabic-with-persian-names"),
+        pytest.param(ARABIC_PERSIAN_KEYBOARD, "", id="arabic-on-a-persian-keyboard"),
+        pytest.param(f"{STORY} {PERSIAN.split('.')[0]}.", "", id="arabic-quoting-persian"),
+        pytest.param(STORY, "", id="arabic"),
+        pytest.param("", "", id="empty"),
+    ],
+)
+def test_persian_or_urdu(text, language):
+    assert corpus.persian_or_urdu(text) == language
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=[p.stem for p in SEEDS])
+def test_seed_articles_are_arabic(path):
+    assert corpus.persian_or_urdu(path.read_text(encoding="utf-8")) == ""
+
+
+def test_persian_and_urdu_are_dropped_and_arabic_kept(tmp_path):
+    texts = {
+        "a": PERSIAN,
+        "b": URDU,
+        "c": ARABIC_WITH_PERSIAN_NAMES,
+        "d": ARABIC_PERSIAN_KEYBOARD,
+        "e": ENGLISH,
+    }
+    for name, text in texts.items():
+        write(tmp_path / "news" / f"{name}.txt", text)
+    documents, manifest = corpus.read_corpus([{"path": str(tmp_path / "news")}])
+    assert [d["doc_id"] for d in documents] == ["c", "d"]
+    assert manifest["reason"].tolist() == ["not_arabic:fa", "not_arabic:ur", "", "", "not_arabic"]
+
+
+def test_file_rows_never_take_a_documents_id(tmp_path):
+    # A record whose id is the doc_id of a file row, and ids that look like suffixed ones.
+    notes = write(tmp_path / "news" / "notes.md", "ملاحظات")
+    records = [
+        {"id": f"file:{notes.as_posix()}", "text": article(1)},
+        {"id": "x", "text": article(2)},
+        {"id": "x", "text": article(3)},
+        {"id": "x~2", "text": article(4)},
+    ]
+    write(tmp_path / "news" / "a.jsonl", jsonl_bytes(records))
+    _, manifest = corpus.read_corpus([{"path": str(tmp_path / "news"), "format": "jsonl"}])
+    assert manifest["doc_id"].tolist() == [
+        f"file:{notes.as_posix()}",
+        "x",
+        "x~2",
+        "x~2~2",
+        f"file:{notes.as_posix()}~2",
+    ]
+    assert manifest["status"].tolist() == ["kept"] * 4 + ["skipped"]
+
+
+def multi_member_gzip(first: bytes, rest: bytes) -> bytes:
+    """A gzip file whose first member (``first``) is whole and whose second is cut: readers
+    get exactly ``first`` before the stream breaks."""
+    second = gzip.compress(rest, mtime=0)
+    return gzip.compress(first, mtime=0) + second[: len(second) // 2]
+
+
+def tar_bytes(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+@dataclass
+class BadInput:
+    """Sources with every kind of bad input, and what the manifest must say of each."""
+
+    sources: list[dict] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)  # location -> reason
+    records: int = 0  # input records (rows of records)
+    files: int = 0  # files and members that give no record (rows of files)
+
+    def record(self, location: Path | str, reason: str = "") -> None:
+        self.reasons[Path(location).as_posix() if isinstance(location, Path) else location] = reason
+        self.records += 1
+
+    def file(self, location: Path | str, reason: str) -> None:
+        self.reasons[Path(location).as_posix() if isinstance(location, Path) else location] = reason
+        self.files += 1
+
+
+@pytest.fixture
+def bad_input(tmp_path) -> BadInput:
+    """Every kind of input the reader must account for, in every format and container."""
+    bad = BadInput()
+    number = iter(range(1000))
+
+    # A folder of text files.
+    txt = tmp_path / "txt"
+    bad.sources.append({"path": str(txt)})
+    bad.record(write(txt / "01_good.txt", STORY))
+    bad.record(write(txt / "02_empty.txt", " \n "), "empty")
+    bad.record(write(txt / "03_undecodable.txt", "café".encode("latin-1")), "undecodable")
+    bad.record(write(txt / "04_english.txt", ENGLISH), "not_arabic")
+    bad.record(write(txt / "05_copy.txt", STORY + "\n"), "duplicate_of:01_good")
+    bad.record(write(txt / "06_persian.txt", PERSIAN), "not_arabic:fa")
+    bad.record(write(txt / "07_urdu.txt", URDU), "not_arabic:ur")
+    bad.record(write(txt / "08_nul.txt", NATO.replace(" ", " \x00", 3)))
+    bad.record(write(txt / "09_UPPER.TXT", DAESH))
+    bad.record(write(txt / "10_names.txt", ARABIC_WITH_PERSIAN_NAMES))
+    bad.record(write(txt / "11_packed.txt.gz", gzip.compress(article(next(number)).encode())))
+    cut = write(txt / "12_truncated.txt.gz", gzip.compress(OTHER_STORY.encode())[:40])
+    bad.file(cut, "unreadable_file:truncated")
+    bad.file(write(txt / "13_not_gzip.txt.gz", b"plain text"), "unreadable_file:not_gzip")
+    bad.file(write(txt / "README", article(next(number))), "skipped:not_matching_pattern")
+    bad.file(write(txt / "notes.md", article(next(number))), "skipped:not_matching_pattern")
+    bad.file(write(txt / ".DS_Store", b"\x00\x00\x00\x01Bud1"), "skipped:system_file")
+    bad.file(write(txt / "__MACOSX" / "._01_good.txt", b"\x00\x05\x16\x07"), "skipped:system_file")
+    (txt / "14_link.txt").symlink_to(txt / "missing.txt")
+    bad.file(txt / "14_link.txt", "skipped:broken_link")
+    (txt / "empty_folder").mkdir()  # a folder is not a file: no row
+
+    # A folder of JSON Lines files.
+    folder = tmp_path / "jsonl"
+    bad.sources.append({"path": str(folder), "format": "jsonl"})
+    lines = [
+        jsonl_bytes([{"id": "j-good", "text": article(next(number))}]),
+        b"{broken\n",
+        jsonl_bytes([{"id": "j-no-text", "title": "بلا نص"}]),
+        '{"id": "j-latin", "text": "café"}\n'.encode("latin-1"),
+        b"\n",  # a blank line is not a record
+        jsonl_bytes([{"id": "j-nul", "text": article(next(number)) + "\x00"}]),
+        b'{"id": "j-nul-raw", "text": "' + article(next(number)).encode() + b'\x00\x00"}\n',
+        jsonl_bytes([{"id": "j-urdu", "text": URDU + " "}]),
+        jsonl_bytes([{"id": "j-empty", "text": ""}]),
+        jsonl_bytes([5]),
+    ]
+    path = write(folder / "a.jsonl", b"".join(lines))
+    for line, reason in zip(
+        (1, 2, 3, 4, 6, 7, 8, 9, 10),
+        ("", "malformed_record:2", "malformed_record:3", "undecodable", "", "", "not_arabic:ur",
+         "empty", "malformed_record:10"),
+        strict=True,
+    ):  # fmt: skip
+        bad.record(f"{path.as_posix()}:{line}", reason)
+    bad.file(write(folder / "b_empty.jsonl", b""), "empty_file")
+    bad.file(write(folder / "c_blank.jsonl", b"\n\r\n  \n"), "empty_file")
+    # CR-only line endings: two records, not one malformed line.
+    path = write(
+        folder / "d_mac.jsonl",
+        jsonl_bytes([{"text": article(next(number))}, {"text": article(next(number))}]).replace(
+            b"\n", b"\r"
+        ),
+    )
+    bad.record(f"{path.as_posix()}:1")
+    bad.record(f"{path.as_posix()}:2")
+    first = jsonl_bytes([{"id": f"g{i}", "text": article(next(number))} for i in range(3)])
+    rest = jsonl_bytes([{"id": f"g{i}", "text": article(next(number))} for i in range(3, 6)])
+    path = write(folder / "e_truncated.jsonl.gz", multi_member_gzip(first, rest))
+    for line in (1, 2, 3):
+        bad.record(f"{path.as_posix()}:{line}")
+    bad.file(path, "unreadable_file:truncated")
+    bad.file(write(folder / "f_notes.txt", "ملاحظات"), "skipped:not_matching_pattern")
+
+    # A folder of JSON files.
+    folder = tmp_path / "json"
+    bad.sources.append({"path": str(folder), "format": "json"})
+    items = [{"id": "t1", "text": article(next(number))}, {"id": "t2", "text": OTHER_STORY}]
+    whole = json.dumps(items, ensure_ascii=False)
+    path = write(folder / "a_truncated.json", whole[: whole.index(OTHER_STORY) + 20])
+    bad.record(f"{path.as_posix()}:1")
+    bad.record(f"{path.as_posix()}:2", "malformed_record:truncated_json_array")
+    path = write(folder / "b_trailing.json", json.dumps(items[:1]) + " ]")
+    bad.record(f"{path.as_posix()}:1", "duplicate_of:t1")
+    bad.record(f"{path.as_posix()}:2", "malformed_record:after_json_array")
+    bad.file(write(folder / "c_empty.json", "[ ]"), "empty_file")
+    bad.file(write(folder / "d_nothing.json", ""), "empty_file")
+    path = write(folder / "e_object.json", json.dumps(items[1]))
+    bad.record(path, "malformed_record:e_object.json")
+    path = write(folder / "f_nul.json", json.dumps([{"text": "\x00" + article(next(number))}]))
+    bad.record(f"{path.as_posix()}:1")
+
+    # CSV: semicolons and CR-only line endings; TSV with CR LF; a header and no row.
+    path = write(
+        tmp_path / "news.csv",
+        f"id;title;text\r1;عنوان;{article(next(number))}\r2;قصير\r3;;{URDU}\r"
+        f"4;;{article(next(number))}\x00\r",
+    )
+    bad.sources.append({"path": str(path), "format": "csv"})
+    for line, reason in zip(
+        (2, 3, 4, 5), ("", "malformed_record:3", "not_arabic:ur", ""), strict=True
+    ):
+        bad.record(f"{path.as_posix()}:{line}", reason)
+    path = write(
+        tmp_path / "news.tsv",
+        f"id\ttext\r\n1\t{article(next(number))}\r\n2\t{ENGLISH}\r\n".encode()
+        + "3\tcafé\r\n".encode("latin-1"),
+    )
+    bad.sources.append({"path": str(path), "format": "tsv"})
+    for line, reason in zip((2, 3, 4), ("", "not_arabic", "undecodable"), strict=True):
+        bad.record(f"{path.as_posix()}:{line}", reason)
+    path = write(tmp_path / "header_only.csv", "id,text\n")
+    bad.sources.append({"path": str(path), "format": "csv"})
+    bad.file(path, "empty_file")
+
+    # A zip of text files: a link, resource forks, a folder, a damaged .gz member.
+    path = tmp_path / "dump.zip"
+    bad.sources.append({"path": str(path), "format": "txt", "label_from": "parent_folder"})
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("news/", b"")  # a folder entry: no row
+        archive.writestr("news/a.txt", article(next(number)))
+        archive.writestr("news/b.txt.gz", b"not gzip")
+        archive.writestr("news/c.TXT", PERSIAN)
+        archive.writestr("__MACOSX/news/._a.txt", b"\x00\x05\x16\x07")
+        link = zipfile.ZipInfo("news/d.txt")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(link, "a.txt")
+        archive.writestr("news/notes.md", "ملاحظات")
+    archive = path.as_posix()
+    bad.file(f"{archive}!__MACOSX/news/._a.txt", "skipped:system_file")
+    bad.record(f"{archive}!news/a.txt")
+    bad.file(f"{archive}!news/b.txt.gz", "unreadable_file:not_gzip")
+    bad.record(f"{archive}!news/c.TXT", "not_arabic:fa")
+    bad.file(f"{archive}!news/d.txt", "skipped:link")
+    bad.file(f"{archive}!news/notes.md", "skipped:not_matching_pattern")
+    path = write(tmp_path / "corrupt.zip", b"PK\x03\x04 this is not a zip archive")
+    bad.sources.append({"path": str(path)})
+    bad.file(path, "unreadable_archive:not_a_zip")
+
+    # A tar.gz with links, a named pipe and a folder entry.
+    path = tmp_path / "members.tar.gz"
+    bad.sources.append({"path": str(path), "label_from": "parent_folder"})
+    with tarfile.open(path, "w:gz") as archive:
+        for name, kind in [
+            ("news", tarfile.DIRTYPE),
+            ("news/a.txt", tarfile.REGTYPE),
+            ("news/b.txt", tarfile.SYMTYPE),
+            ("news/c.txt", tarfile.LNKTYPE),
+            ("news/d.txt", tarfile.FIFOTYPE),
+            ("news/e.txt", tarfile.REGTYPE),
+        ]:
+            info = tarfile.TarInfo(name)
+            info.type = kind
+            data = article(next(number)).encode() if kind == tarfile.REGTYPE else b""
+            info.size = len(data)
+            info.linkname = "news/a.txt" if kind in (tarfile.SYMTYPE, tarfile.LNKTYPE) else ""
+            archive.addfile(info, io.BytesIO(data))
+    archive = path.as_posix()
+    bad.record(f"{archive}!news/a.txt")
+    bad.file(f"{archive}!news/b.txt", "skipped:link")
+    bad.file(f"{archive}!news/c.txt", "skipped:link")
+    bad.file(f"{archive}!news/d.txt", "skipped:not_a_file")
+    bad.record(f"{archive}!news/e.txt")
+
+    # Truncated tar.gz archives: the compressed stream cut after two whole members, and a
+    # tar cut inside its third member (compressed whole).
+    members = {f"news/{i}.txt": article(next(number)).encode() * 20 for i in range(4)}
+    plain = tar_bytes(members)
+    third = plain.index(members["news/2.txt"]) - tarfile.BLOCKSIZE  # the third header
+    path = write(tmp_path / "cut_stream.tar.gz", multi_member_gzip(plain[:third], plain[third:]))
+    bad.sources.append({"path": str(path)})
+    bad.record(f"{path.as_posix()}!news/0.txt")
+    bad.record(f"{path.as_posix()}!news/1.txt")
+    bad.file(path, "unreadable_archive:truncated")
+    members = {f"news/{i}.txt": article(next(number)).encode() * 20 for i in range(4)}
+    plain = tar_bytes(members)
+    third = plain.index(members["news/2.txt"]) - tarfile.BLOCKSIZE
+    path = write(tmp_path / "cut_member.tar.gz", gzip.compress(plain[: third + 700]))
+    bad.sources.append({"path": str(path)})
+    bad.record(f"{path.as_posix()}!news/0.txt")
+    bad.record(f"{path.as_posix()}!news/1.txt")
+    bad.file(path, "unreadable_archive:truncated")
+    path = write(tmp_path / "not_a_tar.tar.gz", gzip.compress(b"plain text, not a tar"))
+    bad.sources.append({"path": str(path)})
+    bad.file(path, "unreadable_archive:not_a_tar")
+
+    # Single compressed files: cut after two records, and not gzip at all.
+    first = jsonl_bytes([{"id": f"s{i}", "text": article(next(number))} for i in range(2)])
+    rest = jsonl_bytes([{"id": "s2", "text": article(next(number))}])
+    path = write(tmp_path / "single.jsonl.gz", multi_member_gzip(first, rest))
+    bad.sources.append({"path": str(path), "format": "jsonl"})
+    bad.record(f"{path.as_posix()}:1")
+    bad.record(f"{path.as_posix()}:2")
+    bad.file(path, "unreadable_file:truncated")
+    path = write(tmp_path / "single.csv.gz", b"id,text\n1,x\n")
+    bad.sources.append({"path": str(path), "format": "csv"})
+    bad.file(path, "unreadable_file:not_gzip")
+    # After all the damage, a good source is still read.
+    path = write(tmp_path / "last.txt", article(next(number)))
+    bad.sources.append({"path": str(path)})
+    bad.record(path)
+    return bad
+
+
+def test_bad_input_every_record_and_file_has_one_row(bad_input):
+    stream = list(corpus.iter_records(bad_input.sources))
+    manifest = pd.DataFrame([row for _, row in stream], columns=corpus.MANIFEST_COLUMNS)
+    # Input records and files that give none (passed over, empty, unreadable) = rows.
+    assert len(manifest) == bad_input.records + bad_input.files
+    assert manifest["location"].is_unique
+    assert manifest["doc_id"].is_unique
+    files = manifest["doc_id"].str.startswith("file:")
+    assert files.sum() == bad_input.files
+    assert (manifest.loc[files, "doc_id"] == "file:" + manifest.loc[files, "location"]).all()
+    # Each with its reason, and a status that agrees with it.
+    assert dict(zip(manifest["location"], manifest["reason"], strict=True)) == bad_input.reasons
+    expected_status = [
+        "kept" if not r else "skipped" if r.startswith("skipped:") else "dropped"
+        for r in manifest["reason"]
+    ]
+    assert manifest["status"].tolist() == expected_status
+    documents = [doc for doc, _ in stream if doc is not None]
+    assert len(documents) == list(bad_input.reasons.values()).count("")
+
+
+def test_bad_input_notes_and_texts(bad_input):
+    documents, manifest = corpus.read_corpus(bad_input.sources)
+    notes = dict(zip(manifest["location"], manifest["note"], strict=True))
+    by_location = {d["location"]: d for d in documents}
+    txt = Path(bad_input.sources[0]["path"])
+    jsonl = Path(bad_input.sources[1]["path"]) / "a.jsonl"
+    # NUL bytes are removed and counted: in a text file, an escaped \u0000 in a JSON string,
+    # raw NUL bytes in a JSON line, in a JSON file, in a CSV cell.
+    assert notes[(txt / "08_nul.txt").as_posix()] == "nul_bytes_removed:3"
+    assert by_location[(txt / "08_nul.txt").as_posix()]["text"] == NATO.replace(" ", " ", 3)
+    assert notes[f"{jsonl.as_posix()}:6"] == "nul_bytes_removed:1"
+    assert notes[f"{jsonl.as_posix()}:7"] == "nul_bytes_removed:2"
+    json_nul = f"{Path(bad_input.sources[2]['path']).as_posix()}/f_nul.json:1"
+    assert notes[json_nul] == "nul_bytes_removed:1"
+    csv_nul = f"{bad_input.sources[3]['path']}:5"
+    assert notes[csv_nul] == "nul_bytes_removed:1"
+    assert not any("\x00" in d["text"] for d in documents)
+    # Unreadable files and archives say what the reader said.
+    truncated = (txt / "12_truncated.txt.gz").as_posix()
+    assert notes[truncated].startswith("error:EOFError: Compressed file ended")
+    assert notes[bad_input.sources[7]["path"]].startswith("error:BadZipFile: ")
+    # Records of a truncated archive keep their label; the rows by reason in the summary.
+    lengths = corpus.document_lengths(documents)
+    summary = dict(corpus.corpus_summary(manifest, lengths).itertuples(index=False, name=None))
+    skipped = sum(r.startswith("skipped:") for r in bad_input.reasons.values())
+    assert summary["skipped_files"] == str(skipped)
+    assert summary["input_records"] == str(len(manifest) - skipped)
+    assert summary["dropped_unreadable_archive"] == "4"
+
+
+def test_truncated_json_array_of_two_articles(tmp_path):
+    whole = json.dumps([{"id": "a", "text": NATO}, {"id": "b", "text": PEACE}], ensure_ascii=False)
+    path = write(tmp_path / "news.json", whole[: whole.index(PEACE) + 10])
+    documents, manifest = corpus.read_corpus([{"path": str(path), "format": "json"}])
+    assert [d["doc_id"] for d in documents] == ["a"]
+    assert rows(manifest, "doc_id", "location", "reason") == [
+        ("a", f"{path.as_posix()}:1", ""),
+        ("item_2", f"{path.as_posix()}:2", "malformed_record:truncated_json_array"),
+    ]
+
+
+def test_folder_with_a_truncated_gz_keeps_the_good_files(tmp_path):
+    write(tmp_path / "news" / "a.txt.gz", gzip.compress(NATO.encode()))
+    write(tmp_path / "news" / "b.txt.gz", gzip.compress(STORY.encode())[:30])
+    write(tmp_path / "news" / "c.txt", DAESH)
+    documents, manifest = corpus.read_corpus([{"path": str(tmp_path / "news")}])
+    assert [d["text"] for d in documents] == [NATO, DAESH]
+    assert manifest["reason"].tolist() == ["", "unreadable_file:truncated", ""]
+    assert corpus.list_source_files({"path": str(tmp_path / "news")}) == [
+        tmp_path / "news" / name for name in ("a.txt.gz", "b.txt.gz", "c.txt")
+    ]
+
+
+def test_unsorted_truncated_tar_keeps_the_members_before_the_break(tmp_path, monkeypatch):
+    # Members not in name order are read in more passes; a break ends them all the same.
+    members = {f"news/{i}.txt": f"{STORY} رقم {i}".encode() for i in (3, 1, 2, 0)}
+    plain = tar_bytes(members)
+    cut = plain.index(members["news/0.txt"]) - tarfile.BLOCKSIZE
+    path = write(tmp_path / "unsorted.tar.gz", multi_member_gzip(plain[:cut], plain[cut:]))
+    monkeypatch.setattr(corpus, "TAR_BUFFER_BYTES", 0)
+    documents, manifest = corpus.read_corpus([{"path": str(path)}])
+    assert [d["doc_id"] for d in documents] == ["news/1", "news/2", "news/3"]
+    assert manifest["reason"].tolist()[-1] == "unreadable_archive:truncated"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_csv_delimiter_and_line_endings_are_detected(tmp_path, delimiter, ending, fmt):
+    # Article text with commas and semicolons of its own, quoted text over two lines (a line
+    # break in a cell is quoted when it is the file's own line ending).
+    records = [
+        {"id": "a", "title": "قمة, بوخارست", "text": f"{NATO}; {PEACE}, {DAESH}"},
+        {"id": "b", "title": "داعش", "text": f"{SECURITY}{ending}{STORY}"},
+        {"id": "c", "title": "", "text": OTHER_STORY.replace("،", ",")},
+    ]
+    out = io.StringIO()
+    writer = csv.DictWriter(
+        out, ["id", "title", "text"], delimiter=delimiter, lineterminator=ending
+    )
+    writer.writeheader()
+    writer.writerows(records)
+    path = write(tmp_path / f"news.{fmt}", out.getvalue())
+    documents, manifest = corpus.read_corpus([{"path": str(path), "format": fmt}])
+    assert [(d["doc_id"], d["title"], d["text"]) for d in documents] == [
+        (r["id"], r["title"], r["text"]) for r in records
+    ]
+    assert manifest["location"].tolist() == [f"{path.as_posix()}:{n}" for n in (2, 3, 5)]
+
+
+def test_csv_header_with_a_repeated_column_is_refused(tmp_path):
+    path = write(tmp_path / "news.csv", f"id,text,title,text\na,{NATO},x,{PEACE}\n")
+    with pytest.raises(ValueError, match="names the column 'text' more than once") as error:
+        corpus.read_corpus([{"path": str(path), "format": "csv"}])
+    assert path.as_posix() in str(error.value)
+
+
+def test_csv_header_with_empty_trailing_columns_is_read(tmp_path):
+    # Spreadsheets export empty trailing columns: unnamed, not repeated names.
+    path = write(tmp_path / "news.csv", f"id,text,,\na,{NATO},,\n")
+    documents, _ = corpus.read_corpus([{"path": str(path), "format": "csv"}])
+    assert [d["text"] for d in documents] == [NATO]
+
+
+def test_csv_without_the_text_field_lists_the_header(tmp_path):
+    path = write(tmp_path / "my.csv", f"article_no,headline,body\n1,عنوان,{NATO}\n")
+    source = {"path": str(path), "format": "csv", "text_field": "content"}
+    with pytest.raises(ValueError) as error:
+        corpus.read_corpus([source])
+    assert str(error.value).startswith(
+        f"text_field 'content' not in the header of {path.as_posix()}: article_no, headline, body"
+    )
+
+
+def test_pattern_is_case_insensitive(tmp_path):
+    write(tmp_path / "news" / "a.TXT", NATO)
+    write(tmp_path / "news" / "b.Txt", DAESH)
+    write(tmp_path / "news" / "c", PEACE)  # no extension: passed over, with a row
+    documents, manifest = corpus.read_corpus([{"path": str(tmp_path / "news")}])
+    assert [d["doc_id"] for d in documents] == ["a", "b"]
+    assert manifest["reason"].tolist() == ["", "", "skipped:not_matching_pattern"]
+    documents, _ = corpus.read_corpus([{"path": str(tmp_path / "news"), "pattern": "*.txt"}])
+    assert len(documents) == 2
+
+
+def test_check_corpus_size():
+    corpus.check_corpus_size(corpus.MIN_DOCUMENTS, {}, "of the corpus was kept", "x")
+    with pytest.raises(ValueError) as error:
+        counts = {"empty": 3, "not_arabic:fa": 2, "skipped:system_file": 1}
+        corpus.check_corpus_size(0, counts, "of the corpus was kept", "the manifest is in m.tsv")
+    assert str(error.value) == (
+        f"no document of the corpus was kept (at least {corpus.MIN_DOCUMENTS} are needed to "
+        "model topics); not kept: 3 empty, 2 not_arabic:fa, 1 skipped:system_file; "
+        "the manifest is in m.tsv"
+    )
+    with pytest.raises(ValueError, match=r"^only 1 document is left after normalization"):
+        corpus.check_corpus_size(1, {"too_short": 4}, "is left after normalization", "")
+
+
+def test_reason_counts_group_lines_and_ids_but_not_kinds():
+    manifest = pd.DataFrame(
+        {
+            "status": ["kept", "dropped", "dropped", "dropped", "dropped", "skipped", "dropped"],
+            "reason": [
+                "",
+                "duplicate_of:a",
+                "duplicate_of:b",
+                "malformed_record:7",
+                "not_arabic:ur",
+                "skipped:link",
+                "unreadable_archive:truncated",
+            ],
+        }
+    )
+    assert corpus.reason_counts(manifest) == {
+        "duplicate_of": 2,
+        "malformed_record": 1,
+        "not_arabic:ur": 1,
+        "skipped:link": 1,
+        "unreadable_archive:truncated": 1,
+    }
+
+
+# Random bytes, in every format and container, never stop ingest.
+RANDOM_MAX_EXAMPLES = int(os.environ.get("CORPUS_MAX_EXAMPLES", "60"))
+
+
+@settings(max_examples=RANDOM_MAX_EXAMPLES, deadline=None)
+@given(
+    data=st.binary(max_size=3000)
+    | st.text(max_size=500).map(lambda t: t.encode("utf-8", errors="surrogatepass")),
+    fmt=st.sampled_from(corpus.FORMATS),
+    container=st.sampled_from(
+        ["plain", "gzip", "named_gz", "zip", "tar", "named_zip", "named_tar"]
+    ),
+)
+def test_property_random_bytes_never_stop_ingest(data, fmt, container):
+    """Whatever the bytes, ingest ends and gives the file at least one row. (A CSV or TSV
+    file gets a header with the text field first: a header without it is a configuration
+    error, which stops the run by design.)"""
+    if fmt in ("csv", "tsv"):
+        data = ("id,text\n" if fmt == "csv" else "id\ttext\n").encode() + data
+    name = f"random.{'txt' if fmt == 'txt' else fmt}"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        if container == "gzip":
+            path = write(path.with_name(name + ".gz"), gzip.compress(data))
+        elif container == "named_gz":
+            path = write(path.with_name(name + ".gz"), data)
+        elif container == "zip":
+            path = write_zip(path.with_name("random.zip"), {f"news/{name}": data})
+        elif container == "tar":
+            path = write_tar(path.with_name("random.tar.gz"), {f"news/{name}": data})
+        elif container == "named_zip":
+            path = write(path.with_name("random.zip"), data)
+        elif container == "named_tar":
+            path = write(path.with_name("random.tar.gz"), data)
+        else:
+            path = write(path, data)
+        stream = list(corpus.iter_records([{"path": str(path), "format": fmt}]))
+    manifest = pd.DataFrame([row for _, row in stream], columns=corpus.MANIFEST_COLUMNS)
+    assert len(manifest) >= 1
+    assert manifest["location"].str.startswith(path.as_posix()).all()
+    assert set(manifest["status"]) <= {"kept", "dropped", "skipped"}
+    assert manifest["doc_id"].is_unique
+    assert ((manifest["status"] == "kept") == (manifest["reason"] == "")).all()

@@ -23,6 +23,9 @@ checkpoint read_corpus:
         ),
     log:
         "results/logs/read_corpus.log",
+        # The manifest again: Snakemake keeps the logs of a failed job (not its outputs), so
+        # it is there to read when the step stops because too few documents were kept.
+        manifest="results/logs/read_corpus_manifest.tsv",
     benchmark:
         "results/benchmarks/read_corpus.tsv"
     conda:

@@ -11,5 +11,6 @@ read_corpus(
     min_arabic_share=snakemake.params.min_arabic_share,
     near_duplicates=snakemake.params.near_duplicates,
     shard_size=snakemake.params.shard_size,
+    manifest_log=snakemake.log.manifest,
     **snakemake.output,
 )

@@ -8,7 +8,11 @@ streams, never unpacked to disk. Files and archive members are read in sorted na
 :func:`iter_records` streams: it yields, for every input record in order, the document
 (or ``None`` when the record is dropped) and its manifest row. Every input record gets
 exactly one manifest row, ``kept`` or ``dropped`` with a reason, so ``kept + dropped ==
-input`` always holds. :func:`read_corpus` collects the stream into a list and a table.
+input`` always holds; every file or archive member that gives no record gets one too
+(``skipped:<why>`` when passed over, ``empty_file``, ``unreadable_file:<why>``,
+``unreadable_archive:<why>``). A damaged file or archive never stops the reading: the
+records before the break are kept and the next file is read. :func:`read_corpus` collects
+the stream into a list and a table.
 
 Encodings are detected per file (``txt``, ``json``), per line (``jsonl``, ``csv``,
 ``tsv``): UTF-8 (with or without BOM), UTF-16 (with BOM, or without one, told from where
@@ -24,15 +28,19 @@ import hashlib
 import io
 import json
 import logging
+import lzma
 import re
+import stat
 import tarfile
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import zlib
+from collections import Counter
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from itertools import pairwise
+from itertools import chain, pairwise
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
@@ -65,10 +73,41 @@ TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz
 
 #: Keys of a kept document, in order.
 DOCUMENT_FIELDS = ("doc_id", "title", "text", "date", "label", "source", "location")
-#: Columns of the manifest, one row per input record.
+#: Columns of the manifest, one row per input record and per file that gives no record.
 MANIFEST_COLUMNS = ["doc_id", "location", "status", "reason", "encoding", "note"]
+#: Statuses of manifest rows: a kept document; a dropped record (or a file that gave no
+#: record: empty, unreadable); a file or archive member passed over (``skipped:<why>``).
+KEPT, DROPPED, SKIPPED = "kept", "dropped", "skipped"
+#: The doc_id of a row about a file or archive member is this prefix and its location
+#: (``file:my_corpus/notes.md``, ``file:dump.zip!README``): it says that the row is a file's,
+#: and it is made unique with the documents' ids like any other (``~2``).
+FILE_ROW_PREFIX = "file:"
 #: The encoding column of a record that could not be decoded.
 UNKNOWN_ENCODING = "unknown"
+#: Fewest documents the later stages can model: TF-IDF's max_df and LDA's no_above are
+#: shares of the documents (with one document every term is in all of them, and all are
+#: removed), and topics, clusters and their scores compare documents with each other. A
+#: corpus smaller than this stops after ingest or normalization with one message that says
+#: how many documents are left and why the others were dropped.
+MIN_DOCUMENTS = 2
+
+# -- Damaged and passed-over files -------------------------------------------------------
+#: What reading a damaged file or archive raises: truncated or corrupt compressed streams
+#: (EOFError, zlib and lzma errors, gzip.BadGzipFile and bz2's OSError), damaged zip and
+#: tar archives, and the file system.
+READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, tarfile.TarError, zipfile.BadZipFile)
+#: Names of files that operating systems leave in folders and archives (lower case);
+#: passed over as ``skipped:system_file``, as are macOS's ``__MACOSX/`` and ``._name``.
+SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+#: Where a line ends at a carriage return not followed by a line feed.
+LONE_CR_RE = re.compile(r"(?<=\r)(?!\n)")
+JSON_SPACE_RE = re.compile(r"[ \t\n\r]*")
+#: Delimiters a CSV or TSV file may use (detected from its first lines and header).
+CSV_DELIMITERS = (",", ";", "\t", "|")
+#: Lines read ahead to detect a CSV file's delimiter (at most 64 KiB of them).
+CSV_SAMPLE_LINES = 50
+#: Column names of a CSV header quoted in an error message.
+MAX_HEADER_SHOWN = 20
 
 # -- Encodings ---------------------------------------------------------------------------
 # charset-normalizer is not used: on short Arabic cp1256 texts (titles, one-line records,
@@ -214,6 +253,8 @@ class _Raw:
     label: str = ""
     source: str = ""
     reason: str = ""
+    note: str = ""  # of a file's row: the error that made it unreadable
+    nul_bytes: int = 0  # NUL characters removed from the record
 
 
 @dataclass(frozen=True)
@@ -332,45 +373,136 @@ def _decoded_lines(handle: IO[bytes]) -> Iterator[tuple[str, str | None]]:
 # Files and archive members
 
 
+class _ArchiveBroken(Exception):
+    """Reading a tar archive's stream failed: no later member can be read."""
+
+    def __init__(self, error: BaseException):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _error_reason(error: BaseException) -> str:
+    """A short, stable name for why a file or archive could not be read."""
+    message = str(error).lower()
+    cut = isinstance(error, EOFError) or any(
+        words in message for words in ("unexpected end", "ended before", "truncated")
+    )
+    if isinstance(error, tarfile.ReadError):
+        if "empty file" in message:
+            return "empty"
+        if "could not be opened" in message:  # no method (gz, bz2, xz, tar) could read it
+            if "ended before" in message:
+                return "truncated"
+            return "corrupt_data" if "zlib error" in message else "not_a_tar"
+        return "truncated" if cut else "corrupt_tar"
+    if cut:
+        return "truncated"
+    if isinstance(error, gzip.BadGzipFile):
+        return "not_gzip"
+    if isinstance(error, zipfile.BadZipFile):
+        if "crc" in message:
+            return "bad_crc"
+        return "not_a_zip" if "not a zip" in message else "corrupt_zip"
+    if isinstance(error, zlib.error | lzma.LZMAError | tarfile.CompressionError):
+        return "corrupt_data"
+    if isinstance(error, RuntimeError) and "encrypted" in message:
+        return "encrypted"
+    if isinstance(error, NotImplementedError):
+        return "unsupported"  # a compression method or zip version Python does not read
+    if isinstance(error, PermissionError):
+        return "permission_denied"
+    if isinstance(error, OSError) and "invalid data stream" in message:  # bz2
+        return "corrupt_data"
+    if isinstance(error, ValueError):
+        return "corrupt_data"
+    return "io_error"
+
+
+def _error_note(error: BaseException) -> str:
+    """The error as a manifest note: ``error:<type>: <message>`` (short, without ``;``)."""
+    return "error:" + _note_value(f"{type(error).__name__}: {error}").replace(";", ",")
+
+
+def _file_row(location: str, reason: str, note: str = "") -> _Raw:
+    """The manifest row of a file or archive member rather than of a record."""
+    return _Raw(FILE_ROW_PREFIX + location, location, "", reason=reason, note=note)
+
+
+def _unreadable(kind: str, location: str, error: BaseException) -> _Raw:
+    """The row of a file (``unreadable_file``) or archive (``unreadable_archive``) that broke."""
+    LOGGER.warning("%s: cannot be read to its end (%s: %s)", location, type(error).__name__, error)
+    return _file_row(location, f"{kind}:{_error_reason(error)}", _error_note(error))
+
+
 def _sort_key(name: str) -> tuple[str, ...]:
     return PurePosixPath(name).parts
 
 
-def _is_junk(name: str) -> bool:
-    """macOS resource forks in zips (``__MACOSX/``, ``._name``) are not articles."""
+def _is_system_file(name: str) -> bool:
+    """Files that operating systems and archivers leave beside the articles: macOS
+    resource forks (``__MACOSX/``, ``._name``), ``.DS_Store``, ``Thumbs.db``."""
     parts = PurePosixPath(name).parts
-    return "__MACOSX" in parts or (bool(parts) and parts[-1].startswith("._"))
+    if not parts:
+        return False
+    return "__MACOSX" in parts or parts[-1].startswith("._") or parts[-1].lower() in SYSTEM_FILES
 
 
 def _lower_name(path: str | Path) -> str:
     return str(path).lower()
 
 
-def _member_filter(source: Source) -> Callable[[str], bool]:
-    """Which names below a folder or archive a source reads."""
-    if source.format == "txt":
-        return lambda name: not _is_junk(name) and PurePosixPath(name).match(source.pattern)
-    suffixes = FORMAT_SUFFIXES[source.format]
-    suffixes += tuple(s + ".gz" for s in suffixes)
-    return lambda name: not _is_junk(name) and name.lower().endswith(suffixes)
+def _matches(source: Source, name: str) -> bool:
+    """Whether a name below a folder or archive is one the source reads (case-insensitive:
+    ``*.txt`` matches ``A.TXT``; ``txt`` files may be gzipped, ``a.txt.gz``)."""
+    lower = name.lower()
+    if source.format != "txt":
+        suffixes = FORMAT_SUFFIXES[source.format]
+        return lower.endswith(suffixes + tuple(s + ".gz" for s in suffixes))
+    path, pattern = PurePosixPath(lower), source.pattern.lower()
+    return path.match(pattern) or (path.suffix == ".gz" and path.with_suffix("").match(pattern))
+
+
+def _skip_reason(source: Source, name: str) -> str:
+    """Why a file or archive member is passed over (``skipped:<why>``), or "" to read it."""
+    if _is_system_file(name):
+        return "skipped:system_file"
+    if not _matches(source, name):
+        return "skipped:not_matching_pattern"
+    return ""
+
+
+def _folder_entries(source: Source) -> list[tuple[Path, str]]:
+    """Every file below a folder, in sorted order, with why it is passed over ("" if not).
+
+    Folders themselves are not entries. A symbolic link to a file is read as the file; a
+    broken link, a socket or a named pipe is passed over.
+    """
+    root = Path(source.path)
+    entries = []
+    for path in root.rglob("*"):
+        if path.is_dir():
+            continue
+        if path.is_file():
+            why = _skip_reason(source, path.relative_to(root).as_posix())
+        else:
+            why = "skipped:broken_link" if path.is_symlink() else "skipped:not_a_file"
+        entries.append((path, why))
+    return sorted(entries, key=lambda entry: entry[0].relative_to(root).parts)
 
 
 def list_source_files(source: Source | Mapping) -> list[Path]:
     """The files on disk a source reads, sorted (an archive or a single file is one file).
 
-    For a folder, the files matching ``pattern`` (``txt``) or the format's suffixes
-    (``.jsonl``, ``.json``, ``.csv``, ``.tsv``, each optionally ``.gz``), recursively.
+    For a folder, the files matching ``pattern`` (``txt``, case-insensitive, optionally
+    ``.gz``) or the format's suffixes (``.jsonl``, ``.json``, ``.csv``, ``.tsv``, each
+    optionally ``.gz``), recursively.
     """
     if not isinstance(source, Source):
         source = Source.from_config(source)
     path = Path(source.path)
     if not path.is_dir():
         return [path]
-    wanted = _member_filter(source)
-    glob = source.pattern if source.format == "txt" else "*"
-    files = (p for p in path.rglob(glob) if p.is_file())
-    found = [p for p in files if wanted(p.relative_to(path).as_posix())]
-    return sorted(found, key=lambda p: p.relative_to(path).parts)
+    return [file for file, why in _folder_entries(source) if not why]
 
 
 def _maybe_gunzip(name: str, handle: IO[bytes]) -> IO[bytes]:
@@ -379,21 +511,85 @@ def _maybe_gunzip(name: str, handle: IO[bytes]) -> IO[bytes]:
     return handle if hasattr(handle, "peek") else io.BufferedReader(handle)
 
 
-def _zip_members(path: Path, wanted: Callable[[str], bool]) -> Iterator[_Input]:
-    with zipfile.ZipFile(path) as archive:
-        infos = [i for i in archive.infolist() if not i.is_dir() and wanted(i.filename)]
+def _open_file(path: Path, relative: str) -> Iterator[_Input | _Raw]:
+    """A file on disk, opened (a row ``unreadable_file`` when it cannot be opened)."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 (closed below, after the reader is done)
+    except OSError as error:
+        yield _unreadable("unreadable_file", path.as_posix(), error)
+        return
+    with handle:
+        yield _Input(path.as_posix(), relative, _maybe_gunzip(relative, handle))
+
+
+def _zip_is_link(info: zipfile.ZipInfo) -> bool:
+    """Whether a zip member is a symbolic link (Unix mode in the high bytes)."""
+    return stat.S_ISLNK(info.external_attr >> 16)
+
+
+def _zip_members(path: Path, source: Source) -> Iterator[_Input | _Raw]:
+    """Members of a zip archive in sorted name order. Members are stored apart, so a damaged
+    one is a row ``unreadable_file`` and the next ones are read."""
+    location = path.as_posix()
+    try:
+        archive = zipfile.ZipFile(path)
+    except (*READ_ERRORS, NotImplementedError, ValueError) as error:
+        # NotImplementedError: a zip version Python does not read; ValueError: a directory
+        # that is not what it says (names that are not UTF-8, offsets out of the file).
+        yield _unreadable("unreadable_archive", location, error)
+        return
+    with archive:
+        infos = [info for info in archive.infolist() if not info.is_dir()]
         for info in sorted(infos, key=lambda i: _sort_key(i.filename)):
             relative = PurePosixPath(info.filename).as_posix()
-            with archive.open(info) as member:
-                handle = _maybe_gunzip(relative, member)
-                yield _Input(f"{path.as_posix()}!{relative}", relative, handle, path.as_posix())
+            member_location = f"{location}!{relative}"
+            why = "skipped:link" if _zip_is_link(info) else _skip_reason(source, relative)
+            if why:
+                yield _file_row(member_location, why)
+                continue
+            try:
+                member = archive.open(info)
+            except (*READ_ERRORS, RuntimeError, NotImplementedError, ValueError) as error:
+                # RuntimeError: encrypted; NotImplementedError: unknown compression method.
+                yield _unreadable("unreadable_file", member_location, error)
+                continue
+            with member:
+                yield _Input(member_location, relative, _maybe_gunzip(relative, member), location)
 
 
 #: Memory for tar members read ahead of their turn in an archive not in name order.
 TAR_BUFFER_BYTES = 64 * 2**20
 
 
-def _tar_members(path: Path, wanted: Callable[[str], bool]) -> Iterator[_Input]:
+class _ArchiveStream(io.RawIOBase):
+    """A tar member's bytes; a failure of the archive's stream raises :class:`_ArchiveBroken`
+    (told apart from a damaged ``.gz`` member, after which the archive can go on)."""
+
+    def __init__(self, handle: IO[bytes]):
+        super().__init__()
+        self._handle = handle
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            data = self._handle.read(len(buffer))
+        except READ_ERRORS as error:
+            raise _ArchiveBroken(error) from error
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _tar_entry_reason(source: Source, member: tarfile.TarInfo) -> str:
+    if member.issym() or member.islnk():
+        return "skipped:link"
+    if not member.isfile():
+        return "skipped:not_a_file"  # a device or a named pipe
+    return _skip_reason(source, member.name)
+
+
+def _tar_members(path: Path, source: Source) -> Iterator[_Input | _Raw]:
     """Members of a tar archive in sorted name order, streamed.
 
     A first pass lists the members. When the archive is in name order (as Python's tarfile
@@ -401,62 +597,133 @@ def _tar_members(path: Path, wanted: Callable[[str], bool]) -> Iterator[_Input]:
     the archive is streamed again as often as needed; members met before their turn are
     held in memory up to :data:`TAR_BUFFER_BYTES`, so that a compressed archive is never
     rewound once per member.
+
+    A tar archive is one stream: where it breaks (truncated, corrupt), the members before
+    the break are read and one row ``unreadable_archive:<why>`` stands for the rest.
     """
-    with tarfile.open(path, "r:*") as archive:
-        members = [m for m in archive.getmembers() if m.isfile() and wanted(m.name)]
-        ordered = sorted(members, key=lambda m: _sort_key(m.name))
-        in_order = all(a.offset < b.offset for a, b in pairwise(ordered))
+    location = path.as_posix()
+    try:
+        archive = tarfile.open(path, "r:*")  # noqa: SIM115 (closed by the with below)
+    except READ_ERRORS as error:
+        yield _unreadable("unreadable_archive", location, error)
+        return
+    broken: BaseException | None = None
+    with archive:
+        try:
+            archive.getmembers()
+        except READ_ERRORS as error:
+            broken = error  # the members listed before the break are read
+        entries = [(m, _tar_entry_reason(source, m)) for m in archive.members if not m.isdir()]
+        ordered = sorted(entries, key=lambda entry: _sort_key(entry[0].name))
+        read = [member for member, why in ordered if not why]
+        in_order = all(a.offset < b.offset for a, b in pairwise(read))
         if in_order:
-            for member in ordered:
-                yield _tar_input(path, member.name, archive.extractfile(member))
+            for member, why in ordered:
+                if why:
+                    yield _file_row(f"{location}!{_member_name(member.name)}", why)
+                    continue
+                try:
+                    handle = archive.extractfile(member)
+                except READ_ERRORS as error:
+                    yield _unreadable("unreadable_archive", location, error)
+                    return
+                yield _tar_input(path, member.name, handle)
+    if not in_order:
+        try:
+            missing = yield from _tar_members_unsorted(path, ordered)
+        except READ_ERRORS as error:
+            yield _unreadable("unreadable_archive", location, error)
             return
-    rank = {m.offset: i for i, m in enumerate(ordered)}
+        if missing and broken is None:
+            broken = tarfile.ReadError("unexpected end of data: members listed but not found")
+    if broken is not None:
+        yield _unreadable("unreadable_archive", location, broken)
+
+
+def _tar_members_unsorted(
+    path: Path, ordered: list[tuple[tarfile.TarInfo, str]]
+) -> Generator[_Input | _Raw, None, bool]:
+    """The members of a tar archive not in name order, in name order (see _tar_members).
+
+    Returns whether members listed in the first reading were not found in a pass over the
+    stream (a stream that ends early): they are left out, and the archive is unreadable.
+    """
+    location = path.as_posix()
+    rank = {member.offset: i for i, (member, _) in enumerate(ordered)}
     next_rank = 0
+    held: dict[int, tuple[str, bytes]] = {}
+    missing = False
+
+    def ready() -> Iterator[_Input | _Raw]:
+        """Members whose turn has come and that need no more reading: passed over or held."""
+        nonlocal next_rank
+        while next_rank < len(ordered):
+            member, why = ordered[next_rank]
+            if why:
+                yield _file_row(f"{location}!{_member_name(member.name)}", why)
+            elif next_rank in held:
+                name, data = held.pop(next_rank)
+                yield _tar_input(path, name, io.BytesIO(data))
+            else:
+                return
+            next_rank += 1
+
     while next_rank < len(ordered):
-        held: dict[int, tuple[str, bytes]] = {}
-        held_bytes = 0
+        held.clear()
+        held_bytes, seen = 0, set()
         with tarfile.open(path, "r|*") as archive:
             for member in archive:
+                yield from ready()
                 i = rank.get(member.offset, -1)
-                if i < next_rank:
+                seen.add(i)
+                if i < next_rank or ordered[i][1]:
                     continue
                 if i == next_rank:
                     yield _tar_input(path, member.name, archive.extractfile(member))
                     next_rank += 1
-                    while next_rank in held:
-                        name, data = held.pop(next_rank)
-                        held_bytes -= len(data)
-                        yield _tar_input(path, name, io.BytesIO(data))
-                        next_rank += 1
                 elif held_bytes + member.size <= TAR_BUFFER_BYTES:
                     held[i] = (member.name, archive.extractfile(member).read())
                     held_bytes += member.size
+        yield from ready()
+        if next_rank < len(ordered) and next_rank not in seen:
+            # Listed, but not in the stream: it can never be read; go on with the next.
+            missing = True
+            next_rank += 1
+            yield from ready()
+    return missing
+
+
+def _member_name(name: str) -> str:
+    return PurePosixPath(name).as_posix()
 
 
 def _tar_input(path: Path, name: str, handle: IO[bytes] | None) -> _Input:
-    relative = PurePosixPath(name).as_posix()
+    relative = _member_name(name)
     assert handle is not None  # members are regular files
-    handle = _maybe_gunzip(relative, handle)
-    return _Input(f"{path.as_posix()}!{relative}", relative, handle, path.as_posix())
+    stream = io.BufferedReader(_ArchiveStream(handle))
+    return _Input(
+        f"{path.as_posix()}!{relative}", relative, _maybe_gunzip(relative, stream), path.as_posix()
+    )
 
 
-def _inputs(source: Source) -> Iterator[_Input]:
-    """Every file or archive member of a source, in sorted name order, opened for reading."""
+def _inputs(source: Source) -> Iterator[_Input | _Raw]:
+    """Every file or archive member of a source, in sorted name order, opened for reading;
+    or the manifest row of one passed over (``skipped:<why>``) or unreadable."""
     path = Path(source.path)
     if not path.exists():
         raise FileNotFoundError(f"corpus source {source.path}: no such file or folder")
     if path.is_dir():
-        for file in list_source_files(source):
-            relative = file.relative_to(path).as_posix()
-            with open(file, "rb") as handle:
-                yield _Input(file.as_posix(), relative, _maybe_gunzip(relative, handle))
+        for file, why in _folder_entries(source):
+            if why:
+                yield _file_row(file.as_posix(), why)
+            else:
+                yield from _open_file(file, file.relative_to(path).as_posix())
     elif _lower_name(path).endswith(ZIP_SUFFIXES):
-        yield from _zip_members(path, _member_filter(source))
+        yield from _zip_members(path, source)
     elif _lower_name(path).endswith(TAR_SUFFIXES):
-        yield from _tar_members(path, _member_filter(source))
+        yield from _tar_members(path, source)
     else:
-        with open(path, "rb") as handle:
-            yield _Input(path.as_posix(), path.name, _maybe_gunzip(path.name, handle))
+        yield from _open_file(path, path.name)
 
 
 # ---------------------------------------------------------------------------------------
@@ -489,6 +756,25 @@ def _folder_source(item: _Input) -> str:
 def _field_text(item: Mapping, key: str) -> str:
     value = item.get(key)
     return "" if value is None else str(value).strip()
+
+
+def _strip_nul(text: str) -> tuple[str, int]:
+    """The text without NUL characters (left by broken exports; no text holds them), and
+    how many there were."""
+    count = text.count("\x00")
+    return (text.replace("\x00", ""), count) if count else (text, 0)
+
+
+def _split_lone_cr(lines: Iterable[tuple[str, str | None]]) -> Iterator[tuple[str, str | None]]:
+    """Lines split at carriage returns not followed by a line feed (old Mac line endings:
+    a file of such lines is otherwise one line)."""
+    for line, encoding in lines:
+        if "\r" not in line:
+            yield line, encoding
+            continue
+        for part in LONE_CR_RE.split(line):
+            if part:
+                yield part, encoding
 
 
 def _record_from_item(
@@ -533,12 +819,14 @@ def _txt_records(source: Source, file: _Input) -> Iterator[_Raw]:
     if text is None:
         record.reason = "undecodable"
     else:
-        record.text = text
+        record.text, record.nul_bytes = _strip_nul(text)
     yield record
 
 
 def _jsonl_records(source: Source, file: _Input) -> Iterator[_Raw]:
-    for number, (line, encoding) in enumerate(_decoded_lines(file.handle), start=1):
+    lines = _split_lone_cr(_decoded_lines(file.handle))
+    for number, (line, encoding) in enumerate(lines, start=1):
+        line, nul_bytes = _strip_nul(line)
         if not line.strip():
             continue  # a blank line is not a record
         location, default_id = f"{file.location}:{number}", f"line_{number}"
@@ -549,45 +837,148 @@ def _jsonl_records(source: Source, file: _Input) -> Iterator[_Raw]:
             item = json.loads(line)
         except ValueError:
             item = None
-        yield _record_from_item(item, source, file, location, default_id, encoding, str(number))
+        record = _record_from_item(item, source, file, location, default_id, encoding, str(number))
+        record.nul_bytes = nul_bytes
+        yield record
+
+
+def _json_space(text: str, position: int) -> int:
+    """The position after the JSON whitespace at ``position``."""
+    return JSON_SPACE_RE.match(text, position).end()
 
 
 def _json_records(source: Source, file: _Input) -> Iterator[_Raw]:
+    """Items of a JSON array, parsed one at a time: where the array breaks off (a truncated
+    file, invalid JSON) the items before are records and one row stands for the break."""
     text, encoding = decode_text(file.handle.read())
     default_id = _stem(file.relative)
     if text is None:
         yield _Raw(default_id, file.location, encoding, reason="undecodable")
         return
-    try:
-        items = json.loads(text)
-    except ValueError:
-        items = None
-    if not isinstance(items, list):
-        yield _Raw(default_id, file.location, encoding, reason=f"malformed_record:{file.relative}")
+    text, nul_bytes = _strip_nul(text)
+    position = _json_space(text, 0)
+    if not text.startswith("[", position):
+        reason = "" if position == len(text) else f"malformed_record:{file.relative}"
+        if reason:  # an empty file is no record (a row empty_file)
+            yield _Raw(default_id, file.location, encoding, reason=reason, nul_bytes=nul_bytes)
         return
-    del text
-    for number, item in enumerate(items, start=1):
+    decoder = json.JSONDecoder()
+    number, position, complete = 0, _json_space(text, position + 1), False
+    if text.startswith("]", position):
+        position, complete = position + 1, True
+    while not complete:
+        try:
+            item, position = decoder.raw_decode(text, position)
+        except ValueError:
+            break
+        number += 1
         location = f"{file.location}:{number}"
-        yield _record_from_item(
+        record = _record_from_item(
             item, source, file, location, f"item_{number}", encoding, f"item_{number}"
+        )
+        record.nul_bytes, nul_bytes = nul_bytes, 0  # the file's NULs, noted once
+        yield record
+        position = _json_space(text, position)
+        if text.startswith(",", position):
+            position = _json_space(text, position + 1)
+        elif text.startswith("]", position):
+            position, complete = position + 1, True
+        else:
+            break
+    if not complete or _json_space(text, position) < len(text):
+        # The array breaks off (or more follows it): one row for what could not be read.
+        number += 1
+        where = "truncated_json_array" if not complete else "after_json_array"
+        yield _Raw(
+            f"item_{number}",
+            f"{file.location}:{number}",
+            encoding,
+            reason=f"malformed_record:{where}",
+            nul_bytes=nul_bytes,
+        )
+
+
+def _csv_delimiter(sample: str, header: str, default: str) -> str:
+    """The delimiter of a CSV or TSV file, among :data:`CSV_DELIMITERS`.
+
+    csv.Sniffer's guess on the first lines, kept when the header line holds it; else the
+    candidate the header holds most often (the header names the columns, so it holds the
+    delimiter and, unlike article text, rarely commas or semicolons of its own); else the
+    format's (``,`` for csv, tab for tsv).
+    """
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters="".join(CSV_DELIMITERS)).delimiter
+    except csv.Error:
+        sniffed = ""
+    if sniffed and sniffed in header:
+        return sniffed
+    counts = {d: header.count(d) for d in CSV_DELIMITERS}
+    best = max(CSV_DELIMITERS, key=lambda d: (counts[d], d == default))
+    return best if counts[best] else default
+
+
+def _check_header(header: list[str], source: Source, file: _Input) -> None:
+    """A CSV header must name each column once and hold the text field: else the file cannot
+    be read as configured, and the run stops here, before any record."""
+    shown = ", ".join(header[:MAX_HEADER_SHOWN]) + (", …" if len(header) > MAX_HEADER_SHOWN else "")
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            raise ValueError(
+                f"the header of {file.location} names the column {name!r} more than once: "
+                f"{shown} (corpus source {source.path}); rename or remove the copies"
+            )
+        seen.add(name)
+    if source.text_field not in seen:
+        raise ValueError(
+            f"text_field {source.text_field!r} not in the header of {file.location}: {shown} "
+            f"(set corpus.sources[].text_field of source {source.path} to the column with the "
+            "article text)"
         )
 
 
 def _csv_records(source: Source, file: _Input) -> Iterator[_Raw]:
-    """Rows of a CSV or TSV file with a header line; a row may span lines (quoted text)."""
+    """Rows of a CSV or TSV file with a header line; a row may span lines (quoted text).
+
+    The delimiter is detected (:func:`_csv_delimiter`), and lines may end in CR LF, LF or
+    CR. The header is checked before any row is read (:func:`_check_header`).
+    """
     csv.field_size_limit(max(csv.field_size_limit(), 2**30))
     undecodable: set[int] = set()
     encodings: dict[int, str] = {}
+    nul_bytes: dict[int, int] = {}
 
-    def lines() -> Iterator[str]:
-        for number, (line, encoding) in enumerate(_decoded_lines(file.handle), start=1):
+    def numbered_lines() -> Iterator[str]:
+        lines = _split_lone_cr(_decoded_lines(file.handle))
+        for number, (line, encoding) in enumerate(lines, start=1):
+            line, nul_bytes[number] = _strip_nul(line)
             if encoding is None:
                 undecodable.add(number)
             else:
                 encodings[number] = encoding
             yield line
 
-    reader = csv.reader(lines(), dialect="excel-tab" if source.format == "tsv" else "excel")
+    lines = numbered_lines()
+    # Read ahead to the header line and a sample for the delimiter.
+    ahead: list[str] = []
+    header_line = ""
+    for line in lines:
+        ahead.append(line)
+        if not header_line and line.strip():
+            header_line = line
+            header_number = len(ahead)
+        if header_line and (len(ahead) >= CSV_SAMPLE_LINES or sum(map(len, ahead)) > 2**16):
+            break
+    if not header_line:
+        return  # no header: an empty file
+    if header_number in undecodable:
+        # Not a header that can be read: one row for the file (nothing else is known).
+        location = f"{file.location}:{header_number}"
+        yield _Raw(f"line_{header_number}", location, UNKNOWN_ENCODING, reason="undecodable")
+        return
+    default = "\t" if source.format == "tsv" else ","
+    delimiter = _csv_delimiter("".join(ahead), header_line, default)
+    reader = csv.reader(chain(ahead, lines), dialect="excel", delimiter=delimiter)
     header: list[str] | None = None
     previous = 0
     while True:
@@ -604,19 +995,25 @@ def _csv_records(source: Source, file: _Input) -> Iterator[_Raw]:
         numbers = range(first, previous + 1)
         row_encodings = sorted({encodings.pop(n) for n in numbers if n in encodings})
         encoding = "+".join(row_encodings) or UNKNOWN_ENCODING
+        row_nul_bytes = sum(nul_bytes.pop(n, 0) for n in numbers)
         if not row and not error:
             continue  # a blank line is not a record
         if header is None and not error:
             header = [name.strip() for name in row]
+            _check_header(header, source, file)
             continue
         location, default_id = f"{file.location}:{first}", f"line_{first}"
         if any(n in undecodable for n in numbers):
-            yield _Raw(default_id, location, UNKNOWN_ENCODING, reason="undecodable")
+            record = _Raw(default_id, location, UNKNOWN_ENCODING, reason="undecodable")
         elif error or header is None or len(row) != len(header):
-            yield _Raw(default_id, location, encoding, reason=f"malformed_record:{first}")
+            record = _Raw(default_id, location, encoding, reason=f"malformed_record:{first}")
         else:
             item = dict(zip(header, row, strict=True))
-            yield _record_from_item(item, source, file, location, default_id, encoding, str(first))
+            record = _record_from_item(
+                item, source, file, location, default_id, encoding, str(first)
+            )
+        record.nul_bytes = row_nul_bytes
+        yield record
 
 
 _READERS: dict[str, Callable[[Source, _Input], Iterator[_Raw]]] = {
@@ -629,9 +1026,31 @@ _READERS: dict[str, Callable[[Source, _Input], Iterator[_Raw]]] = {
 
 
 def _raw_records(source: Source) -> Iterator[_Raw]:
+    """The records of a source, and the rows of the files that give none: passed over
+    (``skipped:<why>``), empty (``empty_file``) or unreadable (``unreadable_file:<why>``,
+    ``unreadable_archive:<why>``; the records read before the break are kept)."""
     reader = _READERS[source.format]
-    for file in _inputs(source):
-        yield from reader(source, file)
+    inputs = _inputs(source)
+    try:
+        for item in inputs:
+            if isinstance(item, _Raw):
+                yield item
+                continue
+            records = 0
+            try:
+                for record in reader(source, item):
+                    records += 1
+                    yield record
+            except _ArchiveBroken as broken:
+                yield _unreadable("unreadable_archive", item.archive, broken.error)
+                return  # a tar archive is one stream: nothing after the break can be read
+            except READ_ERRORS as error:
+                yield _unreadable("unreadable_file", item.location, error)
+                continue
+            if not records:
+                yield _file_row(item.location, "empty_file")
+    finally:
+        inputs.close()
 
 
 # ---------------------------------------------------------------------------------------
@@ -677,6 +1096,95 @@ def arabic_share(text: str) -> float:
     arabic = len(text) - len(ARABIC_LETTER_RUN_RE.sub("", text))
     other = sum(map(len, OTHER_LETTER_RUN_RE.findall(text)))
     return arabic / (arabic + other) if arabic + other else 0.0
+
+
+# -- Persian and Urdu --------------------------------------------------------------------
+# Persian and Urdu are written in the Arabic script: all their letters count as Arabic in
+# arabic_share. What tells them from Arabic is their function words, which make up a
+# quarter or more of a Persian or Urdu paragraph and which Arabic does not have. Letters
+# alone are no evidence: Arabic typed on a Persian keyboard has ی and ک in every word,
+# Arabic news spells Persian and Urdu names with پ چ ژ گ, and some Arabic sites write ھ
+# for ه. So a text is Persian or Urdu when at least MIN_FOREIGN_WORDS of its words, and at
+# least MIN_FOREIGN_WORD_SHARE of them, are function words of that language; an Arabic
+# article that quotes a Persian name or a short Persian phrase stays Arabic. Words that
+# are also Arabic words, or Arabic words written without their hamza, are left out of the
+# lists (این/اين "where", آن, او/أو, ما, هم, به, بین, ولی/ولي, کی/كي, جو, ان/إن, همه,
+# شده/شدة, اس).
+# No language identifier is used (langdetect, lingua, py3langid): the question here is only
+# Arabic, Persian or Urdu, which these lists answer deterministically and in one pass with
+# no model to load, while those weigh dozens of languages, are probabilistic (langdetect)
+# or add a large dependency for one check.
+
+#: Persian function words (copula, the object marker را, the verb prefix می, prepositions,
+#: conjunctions, common auxiliaries), as written, before folding.
+PERSIAN_WORDS = (
+    "است هست نیست بود بودند شد شود شوند می نمی را از که در با برای تا یک یکی خود نیز اند "
+    "کرده کند کنند کنیم باید دارد دارند داشت های هایی هر وی چه پس پیش گفت همچنین درباره "
+    "اینکه آنکه چون"
+)
+#: Urdu function words (postpositions کے کا کو سے نے پر میں, the copula ہے ہیں, pronouns,
+#: conjunctions, auxiliaries).
+URDU_WORDS = (
+    "ہے ہیں ہو تھا تھی تھے میں کے کا کو سے نے پر اور یہ وہ بھی گیا گئی گئے کیا کر کرنے کہ "
+    "لیے ایک نہیں رہا رہے رہی دیا"
+)
+#: Persian and Urdu letters that Arabic does not use (or only on a Persian keyboard): a
+#: text without any of them is not looked at further.
+PERSIAN_URDU_LETTER_RE = re.compile(
+    "[\u06cc\u06a9\u067e\u0686\u0698\u06af\u06d2\u06c1\u0679\u0688\u0691\u06ba]"
+)
+#: Arabic-script words (diacritics inside); ZWNJ (U+200C) splits Persian می‌شود in two.
+ARABIC_SCRIPT_WORD_RE = re.compile(r"[\u0621-\u065F\u0670-\u06D3\u06FA-\u06FF]+")
+# Diacritics and tatweel out; Persian/Urdu yeh and keheh as Arabic yeh and kaf, so that a
+# word typed on either keyboard is the same word.
+_FOLD_WORD = str.maketrans(
+    {
+        **{chr(c): None for c in range(0x064B, 0x0660)},
+        "\u0670": None,
+        "\u0640": None,
+        "\u06cc": "\u064a",
+        "\u0649": "\u064a",
+        "\u06a9": "\u0643",
+    }
+)
+FOREIGN_WORDS = {
+    "fa": frozenset(w.translate(_FOLD_WORD) for w in PERSIAN_WORDS.split()),
+    "ur": frozenset(w.translate(_FOLD_WORD) for w in URDU_WORDS.split()),
+}
+#: Least number, and least share of a text's Arabic-script words, of one language's
+#: function words for the text to be that language. In the Persian and Urdu paragraphs of
+#: tests/corpus/test_core.py they are a quarter and a third of the words. Of the 44,345
+#: Arabic articles of SaudiNewsNet, ANT and Hespress, 143 have one of the letters of
+#: PERSIAN_URDU_LETTER_RE, and of these the most has 0.3 % such words (1 word); counted in
+#: the 43,645 articles of 20 words or more as if each had been typed on a Persian keyboard,
+#: at most 5 % (2 of 40 words): none reaches the share.
+MIN_FOREIGN_WORDS = 3
+MIN_FOREIGN_WORD_SHARE = 0.08
+
+
+def foreign_function_words(text: str) -> tuple[int, dict[str, int]]:
+    """The Arabic-script words of a text, and how many are Persian and Urdu function words."""
+    words = [w.translate(_FOLD_WORD) for w in ARABIC_SCRIPT_WORD_RE.findall(text)]
+    found = {
+        lang: sum(w in vocabulary for w in words) for lang, vocabulary in FOREIGN_WORDS.items()
+    }
+    return len(words), found
+
+
+def persian_or_urdu(text: str) -> str:
+    """``fa`` or ``ur`` when an Arabic-script text is Persian or Urdu; "" otherwise.
+
+    By the share of the language's function words among the text's words
+    (:data:`MIN_FOREIGN_WORDS`, :data:`MIN_FOREIGN_WORD_SHARE`), never by a letter.
+    """
+    if not PERSIAN_URDU_LETTER_RE.search(text):
+        return ""  # Persian and Urdu text always has some of these letters
+    total, found = foreign_function_words(text)
+    language = max(found, key=found.__getitem__)
+    count = found[language]
+    if count >= MIN_FOREIGN_WORDS and count >= MIN_FOREIGN_WORD_SHARE * total:
+        return language
+    return ""
 
 
 def _character_rule(char: str) -> str:
@@ -807,12 +1315,26 @@ def _note_value(value: Any) -> str:
     return text if len(text) <= MAX_NOTE_VALUE else text[: MAX_NOTE_VALUE - 1] + "…"
 
 
+def _unique_id(doc_id: str, used: set[str], repeats: dict[str, int]) -> str:
+    """``doc_id``, or ``doc_id~2``, ``~3`` … when already used (never an id used before)."""
+    if doc_id not in used:
+        used.add(doc_id)
+        return doc_id
+    number = repeats.get(doc_id, 1)
+    while f"{doc_id}~{number}" in used or number == 1:
+        number += 1
+    repeats[doc_id] = number
+    used.add(f"{doc_id}~{number}")
+    return f"{doc_id}~{number}"
+
+
 def iter_records(
     sources: Iterable[Mapping | Source],
     min_arabic_share: float = 0.5,
     near_duplicates: Mapping | NearDuplicateSettings | None = None,
 ) -> Iterator[tuple[dict | None, dict]]:
-    """Stream the corpus: for every input record, in order, its document and manifest row.
+    """Stream the corpus: for every input record, in order, its document and manifest row;
+    and a row for every file or archive member that gives no record.
 
     Parameters
     ----------
@@ -831,17 +1353,38 @@ def iter_records(
         ``date``, ``label``, ``source``, ``location``), or ``None`` when dropped.
     row : dict
         Its manifest row (:data:`MANIFEST_COLUMNS`): ``doc_id``, ``location``, ``status``
-        (``kept`` or ``dropped``), ``reason`` (``empty``, ``not_arabic``,
-        ``duplicate_of:<id>``, ``near_duplicate_of:<id>``, ``undecodable``,
-        ``malformed_record:<where>``), ``encoding`` and ``note`` (``bad_date:<value>``,
-        ``repeated_id:<id>``, joined by ``;``).
+        (``kept``, ``dropped`` or ``skipped``), ``reason``, ``encoding`` and ``note``.
 
-    Only the ids, a 16-byte fingerprint per kept text and, with near-duplicate detection,
-    a 128-number MinHash per kept document are held between records.
+        Reasons of records: ``empty``, ``undecodable``, ``not_arabic`` (too few Arabic
+        letters), ``not_arabic:fa`` and ``not_arabic:ur`` (Persian, Urdu:
+        :func:`persian_or_urdu`), ``duplicate_of:<id>``, ``near_duplicate_of:<id>``,
+        ``malformed_record:<where>`` (``<line>``, ``item_<n>``, the file name of a JSON
+        file that is not an array, ``truncated_json_array`` where an array breaks off,
+        ``after_json_array``). Reasons of files (doc_id ``file:<location>``):
+        ``empty_file`` (a record file with no record), ``unreadable_file:<why>`` (a
+        ``.gz`` file or zip member that breaks off or is corrupt; the records read before
+        are kept), ``unreadable_archive:<why>`` (an archive that cannot be opened, or a
+        tar archive that breaks off: the members before are read), and, status
+        ``skipped``, ``skipped:not_matching_pattern``, ``skipped:system_file``
+        (``.DS_Store``, ``__MACOSX/``), ``skipped:link`` (a link in an archive),
+        ``skipped:broken_link``, ``skipped:not_a_file``. Notes, joined by ``;``:
+        ``bad_date:<value>``, ``repeated_id:<id>``, ``nul_bytes_removed:<count>``,
+        ``error:<what the reader said>``.
+
+    Records plus files passed over or giving no record equal the rows: nothing read is
+    left out. Only the ids, a 16-byte fingerprint per kept text and, with near-duplicate
+    detection, a 128-number MinHash per kept document are held between records.
+
+    Raises
+    ------
+    ValueError
+        For a configuration the input does not fit: a CSV or TSV header without the
+        ``text_field`` or with a column named twice (before any row of that file).
     """
     settings = NearDuplicateSettings.from_config(near_duplicates)
     index = NearDuplicateIndex(settings) if settings.enabled else None
-    seen_ids: dict[str, int] = {}
+    used_ids: set[str] = set()
+    repeats: dict[str, int] = {}
     seen_texts: dict[bytes, str] = {}
     bad_dates = 0
     for entry in sources:
@@ -849,13 +1392,16 @@ def iter_records(
         for raw in _raw_records(source):
             notes = []
             # doc_id must be unique: suffix repeats (two sources with the same file names).
-            doc_id = raw.doc_id
-            if doc_id in seen_ids:
-                seen_ids[doc_id] += 1
-                doc_id = f"{doc_id}~{seen_ids[doc_id]}"
+            doc_id = _unique_id(raw.doc_id, used_ids, repeats)
+            if doc_id != raw.doc_id:
                 notes.append(f"repeated_id:{raw.doc_id}")
-            else:
-                seen_ids[doc_id] = 1
+            text, nul_bytes = _strip_nul(raw.text)
+            title, title_nul_bytes = _strip_nul(raw.title)
+            nul_bytes += raw.nul_bytes + title_nul_bytes
+            if nul_bytes:
+                notes.append(f"nul_bytes_removed:{nul_bytes}")
+            if raw.note:
+                notes.append(raw.note)
             reason = raw.reason
             iso_date = ""
             if not reason:
@@ -867,11 +1413,12 @@ def iter_records(
                         LOGGER.warning("%s: unparseable date %r", raw.location, raw.date)
                 else:
                     iso_date = parsed
-                text = raw.text
                 if not text.strip():
                     reason = "empty"
                 elif arabic_share(text) < min_arabic_share:
                     reason = "not_arabic"
+                elif language := persian_or_urdu(text):
+                    reason = f"not_arabic:{language}"
                 else:
                     normalized = normalized_text(text)
                     fingerprint = text_fingerprint(normalized)
@@ -885,10 +1432,11 @@ def iter_records(
                             similar := index.first_similar(doc_id, normalized)
                         ):
                             reason = f"near_duplicate_of:{similar}"
+            status = SKIPPED if reason.startswith("skipped:") else DROPPED if reason else KEPT
             row = {
                 "doc_id": doc_id,
                 "location": raw.location,
-                "status": "dropped" if reason else "kept",
+                "status": status,
                 "reason": reason,
                 "encoding": raw.encoding,
                 "note": ";".join(notes),
@@ -897,8 +1445,8 @@ def iter_records(
             if not reason:
                 document = {
                     "doc_id": doc_id,
-                    "title": raw.title,
-                    "text": raw.text,
+                    "title": title,
+                    "text": text,
                     "date": iso_date,
                     "label": raw.label,
                     "source": raw.source,
@@ -932,6 +1480,58 @@ def read_corpus(
     return documents, pd.DataFrame(manifest, columns=MANIFEST_COLUMNS)
 
 
+#: Reasons whose qualifier is a kind (``not_arabic:fa``), not a line or an id: counted apart.
+_QUALIFIED_REASONS = ("not_arabic", "unreadable_file", "unreadable_archive", "skipped")
+
+
+def reason_counts(manifest: pd.DataFrame) -> Counter[str]:
+    """Rows not kept, by reason: ``duplicate_of:<id>`` and ``malformed_record:<line>`` as
+    ``duplicate_of`` and ``malformed_record``; ``not_arabic:fa``, ``unreadable_file:<why>``
+    and ``skipped:<why>`` as they are."""
+    reasons = manifest.loc[manifest["status"] != KEPT, "reason"].astype(str)
+    kinds = reasons.map(
+        lambda reason: (
+            reason if reason.split(":")[0] in _QUALIFIED_REASONS else reason.split(":")[0]
+        )
+    )
+    return Counter(kinds.tolist())
+
+
+def describe_reasons(counts: Mapping[str, int]) -> str:
+    """``3 empty, 2 not_arabic:fa`` (most frequent first), or ``none``."""
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{count} {reason}" for reason, count in ordered) or "none"
+
+
+def check_corpus_size(documents: int, counts: Mapping[str, int], after: str, where: str) -> None:
+    """Stop with one clear message when fewer than :data:`MIN_DOCUMENTS` documents are left.
+
+    Parameters
+    ----------
+    documents : int
+        Documents left.
+    counts : mapping
+        Rows not kept, by reason (:func:`reason_counts`).
+    after : str
+        What was done, after ``no document``: ``of the corpus was kept``.
+    where : str
+        The end of the message: where the manifest is.
+
+    Raises
+    ------
+    ValueError
+        ``no document of the corpus was kept (at least 2 are needed to model topics); not
+        kept: 3 empty, 2 not_arabic:fa; the manifest is in …``.
+    """
+    if documents >= MIN_DOCUMENTS:
+        return
+    left = "no document" if documents == 0 else f"only {documents} document"
+    raise ValueError(
+        f"{left} {after} (at least {MIN_DOCUMENTS} are needed to model topics); "
+        f"not kept: {describe_reasons(counts)}; {where}"
+    )
+
+
 # ---------------------------------------------------------------------------------------
 # Tables
 
@@ -959,19 +1559,24 @@ def _format_value(value: Any) -> str:
 def corpus_summary(
     manifest: pd.DataFrame, lengths: pd.DataFrame, documents: Iterable[Mapping] | None = None
 ) -> pd.DataFrame:
-    """Counts of input, kept and dropped records (by reason), notes and length statistics.
+    """Counts of input, kept and dropped records (by reason), files passed over, notes and
+    length statistics.
 
-    With ``documents`` (iterated once), also the documents with a date, a label, the
-    distinct labels and sources, and the first and last date.
+    ``input_records`` counts the rows of records and of files that gave none (kept plus
+    dropped); files passed over (status ``skipped``) are counted apart. With
+    ``documents`` (iterated once), also the documents with a date, a label, the distinct
+    labels and sources, and the first and last date.
     """
+    skipped = int((manifest["status"] == SKIPPED).sum())
     rows: list[tuple[str, Any]] = [
-        ("input_records", len(manifest)),
-        ("kept", int((manifest["status"] == "kept").sum())),
-        ("dropped", int((manifest["status"] == "dropped").sum())),
+        ("input_records", len(manifest) - skipped),
+        ("kept", int((manifest["status"] == KEPT).sum())),
+        ("dropped", int((manifest["status"] == DROPPED).sum())),
     ]
-    reasons = manifest.loc[manifest["status"] == "dropped", "reason"].str.split(":").str[0]
+    reasons = manifest.loc[manifest["status"] == DROPPED, "reason"].str.split(":").str[0]
     for reason, count in sorted(reasons.value_counts().items()):
         rows.append((f"dropped_{reason}", int(count)))
+    rows.append(("skipped_files", skipped))
     if "note" in manifest:
         notes = manifest["note"].fillna("").astype(str)
         rows.append(("bad_dates", int(notes.str.contains("bad_date:", regex=False).sum())))

@@ -27,9 +27,15 @@ def read_corpus(
     summary_md: str,
     lengths_csv: str,
     lengths_md: str,
+    manifest_log: str | None = None,
 ) -> None:
     """Read the corpus, streaming; write the kept documents in shards of ``shard_size``, the
-    manifest, the metadata of each document, and the count and length tables."""
+    manifest, the metadata of each document, and the count and length tables.
+
+    The manifest is also written to ``manifest_log`` (a log of the rule, which Snakemake
+    keeps when the job fails): when too few documents are kept
+    (:data:`core.MIN_DOCUMENTS`), the step stops with the counts by reason and that path.
+    """
     rows: list[dict] = []
     meta: list[dict] = []
     columns = ["doc_id", "date", "label", "source"]
@@ -38,7 +44,9 @@ def read_corpus(
         for document, row in core.iter_records(sources, min_arabic_share, near_duplicates):
             rows.append(row)
             if document is None:
-                LOGGER.warning("dropped %s (%s): %s", row["doc_id"], row["location"], row["reason"])
+                LOGGER.warning(
+                    "%s %s (%s): %s", row["status"], row["doc_id"], row["location"], row["reason"]
+                )
                 continue
             writer.write(document)
             meta.append({c: document[c] for c in columns})
@@ -50,16 +58,30 @@ def read_corpus(
         with _ShardWriter(folder, shard_size) as writer:
             lengths = core.document_lengths(kept_documents())
     manifest_frame = pd.DataFrame(rows, columns=core.MANIFEST_COLUMNS)
-    write_tsv(manifest_frame, manifest)
-    if not meta:
-        raise ValueError("no document of the corpus was kept; see the manifest " + manifest)
+    for path in filter(None, (manifest, manifest_log)):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        write_tsv(manifest_frame, path)
+    counts = core.reason_counts(manifest_frame)
+    if counts:
+        LOGGER.info("not kept, by reason: %s", core.describe_reasons(counts))
+    core.check_corpus_size(
+        len(meta),
+        counts,
+        "of the corpus was kept",
+        f"the manifest is in {manifest_log or manifest}",
+    )
     meta_frame = pd.DataFrame(meta, columns=columns)
     write_tsv(meta_frame, metadata)
     summary = core.corpus_summary(manifest_frame, lengths, meta)
     write_table(summary, summary_csv, summary_md)
     write_table(lengths, lengths_csv, lengths_md)
+    skipped = int((manifest_frame["status"] == core.SKIPPED).sum())
     LOGGER.info(
-        "kept %d of %d records, in %d shards", len(meta), len(manifest_frame), writer.shards
+        "kept %d of %d records, in %d shards; %d files passed over",
+        len(meta),
+        len(manifest_frame) - skipped,
+        writer.shards,
+        skipped,
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..corpus import core as corpus
 from ..io import (
     atomic_path,
     read_jsonl,
@@ -196,17 +197,19 @@ def normalize_corpus(
             yield record
 
     written = write_jsonl(counted(kept_records()), tokens)
-    if not written:
-        raise ValueError(
-            f"no document has {min_document_tokens} tokens or more after normalization "
-            "(normalize.min_document_tokens)"
-        )
     for doc_id, n in too_short.items():
         LOGGER.warning("dropped %s: %d tokens after normalization (too_short)", doc_id, n)
     dropped = manifest_frame["doc_id"].isin(too_short) & (manifest_frame["status"] == "kept")
     manifest_frame.loc[dropped, "status"] = "dropped"
     manifest_frame.loc[dropped, "reason"] = "too_short"
     write_tsv(manifest_frame, manifest)
+    corpus.check_corpus_size(
+        written,
+        corpus.reason_counts(manifest_frame),
+        "is left after normalization",
+        f"too_short: fewer than normalize.min_document_tokens = {min_document_tokens} tokens; "
+        f"the manifest of the corpus is in {corpus_manifest}",
+    )
     steps = tables["steps"]
     if too_short:
         row = {
