@@ -315,7 +315,8 @@ RECIPES: dict[str, Recipe] = {
 
 #: The runs of the thorough checks: the shadowed, sharded rerun of the seeds, the planted
 #: corpus (each engine, twice), the other engines and the guided prior on the seeds, a second
-#: corpus in a run folder of its own. They
+#: corpus in a run folder of its own, a dated JSON Lines export (stage 8 by month and outlet;
+#: its readers and the trends stage have unit tests of their own). They
 #: run where ARABIC_NEWS_TOPICS_THOROUGH=1 (CI); ``make test`` skips them to stay short.
 THOROUGH_RUNS = frozenset(
     {
@@ -325,6 +326,7 @@ THOROUGH_RUNS = frozenset(
         "planted_rerun",
         "guided_seed_run",
         "news_in_own_folder_run",
+        "dated_corpus_run",
         *(f"{engine}_seed_run" for engine in OTHER_ENGINES),
     }
 )
