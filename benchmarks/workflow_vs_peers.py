@@ -73,6 +73,8 @@ import pandas as pd
 import yaml
 from harness import fmt
 
+from arabic_news_topics.config import merge_config
+
 REPO = harness.REPO
 DEFAULT_CORPUS = harness.CORPORA / "saudinewsnet.jsonl.gz"
 #: A config for SaudiNewsNet that the project may ship; used as the base where it exists.
@@ -124,18 +126,6 @@ COLUMNS = [
 
 # ---------------------------------------------------------------------------------------
 # Small helpers
-
-
-def deep_merge(base: Mapping, over: Mapping) -> dict:
-    """``base`` with the keys of ``over`` merged in, mappings recursively (as Snakemake
-    merges ``--configfile`` over the workflow's config)."""
-    merged = copy.deepcopy(dict(base))
-    for key, value in over.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -355,11 +345,11 @@ def prepare_workflow(
     template = workdir / CORPUS_CONFIG
     base = yaml.safe_load(template.read_text(encoding="utf-8")) if template.is_file() else None
     defaults = yaml.safe_load((workdir / "config" / "config.yaml").read_text(encoding="utf-8"))
-    seed = deep_merge(defaults, base or {}).get("random_state", SEED)
+    seed = merge_config(defaults, base or {}).get("random_state", SEED)
     config = benchmark_config(base, data.resolve(), num_topics, seed)
     configfile = workdir / "benchmark_config.yaml"
     configfile.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    return configfile, deep_merge(defaults, config)
+    return configfile, merge_config(defaults, config)
 
 
 def run_workflow(
@@ -1251,7 +1241,7 @@ def prepare_config_of(run_folder: Path) -> tuple[Path, dict]:
     configfile = run_folder / "benchmark_config.yaml"
     config = yaml.safe_load(configfile.read_text(encoding="utf-8"))
     defaults = yaml.safe_load((run_folder / "config" / "config.yaml").read_text(encoding="utf-8"))
-    return configfile, deep_merge(defaults, config)
+    return configfile, merge_config(defaults, config)
 
 
 if __name__ == "__main__":
