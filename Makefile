@@ -2,7 +2,8 @@
 #   make run   creates .venv from the pinned requirements and runs the workflow on seeds/
 #   make test  creates .venv if needed and runs the checks and the whole test suite
 # and one resumes a run that was killed (Snakemake and its jobs: kill -9, a lost session):
-#   make resume   unlocks the folder, then reruns what was incomplete and finishes the run
+#   make resume   stops the killed run's jobs that still run, unlocks the folder, then reruns
+#                 what was incomplete and finishes the run
 # Snakemake's arguments for another config or folder go in ARGS, for example
 #   make run ARGS="--configfile my.yaml --directory runs/my"   (and the same for resume)
 PYTHON ?= python3.11
@@ -30,7 +31,12 @@ run: $(BIN)/.installed
 # --unlock, then --rerun-incomplete redoes those jobs (their outputs appear only complete:
 # every file is written under a temporary name and renamed), then the rest of the run.
 resume: $(BIN)/.installed
+	$(BIN)/python -m arabic_news_topics.runs stop-orphaned-jobs $(ARGS)
 	$(SNAKEMAKE) --unlock
+	$(SNAKEMAKE) --cores $(CORES) --rerun-incomplete
+# Again: Snakemake checks the marks of incomplete outputs when it builds the DAG, before
+# the jobs behind a checkpoint (the fits) are in it, so an output a killed job completed
+# there keeps its mark, and only a run that starts with the whole DAG redoes it.
 	$(SNAKEMAKE) --cores $(CORES) --rerun-incomplete
 	$(SNAKEMAKE) --cores $(CORES) --rerun-incomplete paper
 	$(SNAKEMAKE) --report results/report.html

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 
+import psutil
 import pytest
 
 from arabic_news_topics import runs
@@ -151,3 +155,72 @@ def test_list_files_own_first_then_the_workflows(tmp_path):
     assert runs.find_list_file(absolute, workdir, workflow) == absolute
     assert runs.find_list_file("config/none.txt", workdir, workflow) is None
     assert runs.find_list_file(str(tmp_path / "none.txt"), workdir, workflow) is None
+
+
+# ------------------------------------------------------------------------------------------
+# Orphaned jobs of a killed Snakemake (make resume)
+
+
+def start_job(tmp_path, parent: str | None = None):
+    """A process that runs a job script of ``tmp_path/.snakemake/scripts``, started by this
+    Python (an orphan's situation: its parent is no Snakemake) or by a program ``parent``."""
+    scripts = tmp_path / ".snakemake" / "scripts"
+    scripts.mkdir(parents=True, exist_ok=True)
+    script = scripts / "tmpabc.fit_topic_model.py"
+    script.write_text("import time\ntime.sleep(120)\n")
+    if parent is None:
+        return subprocess.Popen([sys.executable, str(script)])
+    launcher = tmp_path / parent
+    launcher.write_text(f'#!/bin/sh\n"{sys.executable}" "{script}"\n')
+    launcher.chmod(0o755)
+    return subprocess.Popen([str(launcher)])
+
+
+def wait_for_children(process, count: int = 1):
+    deadline = time.monotonic() + 20
+    while len(psutil.Process(process.pid).children()) < count:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def test_a_job_script_whose_parent_is_no_snakemake_is_stopped(tmp_path):
+    job = start_job(tmp_path)
+    try:
+        deadline = time.monotonic() + 20
+        while not runs.orphaned_jobs(tmp_path):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert [p.pid for p in runs.orphaned_jobs(tmp_path)] == [job.pid]
+        assert runs.stop_orphaned_jobs(tmp_path, timeout=5) == [job.pid]
+        assert job.wait(timeout=10) is not None
+        assert runs.orphaned_jobs(tmp_path) == []
+    finally:
+        job.kill()
+
+
+def test_the_jobs_of_a_running_snakemake_and_of_other_folders_are_left_alone(tmp_path):
+    running = start_job(tmp_path / "a", parent="snakemake")  # a launcher named snakemake
+    other = start_job(tmp_path / "b")
+    try:
+        wait_for_children(running)
+        assert runs.orphaned_jobs(tmp_path / "a") == []
+        assert runs.stop_orphaned_jobs(tmp_path / "a") == []
+        assert running.poll() is None and other.poll() is None
+    finally:
+        for process in (*psutil.Process(running.pid).children(), running, other):
+            process.kill()
+
+
+def test_the_command_line_takes_snakemakes_directory_argument(tmp_path, capsys):
+    job = start_job(tmp_path)
+    try:
+        deadline = time.monotonic() + 20
+        while not runs.orphaned_jobs(tmp_path):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        argv = ["stop-orphaned-jobs", "--configfile", "my.yaml", "--directory", str(tmp_path)]
+        assert runs.main(argv) == 0
+        assert f"stopped process {job.pid}" in capsys.readouterr().out
+        assert job.wait(timeout=10) is not None
+    finally:
+        job.kill()

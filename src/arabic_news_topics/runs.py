@@ -15,10 +15,13 @@ with its corpus still holds the same corpus.
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import hashlib
 import json
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -151,3 +154,89 @@ def mixing_message(
         f"{RUN_RECORD} would leave the old corpus's results beside the new ones)."
     )
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------
+# Resuming a killed run
+
+#: Where Snakemake keeps the scripts of the jobs it runs, relative to the working directory.
+JOB_SCRIPTS = ".snakemake/scripts"
+
+
+def orphaned_jobs(workdir: str | Path) -> list:
+    """The jobs of a Snakemake in ``workdir`` that was killed and that still run: processes
+    that run one of its job scripts (``.snakemake/scripts/``) and whose parent is not a
+    Snakemake (a killed Snakemake's jobs pass to init or a subreaper).
+
+    Parameters
+    ----------
+    workdir : str or Path
+        The working directory of the run.
+
+    Returns
+    -------
+    list of psutil.Process
+        The orphaned jobs, by process id.
+    """
+    import psutil  # only the resume needs it
+
+    scripts = str(Path(workdir).resolve() / JOB_SCRIPTS) + os.sep
+    found = []
+    for process in psutil.process_iter(["pid", "cmdline"]):
+        cmdline = process.info["cmdline"] or []
+        if not any(part.startswith(scripts) for part in cmdline):
+            continue
+        try:
+            parent = process.parent()
+            parent_cmdline = " ".join(parent.cmdline()) if parent is not None else ""
+        except psutil.Error:
+            parent_cmdline = ""
+        if "snakemake" not in parent_cmdline:
+            found.append(process)
+    return sorted(found, key=lambda process: process.pid)
+
+
+def stop_orphaned_jobs(workdir: str | Path, timeout: float = 10.0) -> list[int]:
+    """Stop the orphaned jobs of a killed Snakemake in ``workdir`` (:func:`orphaned_jobs`):
+    SIGTERM, then SIGKILL for those still running after ``timeout`` seconds.
+
+    A job that outlives its Snakemake goes on writing its outputs. Snakemake, resumed while it
+    runs, may find them half-way (missing, so it runs the job again) and later complete (so
+    it keeps them, but its mark that they are incomplete stays, and the next run stops on
+    it). Stopping them first leaves only what the resumed run writes.
+
+    Returns
+    -------
+    list of int
+        The process ids stopped.
+    """
+    import psutil
+
+    jobs = orphaned_jobs(workdir)
+    for job in jobs:
+        with contextlib.suppress(psutil.Error):
+            job.terminate()
+    _, alive = psutil.wait_procs(jobs, timeout=timeout)
+    for job in alive:
+        with contextlib.suppress(psutil.Error):
+            job.kill()
+    psutil.wait_procs(alive, timeout=timeout)
+    return [job.pid for job in jobs]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m arabic_news_topics.runs stop-orphaned-jobs [snakemake arguments]``: stop
+    the jobs of a killed Snakemake in its working directory (``--directory``/``-d`` among
+    Snakemake's arguments, else the current one), as ``make resume`` does first."""
+    parser = argparse.ArgumentParser(prog="python -m arabic_news_topics.runs")
+    parser.add_argument("command", choices=["stop-orphaned-jobs"])
+    parser.add_argument("--directory", "-d", default=".")
+    args, _ = parser.parse_known_args(argv)
+    stopped = stop_orphaned_jobs(args.directory)
+    for pid in stopped:
+        print(f"stopped process {pid}, a job of a Snakemake that no longer runs")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
