@@ -289,6 +289,21 @@ def test_normalization_settings_defaults_are_the_schema_defaults():
     assert NormalizationSettings.from_config(schema) == NormalizationSettings()
 
 
+def test_k_choice_defaults_are_the_schema_defaults():
+    import inspect
+
+    from arabic_news_topics.topics import selection, step
+
+    lda = schema_defaults()["lda"]
+    assert lda["min_relative_prevalence"] == selection.MIN_RELATIVE_PREVALENCE
+    assert set(selection.SELECT_RULES) == set(
+        SCHEMA["properties"]["lda"]["properties"]["select_rule"]["enum"]
+    )
+    parameters = inspect.signature(step.select_num_topics).parameters
+    assert parameters["select_rule"].default == lda["select_rule"]
+    assert parameters["min_relative_prevalence"].default == lda["min_relative_prevalence"]
+
+
 def test_corpus_settings_defaults_are_the_schema_defaults():
     from arabic_news_topics.corpus.core import NearDuplicateSettings, Source
 
@@ -371,6 +386,11 @@ SCHEMA_ERRORS = [
         "config key normalize.stemmer: 'lite' is not one of none, light, root",
     ),
     ("select_by typo", edit("lda.select_by", "npmi"), "config key lda.select_by: 'npmi'"),
+    (
+        "select_rule typo",
+        edit("lda.select_rule", "1se"),
+        "config key lda.select_rule: '1se' is not one of one_se, best",
+    ),
     ("period typo", edit("trends.period", "monthly"), "config key trends.period: 'monthly'"),
     ("map typo", edit("cluster.map", "umap"), "config key cluster.map: 'umap' is not one of"),
     # Unknown keys, at every level.
@@ -400,6 +420,11 @@ SCHEMA_ERRORS = [
         "repeated seed",
         edit("lda.random_seeds", [7, 7]),
         "config key lda.random_seeds: [7, 7] is not a non-empty list of distinct integers >= 0",
+    ),
+    (
+        "relative prevalence",
+        edit("lda.min_relative_prevalence", 1.5),
+        "config key lda.min_relative_prevalence: 1.5 is not a number from 0 to 1",
     ),
     (
         "held-out share",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -196,6 +197,83 @@ def test_stability_table_checks_top_words():
         ms.stability_table(DISJOINT, {1: DISJOINT}, TOP_WORDS[:2])
 
 
+@pytest.mark.parametrize(
+    ("prevalence", "min_relative_prevalence", "expected"),
+    [
+        # K = 5: the threshold is 0.1 / 5 = 0.02.
+        pytest.param([0.2, 0.2, 0.2, 0.3993, 0.0007], 0.1, [0, 0, 0, 0, 1], id="seeds-k5"),
+        pytest.param([0.021, 0.019, 0.32, 0.32, 0.32], 0.1, [0, 1, 0, 0, 0], id="either-side"),
+        pytest.param([0.5, 0.4993, 0.0007], 0.0, [0, 0, 0], id="zero-flags-none"),
+        # 0.5 of an even share: below 0.25 at K = 2.
+        pytest.param([0.8, 0.2], 0.5, [0, 1], id="half-even-share"),
+        pytest.param([1.0], 0.1, [0], id="one-topic"),
+    ],
+)
+def test_low_prevalence(prevalence, min_relative_prevalence, expected):
+    flags = ms.low_prevalence(prevalence, min_relative_prevalence)
+    assert flags.tolist() == [bool(e) for e in expected]
+
+
+@pytest.mark.parametrize(
+    ("prevalence", "value", "message"),
+    [
+        pytest.param([0.5, 0.5], 1.5, "lda.min_relative_prevalence 1.5", id="above-one"),
+        pytest.param([0.5, 0.5], -0.1, "lda.min_relative_prevalence -0.1", id="negative"),
+        pytest.param([], 0.1, "one share per topic", id="empty"),
+    ],
+)
+def test_low_prevalence_rejects_invalid_values(prevalence, value, message):
+    with pytest.raises(ValueError, match=message):
+        ms.low_prevalence(prevalence, value)
+
+
+def test_a_near_zero_topic_is_flagged_and_not_rated():
+    """The issue's case: a topic of prevalence 0.0007 matches itself in every seed (its words
+    are the prior's), so its similarity is 1; it must not be reported as the most stable."""
+    narrowed = np.array(
+        [
+            [1.0, 0, 0, 0, 0, 0, 0, 0, 0],  # NATO narrowed to one word: similarity < 1
+            [0, 0, 0, 0.6, 0.3, 0.1, 0, 0, 0],  # terrorism as in the reference
+            [0, 0, 0, 0, 0, 0, 0.4, 0.4, 0.2],  # the near-zero topic, identical again
+        ]
+    )
+    prevalence = [0.6, 0.3993, 0.0007]
+    table = ms.stability_table(DISJOINT, {7: narrowed, 2024: DISJOINT}, TOP_WORDS, prevalence)
+    assert list(table.columns) == [
+        "topic",
+        "top_words",
+        "prevalence",
+        "low_prevalence",
+        "similarity_seed_7",
+        "similarity_seed_2024",
+        "mean_similarity",
+    ]
+    assert table["low_prevalence"].tolist() == [False, False, True]
+    np.testing.assert_allclose(table["prevalence"], prevalence)
+    # Not rated: NaN, not the 1.0 its matching gives.
+    assert (
+        table.loc[2, ["similarity_seed_7", "similarity_seed_2024", "mean_similarity"]].isna().all()
+    )
+    assert table["mean_similarity"].idxmax() == 1  # terrorism, rated 1.0, is the most stable
+    assert table["mean_similarity"].iloc[1] == 1.0
+    assert table["mean_similarity"].iloc[0] < 1.0
+    # The mean over the rated topics only, as select_num_topics takes it for the K.
+    rated_mean = (table["mean_similarity"].iloc[0] + 1.0) / 2
+    assert table["mean_similarity"].mean() == pytest.approx(rated_mean)
+
+
+def test_prevalence_is_flagged_with_one_seed_too():
+    table = ms.stability_table(DISJOINT, {}, prevalence=[0.6, 0.3993, 0.0007])
+    assert list(table.columns) == ["topic", "prevalence", "low_prevalence", "mean_similarity"]
+    assert table["low_prevalence"].tolist() == [False, False, True]
+    assert table["mean_similarity"].isna().all()
+
+
+def test_stability_table_checks_prevalence():
+    with pytest.raises(ValueError, match="2 prevalences for 3 topics"):
+        ms.stability_table(DISJOINT, {1: DISJOINT}, prevalence=[0.5, 0.5])
+
+
 # ---------------------------------------------------------------------------------------
 # Model selection table and the choice of K
 
@@ -217,40 +295,63 @@ def test_model_selection_table_by_hand():
         ]
     )
     runs["heldout_perplexity"] = runs["num_topics"].map({2: 900.0, 3: 850.0, 5: 870.0})
+    runs["heldout_log_likelihood_per_word"] = -np.log(runs["heldout_perplexity"])
     runs["stability"] = runs["num_topics"].map({2: 0.9, 3: 0.8, 5: np.nan})
+    runs["low_prevalence_topics"] = runs["num_topics"].map({2: 0, 3: 1, 5: 0})
     table = ms.model_selection_table(runs, "c_npmi")
     assert list(table.columns) == [
         "num_topics",
         "runs",
         "c_npmi_mean",
         "c_npmi_sd",
+        "c_npmi_se",
         "c_v_mean",
         "c_v_sd",
+        "c_v_se",
         "u_mass_mean",
         "u_mass_sd",
+        "u_mass_se",
         "diversity_mean",
         "diversity_sd",
+        "diversity_se",
         "heldout_perplexity",
+        "heldout_log_likelihood_per_word",
         "stability",
+        "low_prevalence_topics",
+        "best",
+        "within_one_se",
         "chosen",
     ]
     assert table["num_topics"].tolist() == [2, 3, 5]
     assert table["runs"].tolist() == [2, 2, 1]
-    # Two runs a and b: mean (a + b) / 2, sd |a - b| / sqrt(2).
+    # Two runs a and b: mean (a + b) / 2, sd |a - b| / sqrt(2), se = sd / sqrt(2) = |a - b| / 2.
     sqrt2 = math.sqrt(2)
     np.testing.assert_allclose(table["c_npmi_mean"], [0.06, 0.20, 0.12])
     np.testing.assert_allclose(table["c_npmi_sd"][:2], [0.02 / sqrt2, 0.20 / sqrt2])
+    np.testing.assert_allclose(table["c_npmi_se"][:2], [0.01, 0.10])
     np.testing.assert_allclose(table["c_v_mean"], [0.40, 0.50, 0.55])
     np.testing.assert_allclose(table["c_v_sd"][:2], [0.20 / sqrt2, 0.20 / sqrt2])
+    np.testing.assert_allclose(table["c_v_se"][:2], [0.10, 0.10])
     np.testing.assert_allclose(table["u_mass_mean"], [-2.0, -3.0, -0.5])
     np.testing.assert_allclose(table["u_mass_sd"][:2], [2.0 / sqrt2, 2.0 / sqrt2])
+    np.testing.assert_allclose(table["u_mass_se"][:2], [1.0, 1.0])
     np.testing.assert_allclose(table["diversity_mean"], [0.95, 0.85, 0.70])
     np.testing.assert_allclose(table["diversity_sd"][:2], [0.10 / sqrt2, 0.10 / sqrt2])
+    np.testing.assert_allclose(table["diversity_se"][:2], [0.05, 0.05])
     for measure in ms.SUMMARY_MEASURES:
         assert math.isnan(table[f"{measure}_sd"].iloc[2])  # one run
+        assert math.isnan(table[f"{measure}_se"].iloc[2])
     assert table["heldout_perplexity"].tolist() == [900.0, 850.0, 870.0]
+    np.testing.assert_allclose(
+        table["heldout_log_likelihood_per_word"], -np.log([900.0, 850.0, 870.0])
+    )
     assert table["stability"].tolist()[:2] == [0.9, 0.8]
     assert math.isnan(table["stability"].iloc[2])
+    assert table["low_prevalence_topics"].tolist() == [0, 1, 0]
+    # NPMI: the best is K = 3 (0.20, se 0.10), so the threshold is 0.10; K = 2 (0.06) is
+    # below it, K = 5 (0.12) above, but K = 3 is the smallest K within one SE.
+    assert table["best"].tolist() == [False, True, False]
+    assert table["within_one_se"].tolist() == [False, True, True]
     assert table["chosen"].tolist() == [False, True, False]
 
 
@@ -263,7 +364,9 @@ def test_model_selection_table_by_hand():
         pytest.param("diversity", 2, id="diversity"),
     ],
 )
-def test_model_selection_table_marks_the_chosen_k(select_by, expected):
+@pytest.mark.parametrize("rule", ms.SELECT_RULES)
+def test_model_selection_table_marks_the_chosen_k(select_by, expected, rule):
+    # One seed per K: no standard error, so both rules choose the best mean.
     runs = runs_frame(
         [
             (2, 1, 0.05, 0.50, -1.0, 1.00),
@@ -271,17 +374,23 @@ def test_model_selection_table_marks_the_chosen_k(select_by, expected):
             (5, 1, 0.12, 0.55, -0.5, 0.70),
         ]
     )
-    table = ms.model_selection_table(runs, select_by)
+    table = ms.model_selection_table(runs, select_by, rule)
     assert table.loc[table["chosen"], "num_topics"].tolist() == [expected]
-    assert table["chosen"].dtype == bool
+    assert table.loc[table["best"], "num_topics"].tolist() == [expected]
+    assert table.loc[table["within_one_se"], "num_topics"].tolist() == [expected]
+    for column in ("best", "within_one_se", "chosen"):
+        assert table[column].dtype == bool
 
 
 def test_model_selection_table_without_optional_columns():
     runs = runs_frame([(4, 1, 0.1, 0.5, -1.0, 0.9), (4, 2, 0.3, 0.5, -1.0, 0.9)])
     table = ms.model_selection_table(runs)
     assert table["heldout_perplexity"].isna().all()
+    assert table["heldout_log_likelihood_per_word"].isna().all()
     assert table["stability"].isna().all()
+    assert table["low_prevalence_topics"].isna().all()
     assert table["c_v_sd"].tolist() == [0.0]
+    assert table["c_v_se"].tolist() == [0.0]
     assert table["chosen"].tolist() == [True]
 
 
@@ -324,6 +433,15 @@ def test_model_selection_table_rejects_unknown_measures(select_by):
         ms.model_selection_table(runs, select_by)
 
 
+@pytest.mark.parametrize("rule", ["one_sd", "ONE_SE", ""])
+def test_unknown_rules_are_rejected(rule):
+    runs = runs_frame([(2, 1, 0.1, 0.5, -1.0, 0.9)])
+    with pytest.raises(ValueError, match=r"lda\.select_rule .* one_se, best"):
+        ms.model_selection_table(runs, "c_npmi", rule)
+    with pytest.raises(ValueError, match=r"lda\.select_rule"):
+        ms.choose_num_topics(runs, "c_npmi", rule)
+
+
 def test_model_selection_table_rejects_duplicate_runs():
     runs = runs_frame([(2, 1, 0.1, 0.5, -1.0, 0.9), (2, 1, 0.2, 0.5, -1.0, 0.9)])
     with pytest.raises(ValueError, match="more than one row"):
@@ -343,15 +461,202 @@ def test_model_selection_table_rejects_duplicate_runs():
         pytest.param([2, 3, 4], [-3.2, -1.1, -2.5], 3, id="negative-closest-to-zero"),
     ],
 )
-def test_choose_num_topics(ks, means, expected):
+@pytest.mark.parametrize("rule", ms.SELECT_RULES)
+def test_choose_num_topics(ks, means, expected, rule):
+    # No standard error in these tables: the one-SE rule falls back to the best mean.
     table = pd.DataFrame({"num_topics": ks, "u_mass_mean": means})
-    assert ms.choose_num_topics(table, "u_mass") == expected
+    assert ms.choose_num_topics(table, "u_mass", rule) == expected
 
 
 def test_choose_num_topics_reads_a_one_run_per_k_table():
     table = pd.DataFrame({"num_topics": [2, 3], "c_v": [0.4, 0.6], "c_npmi": [0.1, 0.0]})
     assert ms.choose_num_topics(table, "c_v") == 3
     assert ms.choose_num_topics(table) == 2
+
+
+# ---------------------------------------------------------------------------------------
+# The one-standard-error rule, on planted tables
+
+
+def seeds_runs(means: dict[int, float], spread: dict[int, float], seeds=(42, 7, 2024)):
+    """Runs whose c_npmi over the seeds has exactly these means and sds: mean - sd, mean,
+    mean + sd for three seeds (sd of those is sd), mean +- sd / sqrt(2) for two."""
+    n = len(seeds)
+    offsets = {1: [0.0], 2: [-1 / math.sqrt(2), 1 / math.sqrt(2)], 3: [-1.0, 0.0, 1.0]}[n]
+    rows = [
+        (k, seed, means[k] + spread[k] * offset, 0.5, -1.0, 0.9)
+        for k in means
+        for seed, offset in zip(seeds, offsets, strict=True)
+    ]
+    return runs_frame(rows)
+
+
+def test_one_se_rule_does_not_take_a_larger_k_for_noise():
+    """The issue's case: K = 5 beats K = 4 by 1.5e-5 with a seed-to-seed sd of 0.05."""
+    means = {2: -0.140, 3: -0.121, 4: -0.078894, 5: -0.078894 + 1.5e-5}
+    spread = {2: 0.02, 3: 0.045, 4: 0.047, 5: 0.05}
+    table = ms.model_selection_table(seeds_runs(means, spread), "c_npmi")
+    np.testing.assert_allclose(table["c_npmi_sd"], [0.02, 0.045, 0.047, 0.05])
+    np.testing.assert_allclose(table["c_npmi_se"].iloc[3], 0.05 / math.sqrt(3))
+    assert table.loc[table["best"], "num_topics"].tolist() == [5]
+    assert table.loc[table["within_one_se"], "num_topics"].tolist() == [4, 5]
+    assert table.loc[table["chosen"], "num_topics"].tolist() == [4]
+    choice = ms.num_topics_choice(table, "c_npmi")
+    assert (choice.num_topics, choice.best_num_topics, choice.rule_applied) == (4, 5, "one_se")
+    assert choice.best_se == pytest.approx(0.05 / math.sqrt(3))
+    assert choice.threshold == pytest.approx(means[5] - 0.05 / math.sqrt(3))
+    # The old rule, still available, takes the noise.
+    assert ms.choose_num_topics(table, "c_npmi", "best") == 5
+
+
+def test_one_se_rule_with_a_difference_of_1e5_and_sd_005():
+    means = {4: 0.10, 5: 0.10 + 1e-5}
+    spread = {4: 0.05, 5: 0.05}
+    table = ms.model_selection_table(seeds_runs(means, spread), "c_npmi")
+    assert table["chosen"].tolist() == [True, False]
+    assert table["best"].tolist() == [False, True]
+
+
+def test_a_k_better_by_many_standard_errors_is_chosen():
+    # K = 4 is better than K = 3 by 0.05, ten times its standard error (0.005).
+    means = {2: 0.02, 3: 0.10, 4: 0.15, 5: 0.12, 6: 0.11}
+    spread = dict.fromkeys(means, 0.005 * math.sqrt(3))
+    table = ms.model_selection_table(seeds_runs(means, spread), "c_npmi")
+    np.testing.assert_allclose(table["c_npmi_se"], 0.005)
+    assert table.loc[table["within_one_se"], "num_topics"].tolist() == [4]
+    assert table.loc[table["chosen"], "num_topics"].tolist() == [4]
+    choice = ms.num_topics_choice(table, "c_npmi")
+    assert not choice.at_edge and not choice.best_at_largest
+    assert choice.warnings() == []
+
+
+def test_the_smallest_k_within_one_se_not_the_nearest():
+    # Ks 2 and 4 are within one SE of the best (K = 5), K = 3 is not: the smallest wins,
+    # as in CART's and glmnet's rule, which take the simplest model within one SE.
+    means = {2: 0.195, 3: 0.10, 4: 0.199, 5: 0.20}
+    spread = dict.fromkeys(means, 0.01 * math.sqrt(3))
+    table = ms.model_selection_table(seeds_runs(means, spread), "c_npmi")
+    assert table["within_one_se"].tolist() == [True, False, True, True]
+    assert ms.choose_num_topics(table, "c_npmi") == 2
+
+
+def test_a_mean_at_the_threshold_is_within_despite_rounding_noise():
+    # 0.3 - 0.1 is 0.19999999999999998 in floating point: rounded to 9 decimals, a tie.
+    table = pd.DataFrame(
+        {"num_topics": [2, 3], "runs": 4, "c_v_mean": [0.2, 0.3], "c_v_sd": [0.1, 0.2]}
+    )
+    choice = ms.num_topics_choice(table, "c_v")
+    assert choice.best_se == pytest.approx(0.1)
+    assert (choice.num_topics, choice.within_one_se) == (2, (2, 3))
+
+
+def test_a_nan_mean_is_never_within_one_se():
+    table = pd.DataFrame(
+        {
+            "num_topics": [2, 3, 4],
+            "runs": 3,
+            "c_npmi_mean": [np.nan, 0.19, 0.20],
+            "c_npmi_sd": [np.nan, 0.03, 0.03],
+        }
+    )
+    choice = ms.num_topics_choice(table, "c_npmi")
+    assert choice.within_one_se == (3, 4)
+    assert choice.num_topics == 3
+
+
+def test_the_standard_error_of_u_mass_uses_its_own_direction():
+    # UMass is negative; higher is still better. Best -1.0 (se 0.5): -1.4 is within.
+    table = pd.DataFrame(
+        {
+            "num_topics": [2, 3, 4],
+            "runs": 4,
+            "u_mass_mean": [-3.0, -1.4, -1.0],
+            "u_mass_sd": [1.0, 1.0, 1.0],
+        }
+    )
+    assert ms.choose_num_topics(table, "u_mass") == 3
+    assert ms.choose_num_topics(table, "u_mass", "best") == 4
+
+
+def test_one_seed_falls_back_to_the_best_mean():
+    means = {4: 0.10, 5: 0.10 + 1e-5}
+    table = ms.model_selection_table(seeds_runs(means, {4: 0.0, 5: 0.0}, seeds=(42,)), "c_npmi")
+    assert table["c_npmi_se"].isna().all()
+    assert table["chosen"].tolist() == [False, True]
+    assert table["within_one_se"].tolist() == [False, True]  # without an SE: the best only
+    choice = ms.num_topics_choice(table, "c_npmi")
+    assert (choice.rule, choice.rule_applied, choice.num_topics) == ("one_se", "best", 5)
+    assert math.isnan(choice.best_se) and math.isnan(choice.threshold)
+    messages = choice.warnings()
+    assert any("lda.random_seeds" in m and "one seed" in m for m in messages)
+    # Asked for the best mean, there is nothing to fall back from.
+    best = ms.num_topics_choice(table, "c_npmi", "best")
+    assert not any("lda.random_seeds" in m for m in best.warnings())
+
+
+def test_a_zero_standard_error_is_the_best_mean():
+    # Every seed gave the same value (as the planted corpus's K = 3): no noise to allow for.
+    means = {2: 0.029, 3: 0.371, 4: 0.371 - 1e-6}
+    table = ms.model_selection_table(seeds_runs(means, dict.fromkeys(means, 0.0)), "c_npmi")
+    assert table["c_npmi_se"].tolist() == [0.0, 0.0, 0.0]
+    assert ms.num_topics_choice(table, "c_npmi").num_topics == 3
+
+
+@pytest.mark.parametrize(
+    ("means", "chosen", "best", "at_edge", "best_at_largest"),
+    [
+        pytest.param({3: 0.3, 4: 0.1, 5: 0.1}, 3, 3, True, False, id="smallest"),
+        pytest.param({3: 0.1, 4: 0.3, 5: 0.1}, 4, 4, False, False, id="inside"),
+        pytest.param({3: 0.1, 4: 0.1, 5: 0.3}, 5, 5, True, True, id="largest"),
+        # Best at the largest, chosen inside: the grid should still grow.
+        pytest.param({3: 0.1, 4: 0.299, 5: 0.3}, 4, 5, False, True, id="best-largest-chosen-in"),
+        pytest.param({3: 0.3}, 3, 3, False, False, id="single-k"),
+    ],
+)
+def test_edges_of_the_grid(means, chosen, best, at_edge, best_at_largest):
+    spread = dict.fromkeys(means, 0.01 * math.sqrt(3))  # se 0.01
+    table = ms.model_selection_table(seeds_runs(means, spread), "c_npmi")
+    choice = ms.num_topics_choice(table, "c_npmi")
+    assert (choice.num_topics, choice.best_num_topics) == (chosen, best)
+    assert choice.at_edge is at_edge
+    assert choice.best_at_largest is best_at_largest
+    widen = [m for m in choice.warnings() if "widen the grid (lda.num_topics)" in m]
+    assert len(widen) == int(best_at_largest or (at_edge and chosen == min(means)))
+    record = choice.record()
+    assert (record["at_edge"], record["best_at_largest"]) == (at_edge, best_at_largest)
+
+
+def test_no_smaller_k_warning_at_k_two():
+    # K = 1 is no topic model: chosen K = 2, the smallest of the grid, is no reason to warn.
+    spread = {2: 0.01, 3: 0.01}
+    table = ms.model_selection_table(seeds_runs({2: 0.3, 3: 0.1}, spread), "c_npmi")
+    choice = ms.num_topics_choice(table, "c_npmi")
+    assert choice.at_edge
+    assert choice.warnings() == []
+
+
+def test_no_mean_at_all_takes_the_smallest_k_and_says_so():
+    table = pd.DataFrame({"num_topics": [2, 3], "runs": 3, "c_npmi_mean": [np.nan, np.nan]})
+    choice = ms.num_topics_choice(table, "c_npmi")
+    assert choice.num_topics == 2
+    assert any("no K has a mean c_npmi" in m for m in choice.warnings())
+
+
+def test_the_choice_record_is_plain_json():
+    means = {4: 0.10, 5: 0.10 + 1.5e-5}
+    table = ms.model_selection_table(seeds_runs(means, {4: 0.05, 5: 0.05}), "c_npmi")
+    record = ms.num_topics_choice(table, "c_npmi").record()
+    assert json.loads(json.dumps(record, allow_nan=False)) == record
+    assert record["num_topics"] == 4
+    assert record["best_num_topics"] == 5
+    assert record["rule"] == record["rule_applied"] == "one_se"
+    assert record["selected_by"] == "c_npmi"
+    assert record["threshold"] == pytest.approx(record["best_mean"] - record["best_se"])
+    assert record["within_one_se"] == [4, 5]
+    one_seed = ms.model_selection_table(seeds_runs(means, {4: 0, 5: 0}, seeds=(1,)), "c_npmi")
+    record = ms.num_topics_choice(one_seed, "c_npmi").record()
+    assert record["best_se"] is None and record["threshold"] is None
+    assert json.loads(json.dumps(record, allow_nan=False)) == record
 
 
 # ---------------------------------------------------------------------------------------

@@ -133,17 +133,37 @@ def test_table_columns(seed_run):
     assert selection["chosen"].sum() == 1
     assert (selection["runs"] == 3).all()  # the three seeds of lda.random_seeds
     assert selection["heldout_perplexity"].gt(1).all()
+    assert selection["heldout_log_likelihood_per_word"].lt(0).all()
+    # The one-standard-error rule: the smallest K within one SE of the best mean NPMI.
+    choice = json.loads((results / "04_lda/chosen_k.json").read_text())
+    assert choice["rule"] == choice["rule_applied"] == "one_se"
+    assert selection.loc[selection["best"], "num_topics"].tolist() == [choice["best_num_topics"]]
+    within = selection.loc[selection["within_one_se"], "num_topics"].tolist()
+    assert within == choice["within_one_se"]
+    assert chosen == min(within) <= choice["best_num_topics"]
+    assert selection.loc[selection["chosen"], "num_topics"].tolist() == [chosen]
     stability = pd.read_csv(results / "04_lda/topic_stability.csv")
     assert list(stability.columns) == [
         "num_topics",
         "topic",
         "top_words",
+        "prevalence",
+        "low_prevalence",
         "similarity_seed_7",
         "similarity_seed_2024",
         "mean_similarity",
     ]
     assert len(stability) == 2 + 3 + 4 + 5
-    assert stability["mean_similarity"].between(0, 1).all()
+    assert stability["prevalence"].between(0, 1).all()
+    # Topics of near-zero prevalence are not rated; every other topic is.
+    low = stability["low_prevalence"]
+    assert stability.loc[~low, "mean_similarity"].between(0, 1).all()
+    assert stability.loc[low, "mean_similarity"].isna().all()
+    chosen_rows = stability[stability["num_topics"] == chosen]
+    assert (
+        chosen_rows.loc[chosen_rows["low_prevalence"], "topic"].tolist()
+        == (choice["low_prevalence_topics"])
+    )
     topic_map = pd.read_csv(results / "06_themes/topic_map.csv")
     assert list(topic_map.columns) == ["topic", "x", "y", "prevalence", "top_words", "theme"]
     assert topic_map["prevalence"].sum() == pytest.approx(1, abs=1e-5)

@@ -164,6 +164,8 @@ checkpoint select_num_topics:
     params:
         code=get_code_hash("topics.step"),
         measure=config["lda"]["select_by"],
+        select_rule=config["lda"]["select_rule"],
+        min_relative_prevalence=config["lda"]["min_relative_prevalence"],
         random_seeds=config["lda"]["random_seeds"],
         runs=get_run_names,
         top_n=config["lda"]["top_n"],

@@ -15,5 +15,7 @@ select_num_topics(
     heldout_files=list(snakemake.input.heldout),
     random_seeds=snakemake.params.random_seeds,
     measure=snakemake.params.measure,
+    select_rule=snakemake.params.select_rule,
+    min_relative_prevalence=snakemake.params.min_relative_prevalence,
     **snakemake.output,
 )

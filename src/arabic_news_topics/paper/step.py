@@ -25,8 +25,13 @@ TABLE_CAPTIONS = {
     "corpus_summary": "Corpus: input records, kept and dropped documents, and lengths.",
     "normalization_steps": "Tokens and vocabulary size after each normalization rule.",
     "model_selection_table": (
-        "Topic models by number of topics K: coherence (NPMI, c_v, UMass), topic diversity, "
-        "held-out perplexity and stability across seeds (mean and sd over seeds; chosen K marked)."
+        "Topic models by number of topics K: coherence (NPMI, c_v, UMass), topic diversity "
+        "(mean, sd and standard error over seeds), held-out perplexity and log-likelihood per "
+        "held-out token (nats, higher is better; for variational LDA a bound that favours small "
+        "K, comparable between Ks of one engine only), stability across seeds (over topics of "
+        "ordinary prevalence) and topics of near-zero prevalence. best: the best mean of the "
+        "selection measure; within_one_se: within one standard error of it; chosen: the K used, "
+        "by the one-standard-error rule unless configured otherwise."
     ),
     "topic_summary": "LDA topics: top words and best-matching theme with its score.",
     "doc_themes": "Theme scores and dominant theme of each document.",

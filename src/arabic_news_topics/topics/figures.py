@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -68,15 +69,29 @@ def plot_document_topics(
 
 
 #: (column, panel title, y label) of the model-selection panels; ``_mean``/``_sd`` columns
-#: for the first four, one value per K for the last two.
+#: for the first four, one value per K for the last two. The held-out measure is the log-
+#: likelihood per held-out token (minus the log of the perplexity): on a linear scale, where
+#: perplexities of different K differ by orders of magnitude.
 SELECTION_PANELS = (
     ("c_npmi", "NPMI coherence (higher is better)", "NPMI"),
     ("c_v", "c_v coherence (higher is better)", "c_v"),
     ("u_mass", "UMass coherence (higher is better)", "UMass"),
     ("diversity", "Topic diversity (higher is better)", "share of distinct top words"),
-    ("heldout_perplexity", "Held-out perplexity (lower is better)", "perplexity"),
+    (
+        "heldout_log_likelihood_per_word",
+        "Held-out log-likelihood per word (higher is better)",
+        "nats per held-out token",
+    ),
     ("stability", "Stability across seeds (higher is better)", "matched-topic similarity"),
 )
+
+#: How the legend names the rule that chose K (``rule_applied`` of ``chosen_k.json``).
+RULE_NAMES = {"one_se": "one-SE rule", "best": "best mean"}
+
+#: Colour of the one-standard-error threshold and of the best K, when it is not the chosen.
+THRESHOLD_COLOUR = "#6b6b6b"
+#: Colour of topics of near-zero prevalence, which are not rated for stability.
+UNRATED_COLOUR = "#9a9a9a"
 
 
 def _runs_note(runs: pd.Series) -> str:
@@ -88,16 +103,35 @@ def _runs_note(runs: pd.Series) -> str:
     return f"mean ± sd over {counts[0]}-{counts[-1]} seeds per K"
 
 
-def plot_model_selection(selection_csv: str, png: str, pdf: str) -> None:
+def _finite(value) -> float | None:
+    return float(value) if value is not None and np.isfinite(float(value)) else None
+
+
+def plot_model_selection(
+    selection_csv: str, png: str, pdf: str, choice: Mapping | None = None
+) -> None:
     """Each quality measure against the number of topics K, the chosen K marked.
 
     One panel per measure: NPMI, c_v and UMass coherence and topic diversity (mean over
-    seeds, standard deviation as error bars), then held-out perplexity and stability when
-    the table has values for them (panels left out otherwise).
+    seeds, standard deviation as error bars), then the held-out log-likelihood per word and
+    stability when the table has values for them (panels left out otherwise). ``choice``,
+    the record of ``chosen_k.json`` (``selected_by``, ``best_num_topics``, ``threshold``),
+    adds to the panel of the measure that chose K the one-standard-error threshold (a
+    dotted line) and the best K (an open circle) when it is not the chosen one.
     """
     table = read_table(selection_csv).sort_values("num_topics", kind="stable")
     means = [f"{m}_mean" for m, _, _ in SELECTION_PANELS[:4]]
     require_columns(table, ["num_topics", "chosen", *means], selection_csv)
+    if "heldout_log_likelihood_per_word" not in table.columns and "heldout_perplexity" in (
+        table.columns
+    ):
+        # A table of an older run: the log-likelihood from the perplexity.
+        perplexity = table["heldout_perplexity"].astype(float)
+        table["heldout_log_likelihood_per_word"] = -np.log(perplexity.where(perplexity > 0))
+    choice = dict(choice or {})
+    select_by = choice.get("selected_by")
+    threshold = _finite(choice.get("threshold"))
+    best_k = choice.get("best_num_topics")
     title = "Choosing the number of topics K"
     if table.empty:
         no_data_figure(title, "The model-selection table is empty: no fitted model.", png, pdf)
@@ -137,6 +171,24 @@ def plot_model_selection(selection_csv: str, png: str, pdf: str) -> None:
             value = values[ks == k]
             if len(value) and np.isfinite(value.iloc[0]):
                 ax.plot([k], [value.iloc[0]], marker="*", markersize=11, color=CHOSEN_COLOUR, ls="")
+        if measure == select_by:
+            if threshold is not None:
+                ax.axhline(
+                    threshold, color=THRESHOLD_COLOUR, linestyle=":", linewidth=1.1, gid="one_se"
+                )
+            value = values[ks == best_k]
+            if best_k not in chosen and len(value) and np.isfinite(value.iloc[0]):
+                ax.plot(
+                    [best_k],
+                    [value.iloc[0]],
+                    marker="o",
+                    markersize=9,
+                    markerfacecolor="none",
+                    markeredgecolor=THRESHOLD_COLOUR,
+                    markeredgewidth=1.3,
+                    ls="",
+                    gid="best",
+                )
         if values.isna().all():
             ax.text(0.5, 0.5, "not computed", ha="center", va="center", transform=ax.transAxes)
         integer_axis(ax, ks)
@@ -154,9 +206,35 @@ def plot_model_selection(selection_csv: str, png: str, pdf: str) -> None:
         handles.append(
             Line2D([], [], color=CHOSEN_COLOUR, marker="*", markersize=9, linestyle="--")
         )
-        labels.append(f"chosen K = {', '.join(str(k) for k in chosen)}")
+        rule = RULE_NAMES.get(choice.get("rule_applied"))
+        labels.append(
+            f"chosen K = {', '.join(str(k) for k in chosen)}" + (f" ({rule})" if rule else "")
+        )
+    measure_names = {m: t.split(" (")[0].replace(" coherence", "") for m, t, _ in SELECTION_PANELS}
+    if select_by in measure_names and threshold is not None:
+        handles.append(Line2D([], [], color=THRESHOLD_COLOUR, linestyle=":", linewidth=1.1))
+        labels.append(f"best {measure_names[select_by]} − 1 SE")
+    if select_by in measure_names and best_k is not None and best_k not in chosen:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                markersize=7,
+                markerfacecolor="none",
+                markeredgecolor=THRESHOLD_COLOUR,
+                linestyle="",
+            )
+        )
+        labels.append(f"best mean, K = {best_k}")
     fig.legend(
-        handles, labels, loc="outside lower center", ncols=len(handles), frameon=False, fontsize=8
+        handles,
+        labels,
+        loc="outside lower center",
+        # Four entries do not fit on one line of the figure: two lines of two.
+        ncols=len(handles) if len(handles) <= 3 else 2,
+        frameon=False,
+        fontsize=8,
     )
     fig.suptitle(f"{title}: quality of the LDA models by K")
     save_figure(fig, png, pdf)
@@ -169,6 +247,8 @@ def plot_topic_stability(
 
     A bar per topic: its mean similarity (1 - Jensen-Shannon distance) to the topic matched
     with it in each other seed's run; a dot per other seed. Only the rows of ``num_topics``.
+    A topic flagged ``low_prevalence`` is not rated: a grey hatched row, its label grey, and
+    its prevalence written in the row.
     """
     table = read_table(stability_csv, dtype={"top_words": str})
     require_columns(table, ["num_topics", "topic", "mean_similarity"], stability_csv)
@@ -177,7 +257,10 @@ def plot_topic_stability(
     if rows.empty and not table.empty:
         ks = ", ".join(str(k) for k in sorted(table["num_topics"].astype(int).unique()))
         raise ValueError(f"{stability_csv} has no rows for K = {num_topics} (it has K = {ks})")
-    seeds = [c for c in table.columns if c.startswith("similarity_seed_") and rows[c].notna().any()]
+    # Seeds with a similarity anywhere: those of a topic not rated (low prevalence) are NaN.
+    seeds = [
+        c for c in table.columns if c.startswith("similarity_seed_") and table[c].notna().any()
+    ]
     if rows.empty or not seeds:
         no_data_figure(
             title,
@@ -190,8 +273,37 @@ def plot_topic_stability(
     words = rows["top_words"] if "top_words" in rows.columns else [None] * len(rows)
     labels = [topic_label(t, w, n_words) for t, w in zip(rows["topic"], words, strict=True)]
     positions = np.arange(len(rows))
+    if "low_prevalence" in rows.columns:
+        unrated = (rows["low_prevalence"].astype(str).str.lower() == "true").to_numpy()
+    else:
+        unrated = np.zeros(len(rows), dtype=bool)
     fig, axes = new_figure(1.3 + 0.27 * len(rows))
     ax = axes[0, 0]
+    if unrated.any():
+        ax.barh(
+            positions[unrated],
+            1.0,
+            height=0.7,
+            color="none",
+            edgecolor=UNRATED_COLOUR,
+            hatch="///",
+            linewidth=0,
+            label="not rated: near-zero prevalence",
+            gid="unrated",
+        )
+        prevalence = rows["prevalence"] if "prevalence" in rows.columns else None
+        for i in np.flatnonzero(unrated):
+            share = "" if prevalence is None else f", prevalence {prevalence.iloc[i]:.2%}"
+            ax.text(
+                0.02,
+                positions[i],
+                f"not rated{share}",
+                va="center",
+                ha="left",
+                fontsize=7,
+                color="#4d4d4d",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0},
+            )
     ax.barh(
         positions,
         rows["mean_similarity"].astype(float),
@@ -211,6 +323,9 @@ def plot_topic_stability(
             label=f"seed {column.removeprefix('similarity_seed_')}",
         )
     ax.set_yticks(positions, labels)
+    for label, grey in zip(ax.get_yticklabels(), unrated, strict=True):
+        if grey:
+            label.set_color(UNRATED_COLOUR)
     ax.invert_yaxis()
     ax.set_ylim(len(rows) - 0.4, -0.6)
     ax.set_xlim(0, 1)
@@ -220,12 +335,15 @@ def plot_topic_stability(
     ax.grid(axis="x", color="#e4e4e4", linewidth=0.6)
     ax.set_axisbelow(True)
     handles, names = ax.get_legend_handles_labels()
-    # The bar (mean) first, then the seeds.
+    # The bar (mean) first, then the seeds, then the unrated topics.
+    order = sorted(
+        range(len(names)), key=lambda i: (not names[i].startswith("mean"), "not" in names[i])
+    )
     fig.legend(
-        handles[-1:] + handles[:-1],
-        names[-1:] + names[:-1],
+        [handles[i] for i in order],
+        [names[i] for i in order],
         loc="outside lower center",
-        ncols=min(len(seeds) + 1, 6),
+        ncols=min(len(handles), 6),
         frameon=False,
         fontsize=7,
     )
@@ -316,7 +434,7 @@ def plot_lda(
         max_documents=max_documents,
         random_state=random_state,
     )
-    plot_model_selection(selection, selection_png, selection_pdf)
-    num_topics = json.loads(Path(chosen).read_text())["num_topics"]
-    plot_topic_stability(stability, stability_png, stability_pdf, num_topics=num_topics)
+    choice = json.loads(Path(chosen).read_text())
+    plot_model_selection(selection, selection_png, selection_pdf, choice=choice)
+    plot_topic_stability(stability, stability_png, stability_pdf, num_topics=choice["num_topics"])
     plot_topic_similarity(similarity, similarity_png, similarity_pdf)

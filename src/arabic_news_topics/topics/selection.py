@@ -1,24 +1,38 @@
 """Choosing the number of topics K, the stability of topics across seeds, and the topic map.
 
 Every K is fitted with several seeds. :func:`model_selection_table` summarizes the runs of
-each K (mean and standard deviation over seeds of c_npmi, c_v, UMass coherence and topic
-diversity, with held-out perplexity and stability beside them), and :func:`choose_num_topics`
-applies the rule that chooses K:
+each K (mean, standard deviation and standard error over seeds of c_npmi, c_v, UMass
+coherence and topic diversity, with the held-out log-likelihood and stability beside them),
+and :func:`num_topics_choice` applies the rule that chooses K (``lda.select_rule``):
 
-    the K with the best mean over seeds of the measure ``lda.select_by`` (c_npmi, c_v,
-    u_mass or diversity). Higher is better for all four (UMass is negative: closer to 0 is
-    better). Means equal after rounding to 9 decimals are a tie, and ties go to the smaller
-    K; a K whose mean is NaN counts as the worst.
+``one_se`` (the default): the one-standard-error rule of Breiman et al.'s CART (1984) and of
+    glmnet's ``lambda.1se``. The best K is the one with the best mean over seeds of the
+    measure ``lda.select_by`` (c_npmi, c_v, u_mass or diversity; higher is better for all
+    four, UMass is negative: closer to 0 is better). Its standard error is the standard
+    deviation of its seeds over the square root of their number. The chosen K is the
+    smallest K whose mean is at least the best mean minus that standard error: a larger K
+    is taken only when it beats every smaller one by more than the seed-to-seed noise of
+    the best. With one seed there is no standard error, and the rule falls back to ``best``.
+``best``: the K with the best mean.
+
+Means are compared after rounding to 9 decimals (:data:`TIE_DECIMALS`), so rounding noise is
+a tie; ties go to the smaller K, and a K whose mean is NaN counts as the worst.
 
 Topics of two runs are compared by their word distributions: the similarity of two topics is
 1 minus their Jensen-Shannon distance (base 2, so it lies in [0, 1]), and the topics of a run
 are paired with those of the reference run by the Hungarian algorithm (:func:`match_topics`).
+A topic of near-zero prevalence (:func:`low_prevalence`) holds little more than the prior of
+the model: its word distribution is close to the prior's in every seed, so it matches itself
+almost perfectly, which says nothing about its stability. Such topics are flagged and not
+rated (:func:`stability_table`).
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -32,15 +46,37 @@ SELECTION_MEASURES = ("c_npmi", "c_v", "u_mass", "diversity")
 SUMMARY_MEASURES = ("c_npmi", "c_v", "u_mass", "diversity")
 
 #: Measures computed once per K (from all its seeds), copied into the table as they are.
-PER_K_MEASURES = ("heldout_perplexity", "stability")
+PER_K_MEASURES = (
+    "heldout_perplexity",
+    "heldout_log_likelihood_per_word",
+    "stability",
+    "low_prevalence_topics",
+)
+
+#: Rules that choose K (``lda.select_rule``), described in this module's docstring.
+SELECT_RULES = ("one_se", "best")
 
 #: Decimals to which means are rounded before comparing them, so rounding noise is a tie.
 TIE_DECIMALS = 9
+
+#: Default of ``lda.min_relative_prevalence``: a topic is of low prevalence below a tenth of
+#: an even share (0.1 / K). A topic that no document uses keeps only the prior's pseudo-count
+#: in each document, about 1 / (K (N + 1)) of a document of N tokens under the default
+#: alpha = 1 / K: far below 0.1 / K for any document of more than 9 tokens (on the seed
+#: articles, 0.0007 against 0.02 at K = 5), while a real topic of a skewed corpus keeps
+#: well above it (gensim's asymmetric alpha gives the last of 100 topics 0.38 of an even
+#: share a priori).
+MIN_RELATIVE_PREVALENCE = 0.1
 
 
 def _check_measure(measure: str) -> None:
     if measure not in SELECTION_MEASURES:
         raise ValueError(f"lda.select_by {measure!r} is not one of {', '.join(SELECTION_MEASURES)}")
+
+
+def _check_rule(rule: str) -> None:
+    if rule not in SELECT_RULES:
+        raise ValueError(f"lda.select_rule {rule!r} is not one of {', '.join(SELECT_RULES)}")
 
 
 def topic_diversity(phi: np.ndarray, top_n: int = 25) -> float:
@@ -138,16 +174,41 @@ def match_topics(reference_phi: np.ndarray, other_phi: np.ndarray) -> tuple[np.n
     return matched.astype(np.int64), similarity[rows, matched]
 
 
+def low_prevalence(
+    prevalence: Sequence[float] | np.ndarray,
+    min_relative_prevalence: float = MIN_RELATIVE_PREVALENCE,
+) -> np.ndarray:
+    """Which topics have a prevalence below ``min_relative_prevalence / K``.
+
+    ``prevalence`` holds the K topics' mean shares over the documents
+    (:func:`topic_prevalence`); ``min_relative_prevalence`` is a fraction of an even share
+    1 / K (:data:`MIN_RELATIVE_PREVALENCE` by default, 0 flags none).
+    """
+    prevalence = np.asarray(prevalence, dtype=np.float64)
+    if prevalence.ndim != 1 or prevalence.size == 0:
+        raise ValueError("prevalence must hold one share per topic")
+    if not 0 <= min_relative_prevalence <= 1:
+        raise ValueError(
+            f"lda.min_relative_prevalence {min_relative_prevalence!r} is not from 0 to 1"
+        )
+    return prevalence < min_relative_prevalence / prevalence.size
+
+
 def stability_table(
     reference_phi: np.ndarray,
     others: Mapping[int, np.ndarray],
     top_words: Sequence[str] | None = None,
+    prevalence: Sequence[float] | np.ndarray | None = None,
+    min_relative_prevalence: float = MIN_RELATIVE_PREVALENCE,
 ) -> pd.DataFrame:
     """Similarity of each reference topic to its matched topic in each other seed's run.
 
-    Columns: ``topic`` (1-based), ``top_words`` (when given, one string per topic), then
-    ``similarity_seed_<s>`` for each seed ``s`` of ``others`` in their order, then
-    ``mean_similarity`` over those seeds (NaN when there are none).
+    Columns: ``topic`` (1-based), ``top_words`` (when given, one string per topic); when
+    ``prevalence`` (the reference run's :func:`topic_prevalence`) is given, ``prevalence``
+    and ``low_prevalence`` (:func:`low_prevalence`); then ``similarity_seed_<s>`` for each
+    seed ``s`` of ``others`` in their order, then ``mean_similarity`` over those seeds (NaN
+    when there are none). A topic of low prevalence is not rated: its similarities are NaN,
+    so it counts in no mean (see the module docstring).
     """
     n_topics = np.shape(reference_phi)[0]
     table = pd.DataFrame({"topic": np.arange(1, n_topics + 1)})
@@ -155,33 +216,50 @@ def stability_table(
         if len(top_words) != n_topics:
             raise ValueError(f"{len(top_words)} top_words for {n_topics} topics")
         table["top_words"] = list(top_words)
+    unrated = np.zeros(n_topics, dtype=bool)
+    if prevalence is not None:
+        if len(prevalence) != n_topics:
+            raise ValueError(f"{len(prevalence)} prevalences for {n_topics} topics")
+        unrated = low_prevalence(prevalence, min_relative_prevalence)
+        table["prevalence"] = np.asarray(prevalence, dtype=np.float64)
+        table["low_prevalence"] = unrated
     columns = []
     for seed, phi in others.items():
         column = f"similarity_seed_{seed}"
         table[column] = match_topics(reference_phi, phi)[1]
         columns.append(column)
     table["mean_similarity"] = table[columns].mean(axis=1) if columns else np.nan
+    table.loc[unrated, [*columns, "mean_similarity"]] = np.nan
     return table
 
 
-def model_selection_table(runs: pd.DataFrame, select_by: str = "c_npmi") -> pd.DataFrame:
-    """Summary of the fitted models by K, and the K chosen by :func:`choose_num_topics`.
+def model_selection_table(
+    runs: pd.DataFrame, select_by: str = "c_npmi", select_rule: str = "one_se"
+) -> pd.DataFrame:
+    """Summary of the fitted models by K, and the K chosen by :func:`num_topics_choice`.
 
     Parameters
     ----------
     runs : DataFrame
         One row per fitted model: ``num_topics, seed, c_npmi, c_v, u_mass, diversity``, and
-        optionally ``heldout_perplexity`` and ``stability`` (one value per K, may be NaN).
+        optionally the :data:`PER_K_MEASURES` (one value per K, may be NaN).
     select_by : str
         The measure that chooses K, one of :data:`SELECTION_MEASURES`.
+    select_rule : str
+        The rule that chooses K, one of :data:`SELECT_RULES`.
 
     Returns
     -------
-    DataFrame, one row per K in ascending order: ``num_topics, runs``, ``<m>_mean, <m>_sd``
-    for each measure (standard deviation over seeds, ddof 1, NaN for a single run),
-    ``heldout_perplexity, stability`` and ``chosen`` (True for exactly one K).
+    DataFrame, one row per K in ascending order: ``num_topics, runs``, ``<m>_mean, <m>_sd,
+    <m>_se`` for each measure (standard deviation over seeds, ddof 1, and standard error
+    sd / sqrt(runs); both NaN for a single run), the :data:`PER_K_MEASURES` (NaN where
+    absent; ``low_prevalence_topics`` a whole number), ``best`` (the best mean of
+    ``select_by``), ``within_one_se`` (mean at least the best mean minus the best K's
+    standard error; without one, the best K and its ties) and ``chosen`` (True for
+    exactly one K).
     """
     _check_measure(select_by)
+    _check_rule(select_rule)
     missing = [c for c in ("num_topics", "seed", *SUMMARY_MEASURES) if c not in runs.columns]
     if missing:
         raise ValueError(f"the runs table lacks the columns {', '.join(missing)}")
@@ -192,36 +270,169 @@ def model_selection_table(runs: pd.DataFrame, select_by: str = "c_npmi") -> pd.D
     groups = runs.groupby("num_topics", sort=True)
     table = pd.DataFrame({"runs": groups.size()})
     for measure in SUMMARY_MEASURES:
+        # A null read from JSON leaves an object column, hence the casts.
         values = groups[measure]
-        table[f"{measure}_mean"] = values.mean()
-        table[f"{measure}_sd"] = values.std(ddof=1)
+        table[f"{measure}_mean"] = values.mean().astype(np.float64)
+        table[f"{measure}_sd"] = values.std(ddof=1).astype(np.float64)
+        table[f"{measure}_se"] = table[f"{measure}_sd"] / np.sqrt(table["runs"])
     for measure in PER_K_MEASURES:
-        # One value per K, repeated on each of its rows: the first that is not NaN (a null
-        # read from JSON leaves an object column, hence the cast).
+        # One value per K, repeated on each of its rows: the first that is not NaN.
         if measure in runs.columns:
             table[measure] = groups[measure].first().astype(np.float64)
         else:
             table[measure] = np.nan
+    table["low_prevalence_topics"] = table["low_prevalence_topics"].round().astype("Int64")
     table = table.reset_index()
     table["num_topics"] = table["num_topics"].astype(np.int64)
-    table["chosen"] = table["num_topics"] == choose_num_topics(table, select_by)
+    choice = num_topics_choice(table, select_by, select_rule)
+    table["best"] = table["num_topics"] == choice.best_num_topics
+    table["within_one_se"] = table["num_topics"].isin(choice.within_one_se)
+    table["chosen"] = table["num_topics"] == choice.num_topics
     return table
 
 
-def choose_num_topics(table: pd.DataFrame, measure: str = "c_npmi") -> int:
-    """The K chosen by the rule of this module's docstring.
+@dataclass(frozen=True)
+class KChoice:
+    """The K a rule chose from a model-selection table, and why (:func:`num_topics_choice`)."""
 
-    ``table`` is a :func:`model_selection_table` (column ``<measure>_mean``) or has one row
-    per K with the measure itself as a column.
+    #: The measure (``lda.select_by``) and the rule asked for (``lda.select_rule``).
+    measure: str
+    rule: str
+    #: The rule applied: ``best`` where ``one_se`` has no standard error (one seed).
+    rule_applied: str
+    #: The chosen K.
+    num_topics: int
+    #: The K of the best mean, its mean and standard error (NaN without one).
+    best_num_topics: int
+    best_mean: float
+    best_se: float
+    #: The best mean minus its standard error (NaN without one).
+    threshold: float
+    #: The Ks whose mean is at least ``threshold`` (without one: the best K and its ties).
+    within_one_se: tuple[int, ...]
+    #: Every K of the table, ascending.
+    grid: tuple[int, ...]
+
+    @property
+    def at_edge(self) -> bool:
+        """The chosen K is the smallest or the largest of a grid of more than one K."""
+        return len(self.grid) > 1 and self.num_topics in (self.grid[0], self.grid[-1])
+
+    @property
+    def best_at_largest(self) -> bool:
+        """The best K is the largest of a grid of more than one K: a larger K may be better."""
+        return len(self.grid) > 1 and self.best_num_topics == self.grid[-1]
+
+    def warnings(self) -> list[str]:
+        """What a reader of the choice should be told: each a sentence naming the setting."""
+        grid = ", ".join(str(k) for k in self.grid)
+        messages = []
+        if self.best_at_largest:
+            messages.append(
+                f"the best mean {self.measure} is at K = {self.best_num_topics}, the largest K "
+                f"of lda.num_topics ({grid}): a larger K may be better still; widen the grid "
+                f"(lda.num_topics) to find out"
+            )
+        if self.at_edge and self.num_topics == self.grid[0] and self.num_topics > 2:
+            messages.append(
+                f"the chosen K = {self.num_topics} is the smallest K of lda.num_topics "
+                f"({grid}): a smaller K was not tried; widen the grid (lda.num_topics)"
+            )
+        if not math.isfinite(self.best_mean):
+            messages.append(
+                f"no K has a mean {self.measure} (lda.select_by): K = {self.num_topics}, the "
+                f"smallest, is taken"
+            )
+        elif self.rule != self.rule_applied:
+            messages.append(
+                f"lda.select_rule {self.rule} needs a standard error over seeds, and the "
+                f"best K = {self.best_num_topics} has none (one seed): K is the best mean "
+                f"{self.measure} instead (list two or more lda.random_seeds)"
+            )
+        return messages
+
+    def record(self) -> dict:
+        """The choice as JSON-ready values (NaN as None)."""
+
+        def number(value: float) -> float | None:
+            return float(value) if math.isfinite(value) else None
+
+        return {
+            "num_topics": self.num_topics,
+            "selected_by": self.measure,
+            "rule": self.rule,
+            "rule_applied": self.rule_applied,
+            "best_num_topics": self.best_num_topics,
+            "best_mean": number(self.best_mean),
+            "best_se": number(self.best_se),
+            "threshold": number(self.threshold),
+            "within_one_se": list(self.within_one_se),
+            "at_edge": self.at_edge,
+            "best_at_largest": self.best_at_largest,
+        }
+
+
+def _standard_error(row: pd.Series, measure: str) -> float:
+    """The standard error of ``measure`` in one row of a table: its ``<m>_se`` column, or
+    ``<m>_sd / sqrt(runs)``; NaN without one (a single run, or a table without them)."""
+    if f"{measure}_se" in row.index:
+        value = row[f"{measure}_se"]
+    elif f"{measure}_sd" in row.index and "runs" in row.index and row["runs"] >= 2:
+        value = row[f"{measure}_sd"] / math.sqrt(row["runs"])
+    else:
+        value = np.nan
+    value = float(value) if pd.notna(value) else np.nan
+    return value if value >= 0 else np.nan
+
+
+def num_topics_choice(
+    table: pd.DataFrame, measure: str = "c_npmi", rule: str = "one_se"
+) -> KChoice:
+    """The K chosen by ``rule`` (:data:`SELECT_RULES`, this module's docstring).
+
+    ``table`` is a :func:`model_selection_table` (columns ``<measure>_mean``, and ``runs``
+    with ``<measure>_sd`` or ``<measure>_se`` for the standard error), or has one row per K
+    with the measure itself as a column (then there is no standard error).
     """
     _check_measure(measure)
+    _check_rule(rule)
     column = f"{measure}_mean" if f"{measure}_mean" in table.columns else measure
     if table.empty:
         raise ValueError("no K to choose from")
-    frame = table.sort_values("num_topics", kind="stable")
-    values = frame[column].astype(np.float64).round(TIE_DECIMALS).fillna(-np.inf).to_numpy()
+    frame = table.sort_values("num_topics", kind="stable").reset_index(drop=True)
+    ks = frame["num_topics"].astype(np.int64).to_numpy()
+    means = frame[column].astype(np.float64).to_numpy()
+    rounded = np.nan_to_num(np.round(means, TIE_DECIMALS), nan=-np.inf)
     # argmax returns the first maximum, that is the smallest K among ties.
-    return int(frame["num_topics"].to_numpy()[int(np.argmax(values))])
+    best = int(np.argmax(rounded))
+    best_mean = float(means[best])
+    best_se = _standard_error(frame.iloc[best], measure) if np.isfinite(best_mean) else np.nan
+    threshold = best_mean - best_se
+    if np.isfinite(threshold):
+        within = rounded >= round(threshold, TIE_DECIMALS)
+    else:
+        within = rounded == rounded[best]
+    chosen, applied = best, "best"
+    if rule == "one_se" and np.isfinite(threshold):
+        # The smallest K within one standard error of the best (the best itself is).
+        chosen, applied = int(np.argmax(within)), "one_se"
+    return KChoice(
+        measure=measure,
+        rule=rule,
+        rule_applied=applied,
+        num_topics=int(ks[chosen]),
+        best_num_topics=int(ks[best]),
+        best_mean=best_mean,
+        best_se=best_se,
+        threshold=threshold,
+        within_one_se=tuple(int(k) for k in ks[within]),
+        grid=tuple(int(k) for k in ks),
+    )
+
+
+def choose_num_topics(table: pd.DataFrame, measure: str = "c_npmi", rule: str = "one_se") -> int:
+    """The K chosen by :func:`num_topics_choice`."""
+    return num_topics_choice(table, measure, rule).num_topics
 
 
 def _is_int(value: object) -> bool:

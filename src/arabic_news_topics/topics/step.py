@@ -137,7 +137,14 @@ def heldout_perplexity(
     prior: str | None = None,
 ) -> None:
     """Held-out perplexity of K topics: fit on all but a random ``share`` of the documents,
-    measure on those (the split and the fit use ``seed``)."""
+    measure on those (the split and the fit use ``seed``, so every K is measured on the same
+    documents).
+
+    Writes ``num_topics``, ``engine``, ``heldout_perplexity`` (the engine's, exp of minus the
+    log-likelihood per held-out token in nats), ``heldout_log_likelihood_per_word`` (minus
+    its log: the mean log-likelihood per held-out token, higher is better; for the
+    variational engines a lower bound), ``train_documents`` and ``test_documents``; null
+    where the engine has none (NMF) or nothing was held out."""
     dictionary, bow, _ = engines.load_bow(corpus_folder)
     train, test = engines.heldout_split(len(bow), share, seed)
     matrix = _prior_matrix(prior, vocabulary_of(dictionary), num_topics)
@@ -154,9 +161,12 @@ def heldout_perplexity(
             **params,
         )
         value = fitted.perplexity(bow[test])
+    finite = bool(np.isfinite(value) and value > 0)
     record = {
         "num_topics": num_topics,
-        "heldout_perplexity": value if np.isfinite(value) else None,
+        "engine": engine,
+        "heldout_perplexity": value if finite else None,
+        "heldout_log_likelihood_per_word": -float(np.log(value)) if finite else None,
         "train_documents": len(train),
         "test_documents": len(test),
     }
@@ -174,6 +184,37 @@ def top_words(phi: np.ndarray, vocabulary: Sequence[str], n_words: int = 4) -> l
 def load_phi(path: str | Path) -> tuple[np.ndarray, list[str]]:
     with np.load(path, allow_pickle=False) as stored:
         return stored["phi"], stored["vocabulary"].tolist()
+
+
+def _heldout_values(heldout_files: Sequence[str]) -> tuple[dict[int, float], dict[int, float]]:
+    """Held-out perplexity and log-likelihood per word by K, from :func:`heldout_perplexity`'s
+    files (the log-likelihood derived from the perplexity in files without it)."""
+    perplexity, log_likelihood = {}, {}
+    for path in heldout_files:
+        record = json.loads(Path(path).read_text())
+        k = int(record["num_topics"])
+        value = record.get("heldout_perplexity")
+        perplexity[k] = np.nan if value is None else float(value)
+        if "heldout_log_likelihood_per_word" in record:
+            value = record["heldout_log_likelihood_per_word"]
+            log_likelihood[k] = np.nan if value is None else float(value)
+        elif perplexity[k] > 0:
+            log_likelihood[k] = -float(np.log(perplexity[k]))
+        else:
+            log_likelihood[k] = np.nan
+    return perplexity, log_likelihood
+
+
+def _prevalence(doc_topics_csv: str, num_topics: int) -> np.ndarray:
+    """The topic prevalence (:func:`selection.topic_prevalence`) of one run's documents."""
+    table = read_table(doc_topics_csv)
+    columns = [f"topic_{k}" for k in range(1, num_topics + 1)]
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(f"{doc_topics_csv} lacks the columns {', '.join(missing)}")
+    if table.empty:
+        return np.full(num_topics, np.nan)
+    return selection.topic_prevalence(table[columns].to_numpy(dtype=np.float64))
 
 
 def select_num_topics(
@@ -197,15 +238,23 @@ def select_num_topics(
     doc_topics_csv: str,
     doc_topics_md: str,
     topic_word: str,
+    select_rule: str = "one_se",
+    min_relative_prevalence: float = selection.MIN_RELATIVE_PREVALENCE,
 ) -> None:
-    """Tabulate every measure by K (mean and sd over random seeds), the stability of each K's
-    topics across random seeds, choose K, and copy the chosen model's tables to the stage folder.
+    """Tabulate every measure by K (mean, sd and standard error over random seeds), the
+    stability of each K's topics across random seeds, choose K by ``select_rule``
+    (:func:`selection.num_topics_choice`), and copy the chosen model's tables to the stage
+    folder.
 
     ``runs`` are the (K, seed) of the fits, one per item of ``score_files``,
     ``topic_word_files``, ``topics_files`` and ``doc_topics_files`` (each fit's own files);
     ``heldout_files`` hold one K's held-out perplexity each. The model of the first seed is
     the reference: its topics are matched (Hungarian) to those of every other seed, and it is
-    the model later stages use."""
+    the model later stages use. Its topics whose prevalence is below
+    ``min_relative_prevalence / K`` are flagged ``low_prevalence`` and not rated for
+    stability. ``chosen`` records the choice (:meth:`selection.KChoice.record`) and the
+    chosen model's low-prevalence topics; each of :meth:`selection.KChoice.warnings` is
+    logged as a warning."""
     keys = [(int(k), int(seed)) for k, seed in runs]
     files = {
         key: {"topic_word": w, "topics": t, "doc_topics": d}
@@ -220,31 +269,43 @@ def select_num_topics(
             )
     runs_table = pd.DataFrame(records)
     reference = random_seeds[0]
-    stability_parts, stability_by_k = [], {}
+    stability_parts, stability_by_k, low_by_k = [], {}, {}
     for k in sorted(runs_table["num_topics"].unique()):
+        k = int(k)
         phi, vocabulary = load_phi(files[k, reference]["topic_word"])
         others = {s: load_phi(files[k, s]["topic_word"])[0] for s in random_seeds[1:]}
-        part = selection.stability_table(phi, others, top_words(phi, vocabulary))
-        part.insert(0, "num_topics", int(k))
+        prevalence = _prevalence(files[k, reference]["doc_topics"], k)
+        part = selection.stability_table(
+            phi, others, top_words(phi, vocabulary), prevalence, min_relative_prevalence
+        )
+        part.insert(0, "num_topics", k)
         stability_parts.append(part)
-        stability_by_k[int(k)] = float(part["mean_similarity"].mean()) if others else np.nan
+        # The mean over the rated topics (a low-prevalence topic's similarity is NaN).
+        stability_by_k[k] = float(part["mean_similarity"].mean()) if others else np.nan
+        low_by_k[k] = int(part["low_prevalence"].sum())
     stability = pd.concat(stability_parts, ignore_index=True)
     write_table(stability, stability_csv, stability_md)
     runs_table["stability"] = runs_table["num_topics"].map(stability_by_k)
-    heldout = {}
-    for path in heldout_files:
-        record = json.loads(Path(path).read_text())
-        value = record["heldout_perplexity"]
-        heldout[int(record["num_topics"])] = np.nan if value is None else float(value)
-    runs_table["heldout_perplexity"] = runs_table["num_topics"].map(heldout).astype(float)
-    table = selection.model_selection_table(runs_table, measure)
-    write_table(table, selection_csv, selection_md)
-    best = int(table.loc[table["chosen"], "num_topics"].iloc[0])
-    write_text(
-        chosen,
-        json.dumps({"num_topics": best, "selected_by": measure, "seed": reference}) + "\n",
+    runs_table["low_prevalence_topics"] = runs_table["num_topics"].map(low_by_k)
+    perplexity, log_likelihood = _heldout_values(heldout_files)
+    runs_table["heldout_perplexity"] = runs_table["num_topics"].map(perplexity).astype(float)
+    runs_table["heldout_log_likelihood_per_word"] = (
+        runs_table["num_topics"].map(log_likelihood).astype(float)
     )
-    model = files[best, reference]
+    table = selection.model_selection_table(runs_table, measure, select_rule)
+    write_table(table, selection_csv, selection_md)
+    choice = selection.num_topics_choice(table, measure, select_rule)
+    chosen_k = choice.num_topics
+    rows = stability[stability["num_topics"] == chosen_k]
+    low = rows.loc[rows["low_prevalence"], "topic"].astype(int).tolist()
+    record = {
+        **choice.record(),
+        "seed": reference,
+        "min_relative_prevalence": min_relative_prevalence,
+        "low_prevalence_topics": low,
+    }
+    write_text(chosen, json.dumps(record) + "\n")
+    model = files[chosen_k, reference]
     phi, vocabulary = load_phi(model["topic_word"])
     words = top_words(phi, vocabulary)
     similarity = pd.DataFrame(
@@ -258,4 +319,30 @@ def select_num_topics(
     write_table(read_table(model["doc_topics"]), doc_topics_csv, doc_topics_md)
     with atomic_path(topic_word) as temporary:
         shutil.copyfile(model["topic_word"], temporary)
-    LOGGER.info("chose K=%d by the mean %s over %d random seeds", best, measure, len(random_seeds))
+    se = f" ± {choice.best_se:.4g} (SE)" if np.isfinite(choice.best_se) else ""
+    LOGGER.info(
+        "chose K=%d by lda.select_rule %s (applied: %s) on the mean %s over %d random seeds: "
+        "the best is K=%d, %.6g%s; Ks within one SE: %s",
+        chosen_k,
+        select_rule,
+        choice.rule_applied,
+        measure,
+        len(random_seeds),
+        choice.best_num_topics,
+        choice.best_mean,
+        se,
+        list(choice.within_one_se),
+    )
+    for message in choice.warnings():
+        LOGGER.warning(message)
+    if low:
+        shares = rows.loc[rows["low_prevalence"], "prevalence"].round(4).tolist()
+        LOGGER.warning(
+            "the chosen model (K=%d) has topics of near-zero prevalence, below %g / K "
+            "(lda.min_relative_prevalence): topics %s, prevalence %s; they are not rated "
+            "for stability",
+            chosen_k,
+            min_relative_prevalence,
+            low,
+            shares,
+        )
