@@ -159,6 +159,18 @@ def test_shipped_config_passes_every_check():
     check_config(shipped_config(), workdir=REPO)
 
 
+def test_the_dmm_is_an_engine_of_both_lda_and_the_evaluation():
+    # Not among the default evaluation engines, but accepted there and as lda.engine.
+    assert "dmm" not in shipped_config()["evaluation"]["engines"]
+    change = both(
+        edit("lda.engine", "dmm"),
+        edit("lda.alpha", 0.05),
+        edit("evaluation.engines", ["gensim", "dmm"]),
+        edit("lda.dmm_restarts", 5),
+    )
+    check_config(broken(change), workdir=REPO)
+
+
 @pytest.mark.parametrize("name", ["hespress.yaml", "saudinewsnet.yaml"])
 def test_shipped_overlays_are_valid(name):
     overlay = yaml.safe_load((REPO / "config" / name).read_text(encoding="utf-8"))
@@ -367,13 +379,18 @@ SCHEMA_ERRORS = [
         "engine typo",
         edit("lda.engine", "gensimm"),
         "config key lda.engine: 'gensimm' is not one of gensim, sklearn_lda, sklearn_nmf, "
-        "tomotopy (did you mean gensim?)",
+        "tomotopy, dmm (did you mean gensim?)",
+    ),
+    (
+        "dmm restarts",
+        edit("lda.dmm_restarts", 0),
+        "config key lda.dmm_restarts: 0 is not an integer >= 1",
     ),
     (
         "evaluation engine typo",
         edit("evaluation.engines", ["gensim", "sklearn-nmf"]),
         "config key evaluation.engines[1]: 'sklearn-nmf' is not one of gensim, sklearn_lda, "
-        "sklearn_nmf, tomotopy (did you mean sklearn_nmf?)",
+        "sklearn_nmf, tomotopy, dmm (did you mean sklearn_nmf?)",
     ),
     (
         "format typo",
@@ -495,6 +512,16 @@ SEMANTIC_ERRORS = [
         "config key evaluation.engines: lda.eta must be symmetric with lda.engine sklearn_nmf",
     ),
     (
+        "guided dmm",
+        both(edit("lda.engine", "dmm"), edit("lda.guided", True), edit("lda.num_topics", [3])),
+        "config key lda.engine: lda.guided works with lda.engine gensim or tomotopy",
+    ),
+    (
+        "alpha of the dmm",
+        both(edit("lda.alpha", "auto"), edit("lda.engine", "dmm"), edit("evaluation.engines", [])),
+        "config key lda.engine: lda.alpha 'auto' is gensim-only",
+    ),
+    (
         "guided with eta",
         both(edit("lda.guided", True), edit("lda.num_topics", [3]), edit("lda.eta", 0.5)),
         "config key lda.engine: lda.guided replaces lda.eta",
@@ -596,7 +623,7 @@ def test_every_schema_error_is_reported_at_once():
         check_config(broken(change))
     assert str(caught.value).splitlines() == [
         "config key lda.engine: 'gensimm' is not one of gensim, sklearn_lda, sklearn_nmf, "
-        "tomotopy (did you mean gensim?)",
+        "tomotopy, dmm (did you mean gensim?)",
         "config key cluster.method: 'dbscan' is not one of kmeans, agglomerative",
     ]
 

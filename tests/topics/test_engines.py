@@ -6,17 +6,22 @@ drawn from one of them, so every engine must find exactly those three topics.
 
 from __future__ import annotations
 
+import json
 import math
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pytest
 import tomotopy
+from gensim.corpora import Dictionary
 from gensim.models import CoherenceModel, LdaModel
 from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
-from sklearn.metrics import normalized_mutual_info_score
+from scipy.special import gammaln, logsumexp
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from arabic_news_topics.topics import engines as lda
+from arabic_news_topics.topics import selection, step
 
 PLANTED = {
     "terrorism": ["ارهاب", "داعش", "تفجير", "هجوم", "متطرف", "انتحاري", "تنظيم", "ضحايا"],
@@ -28,7 +33,7 @@ N_DOCS = 60
 DOC_LENGTH = 30
 
 #: Engines whose fit depends on the random state (NMF's nndsvda start does not).
-STOCHASTIC = ("gensim", "sklearn_lda", "tomotopy")
+STOCHASTIC = ("gensim", "sklearn_lda", "tomotopy", "dmm")
 LDA_ENGINES = ("gensim", "sklearn_lda", "tomotopy")
 
 
@@ -236,6 +241,9 @@ def load_native(engine: str, path):
     if engine == "tomotopy":
         model = tomotopy.LDAModel.load(str(path))
         return np.array([model.get_topic_word_dist(k) for k in range(model.k)])
+    if engine == "dmm":
+        with np.load(path, allow_pickle=False) as state:
+            return state["word_counts"].T + state["beta"]
     with path.open("rb") as stream:
         model = pickle.load(stream)
     return model.components_ if engine == "sklearn_lda" else model[-1].components_
@@ -291,6 +299,9 @@ def test_save_replaces_the_model_folder_whole_and_names_no_temporary(tmp_path, f
         pytest.param("sklearn_nmf", "symmetric", None, True, "lda.guided works with lda.engine"),
         pytest.param("gensim", "symmetric", 0.01, True, "lda.guided replaces lda.eta"),
         pytest.param("tomotopy", "symmetric", "auto", True, "lda.eta 'auto' is gensim-only"),
+        pytest.param("dmm", "auto", None, False, "lda.alpha 'auto' is gensim-only"),
+        pytest.param("dmm", "symmetric", "auto", False, "lda.eta 'auto' is gensim-only"),
+        pytest.param("dmm", "symmetric", None, True, "lda.guided works with lda.engine"),
     ],
 )
 def test_check_engine_options_errors(engine, alpha, eta, guided, message):
@@ -309,6 +320,8 @@ def test_check_engine_options_errors(engine, alpha, eta, guided, message):
         ("sklearn_nmf", "symmetric", None, False),
         ("tomotopy", 0.5, 0.01, False),
         ("tomotopy", "symmetric", None, True),
+        ("dmm", "symmetric", None, False),
+        ("dmm", 0.5, 0.01, False),
     ],
 )
 def test_check_engine_options_accepts(engine, alpha, eta, guided):
@@ -323,6 +336,237 @@ def test_fit_topic_model_checks_its_options(planted):
         lda.fit_topic_model(planted["bow"], planted["dictionary"], 4, "gensim", prior=prior)
     with pytest.raises(ValueError, match=r"lda\.alpha 'auto' is gensim-only"):
         lda.fit_topic_model(planted["bow"], planted["dictionary"], 3, "tomotopy", alpha="auto")
+
+
+# ---------------------------------------------------------------------------------------
+# The Dirichlet multinomial mixture (one topic per document)
+
+#: Four disjoint vocabularies: the three planted ones and sport.
+DMM_PLANTED = {
+    **PLANTED,
+    "sport": ["مباراه", "فريق", "هدف", "لاعب", "دوري", "كاس", "ملعب", "مدرب"],
+}
+
+
+def dmm_corpus(n_docs: int = 80, length: int = 12, seed: int = 11):
+    """Short documents, each of ``length`` words of one of :data:`DMM_PLANTED`'s
+    vocabularies: the bags of words, the dictionary and the planted labels."""
+    rng = np.random.RandomState(seed)
+    names = list(DMM_PLANTED)
+    labels = rng.randint(0, len(names), size=n_docs)
+    tokens = [rng.choice(DMM_PLANTED[names[i]], size=length).tolist() for i in labels]
+    dictionary = lda.build_dictionary(tokens)
+    return [dictionary.doc2bow(t) for t in tokens], dictionary, labels
+
+
+@pytest.fixture(scope="module")
+def dmm_planted():
+    bow, dictionary, labels = dmm_corpus()
+    return {"bow": bow, "dictionary": dictionary, "labels": labels}
+
+
+def fit_dmm(bow, dictionary, num_topics, **settings) -> lda.DirichletMultinomialMixture:
+    model = lda.fit_topic_model(bow, dictionary, num_topics, engine="dmm", **settings)
+    assert isinstance(model, lda.DirichletMultinomialMixture)
+    return model
+
+
+@pytest.mark.parametrize("random_state", [0, 1, 2])
+def test_dmm_recovers_planted_one_topic_documents(dmm_planted, random_state):
+    model = fit_dmm(dmm_planted["bow"], dmm_planted["dictionary"], 4, random_state=random_state)
+    predicted = model.theta.argmax(axis=1)
+    # Exactly the planted partition, up to the numbering of the clusters.
+    assert adjusted_rand_score(dmm_planted["labels"], predicted) == 1.0
+    np.testing.assert_array_equal(predicted, model.model.labels)
+    # Each topic's top 8 words are one planted vocabulary.
+    found = {frozenset(top_terms(model, topic, 8)) for topic in (1, 2, 3, 4)}
+    assert found == {frozenset(words) for words in DMM_PLANTED.values()}
+    np.testing.assert_allclose(model.theta.sum(axis=1), 1.0)
+
+
+def test_dmm_keeps_the_restart_of_the_highest_log_likelihood(dmm_planted):
+    # One sweep per restart leaves some restarts in a local optimum (two vocabularies in one
+    # cluster) with seed 1: the restarts differ, and the third is the best.
+    bow, dictionary = dmm_planted["bow"], dmm_planted["dictionary"]
+    settings = {"random_state": 1, "dmm_iterations": 1}
+    model = fit_dmm(bow, dictionary, 4, dmm_restarts=5, **settings)
+    state, scores = model.model, model.fit_scores
+    likelihoods = scores["restart_log_likelihoods"]
+    assert len(likelihoods) == 5
+    assert len(set(likelihoods)) > 1
+    assert state.best_restart == int(np.argmax(likelihoods)) == 2
+    assert scores["log_likelihood"] == max(likelihoods)
+    np.testing.assert_array_equal(state.log_likelihoods, likelihoods)
+    # The kept state is the one of that log-likelihood, and it recovers the planted labels.
+    recomputed = lda.dmm_log_likelihood(
+        state.word_counts, state.cluster_words, state.cluster_documents, state.alpha, state.beta
+    )
+    assert recomputed == pytest.approx(max(likelihoods), rel=1e-12)
+    assert adjusted_rand_score(dmm_planted["labels"], state.labels) == 1.0
+    # The restarts' seeds come from random_state: one restart is the first of five.
+    single = fit_dmm(bow, dictionary, 4, dmm_restarts=1, **settings)
+    assert single.fit_scores["restart_log_likelihoods"] == likelihoods[:1]
+    assert single.fit_scores["log_likelihood"] < scores["log_likelihood"]
+
+
+def test_dmm_is_reproducible_with_its_seed(tmp_path, dmm_planted):
+    bow, dictionary = dmm_planted["bow"], dmm_planted["dictionary"]
+    settings = {"random_state": 1, "dmm_iterations": 1, "dmm_restarts": 5}
+    first, again = (fit_dmm(bow, dictionary, 4, **settings) for _ in range(2))
+    assert np.array_equal(first.phi, again.phi)
+    assert np.array_equal(first.theta, again.theta)
+    assert np.array_equal(first.model.labels, again.model.labels)
+    assert first.fit_scores == again.fit_scores
+    # The saved model holds no time of writing: the same bytes.
+    paths = [model.save(tmp_path / name) for name, model in (("a", first), ("b", again))]
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    other = fit_dmm(bow, dictionary, 4, **{**settings, "random_state": 2})
+    assert other.fit_scores != first.fit_scores
+
+
+def test_dmm_weights_are_the_conditionals_of_its_log_likelihood():
+    """GSDMM's weights of a document (the paper's products, taken as logs of ratios in
+    groups) differ between clusters by exactly as much as the joint log p(z, w) does when
+    the document moves between them, and the predictive probability of a new document is
+    the one written with log-gamma."""
+    rng = np.random.default_rng(5)
+    # Documents of repeated terms, some longer than the groups of ratios.
+    texts = [rng.choice(12, size=rng.integers(1, 40)).tolist() for _ in range(15)]
+    dictionary = Dictionary([[str(t) for t in range(12)]])
+    bow = [dictionary.doc2bow([str(t) for t in text]) for text in texts]
+    documents = lda._DMMDocuments.from_bow(bow, 12)
+    labels = rng.integers(4, size=len(texts))
+    sampler = lda._DMMSampler(documents, 12, 4, 0.3, 0.05, labels)
+    assert sampler.halvings == lda.DMM_MAX_HALVINGS
+    weights = sampler.conditionals()
+
+    def joint(labels):
+        moved = lda._DMMSampler(documents, 12, 4, 0.3, 0.05, labels)
+        return moved.log_likelihood()
+
+    for d in range(len(texts)):
+        joints = [joint(np.where(np.arange(len(texts)) == d, k, labels)) for k in range(4)]
+        np.testing.assert_allclose(
+            weights[d] - weights[d, 0], np.subtract(joints, joints[0]), rtol=1e-9, atol=1e-9
+        )
+    # The predictive probability of a new document: sum_k (m_k + a) / (D + K a) times
+    # p(w | cluster k) = G(n_k + V b) / G(n_k + N + V b) * prod_w G(n_kw + c_w + b) / G(n_kw + b).
+    state = lda.DMMState(
+        labels=labels,
+        word_counts=sampler.word_counts,
+        cluster_words=sampler.cluster_words,
+        cluster_documents=sampler.cluster_documents,
+        alpha=0.3,
+        beta=0.05,
+        log_likelihoods=np.zeros(1),
+        best_restart=0,
+    )
+    new = [(0, 3.0), (5, 1.0), (7, 30.0)]
+    counts = np.zeros(12)
+    for term, count in new:
+        counts[term] = count
+    m, n, n_kw = state.cluster_documents, state.cluster_words, state.word_counts
+    expected = (
+        np.log((m + 0.3) / (m.sum() + 4 * 0.3))
+        + gammaln(n + 12 * 0.05)
+        - gammaln(n + counts.sum() + 12 * 0.05)
+        + (gammaln(n_kw + counts[:, None] + 0.05) - gammaln(n_kw + 0.05)).sum(axis=0)
+    )
+    model = lda.DirichletMultinomialMixture(4)
+    model.model, model.vocabulary = state, [str(t) for t in range(12)]
+    assert model.perplexity([new]) == pytest.approx(
+        np.exp(-logsumexp(expected) / counts.sum()), rel=1e-9
+    )
+    np.testing.assert_allclose(model.transform([new])[0], np.exp(expected - logsumexp(expected)))
+
+
+def test_dmm_extra_clusters_stay_empty_and_every_later_step_takes_them(planted):
+    """With K above the planted three, the extra clusters stay empty: the last topics,
+    uniform over the terms; coherence, diversity, stability, the topic map and the tables
+    take them."""
+    bow, dictionary = planted["bow"], planted["dictionary"]
+    model = fit_dmm(bow, dictionary, 6, random_state=0)
+    state = model.model
+    np.testing.assert_array_equal(state.cluster_documents > 0, [True] * 3 + [False] * 3)
+    assert adjusted_rand_score(planted["labels"], model.theta.argmax(axis=1)) == 1.0
+    np.testing.assert_array_equal(model.theta.argmax(axis=1), state.labels)
+    np.testing.assert_allclose(model.phi[3:], 1 / 24)
+    np.testing.assert_allclose(model.phi.sum(axis=1), 1.0)
+    np.testing.assert_allclose(model.theta.sum(axis=1), 1.0)
+    assert (model.theta[:, 3:] < 1e-6).all()
+    scores = lda.coherence_scores(model.phi, token_ids(planted), dictionary, bow, 5)
+    assert all(math.isfinite(v) for v in scores.values())
+    assert 0 < selection.topic_diversity(model.phi) < 1
+    other = fit_dmm(bow, dictionary, 6, random_state=1)
+    stability = selection.stability_table(model.phi, {1: other.phi})
+    # The planted topics are found again; the empty clusters match each other.
+    np.testing.assert_allclose(stability["mean_similarity"], 1.0, atol=1e-3)
+    assert np.isfinite(selection.topic_map_coordinates(model.phi)).all()
+    assert lda.topics_table(model.phi, model.vocabulary, 4)["topic"].nunique() == 6
+    assert lda.doc_topics_table(model.theta, planted["doc_ids"]).shape == (N_DOCS, 7)
+
+
+def test_dmm_writes_its_restarts_to_the_scores_and_runs_every_step(tmp_path, planted):
+    """The workflow's steps with the DMM: a fit writes every restart's log-likelihood to
+    scores.json, held-out perplexity is finite, and the choice of K reads the scores."""
+    corpus = tmp_path / "bow"
+    lda.save_corpus(
+        zip(planted["doc_ids"], planted["tokens"], strict=True), planted["dictionary"], corpus
+    )
+    params = {"alpha": "symmetric", "eta": None, "dmm_iterations": 5, "dmm_restarts": 2}
+    assert set(params) == set(lda.ENGINE_SETTINGS["dmm"])
+    run = {"engine": "dmm", "seed": 0, "params": params}
+    files_of = {
+        "topics": "topics.csv",
+        "doc_topics": "doc_topics.csv",
+        "topic_word": "topic_word.npz",
+        "scores": "scores.json",
+        "perplexity": "heldout.json",
+    }
+    ks, names = (3, 4), list(files_of)
+    files = {
+        k: {name: str(tmp_path / f"k_{k}" / file) for name, file in files_of.items()} for k in ks
+    }
+    for k in ks:
+        step.fit_topic_model(
+            str(corpus),
+            num_topics=k,
+            model=str(tmp_path / f"k_{k}" / "model"),
+            **run,
+            **{name: files[k][name] for name in names[:4]},
+        )
+        step.heldout_perplexity(
+            str(corpus), num_topics=k, share=0.2, perplexity=files[k]["perplexity"], **run
+        )
+        record = json.loads(Path(files[k]["scores"]).read_text())
+        assert record["engine"] == "dmm"
+        assert len(record["restart_log_likelihoods"]) == 2
+        assert record["log_likelihood"] == max(record["restart_log_likelihoods"])
+        heldout = json.loads(Path(files[k]["perplexity"]).read_text())
+        assert 1 < heldout["heldout_perplexity"] < 24
+        assert (tmp_path / f"k_{k}" / "model" / "model.npz").is_file()
+    out = tmp_path / "chosen"
+    tables = ("selection", "stability", "similarity", "topics", "doc_topics")
+    outputs = [f"{table}_{ext}" for table in tables for ext in ("csv", "md")]
+    outputs += ["chosen", "topic_word"]
+    step.select_num_topics(
+        runs=[(k, 0) for k in ks],
+        score_files=[files[k]["scores"] for k in ks],
+        topic_word_files=[files[k]["topic_word"] for k in ks],
+        topics_files=[files[k]["topics"] for k in ks],
+        doc_topics_files=[files[k]["doc_topics"] for k in ks],
+        heldout_files=[files[k]["perplexity"] for k in ks],
+        random_seeds=[0],
+        measure="c_npmi",
+        **{name: str(out / name) for name in outputs},
+    )
+    assert json.loads((out / "chosen").read_text())["num_topics"] == 3
+
+
+@pytest.mark.parametrize(("iterations", "restarts"), [(0, 3), (30, 0)])
+def test_dmm_needs_a_sweep_and_a_restart(iterations, restarts):
+    with pytest.raises(ValueError, match=r"lda\.dmm_iterations and lda\.dmm_restarts"):
+        lda.DirichletMultinomialMixture(3, dmm_iterations=iterations, dmm_restarts=restarts)
 
 
 # ---------------------------------------------------------------------------------------

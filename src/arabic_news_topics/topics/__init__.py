@@ -1,1 +1,1 @@
-"""Stage 4: topic models (four engines), their measures, and the choice of K over seeds."""
+"""Stage 4: topic models (five engines), their measures, and the choice of K over seeds."""

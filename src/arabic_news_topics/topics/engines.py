@@ -1,8 +1,9 @@
-"""Stage 4: topic models from four engines, their coherence and held-out perplexity, and
+"""Stage 4: topic models from five engines, their coherence and held-out perplexity, and
 guided (seeded) priors.
 
 Every engine (:data:`ENGINES`: gensim's and scikit-learn's online variational LDA,
-scikit-learn's NMF on TF-IDF, tomotopy's Gibbs-sampled LDA) is one :class:`TopicModel`
+scikit-learn's NMF on TF-IDF, tomotopy's Gibbs-sampled LDA, and a one-topic-per-document
+Dirichlet multinomial mixture sampled by GSDMM) is one :class:`TopicModel`
 class with its own settings and ``fit()`` (:func:`fit_topic_model` builds one from the
 ``lda`` settings), and every one gives the same outputs: ``phi``
 (topics by terms, in the dictionary's order) and ``theta`` (documents by topics). The tables
@@ -23,8 +24,9 @@ import itertools
 import math
 import numbers
 import pickle
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +37,7 @@ from gensim.corpora import Dictionary, MmCorpus
 from gensim.models import CoherenceModel, LdaModel
 from gensim.topic_coherence.probability_estimation import unique_ids_from_segments
 from gensim.topic_coherence.text_analysis import UsesDictionary
+from scipy.special import gammaln, logsumexp
 
 from ..io import atomic_path, write_text
 
@@ -128,9 +131,10 @@ def check_engine_options(
     """Raise ValueError, naming the config key, if ``engine`` cannot take these settings.
 
     gensim takes every gensim prior (``alpha``: symmetric, asymmetric, auto or a number;
-    ``eta``: symmetric, auto or a number); scikit-learn's LDA and tomotopy take symmetric or
-    a number; NMF has no Dirichlet priors, so only the defaults. A guided prior (``guided``)
-    works with gensim and tomotopy, and replaces ``eta``, which must then be symmetric.
+    ``eta``: symmetric, auto or a number); scikit-learn's LDA, tomotopy and the DMM take
+    symmetric or a number; NMF has no Dirichlet priors, so only the defaults. A guided prior
+    (``guided``) works with gensim and tomotopy, and replaces ``eta``, which must then be
+    symmetric.
     """
     if engine not in ENGINES:
         raise ValueError(f"lda.engine must be one of {', '.join(ENGINES)}, not {engine!r}")
@@ -192,6 +196,12 @@ def _normalize_rows(matrix: np.ndarray) -> np.ndarray:
     return np.divide(matrix, totals, out=uniform, where=totals > 0)
 
 
+def _softmax_rows(log_weights: np.ndarray) -> np.ndarray:
+    """Rows of log weights as probabilities (each row's exp, scaled to sum to 1)."""
+    weights = np.exp(log_weights - log_weights.max(axis=1, keepdims=True))
+    return weights / weights.sum(axis=1, keepdims=True)
+
+
 def _count_matrix(bow: Iterable[Bag], n_terms: int) -> sp.csr_matrix:
     """Documents by terms, the counts of the bags of words."""
     return matutils.corpus2csc(bow, num_terms=n_terms).T.tocsr()
@@ -218,7 +228,10 @@ class TopicModel:
         to 1; gensim's exactly as :func:`document_topics` infers them, in float32 precision).
     model
         The engine's fitted model (gensim ``LdaModel``, scikit-learn estimator or pipeline,
-        tomotopy ``LDAModel``).
+        tomotopy ``LDAModel``, :class:`DMMState`).
+    fit_scores : dict
+        Numbers of the fit that the engine reports beside the measures (``scores.json``):
+        the DMM's log-likelihood of each restart; empty for the other engines.
     """
 
     #: The engine's name (``lda.engine``).
@@ -233,6 +246,7 @@ class TopicModel:
         self.vocabulary: list[str] = []
         self.phi = np.zeros((num_topics, 0))
         self.theta = np.zeros((0, num_topics))
+        self.fit_scores: dict[str, float | list[float]] = {}
 
     def fit(
         self, bow: Sequence[Bag], dictionary: Dictionary, prior: np.ndarray | None = None
@@ -567,9 +581,493 @@ class TomotopyLDA(TopicModel):
         self.model.save(str(path), full=False)
 
 
+# ---------------------------------------------------------------------------------------
+# The Dirichlet multinomial mixture (GSDMM)
+#
+# No maintained Python library samples GSDMM: rwalk's gsdmm (GitHub only, unmaintained) is
+# pure Python, a loop over every word of every document for every cluster, and slow;
+# fast-gsdmm had one release (0.0.1, 2021). The sampler below is numpy: the loop over the
+# documents is Python (each draw depends on the draws before it), each document's weights
+# over all K clusters one array computation.
+
+#: The DMM's ``alpha`` and ``eta`` (its beta) for ``symmetric``: 0.1, the values of Yin and
+#: Wang's experiments, whatever K (a DMM's K is an upper bound on the clusters it fills, so
+#: its priors do not follow K as LDA's 1/K does).
+DMM_SYMMETRIC_PRIOR = 0.1
+
+#: At most this many greedy sweeps follow the sampling of a DMM; they stop at the first
+#: sweep that moves no document.
+DMM_MAX_GREEDY_SWEEPS = 20
+
+
+@dataclass(frozen=True)
+class _DMMDocuments:
+    """Documents as the DMM sampler reads them: those with words, each as its tokens and
+    as its distinct terms with their counts.
+
+    For the ``i``-th document of ``docs`` (positions among all ``n_docs``),
+    ``words[token_starts[i]:token_starts[i + 1]]`` are its tokens (grouped by term, in term
+    order) and ``repeats`` the number of earlier copies of each token's term in the
+    document; ``terms`` and ``counts`` from ``pair_starts[i]`` to ``pair_starts[i + 1]`` are
+    its distinct terms and their counts (float64).
+    """
+
+    n_docs: int
+    docs: np.ndarray
+    token_starts: list[int]
+    pair_starts: list[int]
+    words: np.ndarray
+    repeats: np.ndarray
+    terms: np.ndarray
+    counts: np.ndarray
+
+    @classmethod
+    def from_bow(cls, bow: Iterable[Bag], n_terms: int) -> _DMMDocuments:
+        matrix = _count_matrix(bow, n_terms)
+        matrix.sum_duplicates()  # also sorts each document's terms
+        matrix.data = np.rint(matrix.data)
+        matrix.eliminate_zeros()
+        values = matrix.data.astype(np.int64)
+        lengths = np.diff(np.concatenate([[0], np.cumsum(values)])[matrix.indptr])
+        docs = np.flatnonzero(lengths > 0)
+        words = np.repeat(matrix.indices.astype(np.int64), values)
+        first_copy = np.repeat(np.cumsum(values) - values, values)
+        # An empty document holds no tokens: the next one starts where the last one ended.
+        starts = np.cumsum(lengths) - lengths
+        return cls(
+            n_docs=matrix.shape[0],
+            docs=docs,
+            token_starts=np.append(starts[docs], words.size).tolist(),
+            pair_starts=np.append(matrix.indptr[docs], matrix.indptr[-1]).tolist(),
+            words=words,
+            repeats=(np.arange(words.size) - first_copy).astype(np.float64),
+            terms=matrix.indices.astype(np.int64),
+            counts=values.astype(np.float64),
+        )
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def longest(self) -> int:
+        """The number of tokens of the longest document (0 without documents)."""
+        return int(np.diff(self.token_starts).max(initial=0))
+
+
+def _dmm_log_weights(
+    word_counts: np.ndarray,
+    cluster_words: np.ndarray,
+    cluster_documents: np.ndarray,
+    alpha: float,
+    words: np.ndarray,
+    shifted_repeats: np.ndarray,
+    shifted_positions: np.ndarray,
+    halvings: int,
+) -> np.ndarray:
+    """The log of GSDMM's weight of every cluster for one document (Yin and Wang 2014,
+    equation 4), given the counts of the other documents:
+
+        (m_k + alpha) * prod over tokens (n_kw + beta + j) / prod over i < N (n_k + V beta + i)
+
+    ``words`` are the document's N tokens, grouped by term, ``shifted_repeats`` their
+    ``beta + j`` (j: the earlier copies of the token's term in the document) and
+    ``shifted_positions`` the ``V beta + i``, i = 0 .. N - 1. The softmax of the K numbers
+    is p(z_d = k | z_-d, w).
+
+    The two products over a news article's hundreds of tokens overflow, and their ratio
+    underflows, so the products are taken in log space, without log-gamma: the ratio of the
+    paper's factors, token by token (the i-th token over the i-th position), each in
+    (0, 1] since j <= i and n_kw <= n_k, multiplied by pairs ``halvings`` times (products
+    of up to 2 ** halvings ratios, :func:`_dmm_halvings`), then summed as logs: the logs
+    were most of the sampler's time, and one costs ten to twenty products (numpy without
+    AVX-512 takes its logs one by one); three halvings made a sweep about 1.5 times faster.
+    """
+    ratios = word_counts[words]
+    ratios += shifted_repeats[:, None]
+    ratios /= cluster_words + shifted_positions[:, None]
+    rows = len(ratios)
+    for _ in range(halvings):
+        half = rows // 2
+        if not half:
+            break
+        ratios[:half] *= ratios[half : 2 * half]
+        if rows % 2:
+            ratios[half] = ratios[rows - 1]
+        rows -= half
+    weights = np.log(ratios[:rows]).sum(axis=0)
+    weights += np.log(cluster_documents + alpha)
+    return weights
+
+
+#: Products of ratios that :func:`_dmm_log_weights` takes before their logs: at most
+#: 2 ** this many ratios each.
+DMM_MAX_HALVINGS = 3
+
+
+def _dmm_halvings(beta: float, tokens: float, n_terms: int, longest: int) -> int:
+    """How many times :func:`_dmm_log_weights` may multiply its ratios by pairs: up to
+    :data:`DMM_MAX_HALVINGS`, fewer if products of the smallest possible ratio,
+    beta / (tokens + V beta + longest) (``tokens`` at least the tokens of any cluster,
+    ``longest`` those of the longest document), could come near float64's smallest number.
+    With beta = 0.1 and a billion tokens the smallest ratio is above 1e-11, its eighth
+    power above 1e-88."""
+    smallest = math.log10(beta) - math.log10(tokens + n_terms * beta + longest)
+    halvings = 0
+    while halvings < DMM_MAX_HALVINGS and smallest * 2 ** (halvings + 1) > -290:
+        halvings += 1
+    return halvings
+
+
+def dmm_log_likelihood(
+    word_counts: np.ndarray,
+    cluster_words: np.ndarray,
+    cluster_documents: np.ndarray,
+    alpha: float,
+    beta: float,
+) -> float:
+    """The collapsed joint log p(z, w) of a Dirichlet multinomial mixture in this state: the
+    cluster weights and the clusters' word distributions integrated out, the tokens as a
+    sequence (no multinomial coefficients), with G the gamma function:
+
+        log G(K a) - log G(D + K a) + sum_k [log G(m_k + a) - log G(a)]
+        + sum_k [log G(V b) - log G(n_k + V b) + sum_w (log G(n_kw + b) - log G(b))]
+
+    ``word_counts`` is terms by clusters (n_kw), ``cluster_words`` n_k and
+    ``cluster_documents`` m_k. An empty cluster adds nothing.
+    """
+    n_terms, n_clusters = word_counts.shape
+    present = word_counts[word_counts > 0]
+    return float(
+        gammaln(n_clusters * alpha)
+        - gammaln(cluster_documents.sum() + n_clusters * alpha)
+        + (gammaln(cluster_documents + alpha) - gammaln(alpha)).sum()
+        + (gammaln(n_terms * beta) - gammaln(cluster_words + n_terms * beta)).sum()
+        + (gammaln(present + beta) - gammaln(beta)).sum()
+    )
+
+
+@dataclass
+class DMMState:
+    """A Dirichlet multinomial mixture: the cluster of every document and the counts of its
+    sampler (whole numbers, held as float64); the fitted model of
+    :class:`DirichletMultinomialMixture`.
+
+    Attributes
+    ----------
+    labels : ndarray of int64
+        The cluster (0 .. K - 1) of every document; -1 for a document without words (left
+        out of the sampling).
+    word_counts : ndarray
+        Terms by clusters: the occurrences of each term in each cluster's documents.
+    cluster_words : ndarray
+        The tokens of each cluster (the column sums of ``word_counts``).
+    cluster_documents : ndarray
+        The documents of each cluster; 0 for an empty cluster.
+    alpha, beta : float
+        The priors: pseudo-documents of every cluster, pseudo-occurrences of every term in
+        every cluster.
+    log_likelihoods : ndarray
+        The final log p(z, w) of every restart (:func:`dmm_log_likelihood`), in restart order.
+    best_restart : int
+        The restart (from 0) this state comes from, the first of the highest log-likelihood.
+    """
+
+    labels: np.ndarray
+    word_counts: np.ndarray
+    cluster_words: np.ndarray
+    cluster_documents: np.ndarray
+    alpha: float
+    beta: float
+    log_likelihoods: np.ndarray
+    best_restart: int
+
+    def log_weights(self, documents: _DMMDocuments) -> np.ndarray:
+        """GSDMM's log weights of every cluster (:func:`_dmm_log_weights`) for documents
+        that are not in the counts (documents by clusters)."""
+        n_terms = self.word_counts.shape[0]
+        shifted_repeats = documents.repeats + self.beta
+        longest = documents.longest()
+        shifted_positions = n_terms * self.beta + np.arange(longest, dtype=float)
+        halvings = _dmm_halvings(self.beta, self.cluster_words.sum(), n_terms, longest)
+        result = np.empty((len(documents), self.word_counts.shape[1]))
+        starts = documents.token_starts
+        for d, (start, end) in enumerate(itertools.pairwise(starts)):
+            result[d] = _dmm_log_weights(
+                self.word_counts,
+                self.cluster_words,
+                self.cluster_documents,
+                self.alpha,
+                documents.words[start:end],
+                shifted_repeats[start:end],
+                shifted_positions[: end - start],
+                halvings,
+            )
+        return result
+
+
+class _DMMSampler:
+    """GSDMM's collapsed Gibbs sampler (Yin and Wang 2014) over ``documents``, each starting
+    in its cluster of ``labels``; every sweep visits the documents in corpus order."""
+
+    def __init__(
+        self,
+        documents: _DMMDocuments,
+        n_terms: int,
+        num_topics: int,
+        alpha: float,
+        beta: float,
+        labels: np.ndarray,
+    ):
+        self.documents, self.num_topics, self.alpha, self.beta = documents, num_topics, alpha, beta
+        self.shifted_repeats = documents.repeats + beta
+        longest = documents.longest()
+        self.shifted_positions = n_terms * beta + np.arange(longest, dtype=float)
+        self.halvings = _dmm_halvings(beta, len(documents.words), n_terms, longest)
+        self.labels = np.asarray(labels, dtype=np.int64)
+        pair_labels = np.repeat(self.labels, np.diff(documents.pair_starts))
+        self.word_counts = np.bincount(
+            documents.terms * num_topics + pair_labels,
+            weights=documents.counts,
+            minlength=n_terms * num_topics,
+        ).reshape(n_terms, num_topics)
+        self.cluster_words = self.word_counts.sum(axis=0)
+        self.cluster_documents = np.bincount(self.labels, minlength=num_topics).astype(float)
+
+    def _visit(self, sweep: bool, uniforms: np.ndarray | None = None) -> tuple[int, np.ndarray]:
+        """Take each document in turn out of its cluster and put it back: with ``sweep``
+        into a cluster drawn from p(z_d = k | z_-d, w) with ``uniforms[d]``, or without
+        uniforms into its most probable cluster (it stays unless another is strictly more
+        probable); without ``sweep`` into its own. Returns how many documents changed
+        cluster and, without ``sweep``, every document's log weights (else an empty array).
+        """
+        documents, labels = self.documents, self.labels.tolist()
+        words, counts = documents.words, documents.counts
+        token_starts, pair_starts = documents.token_starts, documents.pair_starts
+        shifted_repeats, shifted_positions = self.shifted_repeats, self.shifted_positions
+        halvings = self.halvings
+        word_counts, cluster_words = self.word_counts, self.cluster_words
+        cluster_documents, alpha, last = self.cluster_documents, self.alpha, self.num_topics - 1
+        # The counts of term t in cluster k are cells[t] + k of the flat word_counts (a view).
+        cells, flat = documents.terms * self.num_topics, word_counts.reshape(-1)
+        kept = np.empty((0 if sweep else len(labels), self.num_topics))
+        moved = 0
+        for d in range(len(labels)):
+            start, end = token_starts[d], token_starts[d + 1]
+            doc_cells = cells[pair_starts[d] : pair_starts[d + 1]]
+            doc_counts = counts[pair_starts[d] : pair_starts[d + 1]]
+            old = labels[d]
+            flat[doc_cells + old] -= doc_counts
+            cluster_words[old] -= end - start
+            cluster_documents[old] -= 1
+            log_weights = _dmm_log_weights(
+                word_counts,
+                cluster_words,
+                cluster_documents,
+                alpha,
+                words[start:end],
+                shifted_repeats[start:end],
+                shifted_positions[: end - start],
+                halvings,
+            )
+            new = old
+            if not sweep:
+                kept[d] = log_weights
+            elif uniforms is not None:
+                cumulative = np.exp(log_weights - log_weights.max()).cumsum()
+                drawn = cumulative.searchsorted(uniforms[d] * cumulative[-1], side="right")
+                new = min(int(drawn), last)
+            elif log_weights.max() > log_weights[old]:
+                new = int(log_weights.argmax())
+            flat[doc_cells + new] += doc_counts
+            cluster_words[new] += end - start
+            cluster_documents[new] += 1
+            if new != old:
+                labels[d] = new
+                moved += 1
+        self.labels = np.array(labels, dtype=np.int64)
+        return moved, kept
+
+    def sweep(self, uniforms: np.ndarray | None = None) -> int:
+        """One sweep, drawn with ``uniforms`` (one per document) or greedy without; returns
+        how many documents changed cluster."""
+        return self._visit(True, uniforms)[0]
+
+    def conditionals(self) -> np.ndarray:
+        """The log weights of p(z_d = k | z_-d, w) in this state (documents by clusters)."""
+        return self._visit(False)[1]
+
+    def log_likelihood(self) -> float:
+        return dmm_log_likelihood(
+            self.word_counts, self.cluster_words, self.cluster_documents, self.alpha, self.beta
+        )
+
+    def empty_clusters_last(self) -> None:
+        """Renumber the clusters: those with documents first, in their order, then the
+        empty ones."""
+        order = np.argsort(self.cluster_documents == 0, kind="stable")
+        self.word_counts = np.ascontiguousarray(self.word_counts[:, order])
+        self.cluster_words = self.cluster_words[order]
+        self.cluster_documents = self.cluster_documents[order]
+        self.labels = np.argsort(order)[self.labels]
+
+
+def _sample_dmm(
+    documents: _DMMDocuments,
+    n_terms: int,
+    num_topics: int,
+    alpha: float,
+    beta: float,
+    iterations: int,
+    rng: np.random.Generator,
+) -> _DMMSampler:
+    """One run of GSDMM: every document in a random cluster, ``iterations`` Gibbs sweeps,
+    then greedy sweeps (each document into its most probable cluster given the others)
+    until one moves no document, at most :data:`DMM_MAX_GREEDY_SWEEPS`."""
+    labels = rng.integers(num_topics, size=len(documents))
+    sampler = _DMMSampler(documents, n_terms, num_topics, alpha, beta, labels)
+    for _ in range(iterations):
+        sampler.sweep(rng.random(len(documents)))
+    for _ in range(DMM_MAX_GREEDY_SWEEPS):
+        if not sampler.sweep():
+            break
+    return sampler
+
+
+class DirichletMultinomialMixture(TopicModel):
+    """A Dirichlet multinomial mixture, one topic per document, fitted by GSDMM's collapsed
+    Gibbs sampler (Yin and Wang 2014, "A Dirichlet multinomial mixture model-based approach
+    for short text clustering"), numpy, one process.
+
+    Every document belongs to one of K clusters (the topics); a cluster's documents share
+    one word distribution. Each of ``dmm_restarts`` runs starts from its own seed (spawned
+    from ``random_state`` by numpy's ``SeedSequence``), puts every document in a random
+    cluster and makes ``dmm_iterations`` sweeps, each drawing every document's cluster in
+    turn from p(z_d = k | z_-d, w). Greedy sweeps then move each document into its most
+    probable cluster until none moves (at most :data:`DMM_MAX_GREEDY_SWEEPS`; each move
+    raises p(z, w)), so that the state is a local mode. The restart of the highest final
+    log p(z, w) (:func:`dmm_log_likelihood`; the first of equal ones) is the model;
+    ``fit_scores`` records every restart's.
+
+    Clusters may stay empty (K is an upper bound on the clusters used); they are numbered
+    after the others. A cluster's topic (``phi``) is its word counts plus beta, normalized:
+    uniform for an empty one. ``theta`` is, for every document, p(z_d = k | z_-d, w) in the
+    final state: rows sum to 1, and the argmax is the document's cluster (``model.labels``;
+    a document alone in its cluster ties with the empty clusters and has its own, the first
+    of them). A document without words is left out of the sampling and gets the uniform
+    mixture, as with the other engines.
+
+    Parameters
+    ----------
+    dmm_iterations : int
+        Gibbs sweeps over the corpus in each restart.
+    dmm_restarts : int
+        Runs from different seeds; the one of the highest log-likelihood is kept.
+    alpha : str or float
+        Pseudo-documents of every cluster; ``symmetric``: :data:`DMM_SYMMETRIC_PRIOR`.
+    eta : str or float, optional
+        The DMM's beta, pseudo-occurrences of every term in every cluster; ``symmetric`` or
+        None: :data:`DMM_SYMMETRIC_PRIOR`.
+    """
+
+    engine = "dmm"
+
+    def __init__(
+        self,
+        num_topics: int,
+        random_state: int = 42,
+        dmm_iterations: int = 30,
+        dmm_restarts: int = 3,
+        alpha: str | float = "symmetric",
+        eta: str | float | None = None,
+    ):
+        super().__init__(num_topics, random_state)
+        if dmm_iterations < 1 or dmm_restarts < 1:
+            raise ValueError(
+                f"lda.dmm_iterations and lda.dmm_restarts must be at least 1, not "
+                f"{dmm_iterations} and {dmm_restarts}"
+            )
+        self.dmm_iterations, self.dmm_restarts = dmm_iterations, dmm_restarts
+        self.alpha, self.eta = alpha, eta
+
+    def _fit(self, bow, dictionary, prior):
+        n_terms, num_topics = len(self.vocabulary), self.num_topics
+        alpha, beta = (
+            DMM_SYMMETRIC_PRIOR if _is_symmetric(value) else float(value)
+            for value in (self.alpha, self.eta)
+        )
+        documents = _DMMDocuments.from_bow(bow, n_terms)
+        best, likelihoods = None, []
+        for seed in np.random.SeedSequence(self.random_state).spawn(self.dmm_restarts):
+            rng = np.random.default_rng(seed)
+            sampler = _sample_dmm(
+                documents, n_terms, num_topics, alpha, beta, self.dmm_iterations, rng
+            )
+            likelihoods.append(sampler.log_likelihood())
+            if best is None or likelihoods[-1] > max(likelihoods[:-1]):
+                best = sampler
+        best.empty_clusters_last()
+        theta = np.full((documents.n_docs, num_topics), 1.0 / num_topics)
+        theta[documents.docs] = _softmax_rows(best.conditionals())
+        labels = np.full(documents.n_docs, -1, dtype=np.int64)
+        labels[documents.docs] = best.labels
+        model = DMMState(
+            labels=labels,
+            word_counts=best.word_counts,
+            cluster_words=best.cluster_words,
+            cluster_documents=best.cluster_documents,
+            alpha=alpha,
+            beta=beta,
+            log_likelihoods=np.array(likelihoods),
+            best_restart=int(np.argmax(likelihoods)),
+        )
+        self.fit_scores = {
+            "log_likelihood": likelihoods[model.best_restart],
+            "restart_log_likelihoods": likelihoods,
+        }
+        return model, (best.word_counts + beta).T, theta
+
+    def _log_weights(self, bow: Iterable[Bag]) -> tuple[_DMMDocuments, np.ndarray]:
+        documents = _DMMDocuments.from_bow(bow, len(self.vocabulary))
+        return documents, self.model.log_weights(documents)
+
+    def transform(self, bow):
+        """p(z_d = k | w_d) of new documents given the fitted clusters (the same weights as
+        the sampler's, the documents not in the counts); uniform for a document without
+        words."""
+        documents, log_weights = self._log_weights(bow)
+        theta = np.full((documents.n_docs, self.num_topics), 1.0 / self.num_topics)
+        theta[documents.docs] = _softmax_rows(log_weights)
+        return theta
+
+    def perplexity(self, bow):
+        """exp(-sum_d log p(w_d) / tokens): each document's predictive probability given the
+        fitted clusters, sum_k p(z_d = k) p(w_d | cluster k) (the sampler's weights, summed
+        and divided by D + K alpha); NaN without tokens."""
+        documents, log_weights = self._log_weights(bow)
+        if not len(documents.words):
+            return float("nan")
+        model = self.model
+        total = model.cluster_documents.sum() + self.num_topics * model.alpha
+        log_probabilities = logsumexp(log_weights, axis=1) - np.log(total)
+        return float(np.exp(-log_probabilities.sum() / len(documents.words)))
+
+    model_file = "model.npz"
+
+    def _save(self, path):
+        # The state's arrays as an .npz file (np.load reads it), written here rather than by
+        # np.savez_compressed, which stamps every member with the time of writing: these
+        # members carry zipfile's fixed date (1980-01-01), so a seed gives the same bytes.
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, value in asdict(self.model).items():
+                member = zipfile.ZipInfo(f"{name}.npy")
+                member.compress_type = zipfile.ZIP_DEFLATED
+                with archive.open(member, "w", force_zip64=True) as stream:
+                    np.lib.format.write_array(stream, np.asarray(value), allow_pickle=False)
+
+
 #: One class per topic-model engine, by its ``lda.engine`` name.
 ENGINE_CLASSES: dict[str, type[TopicModel]] = {
-    cls.engine: cls for cls in (GensimLDA, SklearnLDA, SklearnNMF, TomotopyLDA)
+    cls.engine: cls
+    for cls in (GensimLDA, SklearnLDA, SklearnNMF, TomotopyLDA, DirichletMultinomialMixture)
 }
 
 #: Topic-model engines (``lda.engine``).
@@ -649,31 +1147,39 @@ def fit_topic_model(
     eta: str | float | None = None,
     prior: np.ndarray | None = None,
     sampling_iterations: int = 200,
+    dmm_iterations: int = 30,
+    dmm_restarts: int = 3,
 ) -> TopicModel:
     """Fit a topic model with one of :data:`ENGINES`; reproducible for a given ``random_state``.
 
     ``bow`` is a gensim corpus (a list of bags of words, or an ``MmCorpus`` streamed from
     disk). The settings mean, per engine:
 
-    ===================  =======================  ======================  ==================
-    setting              gensim, sklearn_lda      sklearn_nmf             tomotopy
-    ===================  =======================  ======================  ==================
-    passes (or auto)     passes over the corpus   --                      --
-    chunksize            documents per update     --                      --
-    iterations           inference iterations     NMF iterations          inference sweeps
-                         per document                                     per document
-    sampling_iterations  --                       --                      Gibbs sweeps
-    alpha, eta           priors; symmetric = 1/K  --                      priors; symmetric
-                                                                          = 1/K, fixed
-    prior (guided)       gensim: eta matrix       --                      word priors
-    ===================  =======================  ======================  ==================
+    ===================  ====================  ===============  ================  ===========
+    setting              gensim, sklearn_lda   sklearn_nmf      tomotopy          dmm
+    ===================  ====================  ===============  ================  ===========
+    passes (or auto)     passes over the       --               --                --
+                         corpus
+    chunksize            documents per update  --               --                --
+    iterations           inference iterations  NMF iterations   inference sweeps  --
+                         per document                           per document
+    sampling_iterations  --                    --               Gibbs sweeps      --
+    dmm_iterations       --                    --               --                Gibbs sweeps
+                                                                                  per restart
+    dmm_restarts         --                    --               --                restarts
+    alpha, eta           priors; symmetric =   --               priors;           priors;
+                         1/K                                    symmetric = 1/K,  symmetric =
+                                                                fixed             0.1
+    prior (guided)       gensim: eta matrix    --               word priors       --
+    ===================  ====================  ===============  ================  ===========
 
     gensim is :func:`fit_lda` (``LdaModel``, alpha and eta also asymmetric or auto).
     scikit-learn's LDA is ``LatentDirichletAllocation`` (online, one process) on the counts.
     NMF (``init="nndsvda"``) factorizes the TF-IDF of the counts (sublinear tf); its topics
     and document mixtures are the rows of H and W, scaled to sum to 1. tomotopy's LDA
-    samples with one worker. :func:`check_engine_options` tells which settings an engine
-    takes.
+    samples with one worker. The DMM (:class:`DirichletMultinomialMixture`) puts every
+    document in one topic, by GSDMM's Gibbs sampler, and keeps the best of its restarts.
+    :func:`check_engine_options` tells which settings an engine takes.
 
     Parameters
     ----------
@@ -688,6 +1194,8 @@ def fit_topic_model(
         "alpha": alpha,
         "eta": eta,
         "sampling_iterations": sampling_iterations,
+        "dmm_iterations": dmm_iterations,
+        "dmm_restarts": dmm_restarts,
     }
     model = ENGINE_CLASSES[engine](
         num_topics, random_state, **{key: settings[key] for key in ENGINE_SETTINGS[engine]}

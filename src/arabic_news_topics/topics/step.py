@@ -96,7 +96,8 @@ def fit_topic_model(
     top_n: int = 10,
 ) -> None:
     """Fit one topic model (an engine, K and seed); write the model, its topics, document
-    mixtures, topic-word matrix, and its coherence (NPMI, c_v, UMass) and diversity."""
+    mixtures, topic-word matrix, and its coherence (NPMI, c_v, UMass) and diversity (with
+    the engine's own numbers of the fit, ``TopicModel.fit_scores``)."""
     dictionary, bow, doc_ids = engines.load_bow(corpus_folder)
     vocabulary = vocabulary_of(dictionary)
     matrix = _prior_matrix(prior, vocabulary, num_topics)
@@ -121,9 +122,18 @@ def fit_topic_model(
         fitted.phi, engines.load_token_ids(corpus_folder), dictionary, bow, top_n
     )
     measures["diversity"] = selection.topic_diversity(fitted.phi)
-    record = {"engine": engine, "num_topics": num_topics, "seed": seed, **measures}
+    # Then what the engine reports of its fit (the DMM: every restart's log-likelihood).
+    record = {
+        "engine": engine,
+        "num_topics": num_topics,
+        "seed": seed,
+        **measures,
+        **fitted.fit_scores,
+    }
     write_text(scores, json.dumps(record, indent=1) + "\n")
     LOGGER.info("%s K=%d seed=%d: %s", engine, num_topics, seed, measures)
+    if fitted.fit_scores:
+        LOGGER.info("%s K=%d seed=%d: %s", engine, num_topics, seed, fitted.fit_scores)
 
 
 def heldout_perplexity(
