@@ -432,3 +432,130 @@ def test_tsne_map_of_tiny_corpora_is_the_lsa_map(rows):
 def test_unknown_map_method_is_an_error(matrix):
     with pytest.raises(ValueError, match="'umap' is not one of lsa, tsne"):
         clusters.document_map(matrix, method="umap")
+
+
+# ------------------------------------------------------------------------------------------
+# The feature space chosen by stability (cluster.features: auto)
+
+
+def planted_sections(idf: str, n_per: int = 40, seed: int = 0):
+    """Three planted sections of documents (token lists) and their labels.
+
+    ``idf="off"``: each section is named by three common words, repeated, which the other
+    sections use too (IDF shrinks them), and every document also draws words of one of ten
+    rare-word subjects that cut across the sections (IDF lifts them): only without IDF do
+    the sections stand out. ``idf="on"``: every document is mostly ten background words in
+    random numbers; a section's own words are few and rarer: only IDF lifts them."""
+    rng = np.random.default_rng(seed)
+    documents, labels = [], []
+    for section in range(3):
+        for number in range(n_per):
+            if idf == "off":
+                words = [f"sec{section}_{j}" for j in range(3) for _ in range(rng.integers(6, 10))]
+                words += [
+                    f"sec{other}_{j}"
+                    for other in range(3)
+                    if other != section
+                    for j in range(3)
+                    if rng.random() < 0.7
+                ]
+                subject = rng.integers(0, 10)
+                words += [f"subject{subject}_{rng.integers(0, 8)}" for _ in range(10)]
+            else:
+                words = [f"bg{j}" for j in range(10) for _ in range(rng.integers(0, 8))]
+                words += [f"sec{section}_{rng.integers(0, 30)}" for _ in range(6)]
+            documents.append((f"d{section}_{number}", words))
+            labels.append(section)
+    return documents, np.array(labels)
+
+
+@pytest.mark.parametrize(("idf", "expected"), [("off", "lsa_no_idf"), ("on", "lsa")])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_stability_chooses_the_weighting_that_finds_the_planted_sections(idf, expected, seed):
+    from sklearn.metrics import normalized_mutual_info_score
+
+    documents, labels = planted_sections(idf, seed=seed)
+    matrix, _, _ = tfidf.compute_tfidf(documents, sublinear_tf=True, use_idf=True)
+    settings = {
+        "features": "auto",
+        "auto_features": ["lsa", "lsa_no_idf"],
+        "lsa_components": 20,
+        "stability_runs": 5,
+        "method": "kmeans",
+    }
+    result = clusters.cluster_with_settings(matrix, settings, [3], random_state=42)
+    assert result["features"] == expected
+    assert normalized_mutual_info_score(labels, result["labels"]) > 0.95
+    # The other space's clusters miss the sections, and are less stable.
+    table = result["stability"].set_index("features")
+    other = "lsa" if expected == "lsa_no_idf" else "lsa_no_idf"
+    assert table.loc[expected, "stability"] > table.loc[other, "stability"] + 0.3
+    forced = clusters.cluster_with_settings(
+        matrix, {**settings, "features": other}, [3], random_state=42
+    )
+    assert normalized_mutual_info_score(labels, forced["labels"]) < 0.6
+
+
+def test_without_idf_is_what_tfidf_without_idf_gives():
+    documents, _ = planted_sections("off", n_per=10)
+    with_idf, _, terms = tfidf.compute_tfidf(documents, sublinear_tf=True, use_idf=True, min_df=2)
+    plain, _, plain_terms = tfidf.compute_tfidf(
+        documents, sublinear_tf=True, use_idf=False, min_df=2
+    )
+    assert terms == plain_terms
+    np.testing.assert_allclose(
+        clusters.without_idf(with_idf).toarray(), plain.toarray(), atol=1e-12
+    )
+    # A matrix without IDF already is returned as it is.
+    np.testing.assert_array_equal(
+        clusters.without_idf(plain, use_idf=False).toarray(), plain.toarray()
+    )
+
+
+def test_topic_features_give_hellinger_distances():
+    rng = np.random.default_rng(3)
+    theta = rng.dirichlet(np.ones(5), size=4)
+    features = clusters.topic_features(theta)
+    np.testing.assert_allclose(np.linalg.norm(features, axis=1), 1.0)
+    hellinger = np.sqrt(0.5 * ((np.sqrt(theta[0]) - np.sqrt(theta[1])) ** 2).sum())
+    assert np.linalg.norm(features[0] - features[1]) == pytest.approx(np.sqrt(2) * hellinger)
+    with pytest.raises(ValueError, match="shares"):
+        clusters.topic_features(-theta)
+
+
+def test_medoid_partition_is_the_one_most_like_the_others():
+    a = np.array([0, 0, 1, 1, 2, 2])
+    b = np.array([1, 1, 0, 0, 2, 2])  # a relabelled: the same partition
+    c = np.array([0, 1, 0, 1, 0, 1])
+    assert clusters.medoid_partition([c, a, b]) is a
+    assert clusters.partition_agreement([a, b]) == (1.0, 0.0)
+    assert np.isnan(clusters.partition_agreement([a])[0])
+
+
+def test_topic_features_recover_planted_mixtures_and_take_one_run_per_model():
+    rng = np.random.default_rng(0)
+    labels = np.repeat([0, 1, 2], 30)
+    # Six topics; each group of documents mixes its own two.
+    thetas = []
+    for _ in range(3):
+        theta = rng.dirichlet(np.full(6, 0.1), size=90) * 0.2
+        for i, label in enumerate(labels):
+            theta[i, 2 * label : 2 * label + 2] += 0.4
+        thetas.append(theta / theta.sum(axis=1, keepdims=True))
+    matrix = sp.random(90, 50, density=0.2, random_state=1, format="csr")
+    settings = {
+        "features": "auto",
+        "auto_features": ["topics", "lsa"],
+        "lsa_components": 10,
+        "stability_runs": 3,
+        "method": "kmeans",
+    }
+    result = clusters.cluster_with_settings(matrix, settings, [3], 42, thetas=thetas)
+    table = result["stability"].set_index("features")
+    assert table.loc["topics", "runs"] == 3
+    assert result["features"] == "topics"  # the random TF-IDF rows are not stable
+    from sklearn.metrics import adjusted_rand_score
+
+    assert adjusted_rand_score(labels, result["labels"]) == 1.0
+    with pytest.raises(ValueError, match="document topics"):
+        clusters.cluster_with_settings(matrix, settings, [3], 42)

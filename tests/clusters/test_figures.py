@@ -49,11 +49,26 @@ def silhouette_table() -> pd.DataFrame:
     ).assign(chosen=lambda f: f["chosen"].astype(bool))
 
 
+def feature_stability_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "features": ["lsa", "lsa", "lsa_no_idf", "lsa_no_idf"],
+            "k": [3, 4, 3, 4],
+            "runs": 5,
+            "stability": [0.62, 0.7, 1.0, 0.9],
+            "stability_sd": [0.4, 0.2, 0.0, 0.05],
+            "mean_stability": [0.66, 0.66, 0.95, 0.95],
+            "chosen": [False, False, True, True],
+        }
+    )
+
+
 #: (id, function, table builders in argument order, extra keyword arguments)
 CASES = [
     ("document_map", figures.plot_document_map, [coordinates_table], {}),
     ("dendrogram", figures.plot_dendrogram, [linkage_table, assignments_table], {}),
     ("silhouette", figures.plot_silhouette, [silhouette_table], {}),
+    ("feature_stability", figures.plot_feature_stability, [feature_stability_table], {}),
 ]
 CASE = {c[0]: c for c in CASES}
 
@@ -96,3 +111,16 @@ def test_document_map_names_its_method(tmp_path, drawn, method, xlabel, title_wo
     ax = plotted(drawn[-1])[0]
     assert ax.get_xlabel() == xlabel
     assert title_words in ax.get_title()
+
+
+def test_feature_stability_marks_the_chosen_space_and_keeps_bars_within_one(tmp_path, drawn):
+    draw(tmp_path, CASE["feature_stability"], "features")
+    ax = plotted(drawn[0])[0]
+    assert ticks(ax.get_yticklabels()) == ["LSA of TF-IDF", "LSA of TF (no IDF)  (chosen)"]
+    widths = sorted(round(bar.get_width(), 2) for bar in ax.patches)
+    assert widths == [0.62, 0.7, 0.9, 1.0]
+    assert legend_texts(drawn[0]) == ["k = 3", "k = 4"]
+    # No error bar reaches past an agreement of 1.
+    for collection in ax.collections:
+        for segment in collection.get_segments():
+            assert max(x for x, _ in segment) <= 1.0 + 1e-9

@@ -54,7 +54,11 @@ EXPECTED_FILES = [
         for n in ("assignments", "cluster_top_terms", "cluster_sizes")
         for e in ("csv", "md")
     ],
-    *[f"05_clusters/silhouette_by_k.{e}" for e in ("csv", "md", "png", "pdf")],
+    *[
+        f"05_clusters/{n}.{e}"
+        for n in ("silhouette_by_k", "feature_stability")
+        for e in ("csv", "md", "png", "pdf")
+    ],
     *[f"05_clusters/{n}.{e}" for n in ("document_map", "dendrogram") for e in ("png", "pdf")],
     *[
         f"06_themes/{n}.{e}"

@@ -1,6 +1,8 @@
 rule cluster_documents:
     input:
         matrix="results/03_tfidf/tfidf_matrix.npz",
+        # The main topic model at the chosen K, each seed, where topics are clustered.
+        doc_topics=get_cluster_topic_files,
     output:
         **get_report_table(
             "assignments",
@@ -30,6 +32,13 @@ rule cluster_documents:
             "5. Clusters",
             "silhouette by number of clusters",
         ),
+        **get_report_table(
+            "features",
+            "results/05_clusters/feature_stability",
+            "feature_stability_table",
+            "5. Clusters",
+            "feature space chosen by stability",
+        ),
         coordinates="results/05_clusters/document_map.csv",
         linkage="results/05_clusters/linkage.csv",
     log:
@@ -46,6 +55,7 @@ rule cluster_documents:
         code=get_code_hash("clusters.step"),
         settings=get_sorted(config["cluster"]),
         random_state=config["random_state"],
+        use_idf=config["tfidf"]["use_idf"],
         max_documents=config["figures"]["max_documents"],
     script:
         "../scripts/cluster_documents.py"
@@ -57,6 +67,7 @@ rule plot_clusters:
         linkage="results/05_clusters/linkage.csv",
         assignments="results/05_clusters/assignments.csv",
         silhouette="results/05_clusters/silhouette_by_k.csv",
+        features="results/05_clusters/feature_stability.csv",
     output:
         **get_report_figure(
             "map",
@@ -78,6 +89,13 @@ rule plot_clusters:
             "silhouette_figure",
             "5. Clusters",
             "silhouette by number of clusters figure",
+        ),
+        **get_report_figure(
+            "features",
+            "results/05_clusters/feature_stability",
+            "feature_stability_figure",
+            "5. Clusters",
+            "feature stability figure",
         ),
     log:
         "results/logs/plot_clusters.log",

@@ -342,6 +342,18 @@ def get_evaluation_runs():
     ]
 
 
+def get_cluster_topic_files(wildcards):
+    """The main model's document topics at the chosen K, one file per random seed, where
+    cluster.features is topics or auto with topics among cluster.auto_features (stage 5 then
+    waits for the choice of K); otherwise none."""
+    cluster = config["cluster"]
+    features = cluster["auto_features"] if cluster["features"] == "auto" else [cluster["features"]]
+    if "topics" not in features:
+        return []
+    runs = [{**get_main_model(), "seed": seed} for seed in config["lda"]["random_seeds"]]
+    return get_chosen_run_files("doc_topics.csv", runs)(wildcards)
+
+
 def get_chosen_run_files(name, runs):
     """An input function: ``name`` of each of ``runs`` (dicts of engine, prior and seed) at
     the chosen K, in their order."""

@@ -48,6 +48,7 @@ rule evaluate_labels:
     params:
         code=get_code_hash("evaluation.step"),
         settings=get_sorted(config["cluster"]),
+        use_idf=config["tfidf"]["use_idf"],
         random_seeds=config["lda"]["random_seeds"],
         runs=get_evaluation_runs(),
         main_model=get_main_model(),

@@ -11,5 +11,7 @@ cluster_documents(
     settings=snakemake.params.settings,
     random_state=snakemake.params.random_state,
     max_documents=snakemake.params.max_documents,
+    use_idf=snakemake.params.use_idf,
+    doc_topics=list(snakemake.input.doc_topics),
     **snakemake.output,
 )

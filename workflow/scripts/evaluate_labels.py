@@ -16,5 +16,6 @@ evaluate_labels(
     settings=snakemake.params.settings,
     random_seeds=snakemake.params.random_seeds,
     main_model=snakemake.params.main_model,
+    use_idf=snakemake.params.use_idf,
     **snakemake.output,
 )

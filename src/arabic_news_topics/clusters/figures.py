@@ -1,4 +1,4 @@
-"""Figures of stage 5: document map, dendrogram, silhouette by k.
+"""Figures of stage 5: document map, dendrogram, silhouette by k, stability of the features.
 
 Each function reads the tables it needs, draws one figure in the shared style of
 :mod:`arabic_news_topics.plotting`, and saves it as PNG and PDF.
@@ -158,6 +158,67 @@ def plot_silhouette(silhouette_csv: str, png: str, pdf: str) -> None:
     save_figure(fig, png, pdf)
 
 
+#: What each feature space is, in the stability figure.
+FEATURE_NAMES = {
+    "lsa": "LSA of TF-IDF",
+    "lsa_no_idf": "LSA of TF (no IDF)",
+    "tfidf": "TF-IDF",
+    "topics": "topic shares (√θ)",
+}
+
+
+def plot_feature_stability(features_csv: str, png: str, pdf: str) -> None:
+    """The stability of each candidate feature space (mean adjusted Rand index between the
+    partitions of its runs, sd as the error bar), one bar per space and k, the chosen space
+    marked."""
+    table = read_table(features_csv)
+    require_columns(table, ["features", "k", "stability", "stability_sd", "chosen"], features_csv)
+    title = "Stability of the clusters of each feature space"
+    if table.empty:
+        no_data_figure(title, "The stability table is empty.", png, pdf)
+        return
+    names = list(dict.fromkeys(table["features"].astype(str)))
+    ks = sorted(table["k"].astype(int).unique())
+    flags = table["chosen"].astype(str).str.lower() == "true"
+    chosen = set(table.loc[flags, "features"].astype(str))
+    fig, axes = new_figure(2.4 + 0.1 * len(names) * len(ks))
+    ax = axes[0, 0]
+    width = 0.8 / len(ks)
+    for j, k in enumerate(ks):
+        part = table[table["k"].astype(int) == k].set_index("features")
+        values = [float(part["stability"].get(n, np.nan)) for n in names]
+        errors = [float(part["stability_sd"].get(n, 0.0)) for n in names]
+        colours = [CHOSEN_COLOUR if n in chosen else palette_colour(j) for n in names]
+        positions = np.arange(len(names)) + (j - (len(ks) - 1) / 2) * width
+        bars = np.nan_to_num(values)
+        # The error bar is the sd, cut at 1 (no agreement is above it).
+        spread = np.nan_to_num(errors)
+        xerr = np.vstack([spread, np.clip(1.0 - bars, 0.0, None).clip(max=spread)])
+        ax.barh(
+            positions,
+            bars,
+            height=width * 0.9,
+            color=colours,
+            xerr=xerr,
+            capsize=3,
+            label=f"k = {k}",
+        )
+        for y, value in zip(positions, values, strict=True):
+            text = "n/a" if not np.isfinite(value) else f"{value:.2f}"
+            ax.text(0.01, y, text, va="center", ha="left", fontsize=7, color="white")
+    ax.set_yticks(np.arange(len(names)))
+    ax.set_yticklabels(
+        [FEATURE_NAMES.get(n, n) + ("  (chosen)" if n in chosen else "") for n in names]
+    )
+    ax.invert_yaxis()
+    ax.set_xlim(min(0.0, float(np.nanmin(table["stability"].astype(float).fillna(0)))), 1.05)
+    ax.set_xlabel("agreement of the partitions of its runs (mean adjusted Rand index)")
+    if len(ks) > 1:
+        ax.legend(frameon=False, fontsize=8)
+    ax.set_title(f"{title}\n(k-means runs with other seeds; the most stable is chosen, no labels)")
+    save_figure(fig, png, pdf)
+
+
 def plot_clusters(
     coordinates: str,
     linkage: str,
@@ -169,11 +230,15 @@ def plot_clusters(
     dendrogram_pdf: str,
     silhouette_png: str,
     silhouette_pdf: str,
+    features: str,
+    features_png: str,
+    features_pdf: str,
     max_documents: int,
     random_state: int,
     map: str,
 ) -> None:
-    """Rule plot_clusters: the 2-D document map, the dendrogram and silhouette by k."""
+    """Rule plot_clusters: the 2-D document map, the dendrogram, silhouette by k and the
+    stability of the feature spaces."""
     plot_document_map(coordinates, map_png, map_pdf, max_labels=max_documents, method=map)
     plot_dendrogram(
         linkage,
@@ -184,3 +249,4 @@ def plot_clusters(
         random_state=random_state,
     )
     plot_silhouette(silhouette, silhouette_png, silhouette_pdf)
+    plot_feature_stability(features, features_png, features_pdf)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
-from ..io import write_table
+from ..io import read_table, write_table
 from ..tfidf import core as tfidf
 from . import core
 
@@ -26,31 +27,37 @@ def cluster_documents(
     sizes_md: str,
     silhouette_csv: str,
     silhouette_md: str,
+    features_csv: str,
+    features_md: str,
     coordinates: str,
     linkage: str,
+    use_idf: bool = True,
+    doc_topics: Sequence[str] = (),
     max_documents: int = 40,
     top_n: int = 10,
 ) -> None:
-    """Cluster the documents (TF-IDF or LSA features); choose k by silhouette when several
-    are given; write assignments, top terms, silhouettes, the map and the linkage.
+    """Cluster the documents: the feature space (by stability across seeds when
+    ``cluster.features`` is auto), k by silhouette when several are given; write the choice
+    of features, assignments, top terms, silhouettes, the map and the linkage.
 
-    The linkage (the dendrogram's tree) is that of the documents the figure shows: all of
-    them up to ``max_documents``, otherwise the sample every per-document figure shows."""
+    ``doc_topics`` are the main topic model's document topics at the chosen K, one file per
+    random seed (needed when ``topics`` is among the features). The linkage (the
+    dendrogram's tree) is that of the documents the figure shows: all of them up to
+    ``max_documents``, otherwise the sample every per-document figure shows."""
     weights, doc_ids, terms = tfidf.load_matrix(matrix)
-    features = features_from_settings(weights, settings, random_state)
-    ks = core.k_grid(settings["k"], settings["k_range"]["min"], settings["k_range"]["max"])
-    if len(ks) > 1:
-        too_many = [k for k in ks if k >= len(doc_ids)]
-        if too_many:
-            LOGGER.warning(
-                "cluster.k: %s left out (the corpus has %d documents)", too_many, len(doc_ids)
-            )
-        ks = [k for k in ks if k < len(doc_ids)] or [min(ks)]
-    silhouettes = core.silhouette_by_k(features, ks, settings["method"], random_state)
-    write_table(silhouettes, silhouette_csv, silhouette_md)
-    k = core.choose_k(silhouettes)
-    LOGGER.info("%d clusters (%s on %s)", k, settings["method"], settings["features"])
-    labels = core.cluster_documents(features, k, settings["method"], random_state)
+    ks = cluster_ks(settings, len(doc_ids))
+    thetas = [load_theta(path, doc_ids) for path in doc_topics]
+    result = core.cluster_with_settings(weights, settings, ks, random_state, use_idf, thetas)
+    write_table(result["stability"], features_csv, features_md)
+    write_table(result["silhouette"], silhouette_csv, silhouette_md)
+    labels = result["labels"]
+    LOGGER.info(
+        "%d clusters (%s on %s features, chosen from %s by stability across seeds)",
+        result["k"],
+        settings["method"],
+        result["features"],
+        ", ".join(result["stability"]["features"].unique()),
+    )
     assignments = pd.DataFrame({"doc_id": doc_ids, "cluster": labels})
     write_table(assignments, assignments_csv, assignments_md)
     write_table(core.cluster_top_terms(weights, labels, terms, top_n), top_terms_csv, top_terms_md)
@@ -67,7 +74,22 @@ def cluster_documents(
     write_table(pd.DataFrame(tree, columns=["left", "right", "distance", "size"]), linkage)
 
 
-def features_from_settings(weights, settings: Mapping, random_state: int):
-    return core.cluster_features(
-        weights, settings["features"], settings["lsa_components"], random_state
-    )
+def cluster_ks(settings: Mapping, n_docs: int) -> list[int]:
+    """The ks of ``cluster.k``; from several, those below the number of documents (a
+    warning names the others)."""
+    ks = core.k_grid(settings["k"], settings["k_range"]["min"], settings["k_range"]["max"])
+    if len(ks) > 1:
+        too_many = [k for k in ks if k >= n_docs]
+        if too_many:
+            LOGGER.warning("cluster.k: %s left out (the corpus has %d documents)", too_many, n_docs)
+        ks = [k for k in ks if k < n_docs] or [min(ks)]
+    return ks
+
+
+def load_theta(path: str, doc_ids: Sequence[str]) -> np.ndarray:
+    """A ``doc_topics.csv`` as a documents x topics array in the order of ``doc_ids``."""
+    table = read_table(path, dtype={"doc_id": str}).set_index("doc_id")
+    missing = set(doc_ids) - set(table.index)
+    if missing:
+        raise ValueError(f"{path} lacks {len(missing)} documents of the TF-IDF matrix")
+    return table.loc[list(doc_ids)].to_numpy(dtype=np.float64)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..clusters import core as clusters
-from ..clusters.step import features_from_settings
+from ..clusters.step import load_theta
 from ..io import read_table, write_table
 from ..tfidf import core as tfidf
 from . import core
@@ -35,9 +35,14 @@ def evaluate_labels(
     clusters_md: str,
     topics_csv: str,
     topics_md: str,
+    use_idf: bool = True,
 ) -> None:
     """Agreement of clusters and argmax topics with the gold labels (NMI, ARI, V-measure,
     purity), for every seed and every engine, and the label-by-group confusion tables.
+
+    The clusters are made again with each seed by the stage's whole procedure (features
+    chosen by stability when ``cluster.features`` is auto, the medoid partition), at the
+    stage's k and at the number of gold labels (method ``<method>_k<labels>``).
 
     Only labelled documents count; how many were left out is logged. The clustering is
     rerun with each seed (k as the clustering stage chose it); ``doc_topics`` are the document
@@ -54,11 +59,31 @@ def evaluate_labels(
     rows = []
     chosen = read_table(silhouette)
     k = int(chosen.loc[chosen["chosen"].astype(str) == "True", "k"].iloc[0])
+    n_labels = len(set(gold))
     method = f"{settings['method']}_{settings['features']}"
+    thetas = [
+        load_theta(path, doc_ids)
+        for path, run in zip(doc_topics, runs, strict=True)
+        if {"engine": run["engine"], "prior": run["prior"]} == dict(main_model)
+    ]
+    uses_topics = "topics" in (settings["auto_features"] + [settings["features"]])
     for seed in random_seeds:
-        features = features_from_settings(weights, settings, seed)
-        predicted = clusters.cluster_documents(features, k, settings["method"], seed)
-        rows.append({"method": method, "seed": seed, **_scores(gold, predicted[kept])})
+        # The stage's whole procedure with this seed: the choice of features, then the
+        # clusters at the stage's k and at the number of gold labels.
+        for name, ks in ((method, [k]), (f"{method}_k{n_labels}", [n_labels])):
+            if ks[0] > len(doc_ids):
+                continue
+            result = clusters.cluster_with_settings(
+                weights, settings, ks, seed, use_idf, thetas if uses_topics else ()
+            )
+            rows.append(
+                {
+                    "method": name,
+                    "seed": seed,
+                    "features": result["features"],
+                    **_scores(gold, result["labels"][kept]),
+                }
+            )
     position = {doc_id: i for i, doc_id in enumerate(doc_ids)}
     reference = None
     for path, run in zip(doc_topics, runs, strict=True):
@@ -70,7 +95,14 @@ def evaluate_labels(
         ).to_numpy(dtype=float)
         topics = core.argmax_topics(theta)
         method = topics_method(run["engine"], run["prior"])
-        rows.append({"method": method, "seed": run["seed"], **_scores(gold, topics[kept])})
+        rows.append(
+            {
+                "method": method,
+                "seed": run["seed"],
+                "features": "",
+                **_scores(gold, topics[kept]),
+            }
+        )
         model = {"engine": run["engine"], "prior": run["prior"]}
         if model == dict(main_model) and run["seed"] == random_seeds[0]:
             reference = topics
