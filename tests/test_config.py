@@ -194,7 +194,7 @@ def test_a_config_with_only_the_required_keys_gets_every_default():
         "corpus": {"sources": [{"path": "seeds"}]},
         "normalize": {},
         "tfidf": {},
-        "lda": {"num_topics": [2, 3, 4, 5]},
+        "lda": {"num_topics": "auto"},
         "cluster": {},
         "themes": {"seed_words": shipped_config()["themes"]["seed_words"]},
         "figures": {},
@@ -218,7 +218,7 @@ def test_defaults_are_filled_as_snakemake_fills_them():
     ours = validated_config(config)
     validate(config, str(SCHEMA_PATH))  # fills config in place
     assert ours == config
-    assert ours["lda"]["num_topics_range"] == {"min": 2, "max": 6, "step": 1}
+    assert ours["lda"]["num_topics_range"] == {"min": "auto", "max": 6, "step": "auto"}
 
 
 def test_check_config_leaves_the_config_as_it_is():
@@ -491,7 +491,7 @@ SEMANTIC_ERRORS = [
     ),
     (
         "guided too few topics",
-        edit("lda.guided", True),
+        both(edit("lda.guided", True), edit("lda.num_topics", [2, 3, 4])),
         "config key lda.num_topics: lda.guided needs every K to be at least the number of "
         "themes (3); the smallest is 2",
     ),

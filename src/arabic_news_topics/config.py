@@ -430,7 +430,11 @@ def check_config(
             raise ValueError(f"config key {where}: {error} ({where} has {engine})") from None
     span = lda["num_topics_range"]
     try:
-        ks = num_topics_grid(lda["num_topics"], span["min"], span["max"], span["step"])
+        # The corpus is not read yet: a scaled bound (auto) is checked at its largest here,
+        # and again against the corpus when the Ks are fitted.
+        ks = num_topics_grid(
+            lda["num_topics"], span["min"], span["max"], span["step"], documents=10**9
+        )
     except ValueError as error:
         where = "lda.num_topics_range" if lda["num_topics"] == "auto" else "lda.num_topics"
         raise ValueError(f"config key {where}: {error}") from None

@@ -795,3 +795,30 @@ def test_topic_prevalence(theta, expected):
     prevalence = ms.topic_prevalence(np.array(theta))
     np.testing.assert_allclose(prevalence, expected)
     assert prevalence.sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("documents", "expected"),
+    [
+        (5, [2, 3, 4, 5]),  # the seed articles: the grid they always had
+        (3, [2, 3]),  # never more topics than documents
+        (90, [2, 4, 6, 8]),
+        (2268, [5, 10, 15, 20, 25]),  # hespress-4cat
+        (11047, [10, 20, 30, 40]),  # antms-6cat
+        (31030, [10, 20, 30, 40, 50]),  # SaudiNewsNet
+        (10**7, [10, 20, 30, 40, 50]),  # capped at 50
+    ],
+)
+def test_auto_num_topics_scale_with_the_corpus(documents, expected):
+    assert ms.num_topics_grid("auto", "auto", "auto", "auto", documents) == expected
+    grid = ms.num_topics_grid("auto", "auto", "auto", "auto", documents)
+    assert len(grid) <= ms.SCALED_GRID_SIZE and max(grid) <= documents
+
+
+def test_auto_num_topics_keep_the_bounds_a_user_sets():
+    assert ms.num_topics_grid("auto", 20, "auto", "auto", 31030) == [20, 30, 40, 50]
+    assert ms.num_topics_grid("auto", "auto", 30, 5, 31030) == [10, 15, 20, 25, 30]
+    # Unknown corpus size (a dry run before the corpus is read): the seeds' range.
+    assert ms.num_topics_grid("auto", "auto", "auto", "auto") == [2, 3, 4, 5]
+    with pytest.raises(ValueError, match="k_min <= k_max"):
+        ms.num_topics_grid("auto", 60, "auto", "auto", 31030)

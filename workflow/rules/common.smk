@@ -183,8 +183,13 @@ def get_num_topics():
     functions: after read_corpus, the corpus size is known (get_corpus_size)."""
     lda = config["lda"]
     span = lda["num_topics_range"]
-    ks = num_topics_grid(lda["num_topics"], span["min"], span["max"], span["step"])
     documents = get_corpus_size()
+    try:
+        ks = num_topics_grid(
+            lda["num_topics"], span["min"], span["max"], span["step"], documents
+        )
+    except ValueError as error:
+        raise WorkflowError(f"config key lda.num_topics_range: {error}") from None
     if documents is None:
         return ks
     key = "lda.num_topics_range" if lda["num_topics"] == "auto" else "lda.num_topics"
@@ -194,6 +199,20 @@ def get_num_topics():
         raise WorkflowError(str(error)) from None
     if warning:
         get_warning(warning)
+    themes = len(config["themes"]["seed_words"])
+    if lda["guided"] and lda["num_topics"] == "auto" and min(ks) < themes:
+        # A scaled grid may start below the number of themes the guided prior steers.
+        if max(ks) < themes:
+            raise WorkflowError(
+                f"config key lda.num_topics_range: lda.guided needs every K to be at least "
+                f"the number of themes ({themes}); this corpus's Ks are {ks}: set "
+                f"lda.num_topics_range.min"
+            )
+        get_warning(
+            f"config key lda.num_topics_range: K = {[k for k in ks if k < themes]} left out, "
+            f"below the number of themes ({themes}) that lda.guided steers"
+        )
+        ks = [k for k in ks if k >= themes]
     return ks
 
 

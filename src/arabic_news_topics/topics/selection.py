@@ -439,14 +439,55 @@ def _is_int(value: object) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
+#: The largest K the scaled grid of ``num_topics: auto`` reaches (a 30,000-article corpus).
+SCALED_MAX_TOPICS = 50
+#: Steps the scaled grid may take, the smallest that gives at most ``SCALED_GRID_SIZE`` Ks.
+SCALED_STEPS = (1, 2, 5, 10)
+SCALED_GRID_SIZE = 6
+
+
+def scaled_num_topics_range(documents: int) -> tuple[int, int, int]:
+    """The (min, max, step) of ``lda.num_topics: auto`` for a corpus of ``documents``.
+
+    The largest K is ``2 * documents ** (1/3)``, at least 5 and at most 50 (and never above
+    the number of documents); the smallest a fifth of it, at least 2; the step the smallest
+    of 1, 2, 5 and 10 that gives at most six Ks, the smallest K then rounded up to a multiple
+    of it. The five seed articles get K 2 to 5; hespress-4cat's 2,268 articles 5, 10, ... 25;
+    antms-6cat's 11,047 10, 20, 30, 40; SaudiNewsNet's 31,030 10 to 50: the range a
+    researcher would look at, growing slowly with the corpus (a heuristic, not a law: set
+    ``num_topics_range`` or ``num_topics`` to override it).
+    """
+    if documents < 1:
+        raise ValueError(f"a corpus of {documents} documents has no number of topics")
+    k_max = min(SCALED_MAX_TOPICS, max(5, round(2 * documents ** (1 / 3))), documents)
+    k_min = min(k_max, max(2, round(k_max / 5)))
+    for step in SCALED_STEPS:
+        start = -(-k_min // step) * step if step > 1 else k_min
+        if len(range(start, k_max + 1, step)) <= SCALED_GRID_SIZE:
+            return start, k_max, step
+    return k_min, k_max, SCALED_STEPS[-1]
+
+
 def num_topics_grid(
-    value: int | Sequence[int] | str, k_min: int = 2, k_max: int = 10, step: int = 1
+    value: int | Sequence[int] | str,
+    k_min: int | str = 2,
+    k_max: int | str = 10,
+    step: int | str = 1,
+    documents: int | None = None,
 ) -> list[int]:
     """The Ks to fit for ``lda.num_topics``: sorted and distinct.
 
-    ``value`` is one K, a list of Ks, or ``"auto"`` for ``range(k_min, k_max + 1, step)``.
+    ``value`` is one K, a list of Ks, or ``"auto"`` for ``range(k_min, k_max + 1, step)``;
+    each of those three may be ``"auto"``, taken from :func:`scaled_num_topics_range` of
+    ``documents`` (unknown, ``None``: the range of the five seed articles, which a dry run
+    before the corpus is read shows).
     """
     if isinstance(value, str) and value == "auto":
+        scaled = scaled_num_topics_range(documents if documents else 5)
+        k_min, k_max, step = (
+            auto if given == "auto" else given
+            for given, auto in zip((k_min, k_max, step), scaled, strict=True)
+        )
         if not all(_is_int(v) for v in (k_min, k_max, step)) or step < 1 or k_min > k_max:
             raise ValueError(
                 f"lda.num_topics auto needs whole numbers k_min <= k_max and step >= 1 "
