@@ -185,9 +185,7 @@ def get_num_topics():
     span = lda["num_topics_range"]
     documents = get_corpus_size()
     try:
-        ks = num_topics_grid(
-            lda["num_topics"], span["min"], span["max"], span["step"], documents
-        )
+        ks = num_topics_grid(lda["num_topics"], span["min"], span["max"], span["step"], documents)
     except ValueError as error:
         raise WorkflowError(f"config key lda.num_topics_range: {error}") from None
     if documents is None:
