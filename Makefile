@@ -23,6 +23,7 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 	touch $@
 
 run: $(BIN)/.installed
+	$(BIN)/python -m arabic_news_topics.config --snakemake $(ARGS)
 	$(SNAKEMAKE) --cores $(CORES)
 	$(SNAKEMAKE) --cores $(CORES) paper
 	$(SNAKEMAKE) --report results/report.html
@@ -31,6 +32,7 @@ run: $(BIN)/.installed
 # --unlock, then --rerun-incomplete redoes those jobs (their outputs appear only complete:
 # every file is written under a temporary name and renamed), then the rest of the run.
 resume: $(BIN)/.installed
+	$(BIN)/python -m arabic_news_topics.config --snakemake $(ARGS)
 	$(BIN)/python -m arabic_news_topics.runs stop-orphaned-jobs $(ARGS)
 	$(SNAKEMAKE) --unlock
 	$(SNAKEMAKE) --cores $(CORES) --rerun-incomplete

@@ -817,3 +817,33 @@ def test_a_configfile_with_its_own_themes_runs_without_the_default_themes(
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "build_guided_prior" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--cores", "4"], []),
+        (["--configfile", "a.yaml", "--directory", "runs/a"], ["a.yaml"]),
+        (["--configfiles", "a.yaml", "b.yaml", "-n"], ["a.yaml", "b.yaml"]),
+        (["--configfile=a.yaml", "all", "paper"], ["a.yaml"]),
+        (["all", "--configfile", "a.yaml", "--configfile", "b.yaml"], ["a.yaml", "b.yaml"]),
+    ],
+)
+def test_config_files_among_snakemakes_arguments(args, expected):
+    from arabic_news_topics.config import snakemake_config_files
+
+    assert snakemake_config_files(args) == expected
+
+
+def test_make_run_names_the_line_of_a_yaml_mistake_in_a_users_config(tmp_path, monkeypatch, capsys):
+    from arabic_news_topics.config import main
+
+    for folder in ("config", "seeds"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    (tmp_path / "my.yaml").write_text("lda:\n  num_topics: [3, 4\ncluster: {}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["--snakemake", "--directory", "runs/my", "--configfile", "my.yaml"]) == 1
+    message = capsys.readouterr().err
+    assert "my.yaml:3:8:" in message  # file, line and column
+    assert main(["--snakemake", "--cores", "4"]) == 0
+    assert "config/config.yaml: a valid config" in capsys.readouterr().out

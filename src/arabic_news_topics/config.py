@@ -591,11 +591,36 @@ def check_config_files(paths: Sequence[str | Path], workdir: str | Path = ".") -
     return config
 
 
+#: The options of Snakemake that name config files.
+CONFIG_FILE_OPTIONS = ("--configfile", "--configfiles")
+
+
+def snakemake_config_files(args: Sequence[str]) -> list[str]:
+    """The config files among Snakemake's arguments ``args``: the values of ``--configfile``
+    (``--configfiles``), each option followed by one or more files, or written ``=file``."""
+    files, taking = [], False
+    for arg in args:
+        option, equals, value = arg.partition("=")
+        if option in CONFIG_FILE_OPTIONS:
+            taking = not equals
+            if equals:
+                files.append(value)
+        elif arg.startswith("-"):
+            taking = False
+        elif taking:
+            files.append(arg)
+    return files
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m arabic_news_topics.config my.yaml``: check config files as the workflow
     does, in a second, without starting it. Snakemake itself reads a ``--configfile`` before
-    the workflow starts, and its message for a YAML mistake names no line; this one does."""
-    paths = list(sys.argv[1:] if argv is None else argv)
+    the workflow starts, and its message for a YAML mistake names no line; this one does.
+
+    ``python -m arabic_news_topics.config --snakemake ARGS...`` checks the config files among
+    Snakemake's arguments (``make run`` and ``make resume`` do, before Snakemake starts)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    paths = snakemake_config_files(args[1:]) if args[:1] == ["--snakemake"] else args
     try:
         check_config_files(paths, Path.cwd())
     except ValueError as error:
