@@ -92,3 +92,17 @@ def test_paper_is_reproducible(tmp_path, paper_inputs):
     first = paper.paper(paper_inputs["figures"], paper_inputs["tables"], str(tmp_path / "a"))
     second = paper.paper(paper_inputs["figures"], paper_inputs["tables"], str(tmp_path / "b"))
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+
+
+def test_the_model_selection_table_keeps_the_columns_a_page_holds(tmp_path):
+    from arabic_news_topics.paper.step import PAPER_COLUMNS, paper
+
+    columns = [*PAPER_COLUMNS["model_selection_table"], "c_npmi_sd", "c_v_sd", "best"]
+    table = pd.DataFrame([[1] * len(columns)], columns=columns)
+    csv = tmp_path / "selection.csv"
+    table.to_csv(csv, index=False)
+    paper([], [("model_selection_table", str(csv))], str(tmp_path / "paper"))
+    tex = (tmp_path / "paper/table01_model_selection_table.tex").read_text()
+    header = next(line for line in tex.splitlines() if line.startswith("num\\_topics"))
+    assert header.count("&") == len(PAPER_COLUMNS["model_selection_table"]) - 1
+    assert "c\\_npmi\\_sd" not in tex and "c\\_npmi\\_se" in tex

@@ -25,16 +25,32 @@ TABLE_CAPTIONS = {
     "corpus_summary": "Corpus: input records, kept and dropped documents, and lengths.",
     "normalization_steps": "Tokens and vocabulary size after each normalization rule.",
     "model_selection_table": (
-        "Topic models by number of topics K: coherence (NPMI, c_v, UMass), topic diversity "
-        "(mean, sd and standard error over seeds), held-out perplexity and log-likelihood per "
-        "held-out token (nats, higher is better; for variational LDA a bound that favours small "
-        "K, comparable between Ks of one engine only), stability across seeds (over topics of "
-        "ordinary prevalence) and topics of near-zero prevalence. best: the best mean of the "
-        "selection measure; within_one_se: within one standard error of it; chosen: the K used, "
-        "by the one-standard-error rule unless configured otherwise."
+        "Topic models by number of topics K: coherence (NPMI mean and standard error over "
+        "seeds; c_v and UMass means), topic diversity, log-likelihood per held-out token (nats, "
+        "higher is better; for variational LDA a bound that favours small K, comparable between "
+        "Ks of one engine only), stability across seeds (over topics of ordinary prevalence) and "
+        "topics of near-zero prevalence. chosen: the K used, by the one-standard-error rule "
+        "unless configured otherwise. Every column is in 04_lda/model_selection.csv."
     ),
     "topic_summary": "LDA topics: top words and best-matching theme with its score.",
     "doc_themes": "Theme scores and dominant theme of each document.",
+}
+
+
+#: The columns of a table that the paper shows, where not all (a page holds about ten).
+PAPER_COLUMNS = {
+    "model_selection_table": [
+        "num_topics",
+        "c_npmi_mean",
+        "c_npmi_se",
+        "c_v_mean",
+        "u_mass_mean",
+        "diversity_mean",
+        "heldout_log_likelihood_per_word",
+        "stability",
+        "low_prevalence_topics",
+        "chosen",
+    ],
 }
 
 
@@ -83,6 +99,8 @@ def _write_paper(
         written.append(target)
     for number, (name, csv) in enumerate(tables, start=1):
         frame = read_table(csv)
+        if name in PAPER_COLUMNS:
+            frame = frame[[c for c in PAPER_COLUMNS[name] if c in frame.columns]]
         caption = TABLE_CAPTIONS.get(name, name.replace("_", " ").capitalize() + ".")
         tex = out / f"table{number:02d}_{name}.tex"
         tex.write_text(_latex(frame, caption), encoding="utf-8")
