@@ -2,7 +2,7 @@
 #   make run   creates .venv from the pinned requirements and runs the workflow on seeds/
 #   make test  creates .venv if needed and runs the checks and the whole test suite
 # and one resumes a run that was killed (Snakemake and its jobs: kill -9, a lost session):
-#   make resume   stops the killed run's jobs that still run, unlocks the folder, then reruns
+#   make resume   stops the killed run's jobs that still run, unlocks the folder, reruns
 #                 what was incomplete and finishes the run
 # Snakemake's arguments for another config or folder go in ARGS, for example
 #   make run ARGS="--configfile my.yaml --directory runs/my"   (and the same for resume)
@@ -36,10 +36,7 @@ resume: $(BIN)/.installed
 	$(BIN)/python -m arabic_news_topics.runs stop-orphaned-jobs $(ARGS)
 	$(SNAKEMAKE) --unlock
 	$(SNAKEMAKE) --cores $(CORES) --rerun-incomplete
-# Again: Snakemake checks the marks of incomplete outputs when it builds the DAG, before
-# the jobs behind a checkpoint (the fits) are in it, so an output a killed job completed
-# there keeps its mark, and only a run that starts with the whole DAG redoes it.
-	$(SNAKEMAKE) --cores $(CORES) --rerun-incomplete
+	$(BIN)/python -m arabic_news_topics.runs clear-whole-marks $(ARGS)
 	$(SNAKEMAKE) --cores $(CORES) --rerun-incomplete paper
 	$(SNAKEMAKE) --report results/report.html
 

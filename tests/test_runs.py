@@ -224,3 +224,32 @@ def test_the_command_line_takes_snakemakes_directory_argument(tmp_path, capsys):
         assert job.wait(timeout=10) is not None
     finally:
         job.kill()
+
+
+def mark(workdir, output: str, max_len: int = 255) -> None:
+    """A mark of an incomplete output as Snakemake writes it (persistence/file.py)."""
+    import base64
+
+    name = base64.urlsafe_b64encode(output.encode()).decode()
+    parts = [name[i : i + max_len - 1] for i in range(0, len(name), max_len - 1)]
+    path = workdir.joinpath(".snakemake/incomplete", *["@" + p for p in parts[:-1]], parts[-1])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"external_jobid": null}')
+
+
+def test_marks_of_whole_outputs_are_cleared_and_the_others_kept(tmp_path, capsys):
+    long = "results/04_lda/runs/" + "k_3/" * 60 + "topics.csv"  # a mark cut into folders
+    for output in ("results/a.csv", "results/model", "results/missing.csv", long):
+        mark(tmp_path, output)
+    (tmp_path / "results/model").mkdir(parents=True)
+    (tmp_path / "results/a.csv").write_text("a\n")
+    (tmp_path / long).parent.mkdir(parents=True)
+    (tmp_path / long).write_text("t\n")
+    assert sorted(o for _, o in runs.incomplete_marks(tmp_path)) == sorted(
+        ["results/a.csv", "results/model", "results/missing.csv", long]
+    )
+    assert runs.main(["clear-whole-marks", "--directory", str(tmp_path)]) == 0
+    assert "results/a.csv: written whole" in capsys.readouterr().out
+    # The output that is missing keeps its mark: Snakemake remakes it.
+    assert [o for _, o in runs.incomplete_marks(tmp_path)] == ["results/missing.csv"]
+    assert runs.clear_marks_of_whole_outputs(tmp_path) == []

@@ -16,6 +16,7 @@ with its corpus still holds the same corpus.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import hashlib
 import json
@@ -224,17 +225,63 @@ def stop_orphaned_jobs(workdir: str | Path, timeout: float = 10.0) -> list[int]:
     return [job.pid for job in jobs]
 
 
+#: Where Snakemake marks the outputs of the jobs it started and has not seen finish.
+INCOMPLETE_MARKS = ".snakemake/incomplete"
+
+
+def incomplete_marks(workdir: str | Path) -> list[tuple[Path, str]]:
+    """Snakemake's marks of incomplete outputs in ``workdir`` (a job started, its end not
+    seen): each mark file with its output's path relative to ``workdir``, sorted.
+
+    A mark is a file under ``.snakemake/incomplete`` named by the output's path in URL-safe
+    base64, cut into folders of ``@``-prefixed parts when long (Snakemake's
+    ``persistence/file.py``, the same since Snakemake 5; ``tests/workflow/test_resume.py``
+    would fail if it changed)."""
+    root = Path(workdir) / INCOMPLETE_MARKS
+    marks = []
+    for mark in sorted(p for p in root.rglob("*") if p.is_file()):
+        parts = [part.removeprefix("@") for part in mark.relative_to(root).parts]
+        try:
+            marks.append((mark, base64.urlsafe_b64decode("".join(parts)).decode()))
+        except (ValueError, UnicodeDecodeError):
+            continue  # not a mark of an output
+    return marks
+
+
+def clear_marks_of_whole_outputs(workdir: str | Path) -> list[str]:
+    """Remove Snakemake's incomplete marks of the outputs that exist; return those outputs.
+
+    After ``--rerun-incomplete``, a mark can stay on an output that a job of the killed run
+    finished after its Snakemake died: Snakemake checks the marks before the jobs behind a
+    checkpoint (the fits) are in its graph, keeps such an output, and the next run stops on
+    its mark. The output is whole: every writer of the package writes under a temporary name
+    and renames (:func:`arabic_news_topics.io.atomic_path`), so a file or folder under an
+    output's name is complete. (Removing the output instead would not work: Snakemake does
+    not remake a missing output behind a checkpoint whose own outputs are up to date.)"""
+    cleared = []
+    for mark, output in incomplete_marks(workdir):
+        if (Path(workdir) / output).exists():
+            mark.unlink()
+            cleared.append(output)
+    return cleared
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m arabic_news_topics.runs stop-orphaned-jobs [snakemake arguments]``: stop
-    the jobs of a killed Snakemake in its working directory (``--directory``/``-d`` among
-    Snakemake's arguments, else the current one), as ``make resume`` does first."""
+    """``python -m arabic_news_topics.runs COMMAND [snakemake arguments]``, in the working
+    directory of a killed Snakemake (``--directory``/``-d`` among Snakemake's arguments, else
+    the current one), as ``make resume`` runs them: ``stop-orphaned-jobs`` before Snakemake
+    runs again (:func:`stop_orphaned_jobs`), ``clear-whole-marks`` after
+    (:func:`clear_marks_of_whole_outputs`)."""
     parser = argparse.ArgumentParser(prog="python -m arabic_news_topics.runs")
-    parser.add_argument("command", choices=["stop-orphaned-jobs"])
+    parser.add_argument("command", choices=["stop-orphaned-jobs", "clear-whole-marks"])
     parser.add_argument("--directory", "-d", default=".")
     args, _ = parser.parse_known_args(argv)
-    stopped = stop_orphaned_jobs(args.directory)
-    for pid in stopped:
-        print(f"stopped process {pid}, a job of a Snakemake that no longer runs")
+    if args.command == "stop-orphaned-jobs":
+        for pid in stop_orphaned_jobs(args.directory):
+            print(f"stopped process {pid}, a job of a Snakemake that no longer runs")
+    else:
+        for output in clear_marks_of_whole_outputs(args.directory):
+            print(f"{output}: written whole by a job of the killed run; its mark is cleared")
     return 0
 
 

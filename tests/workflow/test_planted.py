@@ -42,6 +42,7 @@ def test_planted_corpus_evaluation_recovers_labels(planted_run):
         "topics_sklearn_lda",
         "topics_sklearn_nmf",
         "topics_tomotopy",
+        "topics_dmm",
     ]
     assert list(metrics["method"].unique()) == methods
     assert (metrics.groupby("method").size() == 2).all()  # each of the two random seeds

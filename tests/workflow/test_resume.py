@@ -28,10 +28,13 @@ def resume_commands(workdir: Path) -> list[str]:
     """The commands of ``make resume`` for ``workdir``, as make prints them (``-n``), with
     this interpreter's installation as the Makefile's virtual environment."""
     venv = Path(sys.executable).parent.parent
-    make = ["make", "-n", "-f", str(ROOT / "Makefile"), "-o", f"{venv}/bin/.installed"]
+    make = ["make", "-n", "--no-print-directory", "-f", str(ROOT / "Makefile")]
+    # Under `make test`, the outer make's settings must not reach this one.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
     printed = subprocess.run(
-        [*make, "resume", f"VENV={venv}", "CORES=2"],
+        [*make, "-o", f"{venv}/bin/.installed", "resume", f"VENV={venv}", "CORES=2"],
         cwd=workdir,
+        env=env,
         capture_output=True,
         text=True,
         check=True,
