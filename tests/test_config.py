@@ -375,6 +375,28 @@ SCHEMA_ERRORS = [
         "config key cluster.method: 'dbscan' is not one of kmeans, agglomerative",
     ),
     ("bad cluster k", edit("cluster.k", "many"), "config key cluster.k: 'many' is not an integer"),
+    (
+        "cluster features typo",
+        edit("cluster.features", "lsa_noidf"),
+        "config key cluster.features: 'lsa_noidf' is not one of auto, lsa, lsa_no_idf, tfidf, "
+        "topics (did you mean lsa_no_idf?)",
+    ),
+    (
+        "auto features typo",
+        edit("cluster.auto_features", ["lsa", "topic"]),
+        "config key cluster.auto_features[1]: 'topic' is not one of lsa, lsa_no_idf, tfidf, "
+        "topics (did you mean topics?)",
+    ),
+    (
+        "one stability run",
+        edit("cluster.stability_runs", 1),
+        "config key cluster.stability_runs: 1 is not an integer >= 2",
+    ),
+    (
+        "topics range word",
+        edit("lda.num_topics_range.max", "many"),
+        "config key lda.num_topics_range.max: 'many' is not",
+    ),
     # Typos of enum values.
     (
         "engine typo",

@@ -183,13 +183,17 @@ def wait_for_children(process, count: int = 1):
         time.sleep(0.05)
 
 
+def wait_for_orphans(workdir) -> None:
+    deadline = time.monotonic() + 20
+    while not runs.orphaned_jobs(workdir):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
 def test_a_job_script_whose_parent_is_no_snakemake_is_stopped(tmp_path):
     job = start_job(tmp_path)
     try:
-        deadline = time.monotonic() + 20
-        while not runs.orphaned_jobs(tmp_path):
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        wait_for_orphans(tmp_path)
         assert [p.pid for p in runs.orphaned_jobs(tmp_path)] == [job.pid]
         assert runs.stop_orphaned_jobs(tmp_path, timeout=5) == [job.pid]
         assert job.wait(timeout=10) is not None
@@ -214,10 +218,7 @@ def test_the_jobs_of_a_running_snakemake_and_of_other_folders_are_left_alone(tmp
 def test_the_command_line_takes_snakemakes_directory_argument(tmp_path, capsys):
     job = start_job(tmp_path)
     try:
-        deadline = time.monotonic() + 20
-        while not runs.orphaned_jobs(tmp_path):
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        wait_for_orphans(tmp_path)
         argv = ["stop-orphaned-jobs", "--configfile", "my.yaml", "--directory", str(tmp_path)]
         assert runs.main(argv) == 0
         assert f"stopped process {job.pid}" in capsys.readouterr().out

@@ -438,6 +438,22 @@ def test_unknown_map_method_is_an_error(matrix):
 # The feature space chosen by stability (cluster.features: auto)
 
 
+def stage_settings(candidates: list[str], **settings) -> dict:
+    """The cluster settings of ``cluster_with_settings``: features auto among ``candidates``."""
+    return {"features": "auto", "auto_features": candidates, "method": "kmeans", **settings}
+
+
+def test_the_silhouette_is_that_of_the_clusters_kept():
+    documents, _ = planted_sections("on", n_per=20)
+    matrix, _, _ = tfidf.compute_tfidf(documents, sublinear_tf=True)
+    settings = stage_settings(["lsa"], lsa_components=10, stability_runs=3)
+    result = clusters.cluster_with_settings(matrix, settings, [2, 3, 4], random_state=1)
+    from sklearn.metrics import silhouette_score
+
+    kept = result["silhouette"].set_index("k").loc[result["k"], "silhouette"]
+    assert kept == pytest.approx(silhouette_score(result["matrix"], result["labels"]))
+
+
 def planted_sections(idf: str, n_per: int = 40, seed: int = 0):
     """Three planted sections of documents (token lists) and their labels.
 
@@ -476,13 +492,7 @@ def test_stability_chooses_the_weighting_that_finds_the_planted_sections(idf, ex
 
     documents, labels = planted_sections(idf, seed=seed)
     matrix, _, _ = tfidf.compute_tfidf(documents, sublinear_tf=True, use_idf=True)
-    settings = {
-        "features": "auto",
-        "auto_features": ["lsa", "lsa_no_idf"],
-        "lsa_components": 20,
-        "stability_runs": 5,
-        "method": "kmeans",
-    }
+    settings = stage_settings(["lsa", "lsa_no_idf"], lsa_components=20, stability_runs=5)
     result = clusters.cluster_with_settings(matrix, settings, [3], random_state=42)
     assert result["features"] == expected
     assert normalized_mutual_info_score(labels, result["labels"]) > 0.95
@@ -543,13 +553,7 @@ def test_topic_features_recover_planted_mixtures_and_take_one_run_per_model():
             theta[i, 2 * label : 2 * label + 2] += 0.4
         thetas.append(theta / theta.sum(axis=1, keepdims=True))
     matrix = sp.random(90, 50, density=0.2, random_state=1, format="csr")
-    settings = {
-        "features": "auto",
-        "auto_features": ["topics", "lsa"],
-        "lsa_components": 10,
-        "stability_runs": 3,
-        "method": "kmeans",
-    }
+    settings = stage_settings(["topics", "lsa"], lsa_components=10, stability_runs=3)
     result = clusters.cluster_with_settings(matrix, settings, [3], 42, thetas=thetas)
     table = result["stability"].set_index("features")
     assert table.loc["topics", "runs"] == 3

@@ -172,8 +172,12 @@ def silhouette_by_k(
     method: str = "kmeans",
     random_state: int = 42,
     sample_size: int = 10_000,
+    labels_by_k: Mapping[int, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Silhouette of the clusters found for each k; the best one is ``chosen``.
+
+    ``labels_by_k`` gives the clusters of some ks already made (those the stage keeps): they
+    are scored as they are, not clustered again.
 
     Columns ``k``, ``silhouette``, ``chosen``, one row per k, ascending. Distances are
     Euclidean, the ones k-means and Ward minimize; on unit rows (TF-IDF, LSA features) they
@@ -196,7 +200,9 @@ def silhouette_by_k(
     for k in ks:
         score = np.nan
         if 2 <= k <= n_docs - 1:
-            if tree is not None:
+            if labels_by_k is not None and k in labels_by_k:
+                labels = np.asarray(labels_by_k[k])
+            elif tree is not None:
                 labels = cut_tree(tree, n_docs, k)
             else:
                 labels = cluster_documents(features, k, method, random_state)
@@ -533,10 +539,14 @@ def cluster_with_settings(
     stability = feature_stability_table(partitions)
     name = chosen_features(stability)
     features = candidates[name][0][0]
-    silhouettes = silhouette_by_k(features, ks, settings["method"], random_state)
+    # The silhouette of each k is that of the partition the stage would keep at that k.
+    medoids = {k: medoid_partition(partitions[name, k]) for k in sorted(set(ks))}
+    silhouettes = silhouette_by_k(
+        features, ks, settings["method"], random_state, labels_by_k=medoids
+    )
     k = choose_k(silhouettes)
     return {
-        "labels": medoid_partition(partitions[name, k]),
+        "labels": medoids[k],
         "k": k,
         "features": name,
         "stability": stability,

@@ -70,12 +70,15 @@ def evaluate_labels(
     for seed in random_seeds:
         # The stage's whole procedure with this seed: the choice of features, then the
         # clusters at the stage's k and at the number of gold labels.
+        results = {}
         for name, ks in ((method, [k]), (f"{method}_k{n_labels}", [n_labels])):
             if ks[0] > len(doc_ids):
                 continue
-            result = clusters.cluster_with_settings(
-                weights, settings, ks, seed, use_idf, thetas if uses_topics else ()
-            )
+            if ks[0] not in results:  # at k = the number of labels: the same clusters
+                results[ks[0]] = clusters.cluster_with_settings(
+                    weights, settings, ks, seed, use_idf, thetas if uses_topics else ()
+                )
+            result = results[ks[0]]
             rows.append(
                 {
                     "method": name,
