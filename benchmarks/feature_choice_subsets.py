@@ -1,0 +1,151 @@
+"""How often does the label-free choice of the cluster features pick the better space?
+
+``cluster.features: auto`` chooses between the LSA of TF-IDF (``lsa``) and of TF without IDF
+(``lsa_no_idf``) by the stability of their k-means partitions across seeds (stage 5,
+``clusters.core.feature_stability_table``). On the two whole labelled corpora it picks the
+space that matches the sections better. This benchmark asks the harder question: on many
+corpora it was not chosen on. It draws sub-corpora of the labelled corpora (every third
+or fourth of their sections, 1,850 articles at most: the size of the held-out corpus the
+validity issue reports), computes stage 3's TF-IDF on each with the shipped settings, and
+runs stage 5's procedure (``cluster_with_settings``, shipped ``cluster`` settings, k = the
+number of sections). For each sub-corpus: the NMI of every candidate, its stability, the
+space the rule chose, and its regret (best NMI minus the chosen one's).
+
+Needs the normalized tokens of each corpus: ``results/02_normalize/tokens.jsonl`` of a run of
+the workflow on it (``evaluate_defaults.py`` makes them, under ``--runs``); labels are the
+section folder in each document id. Writes ``feature_choice_subsets.{csv,md}`` in
+``benchmarks/results`` (or ``--out``). About 6 minutes on 2 cores::
+
+    .venv/bin/python benchmarks/feature_choice_subsets.py --runs benchmarks/runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import harness
+
+from arabic_news_topics.clusters import core as clusters
+from arabic_news_topics.evaluation import core as evaluation
+from arabic_news_topics.tfidf import core as tfidf
+
+ROOT = Path(__file__).resolve().parents[1]
+#: (corpus, sections per sub-corpus, how many sub-corpora); the whole corpus is added.
+DESIGN = (("hespress-4cat", 3, 4), ("antms-6cat", 4, 6), ("antms-6cat", 3, 4))
+MAX_DOCUMENTS = 1850
+
+
+def shipped_settings() -> tuple[dict, dict]:
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    vectorizer = {
+        key: config["tfidf"][key]
+        for key in ("min_df", "max_df", "max_features", "sublinear_tf", "use_idf")
+    }
+    vectorizer["ngram_range"] = tuple(config["tfidf"]["ngram_range"])
+    return config["cluster"], vectorizer
+
+
+def evaluate(name: str, tokens: list, labels: np.ndarray, settings: dict, vectorizer: dict):
+    matrix, _, _ = tfidf.compute_tfidf(tokens, **vectorizer)
+    k = len(set(labels))
+    names = settings["auto_features"]
+    candidates = clusters.candidate_runs(
+        matrix,
+        names,
+        settings["lsa_components"],
+        42,
+        settings["stability_runs"],
+        vectorizer["use_idf"],
+    )
+    partitions = clusters.stability_partitions(candidates, [k], settings["method"])
+    table = clusters.feature_stability_table(partitions)
+    chosen = clusters.chosen_features(table)
+    row = {"corpus": name, "documents": len(labels), "sections": k, "chosen": chosen}
+    for feature in names:
+        runs = partitions[feature, k]
+        scores = [evaluation.label_scores(list(labels), p)["nmi"] for p in runs]
+        row[f"nmi_{feature}"] = float(np.mean(scores))
+        row[f"stability_{feature}"] = float(
+            table.loc[table["features"] == feature, "stability"].iloc[0]
+        )
+    best = max(row[f"nmi_{f}"] for f in names)
+    row["regret"] = best - row[f"nmi_{chosen}"]
+    return row
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=Path, default=ROOT / "benchmarks" / "runs")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    args = parser.parse_args(argv)
+    load = harness.load_average()
+    settings, vectorizer = shipped_settings()
+    rows = []
+    for corpus, n_sections, n_subsets in DESIGN:
+        path = args.runs / corpus / "results" / "02_normalize" / "tokens.jsonl"
+        docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        labels = np.array([d["doc_id"].split("/")[1] for d in docs])
+        rng = np.random.default_rng(0)
+        combos = list(itertools.combinations(sorted(set(labels)), n_sections))
+        rng.shuffle(combos)
+        for combo in combos[:n_subsets]:
+            positions = np.flatnonzero(np.isin(labels, combo))
+            size = min(MAX_DOCUMENTS, len(positions))
+            positions = np.sort(rng.choice(positions, size, replace=False))
+            name = f"{corpus}: {', '.join(combo)}"
+            tokens = [(docs[i]["doc_id"], docs[i]["tokens"]) for i in positions]
+            rows.append(evaluate(name, tokens, labels[positions], settings, vectorizer))
+            print(rows[-1], flush=True)
+        if (corpus, n_sections) != ("antms-6cat", 3):
+            tokens = [(d["doc_id"], d["tokens"]) for d in docs]
+            rows.append(evaluate(f"{corpus} (whole)", tokens, labels, settings, vectorizer))
+            print(rows[-1], flush=True)
+    frame = pd.DataFrame(rows)
+    args.out.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(args.out / "feature_choice_subsets.csv", index=False, float_format="%.4f")
+    names = settings["auto_features"]
+    frame["family"] = frame["corpus"].str.split(":| ", regex=True).str[0]
+    summary = frame.groupby("family").agg(
+        corpora=("corpus", "size"),
+        chose_best=("regret", lambda r: int((r <= 1e-9).sum())),
+        mean_regret=("regret", "mean"),
+        **{f"mean_nmi_{f}": (f"nmi_{f}", "mean") for f in names},
+    )
+    chosen_nmi = [row[f"nmi_{row['chosen']}"] for _, row in frame.iterrows()]
+    summary["mean_nmi_chosen"] = (
+        pd.Series(chosen_nmi, index=frame.index).groupby(frame["family"]).mean()
+    )
+    lines = [
+        "# The label-free choice of the cluster features on sub-corpora",
+        "",
+        *harness.run_lines(load_at_start=load),
+        "",
+        "Shipped `cluster` settings (`features: auto` among "
+        f"{', '.join(f'`{n}`' for n in names)}, chosen by stability), k = the number of "
+        f"sections, sub-corpora of at most {MAX_DOCUMENTS} articles drawn from the labelled "
+        "corpora (`benchmarks/feature_choice_subsets.py`). NMI: mean over the "
+        f"{settings['stability_runs']} k-means runs of each space.",
+        "",
+        "## Summary",
+        "",
+        summary.reset_index().to_markdown(index=False, floatfmt=".3f"),
+        "",
+        "## Every sub-corpus",
+        "",
+        frame.drop(columns="family").to_markdown(index=False, floatfmt=".3f"),
+        "",
+    ]
+    (args.out / "feature_choice_subsets.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
