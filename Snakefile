@@ -30,6 +30,7 @@ rule all:
         rules.plot_normalization.output,
         rules.plot_tfidf.output,
         rules.plot_lda.output,
+        rules.plot_topic_quality.output,
         rules.plot_clusters.output,
         rules.plot_themes.output,
         rules.plot_trends.output,

@@ -197,6 +197,13 @@ def require_columns(table: pd.DataFrame, columns, path: str) -> None:
         )
 
 
+def shown_terms(table: pd.DataFrame) -> list[str]:
+    """The words a figure shows for a table's rows: their display forms (as the corpus wrote
+    them) where the table has them, else the normalized terms."""
+    column = "display" if "display" in table.columns else "term"
+    return table[column].astype(str).tolist()
+
+
 def first_words(top_words, n_words: int) -> str:
     """The first ``n_words`` of a ``top_words`` cell (``، ``- or space-separated)."""
     if top_words is None or (isinstance(top_words, float) and math.isnan(top_words)):

@@ -1478,12 +1478,85 @@ def test_frequency_table_ranks_by_count_then_term():
     frame = norm.frequency_table(
         {"ناتو": 2, "روسيا": 3, "سلام": 1}, {"روسيا": 2, "ناتو": 2, "سلام": 1}
     )
-    assert list(frame.columns) == ["rank", "term", "count", "documents"]
-    assert list(frame.itertuples(index=False, name=None)) == [
+    assert list(frame.columns) == ["rank", "term", "display", "count", "documents", "forms"]
+    assert list(frame[["rank", "term", "count", "documents"]].itertuples(index=False)) == [
         (1, "روسيا", 3, 2),
         (2, "ناتو", 2, 2),
         (3, "سلام", 1, 1),
     ]
+    # Without written forms a term is shown as it is.
+    assert frame["display"].tolist() == frame["term"].tolist()
+    assert frame["forms"].tolist() == ["", "", ""]
+
+
+# ---------------------------------------------------------------------------------------
+# Display forms: how the corpus wrote each normalized term
+
+
+def built_normalizer(texts: list[str], **overrides) -> norm.Normalizer:
+    documents = [{"doc_id": str(i), "text": t} for i, t in enumerate(texts)]
+    settings_ = make_settings(**overrides)
+    return norm.build_normalizer(norm.count_shard(documents, settings_, {}), settings_)
+
+
+def test_display_form_is_the_most_frequent_written_form_after_the_proclitics():
+    built = built_normalizer(
+        ["الأطلسي والأطلسي الأطلسي", "بالأطلسي الاطلسي", "الرئيس رئيس الرييس"],
+        strip_proclitics=True,
+    )
+    assert built.final["الأطلسي"] == ("اطلسي",)
+    # الأطلسي (2), والأطلسي and بالأطلسي count for أطلسي; the one unhamzated form for اطلسي.
+    assert built.written["اطلسي"] == [("أطلسي", 4), ("اطلسي", 1)]
+    assert norm.display_form("اطلسي", built.written) == "أطلسي"
+    assert norm.display_form("رييس", built.written) == "رئيس"
+    assert norm.format_forms(built.written["رييس"]) == "رئيس (2); رييس (1)"
+
+
+def test_display_forms_keep_taa_marbuta_and_alef_maqsura_as_written():
+    built = built_normalizer(["الخارجية مستشفى وزارة الخارجية"], strip_proclitics=True)
+    shown = {term: norm.display_form(term, built.written) for term in built.final_counts}
+    assert shown["خارجيه"] == "خارجية"
+    assert shown["مستشفي"] == "مستشفى"
+    assert shown["وزاره"] == "وزارة"
+
+
+def test_display_form_of_a_multiword_term_joins_its_parts():
+    written = {"شرق": [("شرق", 3)], "اوسط": [("أوسط", 3), ("اوسط", 1)]}
+    assert norm.display_form("شرق_اوسط", written) == "شرق أوسط"
+    assert norm.display_form("مجهول", written) == "مجهول"
+    assert norm.display_terms(["اوسط", "شرق_اوسط", "x"], {"اوسط": "أوسط"}) == [
+        "أوسط",
+        "شرق أوسط",
+        "x",
+    ]
+
+
+def test_with_display_adds_the_column_after_term():
+    import pandas as pd
+
+    frame = pd.DataFrame({"topic": [1, 1], "term": ["اوسط", "سلام"], "weight": [0.5, 0.2]})
+    shown = norm.with_display(frame, {"اوسط": "أوسط"})
+    assert list(shown.columns) == ["topic", "term", "display", "weight"]
+    assert shown["display"].tolist() == ["أوسط", "سلام"]
+    assert norm.with_display(frame, {}) is frame
+
+
+def test_display_forms_of_the_seed_articles_fold_back_to_their_terms(project):
+    """Every display form, folded by the letter rules, is its term again (no stemmer in the
+    project's settings), and is a form the corpus wrote."""
+    documents, _ = corpus.read_corpus([{"path": str(SEEDS), "format": "txt"}])
+    built = norm.build_normalizer(norm.count_shard(documents, project, {}), project)
+    fold = [norm.fold_alef, norm.fold_yaa, norm.fold_taa_marbuta, norm.fold_hamza]
+    changed = 0
+    for term in built.final_counts:
+        display = norm.display_form(term, built.written)
+        folded = display
+        for rule in fold:
+            folded = rule(folded)
+        assert folded == term.replace("_", " ") if "_" in term else folded == term
+        changed += display != term
+    assert changed > 20  # the seeds write hamza and taa marbuta in many words
+    assert norm.display_form("رييس", built.written) == "رئيس"
 
 
 # ---------------------------------------------------------------------------------------

@@ -27,7 +27,9 @@ TERM_COUNTS = {"ناتو": 5, "حلف": 3, "اطلسي": 2, "ارهاب": 4}
 
 def test_seed_table_columns():
     table = themes.seed_table(SEED_THEMES, SEED_NORMALIZED, TERM_COUNTS)
-    assert list(table.columns) == ["theme", "seed", "normalized", "corpus_count", "status"]
+    assert list(table.columns) == [
+        "theme", "seed", "normalized", "corpus_count", "status", "matched_terms", "matched_count",
+    ]  # fmt: skip
     assert len(table) == 5
 
 
@@ -233,8 +235,74 @@ def test_topic_summary():
         {"topic": [1, 2], "best_theme": ["nato_relations", "none"], "best_score": [0.8, 0.0]}
     )
     table = themes.topic_summary(topics, topic_themes, top_n=2)
-    assert list(table.columns) == ["topic", "top_words", "theme", "score"]
+    assert list(table.columns) == ["topic", "top_words", "top_terms", "theme", "score"]
     assert list(table.itertuples(index=False, name=None)) == [
-        (1, "ناتو، حلف", "nato_relations", 0.8),
-        (2, "نفط، اقتصاد", "none", 0.0),
+        (1, "ناتو، حلف", "ناتو، حلف", "nato_relations", 0.8),
+        (2, "نفط، اقتصاد", "نفط، اقتصاد", "none", 0.0),
     ]
+    # With display forms, top_words shows them and top_terms keeps the normalized terms.
+    shown = topics.assign(display=["اقتصاد", "قمة", "الناتو", "حلف", "نفط", "بنك"])
+    table = themes.topic_summary(shown, topic_themes, top_n=2)
+    assert table["top_words"].tolist() == ["الناتو، حلف", "نفط، اقتصاد"]
+    assert table["top_terms"].tolist() == ["ناتو، حلف", "نفط، اقتصاد"]
+
+
+# ---------------------------------------------------------------------------------------
+# Seed words match their inflections
+
+
+@pytest.mark.parametrize(
+    ("term", "stem"),
+    [
+        ("اقتصاد", "اقتصاد"),
+        ("اقتصادي", "اقتصاد"),
+        ("اقتصاديه", "اقتصاد"),
+        ("اقتصادات", "اقتصاد"),
+        ("ارهابيين", "ارهاب"),
+        ("مفاوضات", "مفاوض"),
+        ("مفاوضه", "مفاوض"),
+        ("قمه", "قمه"),  # two letters would be left
+        ("ناتو", "ناتو"),
+        ("شرق_اوسط", "شرق_اوسط"),
+    ],
+)
+def test_matching_stem(term, stem):
+    assert themes.matching_stem(term) == stem
+
+
+def test_a_seed_word_matches_its_inflections_with_their_counts():
+    counts = {"اقتصاد": 5, "اقتصادي": 9, "اقتصاديه": 2, "قصد": 7, "ارهاب": 4, "حلف": 3}
+    normalized = {"economy": [["اقتصاد"], ["اقتصادي"]], "nato": [["حلف", "ارهاب"], ["ناتو"]]}
+    matched = themes.match_seed_terms(normalized, counts, "light_stem")
+    assert matched["economy"][0] == [("اقتصادي", 9), ("اقتصاد", 5), ("اقتصاديه", 2)]
+    assert matched["economy"][1] == matched["economy"][0]
+    # A seed of several words matches only itself, and only when all its words occur.
+    assert matched["nato"][0] == [("ارهاب", 4), ("حلف", 3)]
+    assert matched["nato"][1] == []
+    exact = themes.match_seed_terms(normalized, counts, "exact")
+    assert exact["economy"][0] == [("اقتصاد", 5)]
+    with pytest.raises(ValueError, match="seed_matching"):
+        themes.match_seed_terms(normalized, counts, "root")
+    expanded = themes.expand_seeds(normalized, matched)
+    # Each term once per theme; the seed of two words stays one seed.
+    assert expanded["economy"] == [["اقتصاد"], ["اقتصادي"], ["اقتصاديه"]]
+    assert expanded["nato"] == [["حلف", "ارهاب"], ["ناتو"]]
+    table = themes.seed_table(
+        {"economy": ["اقتصاد", "الاقتصادي"], "nato": ["حلف الإرهاب", "الناتو"]},
+        normalized,
+        counts,
+        matched,
+    )
+    assert table["matched_terms"].iloc[0] == "اقتصادي (9); اقتصاد (5); اقتصاديه (2)"
+    assert table["matched_count"].tolist() == [16, 16, 7, 0]
+    assert table["status"].tolist() == ["found", "found", "found", "not_in_corpus"]
+
+
+def test_inflections_raise_the_theme_score_of_a_topic_that_uses_them():
+    vocabulary = ["اقتصاد", "اقتصادي", "نفط"]
+    phi = np.array([[0.1, 0.6, 0.3]])
+    normalized = {"economy": [["اقتصاد"]]}
+    counts = dict.fromkeys(vocabulary, 1)
+    expanded = themes.expand_seeds(normalized, themes.match_seed_terms(normalized, counts))
+    assert themes.theme_scores(phi, vocabulary, normalized)["economy"].iloc[0] == pytest.approx(0.1)
+    assert themes.theme_scores(phi, vocabulary, expanded)["economy"].iloc[0] == pytest.approx(0.7)

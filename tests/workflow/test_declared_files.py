@@ -139,6 +139,8 @@ def jobs_of_dry_run(snakemake, workdir: Path) -> set[str]:
                 "heldout_perplexity",
                 "select_num_topics",
                 "plot_lda",
+                "describe_topics",
+                "plot_topic_quality",
                 "assign_themes",
                 "plot_themes",
                 "trends",

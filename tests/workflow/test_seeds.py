@@ -121,7 +121,7 @@ def test_manifest_accounts_for_every_seed(seed_run, seed_ids):
 def test_table_columns(seed_run):
     results = seed_run / "results"
     topics = pd.read_csv(results / "04_lda/topics.csv")
-    assert list(topics.columns) == ["topic", "rank", "term", "weight"]
+    assert list(topics.columns) == ["topic", "rank", "term", "display", "weight"]
     chosen = json.loads((results / "04_lda/chosen_k.json").read_text())["num_topics"]
     assert sorted(topics["topic"].unique()) == list(range(1, chosen + 1))
     doc_topics = pd.read_csv(results / "04_lda/doc_topics.csv")
@@ -240,3 +240,56 @@ def test_report_holds_every_stage(seed_run, snakemake, tmp_path):
     for category in stages:
         assert category in html
     assert "doc_themes.png" in html
+
+
+def test_words_are_shown_as_the_corpus_wrote_them(seed_run):
+    """The vocabulary table gives every term its display form, which the tables of words
+    show beside the normalized term."""
+    results = seed_run / "results"
+    vocabulary = pd.read_csv(results / "02_normalize/vocabulary.csv", keep_default_na=False)
+    assert list(vocabulary.columns) == ["rank", "term", "display", "count", "documents", "forms"]
+    display = dict(zip(vocabulary["term"], vocabulary["display"], strict=True))
+    # The seeds write رئيس, خارجية and روسية with hamza and taa marbuta.
+    assert display["رييس"] == "رئيس"
+    assert display["خارجيه"] == "خارجية"
+    assert vocabulary.loc[vocabulary["term"] == "رييس", "forms"].iloc[0].startswith("رئيس (")
+    topics = pd.read_csv(results / "04_lda/topics.csv", keep_default_na=False)
+    assert (topics["display"] == topics["term"].map(display)).all()
+    top_terms = pd.read_csv(results / "03_tfidf/top_terms_per_document.csv", keep_default_na=False)
+    assert (top_terms["display"] == top_terms["term"].map(display)).all()
+    clusters = pd.read_csv(results / "05_clusters/cluster_top_terms.csv", keep_default_na=False)
+    assert (clusters["display"] == clusters["term"].map(display)).all()
+    summary = pd.read_csv(results / "06_themes/topic_summary.csv", keep_default_na=False)
+    for row in summary.itertuples():
+        shown = [display.get(t, t) for t in row.top_terms.split("، ")]
+        assert row.top_words.split("، ") == shown
+
+
+def test_topic_descriptions(seed_run):
+    """Words ranked four ways, every K's topic quality, and representative articles that are
+    the documents of highest share."""
+    results = seed_run / "results"
+    chosen = json.loads((results / "04_lda/chosen_k.json").read_text())["num_topics"]
+    words = pd.read_csv(results / "04_lda/topic_words.csv", keep_default_na=False)
+    assert set(words["ranking"]) == {"probability", "frex", "lift", "relevance"}
+    assert sorted(words["topic"].unique()) == list(range(1, chosen + 1))
+    for (_, ranking), group in words.groupby(["topic", "ranking"]):
+        assert group[ranking].is_monotonic_decreasing
+    topics = pd.read_csv(results / "04_lda/topics.csv", keep_default_na=False)
+    by_probability = words[words["ranking"] == "probability"]
+    for topic, group in topics.groupby("topic"):
+        ranked = by_probability[by_probability["topic"] == topic]
+        assert ranked["term"].tolist()[:5] == group["term"].tolist()[:5]
+    quality = pd.read_csv(results / "04_lda/topic_quality.csv")
+    assert len(quality) == 2 + 3 + 4 + 5
+    assert set(quality.loc[quality["chosen"], "num_topics"]) == {chosen}
+    rated = ~quality["low_prevalence"]
+    assert quality.loc[rated, "exclusivity"].between(0, 10).all()
+    assert quality["coherence"].between(-1, 1).all()
+    documents = pd.read_csv(results / "04_lda/representative_documents.csv", keep_default_na=False)
+    doc_topics = pd.read_csv(results / "04_lda/doc_topics.csv").set_index("doc_id")
+    for topic, group in documents.groupby("topic"):
+        assert group["doc_id"].iloc[0] == doc_topics[f"topic_{topic}"].idxmax()
+    assert (documents["title"] != "").all()
+    assert documents["snippet"].str.len().le(302).all()
+    assert (results / "04_lda/topic_quality.png").stat().st_size > 10_000

@@ -1,6 +1,7 @@
 rule cluster_documents:
     input:
         matrix="results/03_tfidf/tfidf_matrix.npz",
+        vocabulary="results/02_normalize/vocabulary.csv",
         # The main topic model at the chosen K, each seed, where topics are clustered.
         doc_topics=get_cluster_topic_files,
     output:

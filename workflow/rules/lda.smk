@@ -119,6 +119,7 @@ checkpoint select_num_topics:
         topics=get_run_files("topics.csv"),
         doc_topics=get_run_files("doc_topics.csv"),
         heldout=get_heldout_files,
+        vocabulary="results/02_normalize/vocabulary.csv",
     output:
         **get_report_table(
             "selection",
@@ -171,6 +172,86 @@ checkpoint select_num_topics:
         top_n=config["lda"]["top_n"],
     script:
         "../scripts/select_num_topics.py"
+
+
+rule describe_topics:
+    input:
+        # Every run of the main model, in the order of params.runs.
+        scores=get_run_files("scores.json"),
+        topic_word_runs=get_run_files("topic_word.npz"),
+        stability="results/04_lda/topic_stability.csv",
+        chosen="results/04_lda/chosen_k.json",
+        topic_word="results/04_lda/topic_word.npz",
+        doc_topics="results/04_lda/doc_topics.csv",
+        vocabulary="results/02_normalize/vocabulary.csv",
+        shards=get_shard_files("results/01_corpus/shards/{shard}.jsonl"),
+    output:
+        **get_report_table(
+            "words",
+            "results/04_lda/topic_words",
+            "topic_words_table",
+            "4. LDA",
+            "topic words by probability, FREX, lift and relevance",
+        ),
+        **get_report_table(
+            "quality",
+            "results/04_lda/topic_quality",
+            "topic_quality_table",
+            "4. LDA",
+            "topic coherence and exclusivity",
+        ),
+        **get_report_table(
+            "documents",
+            "results/04_lda/representative_documents",
+            "representative_documents_table",
+            "4. LDA",
+            "representative articles of each topic",
+        ),
+    log:
+        "results/logs/describe_topics.log",
+    benchmark:
+        "results/benchmarks/describe_topics.tsv"
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=400, per_input_mb=3),
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 100)),
+    params:
+        code=get_code_hash("topics.step"),
+        runs=get_run_names,
+        random_seeds=config["lda"]["random_seeds"],
+        top_n=config["lda"]["top_n"],
+        topics=config["topics"],
+    script:
+        "../scripts/describe_topics.py"
+
+
+rule plot_topic_quality:
+    input:
+        quality="results/04_lda/topic_quality.csv",
+    output:
+        **get_report_figure(
+            "quality",
+            "results/04_lda/topic_quality",
+            "topic_quality_figure",
+            "4. LDA",
+            "topic coherence and exclusivity figure",
+        ),
+    log:
+        "results/logs/plot_topic_quality.log",
+    benchmark:
+        "results/benchmarks/plot_topic_quality.tsv"
+    localrule: True
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=400, per_input_mb=3),
+    params:
+        code=get_code_hash("topics.figures"),
+    script:
+        "../scripts/plot_topic_quality.py"
 
 
 rule plot_lda:

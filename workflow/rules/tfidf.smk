@@ -1,6 +1,7 @@
 rule compute_tfidf:
     input:
         tokens="results/02_normalize/tokens.jsonl",
+        vocabulary="results/02_normalize/vocabulary.csv",
     output:
         **get_report_table(
             "top_terms",

@@ -71,6 +71,7 @@ rule assign_themes:
         settings=get_sorted(config["normalize"]),
         topic_weight=config["themes"]["topic_weight"],
         min_score=config["themes"]["min_score"],
+        seed_matching=config["themes"]["seed_matching"],
         random_state=config["random_state"],
     script:
         "../scripts/assign_themes.py"
@@ -125,6 +126,7 @@ rule compare_guided:
     input:
         **get_bow_files(*BOW_CORPUS),
         prior="results/04_lda/guided_prior.json",
+        vocabulary="results/02_normalize/vocabulary.csv",
         guided_topic_word="results/04_lda/topic_word.npz",
         guided_doc_themes="results/06_themes/doc_themes.csv",
         guided_scores=get_reference_run_file("scores.json", get_main_model()),

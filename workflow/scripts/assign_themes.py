@@ -14,6 +14,7 @@ assign_themes(
     topic_weight=snakemake.params.topic_weight,
     min_score=snakemake.params.min_score,
     random_state=snakemake.params.random_state,
+    seed_matching=snakemake.params.seed_matching,
     reporting_words=snakemake.input.reporting_words,
     expressions=snakemake.input.expressions,
     vocabulary_csv=snakemake.input.vocabulary,

@@ -13,5 +13,6 @@ cluster_documents(
     max_documents=snakemake.params.max_documents,
     use_idf=snakemake.params.use_idf,
     doc_topics=list(snakemake.input.doc_topics),
+    vocabulary_csv=snakemake.input.vocabulary,
     **snakemake.output,
 )

@@ -20,5 +20,6 @@ compare_guided(
     unguided_scores=snakemake.input.unguided_scores,
     topic_weight=snakemake.params.topic_weight,
     min_score=snakemake.params.min_score,
+    vocabulary_csv=snakemake.input.vocabulary,
     **snakemake.output,
 )

@@ -12,5 +12,6 @@ compute_tfidf(
     similar_documents=snakemake.params.similar_documents,
     max_documents=snakemake.params.max_documents,
     random_state=snakemake.params.random_state,
+    vocabulary_csv=snakemake.input.vocabulary,
     **snakemake.output,
 )

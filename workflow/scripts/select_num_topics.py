@@ -13,6 +13,7 @@ select_num_topics(
     topics_files=list(snakemake.input.topics),
     doc_topics_files=list(snakemake.input.doc_topics),
     heldout_files=list(snakemake.input.heldout),
+    vocabulary_csv=snakemake.input.vocabulary,
     random_seeds=snakemake.params.random_seeds,
     measure=snakemake.params.measure,
     select_rule=snakemake.params.select_rule,

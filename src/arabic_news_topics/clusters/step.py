@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ..io import read_table, write_table
+from ..normalize.core import with_display
+from ..normalize.step import read_display_forms
 from ..tfidf import core as tfidf
 from . import core
 
@@ -35,6 +37,7 @@ def cluster_documents(
     doc_topics: Sequence[str] = (),
     max_documents: int = 40,
     top_n: int = 10,
+    vocabulary_csv: str | None = None,
 ) -> None:
     """Cluster the documents: the feature space (by stability across seeds when
     ``cluster.features`` is auto), k by silhouette when several are given; write the choice
@@ -43,7 +46,8 @@ def cluster_documents(
     ``doc_topics`` are the main topic model's document topics at the chosen K, one file per
     random seed (needed when ``topics`` is among the features). The linkage (the
     dendrogram's tree) is that of the documents the figure shows: all of them up to
-    ``max_documents``, otherwise the sample every per-document figure shows."""
+    ``max_documents``, otherwise the sample every per-document figure shows. Top terms have
+    their display forms (``vocabulary_csv``, stage 2's vocabulary table)."""
     weights, doc_ids, terms = tfidf.load_matrix(matrix)
     ks = cluster_ks(settings, len(doc_ids))
     thetas = [load_theta(path, doc_ids) for path in doc_topics]
@@ -60,7 +64,9 @@ def cluster_documents(
     )
     assignments = pd.DataFrame({"doc_id": doc_ids, "cluster": labels})
     write_table(assignments, assignments_csv, assignments_md)
-    write_table(core.cluster_top_terms(weights, labels, terms, top_n), top_terms_csv, top_terms_md)
+    top_terms = core.cluster_top_terms(weights, labels, terms, top_n)
+    displays = read_display_forms(vocabulary_csv)
+    write_table(with_display(top_terms, displays), top_terms_csv, top_terms_md)
     sizes = assignments.groupby("cluster").size().rename("documents").reset_index()
     write_table(sizes, sizes_csv, sizes_md)
     coords = core.document_map(weights, random_state, method=settings["map"])

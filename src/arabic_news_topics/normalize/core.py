@@ -968,6 +968,9 @@ class Normalizer:
     removed_lines: pd.DataFrame
     vocabulary: Counter[str]
     final_counts: Counter[str]
+    #: Per final term, its written forms (before letter folding) with their counts, most
+    #: frequent first (:func:`written_forms`).
+    written: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._flatten = _Flattener(self.final)
@@ -1043,17 +1046,96 @@ def build_normalizer(
         ],
         columns=["line", "reason", "documents"],
     )
+    final = compose(all_runs, type_counts)
     return Normalizer(
         settings=settings,
         recurring=dict(recurring or {}),
-        final=compose(all_runs, type_counts),
+        final=final,
         listed=listed,
         steps=steps,
         examples=[e for r in all_runs for e in r.examples],
         removed_lines=removed_lines,
         vocabulary=vocabulary,
         final_counts=final_counts,
+        written=written_forms(all_runs, type_counts, final),
     )
+
+
+#: The rules after which a token no longer looks as the corpus wrote it (letters folded).
+FOLD_RULES = frozenset({"alef", "yaa", "taa_marbuta", "hamza"})
+#: Written forms kept per term in the vocabulary table.
+MAX_WRITTEN_FORMS = 5
+
+
+def written_forms(
+    runs: Sequence[RuleRun],
+    type_counts: Mapping[str, int],
+    final: Mapping[str, tuple[str, ...]],
+    max_forms: int = MAX_WRITTEN_FORMS,
+) -> dict[str, list[tuple[str, int]]]:
+    """How the corpus wrote each final term: its forms after the character rules and the
+    proclitics (so الأطلسي and والأطلسي both count for أطلسي) and before letter folding,
+    with their counts, most frequent first (ties: by form).
+
+    Computed from the rule runs of :func:`build_normalizer` over the distinct forms, with no
+    pass over the documents. A form whose parts are not one-to-one with its final tokens
+    (a part removed as a stopword) counts for none; a term no form maps to (a multiword
+    term) has no entry: :func:`display_form` builds it from its parts.
+    """
+    written_runs = []
+    for run in runs:
+        if run.name in FOLD_RULES:
+            break
+        written_runs.append(run)
+    before_folding = compose(written_runs, type_counts)
+    tallies: dict[str, Counter[str]] = {}
+    for form, n in type_counts.items():
+        terms = final[form]
+        parts = before_folding[form]
+        if not terms or len(parts) != len(terms):
+            continue
+        for part, term in zip(parts, terms, strict=True):
+            tallies.setdefault(term, Counter())[part] += n
+    return {
+        term: sorted(tally.items(), key=lambda fn: (-fn[1], fn[0]))[:max_forms]
+        for term, tally in tallies.items()
+    }
+
+
+def display_form(term: str, written: Mapping[str, Sequence[tuple[str, int]]]) -> str:
+    """The form a reader sees for a normalized ``term``: its most frequent written form
+    (:func:`written_forms`); the parts of a multiword term each so, joined by a space; the
+    term itself when the corpus never wrote it otherwise."""
+    forms = written.get(term)
+    if forms:
+        return forms[0][0]
+    if "_" in term:
+        return " ".join(display_form(part, written) for part in term.split("_") if part)
+    return term
+
+
+def display_terms(terms: Iterable[str], displays: Mapping[str, str]) -> list[str]:
+    """The display form of each normalized term, from ``term -> display`` (the vocabulary
+    table's columns): a term it lacks is shown by its parts' display forms when it is a
+    multiword term, else as it is."""
+    written = {term: [(display, 1)] for term, display in displays.items() if display}
+    return [display_form(term, written) for term in terms]
+
+
+def with_display(frame: pd.DataFrame, displays: Mapping[str, str]) -> pd.DataFrame:
+    """``frame`` with a ``display`` column (:func:`display_terms` of its ``term`` column)
+    right after ``term``; unchanged when there are no ``displays``."""
+    if not displays or "term" not in frame.columns:
+        return frame
+    frame = frame.copy()
+    shown = display_terms(frame["term"].astype(str), displays)
+    frame.insert(frame.columns.get_loc("term") + 1, "display", shown)
+    return frame
+
+
+def format_forms(forms: Sequence[tuple[str, int]]) -> str:
+    """Written forms and counts for a table cell: ``رئيس (120); الرئيس (3)``."""
+    return "; ".join(f"{form} ({n})" for form, n in forms)
 
 
 def finish_corpus(
@@ -1192,12 +1274,28 @@ def _expression_table(
     return table.sort_values(["count", "expression"], ascending=[False, True], ignore_index=True)
 
 
-def frequency_table(counts: Mapping[str, int], doc_freq: Mapping[str, int]) -> pd.DataFrame:
-    """Rank, term, count and documents of every term, most frequent first (ties by term)."""
+def frequency_table(
+    counts: Mapping[str, int],
+    doc_freq: Mapping[str, int],
+    written: Mapping[str, Sequence[tuple[str, int]]] | None = None,
+) -> pd.DataFrame:
+    """Rank, term, display, count, documents and forms of every term, most frequent first
+    (ties by term). ``display`` and ``forms`` come from ``written``
+    (:func:`written_forms`; :func:`display_form`, :func:`format_forms`)."""
+    written = written or {}
     rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     frame = pd.DataFrame(
-        [{"term": t, "count": n, "documents": doc_freq[t]} for t, n in rows],
-        columns=["term", "count", "documents"],
+        [
+            {
+                "term": t,
+                "display": display_form(t, written),
+                "count": n,
+                "documents": doc_freq[t],
+                "forms": format_forms(written.get(t, ())),
+            }
+            for t, n in rows
+        ],
+        columns=["term", "display", "count", "documents", "forms"],
     )
     frame.insert(0, "rank", range(1, len(frame) + 1))
     return frame

@@ -12,6 +12,7 @@ from ..plotting import (
     new_figure,
     palette_colour,
     save_figure,
+    shown_terms,
 )
 
 
@@ -36,7 +37,7 @@ def plot_top_terms(top_terms_csv: str, png: str, pdf: str, top_n: int = 25) -> N
     terms = read_table(top_terms_csv).head(top_n)
     fig, axes = new_figure(0.8 + 0.2 * len(terms))
     ax = axes[0, 0]
-    barh(ax, terms["term"].tolist(), terms["count"], fmt="d")
+    barh(ax, shown_terms(terms), terms["count"], fmt="d")
     ax.set_xlabel("occurrences in the corpus")
     ax.set_title(f"Top {len(terms)} terms after normalization")
     save_figure(fig, png, pdf)

@@ -67,6 +67,18 @@ def normalized_seed_words(
     return normalized, term_counts
 
 
+def read_display_forms(vocabulary_csv: str | None) -> dict[str, str]:
+    """``term -> display`` of the vocabulary table (``{}`` without one: terms show as they
+    are)."""
+    if not vocabulary_csv:
+        return {}
+    frame = read_table(vocabulary_csv, dtype=str, usecols=lambda c: c in ("term", "display"))
+    if "display" not in frame.columns:
+        return {}
+    frame = frame.fillna("")
+    return dict(zip(frame["term"], frame["display"], strict=True))
+
+
 def _read_documents(shards: Sequence[str]) -> Iterator[dict]:
     for shard in shards:
         yield from read_jsonl(shard)
@@ -218,7 +230,7 @@ def normalize_corpus(
             "vocabulary": len(counts),
         }
         steps = pd.concat([steps, pd.DataFrame([row])], ignore_index=True)
-    frequencies = core.frequency_table(counts, doc_freq)
+    frequencies = core.frequency_table(counts, doc_freq, built.written)
     write_table(tables["expressions"], expressions_csv, expressions_md)
     write_table(steps, steps_csv, steps_md)
     write_table(frequencies.head(top_n), top_terms_csv, top_terms_md)

@@ -20,6 +20,7 @@ from ..plotting import (
     sample_rows,
     sampled_note,
     save_figure,
+    shown_terms,
 )
 from .core import count_documents
 
@@ -43,7 +44,7 @@ def plot_top_terms_per_document(
         ax.set_axis_off()
     for i, (ax, doc_id) in enumerate(zip(axes.ravel(), shown["doc_id"], strict=False)):
         rows = table[table["doc_id"] == doc_id].head(top_n)
-        barh(ax, rows["term"].tolist(), rows["weight"], color=palette_colour(i))
+        barh(ax, shown_terms(rows), rows["weight"], color=palette_colour(i))
         ax.set_title(str(doc_id), fontsize=8)
         ax.tick_params(axis="x", labelsize=6)
     fig.suptitle("Top TF-IDF terms per document" + sampled_note(len(shown), len(doc_ids)))

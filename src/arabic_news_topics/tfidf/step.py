@@ -6,6 +6,8 @@ import logging
 from collections.abc import Mapping
 
 from ..io import iter_tokens, write_table
+from ..normalize.core import with_display
+from ..normalize.step import read_display_forms
 from . import core
 
 LOGGER = logging.getLogger(__name__)
@@ -25,15 +27,17 @@ def compute_tfidf(
     max_documents: int = 40,
     random_state: int = 42,
     top_n: int = 10,
+    vocabulary_csv: str | None = None,
 ) -> None:
-    """Fit TF-IDF; write the matrix, the top terms per document, the most similar documents
-    of every document, and the cosine similarities of the documents the figure shows."""
+    """Fit TF-IDF; write the matrix, the top terms per document (with their display forms
+    from ``vocabulary_csv``, stage 2's vocabulary table), the most similar documents of
+    every document, and the cosine similarities of the documents the figure shows."""
     weights, doc_ids, terms = core.compute_tfidf(iter_tokens(tokens), **params)
     core.save_matrix(weights, doc_ids, terms, matrix)
     LOGGER.info("TF-IDF matrix: %d documents x %d terms", *weights.shape)
-    write_table(
-        core.top_terms_per_document(weights, doc_ids, terms, top_n), top_terms_csv, top_terms_md
-    )
+    top_terms = core.top_terms_per_document(weights, doc_ids, terms, top_n)
+    displays = read_display_forms(vocabulary_csv)
+    write_table(with_display(top_terms, displays), top_terms_csv, top_terms_md)
     shown = core.sample_positions(len(doc_ids), max_documents, random_state)
     write_table(
         core.cosine_similarity_table(weights[shown], [doc_ids[i] for i in shown]),

@@ -20,29 +20,111 @@ import scipy.sparse as sp
 NO_THEME = "none"
 
 
+#: How a theme's seed word finds the corpus terms it stands for (``themes.seed_matching``).
+SEED_MATCHING = ("exact", "light_stem")
+#: Endings :func:`matching_stem` takes off, longest first: plurals, duals, the nisba
+#: adjective (اقتصادي، اقتصاديه) and the feminine (taa marbuta folded to ه).
+MATCHING_SUFFIXES = ("يات", "يين", "يون", "ات", "ون", "ين", "ان", "يه", "ي", "ه")
+
+
+def matching_stem(term: str, min_length: int = 3) -> str:
+    """The stem by which seed words match corpus terms: one plural, dual, nisba or feminine
+    ending taken off while ``min_length`` letters remain (اقتصادي, اقتصاديه and اقتصادات
+    all give اقتصاد; قمه stays). Multiword terms are kept whole.
+
+    Written here rather than taken from NLTK: its ARLSTem stemmers also strip letters of
+    the word itself and stem اقتصاد and اقتصادي differently (قتصد, قتصاد), and ISRI roots
+    merge unrelated words; the corpus's own normalization already took off the proclitics.
+    """
+    if "_" in term:
+        return term
+    for suffix in MATCHING_SUFFIXES:
+        if term.endswith(suffix) and len(term) - len(suffix) >= min_length:
+            return term[: -len(suffix)]
+    return term
+
+
+def match_seed_terms(
+    normalized: Mapping[str, Sequence[Sequence[str]]],
+    term_counts: Mapping[str, int],
+    rule: str = "light_stem",
+) -> dict[str, list[list[tuple[str, int]]]]:
+    """The corpus terms each seed stands for, with their counts, most frequent first.
+
+    A seed of one term matches, by ``light_stem``, every corpus term of the same
+    :func:`matching_stem` (by ``exact``, only itself); a seed of several terms (not joined
+    into one expression) matches only itself, all its terms being needed.
+    """
+    if rule not in SEED_MATCHING:
+        raise ValueError(f"themes.seed_matching {rule!r} is not one of {', '.join(SEED_MATCHING)}")
+    by_stem: dict[str, list[str]] = {}
+    if rule == "light_stem":
+        for term in term_counts:
+            by_stem.setdefault(matching_stem(term), []).append(term)
+    matched = {}
+    for theme, seeds in normalized.items():
+        matched[theme] = []
+        for seed in seeds:
+            if len(seed) == 1 and rule == "light_stem":
+                terms = set(by_stem.get(matching_stem(seed[0]), ())) | {seed[0]}
+            else:
+                terms = set(seed) if all(term_counts.get(t, 0) for t in seed) else set()
+            found = [(t, int(term_counts.get(t, 0))) for t in terms if term_counts.get(t, 0)]
+            matched[theme].append(sorted(found, key=lambda tn: (-tn[1], tn[0])))
+    return matched
+
+
+def expand_seeds(
+    normalized: Mapping[str, Sequence[Sequence[str]]],
+    matched: Mapping[str, Sequence[Sequence[tuple[str, int]]]],
+) -> dict[str, list[list[str]]]:
+    """Each theme's seeds with every single-term seed replaced by the terms it matched
+    (:func:`match_seed_terms`), each term once per theme: a theme's score is then the
+    probability of all the inflections of its seed words."""
+    expanded = {}
+    for theme, seeds in normalized.items():
+        terms: list[list[str]] = []
+        seen: set[str] = set()
+        for seed, found in zip(seeds, matched[theme], strict=True):
+            if len(seed) != 1:
+                terms.append(list(seed))
+                continue
+            for term in [seed[0], *(t for t, _ in found)]:
+                if term not in seen:
+                    seen.add(term)
+                    terms.append([term])
+        expanded[theme] = terms
+    return expanded
+
+
 def seed_table(
     themes: Mapping[str, Sequence[str]],
     normalized: Mapping[str, Sequence[Sequence[str]]],
     term_counts: Mapping[str, int],
+    matched: Mapping[str, Sequence[Sequence[tuple[str, int]]]] | None = None,
 ) -> pd.DataFrame:
-    """One row per seed: its normalized terms and whether the corpus has all of them.
+    """One row per seed: its normalized terms, whether the corpus has all of them, and the
+    corpus terms it matched with their counts (:func:`match_seed_terms`).
 
     Parameters
     ----------
     themes : mapping of theme name to seed words
     normalized : mapping of theme name to the normalized token list of each seed
     term_counts : mapping of term to its corpus count
+    matched : mapping of theme name to each seed's matched terms and counts, optional
     """
     rows = []
     for theme, seeds in themes.items():
-        for seed, terms in zip(seeds, normalized[theme], strict=False):
+        found_terms = matched[theme] if matched is not None else [None] * len(seeds)
+        for seed, terms, found in zip(seeds, normalized[theme], found_terms, strict=False):
             counts = [int(term_counts.get(t, 0)) for t in terms]
             if not terms:
                 status = "removed_by_normalization"
-            elif min(counts) == 0:
+            elif min(counts) == 0 and not found:
                 status = "not_in_corpus"
             else:
                 status = "found"
+            found = found if found is not None else []
             rows.append(
                 {
                     "theme": theme,
@@ -50,9 +132,12 @@ def seed_table(
                     "normalized": " ".join(terms),
                     "corpus_count": min(counts) if counts else 0,
                     "status": status,
+                    "matched_terms": "; ".join(f"{t} ({n})" for t, n in found),
+                    "matched_count": sum(n for _, n in found),
                 }
             )
-    return pd.DataFrame(rows, columns=["theme", "seed", "normalized", "corpus_count", "status"])
+    columns = ["theme", "seed", "normalized", "corpus_count", "status"]
+    return pd.DataFrame(rows, columns=[*columns, "matched_terms", "matched_count"])
 
 
 def _seed_terms(vocabulary: Sequence[str], normalized: Mapping[str, Sequence[Sequence[str]]]):
@@ -167,16 +252,21 @@ def theme_prevalence(doc_themes: pd.DataFrame, themes: Sequence[str]) -> pd.Data
 
 
 def topic_summary(topics: pd.DataFrame, topic_themes: pd.DataFrame, top_n: int = 8) -> pd.DataFrame:
-    """One row per topic: its top words and best-matching theme with the score."""
+    """One row per topic: its top words (``top_words`` in their display forms when
+    ``topics`` has a ``display`` column, ``top_terms`` as normalized) and best-matching
+    theme with the score."""
     matches = topic_themes.set_index("topic")
+    shown = "display" if "display" in topics.columns else "term"
     rows = []
     for topic, group in topics.groupby("topic", sort=True):
+        first = group.sort_values("rank").head(top_n)
         rows.append(
             {
                 "topic": int(topic),
-                "top_words": "، ".join(group.sort_values("rank")["term"].head(top_n)),
+                "top_words": "، ".join(first[shown].astype(str)),
+                "top_terms": "، ".join(first["term"].astype(str)),
                 "theme": matches.loc[topic, "best_theme"],
                 "score": float(matches.loc[topic, "best_score"]),
             }
         )
-    return pd.DataFrame(rows, columns=["topic", "top_words", "theme", "score"])
+    return pd.DataFrame(rows, columns=["topic", "top_words", "top_terms", "theme", "score"])

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..clusters import core as clusters
 from ..io import read_table, write_table
-from ..normalize.step import normalized_seed_words
+from ..normalize.step import normalized_seed_words, read_display_forms
 from ..tfidf import core as tfidf
 from ..topics import engines, selection
 from ..topics.step import load_phi, top_words
@@ -50,18 +50,26 @@ def assign_themes(
     topic_map_csv: str,
     topic_map_md: str,
     random_state: int = 42,
+    seed_matching: str = "light_stem",
 ) -> None:
     """Match themes to topics, clusters and documents; write the theme tables and the
-    intertopic distance map (Jensen-Shannon distances by MDS, labelled by theme)."""
+    intertopic distance map (Jensen-Shannon distances by MDS, labelled by theme).
+
+    Each seed word stands for the corpus terms it matches by ``seed_matching``
+    (:func:`core.match_seed_terms`: its inflections, by default); ``seeds_csv`` lists them
+    with their counts."""
     normalized, term_counts = normalized_seed_words(
         themes_config, settings, reporting_words, expressions, vocabulary_csv
     )
-    seeds = core.seed_table(themes_config, normalized, term_counts)
+    matched = core.match_seed_terms(normalized, term_counts, seed_matching)
+    seeds = core.seed_table(themes_config, normalized, term_counts, matched)
     for row in seeds.itertuples():
         if row.status != "found":
             LOGGER.warning("theme %s: seed %r is %s", row.theme, row.seed, row.status)
     write_table(seeds, seeds_csv, seeds_md)
     names = list(themes_config)
+    # From here a seed word stands for every corpus term it matched (its inflections).
+    normalized = core.expand_seeds(normalized, matched)
 
     phi, vocabulary = load_phi(topic_word)
     topic_scores = core.theme_scores(phi, vocabulary, normalized)
@@ -69,7 +77,9 @@ def assign_themes(
         topic_scores, "topic", range(1, len(phi) + 1), topic_themes_csv, topic_themes_md, min_score
     )
     write_table(
-        core.topic_summary(read_table(topics), topic_table), topic_summary_csv, topic_summary_md
+        core.topic_summary(read_table(topics, dtype={"term": str, "display": str}), topic_table),
+        topic_summary_csv,
+        topic_summary_md,
     )
 
     weights, _, terms = tfidf.load_matrix(matrix)
@@ -96,7 +106,7 @@ def assign_themes(
             "x": coords[:, 0],
             "y": coords[:, 1],
             "prevalence": selection.topic_prevalence(theta),
-            "top_words": top_words(phi, vocabulary, 3),
+            "top_words": top_words(phi, vocabulary, 3, read_display_forms(vocabulary_csv)),
             "theme": topic_table["best_theme"].to_numpy(),
         }
     )
@@ -132,13 +142,16 @@ def compare_guided(
     measures_md: str,
     doc_themes_csv: str,
     doc_themes_md: str,
+    vocabulary_csv: str | None = None,
 ) -> None:
     """Compare the guided model with the unguided one of the same engine, K and seed: how
     strongly each theme's topic holds its seed words, coherence and diversity, and the
     dominant theme of every document under each.
 
     The guided model is the one stage 6 used, so its documents' themes are read from
-    ``guided_doc_themes`` (stage 6's table); only the unguided model's are computed."""
+    ``guided_doc_themes`` (stage 6's table); only the unguided model's are computed. Top
+    words are in their display forms (``vocabulary_csv``, stage 2's vocabulary table)."""
+    displays = read_display_forms(vocabulary_csv)
     normalized = json.loads(Path(prior).read_text(encoding="utf-8"))["normalized"]
     names = list(normalized)
     _, _, doc_ids = engines.load_bow(lda_corpus)
@@ -150,7 +163,7 @@ def compare_guided(
     measures, dominant = {}, {}
     for run, (topic_word, documents, scores) in runs.items():
         phi, vocabulary = load_phi(topic_word)
-        words = top_words(phi, vocabulary)
+        words = top_words(phi, vocabulary, displays=displays)
         topic_scores = core.theme_scores(phi, vocabulary, normalized)
         for number, name in enumerate(names):
             # The guided model's topic of theme i is topic i + 1; the unguided model's is

@@ -1299,15 +1299,30 @@ def _top_indices(row: np.ndarray, names: Sequence[str], top_n: int) -> list[int]
     return sorted(candidates.tolist(), key=lambda j: (-row[j], names[j]))[:top_n]
 
 
-def topics_table(phi: np.ndarray, vocabulary: Sequence[str], top_n: int = 10) -> pd.DataFrame:
-    """Top terms of each topic: columns ``topic, rank, term, weight`` (topics numbered from 1)."""
+def topics_table(
+    phi: np.ndarray,
+    vocabulary: Sequence[str],
+    top_n: int = 10,
+    display: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Top terms of each topic: columns ``topic, rank, term, weight`` (topics numbered from
+    1), and ``display`` after ``term`` when ``display`` (the display form of each vocabulary
+    term, in its order) is given."""
     rows = []
     for k, row in enumerate(phi):
         for rank, j in enumerate(_top_indices(row, vocabulary, top_n), start=1):
+            shown = {"display": display[j]} if display is not None else {}
             rows.append(
-                {"topic": k + 1, "rank": rank, "term": vocabulary[j], "weight": float(row[j])}
+                {
+                    "topic": k + 1,
+                    "rank": rank,
+                    "term": vocabulary[j],
+                    **shown,
+                    "weight": float(row[j]),
+                }
             )
-    return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
+    columns = ["topic", "rank", "term", *(["display"] if display is not None else []), "weight"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def doc_topics_table(theta: np.ndarray, doc_ids: Sequence[str]) -> pd.DataFrame:
@@ -1487,6 +1502,18 @@ def coherence_scores(
     c_v and c_npmi count windows of the corpus's tokens (110 and 10 tokens); u_mass counts
     documents of ``bow``. NaN where gensim's score is not finite.
     """
+    return coherence_by_topic(phi, token_ids, dictionary, bow, top_n)[0]
+
+
+def coherence_by_topic(
+    phi: np.ndarray,
+    token_ids: TokenIds,
+    dictionary: Dictionary,
+    bow: Iterable[Bag],
+    top_n: int = 10,
+) -> tuple[dict[str, float], dict[str, list[float]]]:
+    """:func:`coherence_scores`, and each measure topic by topic (stm's topicQuality
+    picture); the model's score is gensim's aggregate (the mean) of the topics' scores."""
     topics = top_word_ids(phi, top_n)
     # Topics of fewer words than top_n (a small vocabulary) are taken whole, as for a model.
     topn = len(topics[0])
@@ -1499,11 +1526,13 @@ def coherence_scores(
     models["u_mass"] = CoherenceModel(
         corpus=bow, topics=topics, dictionary=dictionary, coherence="u_mass", topn=topn
     )
-    scores = {}
+    scores, by_topic = {}, {}
     for measure in COHERENCE_MEASURES:
-        value = models[measure].get_coherence()
+        per_topic = models[measure].get_coherence_per_topic()
+        value = models[measure].aggregate_measures(per_topic)
         scores[measure] = float(value) if np.isfinite(value) else float("nan")
-    return scores
+        by_topic[measure] = [float(v) if np.isfinite(v) else float("nan") for v in per_topic]
+    return scores, by_topic
 
 
 # ---------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from ..plotting import (
     sample_rows,
     sampled_note,
     save_figure,
+    shown_terms,
     topic_label,
 )
 
@@ -46,7 +47,7 @@ def plot_topic_words(topics_csv: str, png: str, pdf: str, top_n: int = 10) -> No
         ax.set_axis_off()
     for i, (ax, topic) in enumerate(zip(axes.ravel(), ids, strict=False)):
         rows = topics[topics["topic"] == topic].head(top_n)
-        barh(ax, rows["term"].tolist(), rows["weight"], color=palette_colour(i))
+        barh(ax, shown_terms(rows), rows["weight"], color=palette_colour(i))
         ax.set_title(f"Topic {topic}", fontsize=9)
         ax.tick_params(axis="x", labelsize=6)
     fig.suptitle(f"Top {top_n} words of each of the {len(ids)} LDA topics")
@@ -438,3 +439,84 @@ def plot_lda(
     plot_model_selection(selection, selection_png, selection_pdf, choice=choice)
     plot_topic_stability(stability, stability_png, stability_pdf, num_topics=choice["num_topics"])
     plot_topic_similarity(similarity, similarity_png, similarity_pdf)
+
+
+def plot_topic_quality(quality_csv: str, quality_png: str, quality_pdf: str) -> None:
+    """Coherence against exclusivity (stm's topicQuality and searchK pictures).
+
+    Left: the chosen K's topics, marker area proportional to prevalence, each labelled by
+    its number and first words; a topic of near-zero prevalence is a hollow marker. Right:
+    every K's topics (small points) and each K's mean (large, labelled): a K whose topics
+    are both coherent and exclusive lies up and to the right.
+    """
+    table = read_table(quality_csv, dtype={"top_words": str})
+    require_columns(table, ["num_topics", "topic", "coherence", "exclusivity"], quality_csv)
+    title = "Topic coherence and exclusivity"
+    finite = table[np.isfinite(table["coherence"]) & np.isfinite(table["exclusivity"])]
+    if finite.empty:
+        no_data_figure(
+            title,
+            "No topic has a finite coherence (too few documents to count co-occurrences).",
+            quality_png,
+            quality_pdf,
+        )
+        return
+    chosen = finite[finite["chosen"].astype(str).str.lower() == "true"]
+    fig, axes = new_figure(3.6, ncols=2)
+    ax = axes[0, 0]
+    prevalence = chosen["prevalence"] if "prevalence" in chosen else pd.Series(1.0, chosen.index)
+    low = (
+        chosen["low_prevalence"].astype(str).str.lower() == "true"
+        if "low_prevalence" in chosen
+        else pd.Series(False, chosen.index)
+    )
+    sizes = 20 + 900 * prevalence.to_numpy(dtype=float) / max(prevalence.max(), 1e-12)
+    colour = CHOSEN_COLOUR
+    ax.scatter(
+        chosen.loc[~low, "coherence"],
+        chosen.loc[~low, "exclusivity"],
+        s=sizes[~low.to_numpy()],
+        color=colour,
+        alpha=0.55,
+        edgecolor="white",
+    )
+    if low.any():
+        ax.scatter(
+            chosen.loc[low, "coherence"],
+            chosen.loc[low, "exclusivity"],
+            s=30,
+            facecolor="none",
+            edgecolor=UNRATED_COLOUR,
+            label="near-zero prevalence",
+        )
+        ax.legend(loc="lower right", fontsize=7, frameon=False)
+    words = chosen["top_words"] if "top_words" in chosen else [None] * len(chosen)
+    for row, top in zip(chosen.itertuples(), words, strict=True):
+        ax.annotate(
+            topic_label(row.topic, top, 2),
+            (row.coherence, row.exclusivity),
+            fontsize=6.5,
+            xytext=(4, 3),
+            textcoords="offset points",
+        )
+    k = int(chosen["num_topics"].iloc[0]) if not chosen.empty else None
+    ax.margins(0.18)
+    ax.set_title(f"The chosen K = {k} (area: prevalence)", fontsize=9)
+    ax.set_xlabel("coherence (NPMI of the top words)")
+    ax.set_ylabel("exclusivity (sum of FREX of the top words)")
+    ax = axes[0, 1]
+    ks = sorted(finite["num_topics"].astype(int).unique())
+    for i, k_value in enumerate(ks):
+        rows = finite[finite["num_topics"].astype(int) == k_value]
+        ax.scatter(rows["coherence"], rows["exclusivity"], s=8, color=palette_colour(i), alpha=0.4)
+        x, y = rows["coherence"].mean(), rows["exclusivity"].mean()
+        edge = "black" if k_value == k else "white"
+        ax.scatter([x], [y], s=90, color=palette_colour(i), edgecolor=edge, zorder=3)
+        # Alternate above and below, so that Ks with close means stay readable.
+        offset = (5, 4) if i % 2 == 0 else (5, -10)
+        ax.annotate(f"K = {k_value}", (x, y), fontsize=7, xytext=offset, textcoords="offset points")
+    ax.margins(0.12)
+    ax.set_title("Every K: topics, their mean (outlined: chosen)", fontsize=9)
+    ax.set_xlabel("coherence (NPMI of the top words)")
+    fig.suptitle(title)
+    save_figure(fig, quality_png, quality_pdf)

@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 from gensim.corpora import Dictionary
 
-from ..io import atomic_path, iter_tokens, read_table, write_table, write_text
-from ..normalize.step import normalized_seed_words
-from . import engines, selection
+from ..io import atomic_path, iter_tokens, read_jsonl, read_table, write_table, write_text
+from ..normalize import core as normalize_core
+from ..normalize.step import normalized_seed_words, read_display_forms
+from . import describe, engines, selection
 
 LOGGER = logging.getLogger(__name__)
 
@@ -118,17 +119,19 @@ def fit_topic_model(
     write_table(engines.doc_topics_table(fitted.theta, doc_ids), doc_topics)
     with atomic_path(topic_word) as temporary:
         np.savez_compressed(temporary, phi=fitted.phi, vocabulary=np.array(vocabulary, dtype=str))
-    measures = engines.coherence_scores(
+    measures, by_topic = engines.coherence_by_topic(
         fitted.phi, engines.load_token_ids(corpus_folder), dictionary, bow, top_n
     )
     measures["diversity"] = selection.topic_diversity(fitted.phi)
-    # Then what the engine reports of its fit (the DMM: every restart's log-likelihood).
+    # Then what the engine reports of its fit (the DMM: every restart's log-likelihood), and
+    # each topic's coherence (the topic-quality table of rule describe_topics).
     record = {
         "engine": engine,
         "num_topics": num_topics,
         "seed": seed,
         **measures,
         **fitted.fit_scores,
+        "coherence_by_topic": by_topic,
     }
     write_text(scores, json.dumps(record, indent=1) + "\n")
     LOGGER.info("%s K=%d seed=%d: %s", engine, num_topics, seed, measures)
@@ -186,9 +189,18 @@ def heldout_perplexity(
     )
 
 
-def top_words(phi: np.ndarray, vocabulary: Sequence[str], n_words: int = 4) -> list[str]:
-    table = engines.topics_table(phi, vocabulary, n_words)
-    return [" ".join(group["term"]) for _, group in table.groupby("topic", sort=True)]
+def top_words(
+    phi: np.ndarray,
+    vocabulary: Sequence[str],
+    n_words: int = 4,
+    displays: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Each topic's ``n_words`` most probable words, space-separated: their display forms
+    when ``displays`` (``term -> display``, :func:`read_display_forms`) is given."""
+    display = normalize_core.display_terms(vocabulary, displays) if displays else None
+    table = engines.topics_table(phi, vocabulary, n_words, display)
+    column = "display" if display is not None else "term"
+    return [" ".join(group[column]) for _, group in table.groupby("topic", sort=True)]
 
 
 def load_phi(path: str | Path) -> tuple[np.ndarray, list[str]]:
@@ -250,6 +262,7 @@ def select_num_topics(
     topic_word: str,
     select_rule: str = "one_se",
     min_relative_prevalence: float = selection.MIN_RELATIVE_PREVALENCE,
+    vocabulary_csv: str | None = None,
 ) -> None:
     """Tabulate every measure by K (mean, sd and standard error over random seeds), the
     stability of each K's topics across random seeds, choose K by ``select_rule``
@@ -264,7 +277,9 @@ def select_num_topics(
     ``min_relative_prevalence / K`` are flagged ``low_prevalence`` and not rated for
     stability. ``chosen`` records the choice (:meth:`selection.KChoice.record`) and the
     chosen model's low-prevalence topics; each of :meth:`selection.KChoice.warnings` is
-    logged as a warning."""
+    logged as a warning. Words are shown in their display forms (``vocabulary_csv``, stage
+    2's vocabulary table); ``topics.csv`` has both the term and its display form."""
+    displays = read_display_forms(vocabulary_csv)
     keys = [(int(k), int(seed)) for k, seed in runs]
     files = {
         key: {"topic_word": w, "topics": t, "doc_topics": d}
@@ -277,7 +292,10 @@ def select_num_topics(
                 f"{path} holds the scores of K={record['num_topics']}, seed {record['seed']}, "
                 f"not of the run it is given for (K={k}, seed {seed})"
             )
-    runs_table = pd.DataFrame(records)
+    # One row per run: its topic-by-topic lists are for rule describe_topics.
+    runs_table = pd.DataFrame(
+        [{k: v for k, v in r.items() if k != "coherence_by_topic"} for r in records]
+    )
     reference = random_seeds[0]
     stability_parts, stability_by_k, low_by_k = [], {}, {}
     for k in sorted(runs_table["num_topics"].unique()):
@@ -286,7 +304,11 @@ def select_num_topics(
         others = {s: load_phi(files[k, s]["topic_word"])[0] for s in random_seeds[1:]}
         prevalence = _prevalence(files[k, reference]["doc_topics"], k)
         part = selection.stability_table(
-            phi, others, top_words(phi, vocabulary), prevalence, min_relative_prevalence
+            phi,
+            others,
+            top_words(phi, vocabulary, displays=displays),
+            prevalence,
+            min_relative_prevalence,
         )
         part.insert(0, "num_topics", k)
         stability_parts.append(part)
@@ -317,7 +339,7 @@ def select_num_topics(
     write_text(chosen, json.dumps(record) + "\n")
     model = files[chosen_k, reference]
     phi, vocabulary = load_phi(model["topic_word"])
-    words = top_words(phi, vocabulary)
+    words = top_words(phi, vocabulary, displays=displays)
     similarity = pd.DataFrame(
         selection.topic_similarity(phi, phi),
         columns=[f"topic_{k + 1}" for k in range(len(phi))],
@@ -325,7 +347,11 @@ def select_num_topics(
     similarity.insert(0, "top_words", words)
     similarity.insert(0, "topic", range(1, len(phi) + 1))
     write_table(similarity, similarity_csv, similarity_md)
-    write_table(read_table(model["topics"]), topics_csv, topics_md)
+    topics_table = read_table(model["topics"], dtype={"term": str})
+    if "display" not in topics_table.columns:
+        shown = normalize_core.display_terms(topics_table["term"], displays)
+        topics_table.insert(topics_table.columns.get_loc("term") + 1, "display", shown)
+    write_table(topics_table, topics_csv, topics_md)
     write_table(read_table(model["doc_topics"]), doc_topics_csv, doc_topics_md)
     with atomic_path(topic_word) as temporary:
         shutil.copyfile(model["topic_word"], temporary)
@@ -356,3 +382,101 @@ def select_num_topics(
             low,
             shares,
         )
+
+
+def describe_topics(
+    runs: Sequence[Sequence[int]],
+    score_files: Sequence[str],
+    topic_word_files: Sequence[str],
+    random_seeds: Sequence[int],
+    stability: str,
+    chosen: str,
+    topic_word: str,
+    doc_topics: str,
+    vocabulary_csv: str,
+    shards: Sequence[str],
+    words_csv: str,
+    words_md: str,
+    quality_csv: str,
+    quality_md: str,
+    documents_csv: str,
+    documents_md: str,
+    top_n: int = 10,
+    frex_weight: float = describe.FREX_WEIGHT,
+    relevance_lambda: float = describe.RELEVANCE_LAMBDA,
+    representative_documents: int = 5,
+    snippet_characters: int = 300,
+) -> None:
+    """What each topic of the chosen model is: its words by probability, FREX, lift and
+    relevance (``words``); every K's topics with their coherence (NPMI of the top words),
+    exclusivity, prevalence and stability (``quality``, stm's topicQuality); and each
+    topic's representative articles with title, date, source, share and the start of the
+    text (``documents``; :func:`describe.representative_documents`).
+
+    ``runs``, ``score_files`` and ``topic_word_files`` are every run of the main model, as
+    for :func:`select_num_topics`; the reference seed's (the first of ``random_seeds``) are
+    described. ``shards`` are stage 1's documents (titles and texts)."""
+    frequencies_table = read_table(vocabulary_csv, dtype={"term": str, "display": str})
+    counts = dict(zip(frequencies_table["term"], frequencies_table["count"], strict=True))
+    displays = read_display_forms(vocabulary_csv)
+    phi, vocabulary = load_phi(topic_word)
+    frequencies = describe.word_frequencies([counts.get(t, 0) for t in vocabulary])
+    display = normalize_core.display_terms(vocabulary, displays)
+    words = describe.word_rankings(
+        phi, vocabulary, frequencies, display, top_n, frex_weight, relevance_lambda
+    )
+    write_table(words, words_csv, words_md)
+
+    chosen_k = int(json.loads(Path(chosen).read_text())["num_topics"])
+    rated = read_table(stability, dtype={"top_words": str})
+    reference = int(random_seeds[0])
+    rows = []
+    for (k, seed), scores, matrix in zip(runs, score_files, topic_word_files, strict=True):
+        if int(seed) != reference:
+            continue
+        exclusivity = describe.topic_exclusivity(load_phi(matrix)[0], top_n, frex_weight)
+        record = json.loads(Path(scores).read_text())
+        coherence = record.get("coherence_by_topic", {}).get("c_npmi", [np.nan] * int(k))
+        part = rated[rated["num_topics"] == int(k)].set_index("topic")
+        for topic in range(1, int(k) + 1):
+            rows.append(
+                {
+                    "num_topics": int(k),
+                    "topic": topic,
+                    "chosen": int(k) == chosen_k,
+                    "coherence": float(coherence[topic - 1]),
+                    "exclusivity": float(exclusivity[topic - 1]),
+                    **{
+                        column: part.at[topic, column]
+                        for column in ("prevalence", "low_prevalence", "mean_similarity")
+                        if column in part.columns
+                    },
+                    "top_words": part.at[topic, "top_words"] if "top_words" in part else "",
+                }
+            )
+    write_table(pd.DataFrame(rows), quality_csv, quality_md)
+
+    theta_table = read_table(doc_topics, dtype={"doc_id": str})
+    doc_ids = theta_table["doc_id"].tolist()
+    theta = theta_table.drop(columns="doc_id").to_numpy(dtype=np.float64)
+    chosen_documents = describe.representative_documents(theta, doc_ids, representative_documents)
+    wanted = set(chosen_documents["doc_id"])
+    found = {}
+    for shard in shards:
+        for record in read_jsonl(shard):
+            if record["doc_id"] in wanted:
+                found[record["doc_id"]] = {
+                    "title": describe.headline(record.get("title", ""), record.get("text", "")),
+                    "date": record.get("date", "") or "",
+                    "source": record.get("source", "") or "",
+                    "snippet": describe.snippet(record.get("text", ""), snippet_characters),
+                }
+    details = pd.DataFrame.from_dict(found, orient="index")
+    documents = chosen_documents.join(details, on="doc_id")
+    write_table(documents, documents_csv, documents_md)
+    LOGGER.info(
+        "described %d topics: %d ranked words, %d representative documents",
+        len(phi),
+        len(words),
+        len(documents),
+    )
