@@ -34,6 +34,7 @@ rule all:
         rules.plot_clusters.output,
         rules.plot_themes.output,
         rules.plot_trends.output,
+        rules.plot_group_effects.output,
         get_guided_targets(),
         get_evaluation_targets,
     localrule: True

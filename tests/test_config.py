@@ -432,6 +432,26 @@ SCHEMA_ERRORS = [
         "config key lda.select_rule: '1se' is not one of one_se, best",
     ),
     ("period typo", edit("trends.period", "monthly"), "config key trends.period: 'monthly'"),
+    (
+        "contrast of an unknown covariate",
+        edit("trends.contrasts", [{"covariate": "outlet", "first": "a", "second": "b"}]),
+        "config key trends.contrasts[0].covariate: 'outlet' is not one of source, period",
+    ),
+    (
+        "split date not a date",
+        edit("trends.split_date", "1/8/2015"),
+        "config key trends.split_date: '1/8/2015'",
+    ),
+    (
+        "seed matching typo",
+        edit("themes.seed_matching", "stem"),
+        "config key themes.seed_matching: 'stem' is not one of light_stem, exact",
+    ),
+    (
+        "relevance lambda above 1",
+        edit("topics.relevance_lambda", 1.5),
+        "config key topics.relevance_lambda: 1.5",
+    ),
     ("map typo", edit("cluster.map", "umap"), "config key cluster.map: 'umap' is not one of"),
     # Unknown keys, at every level.
     (

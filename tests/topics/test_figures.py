@@ -151,7 +151,23 @@ def test_topic_words_one_panel_per_topic(tmp_path, captured):
     draw(tmp_path, CASE["topic_words"], "topics")
     (figure,) = captured
     assert [t for t in figure["titles"] if t] == ["Topic 1", "Topic 2", "Topic 3", "Topic 4"]
-    assert figure["suptitle"] == "Top 10 words of each of the 4 LDA topics"
+    assert figure["suptitle"] == (
+        "Top 10 words of each of the 4 topics (one scale: p(word | topic))"
+    )
+
+
+def test_topic_words_share_one_axis_and_mark_near_zero_prevalence(tmp_path, captured, drawn):
+    topics = tmp_path / "topics.csv"
+    topics_table().to_csv(topics, index=False)
+    prevalence = {1: (0.5, False), 2: (0.3, False), 3: (0.199, False), 4: (0.001, True)}
+    figures.plot_topic_words(
+        str(topics), str(tmp_path / "t.png"), str(tmp_path / "t.pdf"), prevalence=prevalence
+    )
+    titles = [t for t in captured[0]["titles"] if t]
+    assert titles[0] == "Topic 1, 50.0% of the corpus"
+    assert titles[3] == "Topic 4, 0.1% of the corpus (near zero)"
+    axes = [ax for ax in drawn[0].axes if ax.get_title()]
+    assert len({ax.get_xlim() for ax in axes}) == 1
 
 
 def test_model_selection_marks_the_chosen_k_in_every_panel(tmp_path, drawn):

@@ -127,8 +127,8 @@ def jobs_of_dry_run(snakemake, workdir: Path) -> set[str]:
     ("module", "expected"),
     [
         # paper takes no table or figure of the trends.
-        ("trends/core.py", {"trends", "plot_trends"}),
-        ("trends/figures.py", {"plot_trends"}),
+        ("trends/core.py", {"trends", "plot_trends", "group_effects", "plot_group_effects"}),
+        ("trends/figures.py", {"plot_trends", "plot_group_effects"}),
         (
             # The fits and everything after them; not the corpus, normalization, TF-IDF or
             # clusters, which import nothing of the topic models.
@@ -145,6 +145,8 @@ def jobs_of_dry_run(snakemake, workdir: Path) -> set[str]:
                 "plot_themes",
                 "trends",
                 "plot_trends",
+                "group_effects",
+                "plot_group_effects",
                 "paper",
             },
         ),

@@ -102,3 +102,93 @@ rule plot_trends:
         period=config["trends"]["period"],
     script:
         "../scripts/plot_trends.py"
+
+
+rule group_effects:
+    input:
+        metadata="results/01_corpus/metadata.tsv",
+        doc_topics="results/04_lda/doc_topics.csv",
+        doc_themes="results/06_themes/doc_themes.csv",
+    output:
+        **get_report_table(
+            "topics",
+            "results/08_trends/topic_prevalence_by_group",
+            "topic_prevalence_by_group_table",
+            "8. Trends",
+            "topic prevalence by group with intervals",
+        ),
+        **get_report_table(
+            "themes",
+            "results/08_trends/theme_prevalence_by_group",
+            "theme_prevalence_by_group_table",
+            "8. Trends",
+            "theme prevalence by group with intervals",
+        ),
+        **get_report_table(
+            "differences",
+            "results/08_trends/group_differences",
+            "group_differences_table",
+            "8. Trends",
+            "differences between groups",
+        ),
+    log:
+        "results/logs/group_effects.log",
+    benchmark:
+        "results/benchmarks/group_effects.tsv"
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=400, per_input_mb=10),
+    params:
+        code=get_code_hash("trends.step"),
+        period=config["trends"]["period"],
+        contrasts=config["trends"]["contrasts"],
+        split_date=config["trends"]["split_date"],
+        bootstrap=config["trends"]["bootstrap"],
+        min_documents=config["trends"]["min_documents"],
+        random_state=config["random_state"],
+    script:
+        "../scripts/group_effects.py"
+
+
+rule plot_group_effects:
+    input:
+        topics="results/08_trends/topic_prevalence_by_group.csv",
+        differences="results/08_trends/group_differences.csv",
+        topic_summary="results/06_themes/topic_summary.csv",
+    output:
+        **get_report_figure(
+            "by_source",
+            "results/08_trends/topic_prevalence_by_source",
+            "topic_prevalence_by_source_figure",
+            "8. Trends",
+            "topic prevalence by source with intervals figure",
+        ),
+        **get_report_figure(
+            "over_time",
+            "results/08_trends/topic_prevalence_over_time",
+            "topic_prevalence_over_time_figure",
+            "8. Trends",
+            "topic prevalence over time with bands figure",
+        ),
+        **get_report_figure(
+            "differences",
+            "results/08_trends/group_differences",
+            "group_differences_figure",
+            "8. Trends",
+            "differences between groups figure",
+        ),
+    log:
+        "results/logs/plot_group_effects.log",
+    benchmark:
+        "results/benchmarks/plot_group_effects.tsv"
+    localrule: True
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    params:
+        code=get_code_hash("trends.figures"),
+        period=config["trends"]["period"],
+    script:
+        "../scripts/plot_group_effects.py"

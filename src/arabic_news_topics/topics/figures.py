@@ -36,22 +36,50 @@ from ..plotting import (
 )
 
 
-def plot_topic_words(topics_csv: str, png: str, pdf: str, top_n: int = 10) -> None:
-    """Top words of each topic with their weights (the chosen K)."""
+def plot_topic_words(
+    topics_csv: str,
+    png: str,
+    pdf: str,
+    top_n: int = 10,
+    prevalence: Mapping[int, tuple[float, bool]] | None = None,
+) -> None:
+    """Top words of each topic with their weights (the chosen K), on one shared x axis so
+    that topics compare; with ``prevalence`` (topic -> (mean share, near zero)), each title
+    gives the topic's prevalence, and a topic of near-zero prevalence is drawn grey and
+    says so."""
     topics = read_table(topics_csv)
     ids = sorted(topics["topic"].unique())
     ncols = min(3, len(ids))
     nrows = math.ceil(len(ids) / ncols)
-    fig, axes = new_figure(0.4 + 2.1 * nrows, ncols=ncols, nrows=nrows)
+    fig, axes = new_figure(0.4 + 2.1 * nrows, ncols=ncols, nrows=nrows, sharex=True)
     for ax in axes.ravel()[len(ids) :]:
         ax.set_axis_off()
     for i, (ax, topic) in enumerate(zip(axes.ravel(), ids, strict=False)):
         rows = topics[topics["topic"] == topic].head(top_n)
-        barh(ax, shown_terms(rows), rows["weight"], color=palette_colour(i))
-        ax.set_title(f"Topic {topic}", fontsize=9)
-        ax.tick_params(axis="x", labelsize=6)
-    fig.suptitle(f"Top {top_n} words of each of the {len(ids)} LDA topics")
+        share, low = (prevalence or {}).get(int(topic), (None, False))
+        colour = UNRATED_COLOUR if low else palette_colour(i)
+        barh(ax, shown_terms(rows), rows["weight"], color=colour)
+        title = f"Topic {topic}"
+        if share is not None:
+            title += f", {share:.1%} of the corpus" + (" (near zero)" if low else "")
+        ax.set_title(title, fontsize=8, color="#6b6b6b" if low else "black")
+        ax.tick_params(axis="x", labelsize=6, labelbottom=True)
+    fig.suptitle(f"Top {top_n} words of each of the {len(ids)} topics (one scale: p(word | topic))")
     save_figure(fig, png, pdf)
+
+
+def chosen_prevalence(stability_csv: str, num_topics: int) -> dict[int, tuple[float, bool]]:
+    """Topic -> (prevalence, near zero) of the chosen K, from the stability table (empty
+    where the table has no prevalence)."""
+    table = read_table(stability_csv, dtype={"top_words": str})
+    if "prevalence" not in table.columns:
+        return {}
+    rows = table[table["num_topics"].astype(int) == int(num_topics)]
+    low = rows["low_prevalence"].astype(str).str.lower() == "true"
+    return {
+        int(t): (float(p), bool(flag))
+        for t, p, flag in zip(rows["topic"], rows["prevalence"], low, strict=True)
+    }
 
 
 def plot_document_topics(
@@ -427,7 +455,14 @@ def plot_lda(
     random_state: int,
 ) -> None:
     """Rule plot_lda: top words, document topics, measures by K, stability, similarity."""
-    plot_topic_words(topics, topics_png, topics_pdf, top_n=top_n)
+    num_topics = int(json.loads(Path(chosen).read_text())["num_topics"])
+    plot_topic_words(
+        topics,
+        topics_png,
+        topics_pdf,
+        top_n=top_n,
+        prevalence=chosen_prevalence(stability, num_topics),
+    )
     plot_document_topics(
         doc_topics,
         doc_topics_png,

@@ -23,6 +23,7 @@ from ..plotting import (
     save_figure,
     theme_colours,
     theme_name,
+    topic_label,
 )
 
 
@@ -408,3 +409,149 @@ def plot_trends(
         topics_source, topic_summary, coverage, topics_source_png, topics_source_pdf
     )
     plot_themes_by_source(themes_source, coverage, themes_source_png, themes_source_pdf)
+
+
+#: Sources drawn in the point-and-interval figure (those with most documents).
+MAX_INTERVAL_SOURCES = 6
+
+
+def _topic_axis_labels(topics: list[str], labels: dict) -> list[str]:
+    shown = []
+    for topic in topics:
+        number, words, _ = labels.get(topic, (topic, "", ""))
+        shown.append(topic_label(number.removeprefix("Topic "), words.replace("، ", " "), 3))
+    return shown
+
+
+def plot_prevalence_by_source(
+    prevalence_csv: str, topic_summary_csv: str, png: str, pdf: str
+) -> None:
+    """Each topic's mean share in each source (the sources with most documents), a point
+    with its 95 % interval; sources dodged within a topic's row."""
+    table = read_table(prevalence_csv, dtype={"group": str, "topic": str, "note": str})
+    title = "Topic prevalence by source, with 95 % intervals"
+    rows = table[table["covariate"] == "source"] if "covariate" in table else table.iloc[:0]
+    if rows.empty:
+        no_data_figure(title, "No document has a source.", png, pdf)
+        return
+    sizes = rows.drop_duplicates("group").set_index("group")["documents"]
+    sources = [s for s in sizes.sort_values(ascending=False, kind="stable").index][
+        :MAX_INTERVAL_SOURCES
+    ]
+    topics = list(dict.fromkeys(rows["topic"]))
+    labels = _topic_labels(topic_summary_csv)
+    fig, axes = new_figure(1.0 + 0.45 * len(topics) + 0.06 * len(topics) * len(sources))
+    ax = axes[0, 0]
+    step = 0.8 / max(len(sources), 1)
+    for i, source in enumerate(sources):
+        part = rows[rows["group"] == source].set_index("topic").reindex(topics)
+        y = np.arange(len(topics)) - 0.4 + step * (i + 0.5)
+        estimate = part["estimate"].to_numpy(dtype=float)
+        error = np.vstack(
+            [estimate - part["lower"].to_numpy(float), part["upper"].to_numpy(float) - estimate]
+        )
+        ax.errorbar(
+            estimate,
+            y,
+            xerr=np.nan_to_num(error),
+            fmt="o",
+            markersize=3.5,
+            color=palette_colour(i),
+            elinewidth=1.2,
+            capsize=0,
+            label=f"{source} ({int(sizes[source])})",
+        )
+    ax.set_yticks(np.arange(len(topics)), _topic_axis_labels(topics, labels))
+    ax.invert_yaxis()
+    ax.set_xlim(left=0)
+    ax.set_xlabel("mean topic share of the source's documents")
+    ax.legend(fontsize=7, frameon=False, loc="lower right", title="source (documents)")
+    more = len(sizes) - len(sources)
+    note = f"; {more} smaller sources in the table" if more > 0 else ""
+    ax.set_title(title + note, fontsize=9)
+    save_figure(fig, png, pdf)
+
+
+def plot_prevalence_over_time(
+    prevalence_csv: str, topic_summary_csv: str, png: str, pdf: str, period: str = "month"
+) -> None:
+    """Each topic's mean share per period, a line with its 95 % band (small multiples)."""
+    table = read_table(prevalence_csv, dtype={"group": str, "topic": str, "note": str})
+    title = "Topic prevalence over time, with 95 % bands"
+    rows = table[table["covariate"] == "period"] if "covariate" in table else table.iloc[:0]
+    if rows.empty:
+        no_data_figure(title, "No document has a date.", png, pdf)
+        return
+    topics = list(dict.fromkeys(rows["topic"]))
+    labels = _topic_labels(topic_summary_csv)
+    ncols = min(3, len(topics))
+    nrows = math.ceil(len(topics) / ncols)
+    fig, axes = new_figure(0.6 + 1.7 * nrows, ncols=ncols, nrows=nrows, sharey=True)
+    for ax in axes.ravel()[len(topics) :]:
+        ax.set_axis_off()
+    for i, (ax, topic) in enumerate(zip(axes.ravel(), topics, strict=False)):
+        part = rows[rows["topic"] == topic]
+        dates = _period_dates(part["group"])
+        ax.fill_between(dates, part["lower"], part["upper"], color=palette_colour(i), alpha=0.25)
+        ax.plot(dates, part["estimate"], color=palette_colour(i), marker="o", markersize=2.5)
+        _date_axis(ax, dates, period)
+        ax.set_title(_topic_axis_labels([topic], labels)[0], fontsize=8)
+    fig.suptitle(title)
+    save_figure(fig, png, pdf)
+
+
+def plot_differences(differences_csv: str, topic_summary_csv: str, png: str, pdf: str) -> None:
+    """Each contrast's difference per topic and theme (first − second) with its 95 %
+    interval; those whose interval excludes zero in colour."""
+    table = read_table(differences_csv, dtype={"outcome": str, "note": str, "contrast": str})
+    title = "Differences between groups, with 95 % intervals"
+    if table.empty:
+        no_data_figure(title, "No contrast: set trends.contrasts or trends.split_date.", png, pdf)
+        return
+    contrasts = list(dict.fromkeys(table["contrast"]))
+    labels = _topic_labels(topic_summary_csv)
+    n_rows = table.groupby("contrast").size().max()
+    fig, axes = new_figure(0.9 + 0.28 * n_rows, ncols=len(contrasts))
+    for ax, contrast in zip(axes.ravel(), contrasts, strict=True):
+        part = table[table["contrast"] == contrast].reset_index(drop=True)
+        names = [
+            _topic_axis_labels([o], labels)[0] if kind == "topic" else theme_name(o)
+            for kind, o in zip(part["kind"], part["outcome"], strict=True)
+        ]
+        y = np.arange(len(part))
+        clear = (part["lower"] > 0) | (part["upper"] < 0)
+        colours = [palette_colour(1) if c else "#9a9a9a" for c in clear]
+        for yi, row, colour in zip(y, part.itertuples(), colours, strict=True):
+            ax.plot([row.lower, row.upper], [yi, yi], color=colour, linewidth=1.5)
+            ax.plot([row.estimate], [yi], "o", color=colour, markersize=4)
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_yticks(y, names)
+        ax.invert_yaxis()
+        first = part.iloc[0]
+        ax.set_title(
+            f"{contrast} ({first.covariate}; {int(first.documents_first)} and "
+            f"{int(first.documents_second)} documents)",
+            fontsize=8,
+        )
+        ax.set_xlabel("difference (topic share; theme: share of documents)")
+    fig.suptitle(title)
+    save_figure(fig, png, pdf)
+
+
+def plot_group_effects(
+    topics: str,
+    differences: str,
+    topic_summary: str,
+    by_source_png: str,
+    by_source_pdf: str,
+    over_time_png: str,
+    over_time_pdf: str,
+    differences_png: str,
+    differences_pdf: str,
+    period: str = "month",
+) -> None:
+    """Rule plot_group_effects: prevalence by source and over time with intervals, and the
+    differences between groups."""
+    plot_prevalence_by_source(topics, topic_summary, by_source_png, by_source_pdf)
+    plot_prevalence_over_time(topics, topic_summary, over_time_png, over_time_pdf, period)
+    plot_differences(differences, topic_summary, differences_png, differences_pdf)
