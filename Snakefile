@@ -35,6 +35,7 @@ rule all:
         rules.plot_themes.output,
         rules.plot_trends.output,
         rules.plot_group_effects.output,
+        rules.summarize_run.output,
         get_guided_targets(),
         get_evaluation_targets,
     localrule: True

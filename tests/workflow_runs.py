@@ -90,6 +90,14 @@ def run_snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+def jobs_of_dry_run(snakemake: Callable, workdir: Path) -> set[str]:
+    """Names of the rules a dry run of ``all paper`` would execute, but ``all``
+    (``snakemake`` is the fixture of that name)."""
+    result = snakemake(workdir, "all", "paper", "--dry-run", "--quiet", "rules")
+    jobs = set(re.findall(r"^(\w+)\s+\d+\s*$", result.stdout, flags=re.MULTILINE))
+    return jobs - {"all", "total"}
+
+
 def table_digests(results: Path) -> dict[str, str]:
     """SHA-256 of every table under ``results`` (not benchmarks, which hold timings)."""
     return {

@@ -11,11 +11,10 @@ schedules the jobs of that stage and those downstream of them, and no other.
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
 import pytest
-from workflow_runs import copy_run, shadow_every_rule
+from workflow_runs import copy_run, jobs_of_dry_run, shadow_every_rule
 
 pytestmark = pytest.mark.workflow
 
@@ -116,13 +115,6 @@ def test_an_undeclared_read_fails_in_the_shadow(copy_of_seed_run, snakemake):
     assert "without an index" in result.stdout + result.stderr + logs
 
 
-def jobs_of_dry_run(snakemake, workdir: Path) -> set[str]:
-    """Names of the rules a dry run of ``all paper`` would execute, but ``all``."""
-    result = snakemake(workdir, "all", "paper", "--dry-run", "--quiet", "rules")
-    jobs = set(re.findall(r"^(\w+)\s+\d+\s*$", result.stdout, flags=re.MULTILINE))
-    return jobs - {"all", "total"}
-
-
 @pytest.mark.parametrize(
     ("module", "expected"),
     [
@@ -141,6 +133,9 @@ def jobs_of_dry_run(snakemake, workdir: Path) -> set[str]:
                 "plot_lda",
                 "describe_topics",
                 "plot_topic_quality",
+                "curate_topics",
+                "label_topics",
+                "summarize_run",
                 "assign_themes",
                 "plot_themes",
                 "trends",

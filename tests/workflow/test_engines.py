@@ -19,7 +19,7 @@ def test_seed_checks_hold_for_every_engine(engine_runs, seed_ids, engine):
     results = engine_runs[engine] / "results"
     chosen = json.loads((results / "04_lda/chosen_k.json").read_text())["num_topics"]
     topics = pd.read_csv(results / "04_lda/topics.csv")
-    assert list(topics.columns) == ["topic", "rank", "term", "weight"]
+    assert list(topics.columns) == ["topic", "rank", "term", "display", "weight"]
     doc_topics = pd.read_csv(results / "04_lda/doc_topics.csv")
     assert list(doc_topics.columns) == ["doc_id", *[f"topic_{k}" for k in range(1, chosen + 1)]]
     assert doc_topics.drop(columns="doc_id").sum(axis=1).round(4).eq(1).all()

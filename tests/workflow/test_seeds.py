@@ -240,6 +240,32 @@ def test_report_holds_every_stage(seed_run, snakemake, tmp_path):
     for category in stages:
         assert category in html
     assert "doc_themes.png" in html
+    # One entry per result: the PNG of a figure and the CSV of a table, with the PDF and the
+    # Markdown beside them in results/ but not listed again.
+    entries = set(re.findall(r'"(results/[^"]+)": \{"name": ', html))
+    assert "results/06_themes/doc_themes.png" in entries
+    assert "results/06_themes/doc_themes.pdf" not in entries
+    assert "results/04_lda/topic_stability.csv" in entries
+    assert "results/04_lda/topic_stability.md" not in entries
+    assert not {e for e in entries if e.endswith((".pdf", ".md"))}
+    # The landing page.
+    assert "0. Summary" in html and "results/summary.html" in entries
+
+
+def test_run_summary_page(seed_run):
+    """The landing page names the chosen K, every topic with its words as written and its
+    representative titles, and the themes; Arabic sits in right-to-left cells."""
+    page = (seed_run / "results/summary.html").read_text(encoding="utf-8")
+    chosen = json.loads((seed_run / "results/04_lda/chosen_k.json").read_text())["num_topics"]
+    assert f"K = {chosen} of the Ks fitted" in page
+    labels = pd.read_csv(seed_run / "results/04_lda/topic_labels.csv")
+    for words in labels["top_words"]:
+        assert f'<span dir="rtl">{words}</span>' in page
+    # Up to three articles per topic, those with at least 1 % of it.
+    assert chosen <= page.count("<li>") <= 3 * chosen
+    assert "رئيس" in page or "خارجية" in page  # display forms, not folded terms
+    for theme in ("terrorism", "nato_relations", "middle_east_peace"):
+        assert theme in page
 
 
 def test_words_are_shown_as_the_corpus_wrote_them(seed_run):

@@ -416,7 +416,14 @@ def get_tfidf_params():
     return {key: config["tfidf"][key] for key in keys}
 
 
-REPORT_FORMATS = {".csv": "CSV", ".md": "Markdown", ".tsv": "TSV", ".png": "PNG", ".pdf": "PDF"}
+REPORT_FORMATS = {
+    ".csv": "CSV",
+    ".md": "Markdown",
+    ".tsv": "TSV",
+    ".png": "PNG",
+    ".pdf": "PDF",
+    ".html": "HTML",
+}
 
 
 def get_report_output(path, caption, category, name):
@@ -430,13 +437,15 @@ def get_report_output(path, caption, category, name):
 
 
 def get_report_pair(name, stem, suffixes, caption, category, label):
-    """Two outputs of one result, each marked for the HTML report with the same caption:
-    ``{name}_{suffix}`` (plain ``{suffix}`` when ``name`` is empty) for ``stem.{suffix}``."""
+    """Two outputs of one result, ``{name}_{suffix}`` (plain ``{suffix}`` when ``name`` is
+    empty) for ``stem.{suffix}``; the first (CSV, PNG) is the result's one entry in the HTML
+    report, with its caption, the second (Markdown, PDF) lies beside it."""
+    first, *others = suffixes
     return {
-        f"{name}_{suffix}" if name else suffix: get_report_output(
-            f"{stem}.{suffix}", caption, category, label
-        )
-        for suffix in suffixes
+        f"{name}_{first}" if name else first: get_report_output(
+            f"{stem}.{first}", caption, category, label
+        ),
+        **{f"{name}_{suffix}" if name else suffix: f"{stem}.{suffix}" for suffix in others},
     }
 
 

@@ -222,9 +222,83 @@ rule describe_topics:
         runs=get_run_names,
         random_seeds=config["lda"]["random_seeds"],
         top_n=config["lda"]["top_n"],
-        topics=config["topics"],
+        # Only the settings of the description: curation keys rerun other jobs.
+        topics={
+            key: config["topics"][key]
+            for key in (
+                "frex_weight",
+                "relevance_lambda",
+                "representative_documents",
+                "snippet_characters",
+            )
+        },
     script:
         "../scripts/describe_topics.py"
+
+
+rule curate_topics:
+    input:
+        doc_topics="results/04_lda/doc_topics.csv",
+        topic_word="results/04_lda/topic_word.npz",
+        vocabulary="results/02_normalize/vocabulary.csv",
+    output:
+        **get_report_table(
+            "topics",
+            "results/04_lda/curated/topics",
+            "curated_topics_table",
+            "4. LDA",
+            "curated topics",
+        ),
+        **get_report_table(
+            "members",
+            "results/04_lda/curated/members",
+            "curated_members_table",
+            "4. LDA",
+            "curated topics and their members",
+        ),
+        curated_doc_topics="results/04_lda/curated/doc_topics.csv",
+        curated_topic_word="results/04_lda/curated/topic_word.npz",
+    log:
+        "results/logs/curate_topics.log",
+    benchmark:
+        "results/benchmarks/curate_topics.tsv"
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=300, per_input_mb=3),
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 100)),
+    params:
+        code=get_code_hash("topics.step"),
+        merge=config["topics"]["merge"],
+        drop=config["topics"]["drop"],
+        top_n=config["lda"]["top_n"],
+    script:
+        "../scripts/curate_topics.py"
+
+
+rule label_topics:
+    input:
+        members="results/04_lda/curated/members.csv",
+    output:
+        **get_report_table(
+            "labels",
+            "results/04_lda/topic_labels",
+            "topic_labels_table",
+            "4. LDA",
+            "topic labels",
+        ),
+    log:
+        "results/logs/label_topics.log",
+    localrule: True
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    params:
+        code=get_code_hash("topics.step"),
+        labels=config["topics"]["labels"],
+    script:
+        "../scripts/label_topics.py"
 
 
 rule plot_topic_quality:

@@ -27,3 +27,29 @@ rule paper:
         code=get_code_hash("paper.step"),
     script:
         "../scripts/paper.py"
+
+
+rule summarize_run:
+    input:
+        corpus_summary="results/01_corpus/corpus_summary.csv",
+        chosen="results/04_lda/chosen_k.json",
+        topic_labels="results/04_lda/topic_labels.csv",
+        doc_topics="results/04_lda/curated/doc_topics.csv",
+        shards=get_shard_files("results/01_corpus/shards/{shard}.jsonl"),
+        theme_prevalence="results/06_themes/theme_prevalence.csv",
+    output:
+        summary=get_report_output(
+            "results/summary.html", "run_summary", "0. Summary", "what the run found"
+        ),
+    log:
+        "results/logs/summarize_run.log",
+    benchmark:
+        "results/benchmarks/summarize_run.tsv"
+    localrule: True
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    params:
+        code=get_code_hash("paper.summary"),
+    script:
+        "../scripts/summarize_run.py"

@@ -4,9 +4,10 @@ rule assign_themes:
         vocabulary="results/02_normalize/vocabulary.csv",
         expressions="results/02_normalize/multiword_expressions.csv",
         reporting_words=get_list_file("reporting_words_file"),
-        topics="results/04_lda/topics.csv",
-        doc_topics="results/04_lda/doc_topics.csv",
-        topic_word="results/04_lda/topic_word.npz",
+        # The curated topics (topics.merge, topics.drop; the model itself without them).
+        topics="results/04_lda/curated/topics.csv",
+        doc_topics="results/04_lda/curated/doc_topics.csv",
+        topic_word="results/04_lda/curated/topic_word.npz",
         matrix="results/03_tfidf/tfidf_matrix.npz",
         assignments="results/05_clusters/assignments.csv",
     output:
@@ -82,6 +83,7 @@ rule plot_themes:
         doc_themes="results/06_themes/doc_themes.csv",
         prevalence="results/06_themes/theme_prevalence.csv",
         topic_map="results/06_themes/topic_map.csv",
+        topic_labels="results/04_lda/topic_labels.csv",
     output:
         **get_report_figure(
             "doc_themes",

@@ -1,7 +1,7 @@
 rule trends:
     input:
         metadata="results/01_corpus/metadata.tsv",
-        doc_topics="results/04_lda/doc_topics.csv",
+        doc_topics="results/04_lda/curated/doc_topics.csv",
         doc_themes="results/06_themes/doc_themes.csv",
     output:
         **get_report_table(
@@ -62,6 +62,7 @@ rule plot_trends:
         topics_source="results/08_trends/topics_by_source.csv",
         themes_source="results/08_trends/themes_by_source.csv",
         topic_summary="results/06_themes/topic_summary.csv",
+        topic_labels="results/04_lda/topic_labels.csv",
     output:
         **get_report_figure(
             "topics_time",
@@ -107,7 +108,7 @@ rule plot_trends:
 rule group_effects:
     input:
         metadata="results/01_corpus/metadata.tsv",
-        doc_topics="results/04_lda/doc_topics.csv",
+        doc_topics="results/04_lda/curated/doc_topics.csv",
         doc_themes="results/06_themes/doc_themes.csv",
     output:
         **get_report_table(
@@ -140,6 +141,7 @@ rule group_effects:
     threads: 1
     resources:
         mem_mb=get_mem_mb(base=400, per_input_mb=10),
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 50)),
     params:
         code=get_code_hash("trends.step"),
         period=config["trends"]["period"],
@@ -157,6 +159,7 @@ rule plot_group_effects:
         topics="results/08_trends/topic_prevalence_by_group.csv",
         differences="results/08_trends/group_differences.csv",
         topic_summary="results/06_themes/topic_summary.csv",
+        topic_labels="results/04_lda/topic_labels.csv",
     output:
         **get_report_figure(
             "by_source",

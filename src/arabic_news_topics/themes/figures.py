@@ -198,11 +198,18 @@ def _equal_limits_with_labels(ax, points, radii, labels, order, fontsize: float)
             half = half * 1.12
 
 
-def plot_topic_map(topic_map_csv: str, png: str, pdf: str, n_words: int = 3) -> None:
+def plot_topic_map(
+    topic_map_csv: str,
+    png: str,
+    pdf: str,
+    n_words: int = 3,
+    topic_labels_csv: str | None = None,
+) -> None:
     """Intertopic distance map: topics placed by MDS of their Jensen-Shannon distances.
 
     Each topic is a circle whose area is proportional to its prevalence (mean share over
-    the documents), coloured by its theme and labelled with its number and top words.
+    the documents), coloured by its theme and labelled with its number and top words, or
+    its label where ``topic_labels_csv`` (rule label_topics) gives one.
     """
     table = read_table(topic_map_csv, dtype={"top_words": str, "theme": str})
     require_columns(table, ["topic", "x", "y", "prevalence"], topic_map_csv)
@@ -221,6 +228,14 @@ def plot_topic_map(topic_map_csv: str, png: str, pdf: str, n_words: int = 3) -> 
     points = table[["x", "y"]].astype(float).to_numpy()
     words = table["top_words"] if "top_words" in table.columns else [None] * len(table)
     labels = [topic_label(t, w, n_words) for t, w in zip(table["topic"], words, strict=True)]
+    if topic_labels_csv:
+        named = read_table(topic_labels_csv, dtype={"label": str})
+        named = named[named["labelled"].astype(str).str.lower() == "true"]
+        names = dict(zip(named["topic"], named["label"], strict=True))
+        labels = [
+            f"{t}: {names[t]}" if t in names else label
+            for t, label in zip(table["topic"], labels, strict=True)
+        ]
 
     # As tall as the spread of the map asks (the axes are about 4.9 in wide), with room
     # for the legends.
@@ -356,8 +371,10 @@ def plot_themes(
     topic_map_pdf: str,
     max_documents: int,
     random_state: int,
+    topic_labels: str | None = None,
 ) -> None:
-    """Rule plot_themes: document-by-theme heatmap, theme prevalence, intertopic map."""
+    """Rule plot_themes: document-by-theme heatmap, theme prevalence, intertopic map
+    (topics named by ``topic_labels`` where labelled)."""
     plot_document_themes(
         doc_themes,
         doc_themes_png,
@@ -366,7 +383,7 @@ def plot_themes(
         random_state=random_state,
     )
     plot_theme_prevalence(prevalence, prevalence_png, prevalence_pdf)
-    plot_topic_map(topic_map, topic_map_png, topic_map_pdf)
+    plot_topic_map(topic_map, topic_map_png, topic_map_pdf, topic_labels_csv=topic_labels)
 
 
 def plot_guided(comparison: str, png: str, pdf: str) -> None:

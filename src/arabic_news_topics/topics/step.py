@@ -16,7 +16,7 @@ from gensim.corpora import Dictionary
 from ..io import atomic_path, iter_tokens, read_jsonl, read_table, write_table, write_text
 from ..normalize import core as normalize_core
 from ..normalize.step import normalized_seed_words, read_display_forms
-from . import describe, engines, selection
+from . import curate, describe, engines, selection
 
 LOGGER = logging.getLogger(__name__)
 
@@ -480,3 +480,61 @@ def describe_topics(
         len(words),
         len(documents),
     )
+
+
+def curate_topics(
+    doc_topics: str,
+    topic_word: str,
+    vocabulary_csv: str,
+    curated_doc_topics: str,
+    curated_topic_word: str,
+    topics_csv: str,
+    topics_md: str,
+    members_csv: str,
+    members_md: str,
+    merge: Sequence[Sequence[int]] = (),
+    drop: Sequence[int] = (),
+    top_n: int = 10,
+) -> None:
+    """The chosen model with ``topics.merge`` and ``topics.drop`` applied
+    (:func:`curate.curate`): the document topics, topic-word matrix and top words that
+    stages 6 to 8 use, and which original topics each curated topic holds. Without merges
+    or drops, the same model numbered the same."""
+    theta_table = read_table(doc_topics, dtype={"doc_id": str})
+    phi, vocabulary = load_phi(topic_word)
+    theta = theta_table.drop(columns="doc_id").to_numpy(dtype=np.float64)
+    curated = curate.curate(theta, phi, merge, drop)
+    if curated.emptied:
+        LOGGER.warning(
+            "topics.drop: %d documents had all their share in dropped topics; they keep "
+            "equal shares of the other topics",
+            curated.emptied,
+        )
+    write_table(engines.doc_topics_table(curated.theta, theta_table["doc_id"]), curated_doc_topics)
+    with atomic_path(curated_topic_word) as temporary:
+        np.savez_compressed(temporary, phi=curated.phi, vocabulary=np.array(vocabulary, dtype=str))
+    displays = read_display_forms(vocabulary_csv)
+    display = normalize_core.display_terms(vocabulary, displays)
+    words = engines.topics_table(curated.phi, vocabulary, top_n, display)
+    write_table(words, topics_csv, topics_md)
+    members = curated.table.copy()
+    members["prevalence"] = selection.topic_prevalence(curated.theta)
+    members["top_words"] = top_words(curated.phi, vocabulary, displays=displays)
+    write_table(members, members_csv, members_md)
+    LOGGER.info(
+        "curated topics: %d of the model's %d (%d merged groups, %d dropped)",
+        len(members),
+        len(phi),
+        len(merge),
+        len(drop),
+    )
+
+
+def label_topics(members_csv: str, labels: Mapping, labels_csv: str, labels_md: str) -> None:
+    """Each curated topic's name (``topics.labels``, else its top words), for the tables
+    and figures that name topics: a label edit reruns only them."""
+    members = read_table(members_csv, dtype={"members": str, "top_words": str})
+    members["label"] = curate.topic_labels(members["members"], labels, members["top_words"])
+    members["labelled"] = members["label"] != members["top_words"]
+    columns = ["topic", "label", "labelled", "members", "prevalence", "top_words"]
+    write_table(members[columns], labels_csv, labels_md)

@@ -33,12 +33,21 @@ def _coverage_counts(coverage_csv: str) -> dict[str, int]:
     return {str(i): int(n) for i, n in zip(table["item"], table["documents"], strict=True)}
 
 
-def _topic_labels(topic_summary_csv: str, n_words: int = 3) -> dict[str, tuple[str, str, str]]:
-    """``topic_<k>`` to (``Topic k``, its first ``n_words`` top words, its theme)."""
+def _topic_labels(
+    topic_summary_csv: str, n_words: int = 3, topic_labels_csv: str | None = None
+) -> dict[str, tuple[str, str, str]]:
+    """``topic_<k>`` to (``Topic k``, its first ``n_words`` top words or, where
+    ``topic_labels_csv`` (rule label_topics) names it, its label, its theme)."""
     summary = read_table(topic_summary_csv, dtype={"top_words": str, "theme": str})
+    named = {}
+    if topic_labels_csv:
+        table = read_table(topic_labels_csv, dtype={"label": str})
+        labelled = table["labelled"].astype(str).str.lower() == "true"
+        named = dict(zip(table.loc[labelled, "topic"], table.loc[labelled, "label"], strict=True))
     labels = {}
     for row in summary.itertuples():
         words = "" if pd.isna(row.top_words) else "، ".join(row.top_words.split("، ")[:n_words])
+        words = named.get(row.topic, words)
         theme = "none" if pd.isna(row.theme) else row.theme
         labels[f"topic_{row.topic}"] = (f"Topic {row.topic}", words, theme)
     return labels
@@ -79,6 +88,7 @@ def plot_topics_over_time(
     png: str,
     pdf: str,
     period: str = "month",
+    topic_labels_csv: str | None = None,
 ) -> None:
     """Small multiples: each topic's mean share per period, the other topics in grey.
 
@@ -100,7 +110,7 @@ def plot_topics_over_time(
             pdf,
         )
         return
-    labels = _topic_labels(topic_summary_csv)
+    labels = _topic_labels(topic_summary_csv, topic_labels_csv=topic_labels_csv)
     columns = [c for c in table.columns if c.startswith("topic_")]
     dates = _period_dates(table["period"])
     shares = table[columns].astype(float)
@@ -291,6 +301,7 @@ def plot_topics_by_source(
     png: str,
     pdf: str,
     max_sources: int = 30,
+    topic_labels_csv: str | None = None,
 ) -> None:
     """Heatmap of the mean topic share by source: topics (top words, theme) by sources."""
     table = read_table(topics_by_source_csv, dtype={"source": str})
@@ -307,7 +318,7 @@ def plot_topics_by_source(
         )
         return
     shown, note = _source_columns(table, max_sources)
-    labels = _topic_labels(topic_summary_csv)
+    labels = _topic_labels(topic_summary_csv, topic_labels_csv=topic_labels_csv)
     columns = [c for c in table.columns if c.startswith("topic_")]
     matrix = shown[columns].astype(float).T
     matrix.columns = _source_labels(shown)
@@ -399,14 +410,27 @@ def plot_trends(
     themes_source_png: str,
     themes_source_pdf: str,
     period: str,
+    topic_labels: str | None = None,
 ) -> None:
-    """Rule plot_trends: topics and themes over time and by source."""
+    """Rule plot_trends: topics and themes over time and by source (topics named by
+    ``topic_labels`` where they have a label)."""
     plot_topics_over_time(
-        topics_time, topic_summary, coverage, topics_time_png, topics_time_pdf, period=period
+        topics_time,
+        topic_summary,
+        coverage,
+        topics_time_png,
+        topics_time_pdf,
+        period=period,
+        topic_labels_csv=topic_labels,
     )
     plot_themes_over_time(themes_time, coverage, themes_time_png, themes_time_pdf, period=period)
     plot_topics_by_source(
-        topics_source, topic_summary, coverage, topics_source_png, topics_source_pdf
+        topics_source,
+        topic_summary,
+        coverage,
+        topics_source_png,
+        topics_source_pdf,
+        topic_labels_csv=topic_labels,
     )
     plot_themes_by_source(themes_source, coverage, themes_source_png, themes_source_pdf)
 
@@ -424,7 +448,11 @@ def _topic_axis_labels(topics: list[str], labels: dict) -> list[str]:
 
 
 def plot_prevalence_by_source(
-    prevalence_csv: str, topic_summary_csv: str, png: str, pdf: str
+    prevalence_csv: str,
+    topic_summary_csv: str,
+    png: str,
+    pdf: str,
+    topic_labels_csv: str | None = None,
 ) -> None:
     """Each topic's mean share in each source (the sources with most documents), a point
     with its 95 % interval; sources dodged within a topic's row."""
@@ -439,7 +467,7 @@ def plot_prevalence_by_source(
         :MAX_INTERVAL_SOURCES
     ]
     topics = list(dict.fromkeys(rows["topic"]))
-    labels = _topic_labels(topic_summary_csv)
+    labels = _topic_labels(topic_summary_csv, topic_labels_csv=topic_labels_csv)
     fig, axes = new_figure(1.0 + 0.45 * len(topics) + 0.06 * len(topics) * len(sources))
     ax = axes[0, 0]
     step = 0.8 / max(len(sources), 1)
@@ -473,7 +501,12 @@ def plot_prevalence_by_source(
 
 
 def plot_prevalence_over_time(
-    prevalence_csv: str, topic_summary_csv: str, png: str, pdf: str, period: str = "month"
+    prevalence_csv: str,
+    topic_summary_csv: str,
+    png: str,
+    pdf: str,
+    period: str = "month",
+    topic_labels_csv: str | None = None,
 ) -> None:
     """Each topic's mean share per period, a line with its 95 % band (small multiples)."""
     table = read_table(prevalence_csv, dtype={"group": str, "topic": str, "note": str})
@@ -483,7 +516,7 @@ def plot_prevalence_over_time(
         no_data_figure(title, "No document has a date.", png, pdf)
         return
     topics = list(dict.fromkeys(rows["topic"]))
-    labels = _topic_labels(topic_summary_csv)
+    labels = _topic_labels(topic_summary_csv, topic_labels_csv=topic_labels_csv)
     ncols = min(3, len(topics))
     nrows = math.ceil(len(topics) / ncols)
     fig, axes = new_figure(0.6 + 1.7 * nrows, ncols=ncols, nrows=nrows, sharey=True)
@@ -500,7 +533,13 @@ def plot_prevalence_over_time(
     save_figure(fig, png, pdf)
 
 
-def plot_differences(differences_csv: str, topic_summary_csv: str, png: str, pdf: str) -> None:
+def plot_differences(
+    differences_csv: str,
+    topic_summary_csv: str,
+    png: str,
+    pdf: str,
+    topic_labels_csv: str | None = None,
+) -> None:
     """Each contrast's difference per topic and theme (first − second) with its 95 %
     interval; those whose interval excludes zero in colour."""
     table = read_table(differences_csv, dtype={"outcome": str, "note": str, "contrast": str})
@@ -509,7 +548,7 @@ def plot_differences(differences_csv: str, topic_summary_csv: str, png: str, pdf
         no_data_figure(title, "No contrast: set trends.contrasts or trends.split_date.", png, pdf)
         return
     contrasts = list(dict.fromkeys(table["contrast"]))
-    labels = _topic_labels(topic_summary_csv)
+    labels = _topic_labels(topic_summary_csv, topic_labels_csv=topic_labels_csv)
     n_rows = table.groupby("contrast").size().max()
     fig, axes = new_figure(0.9 + 0.28 * n_rows, ncols=len(contrasts))
     for ax, contrast in zip(axes.ravel(), contrasts, strict=True):
@@ -549,9 +588,11 @@ def plot_group_effects(
     differences_png: str,
     differences_pdf: str,
     period: str = "month",
+    topic_labels: str | None = None,
 ) -> None:
     """Rule plot_group_effects: prevalence by source and over time with intervals, and the
-    differences between groups."""
-    plot_prevalence_by_source(topics, topic_summary, by_source_png, by_source_pdf)
-    plot_prevalence_over_time(topics, topic_summary, over_time_png, over_time_pdf, period)
-    plot_differences(differences, topic_summary, differences_png, differences_pdf)
+    differences between groups (topics named by ``topic_labels`` where labelled)."""
+    named = {"topic_labels_csv": topic_labels}
+    plot_prevalence_by_source(topics, topic_summary, by_source_png, by_source_pdf, **named)
+    plot_prevalence_over_time(topics, topic_summary, over_time_png, over_time_pdf, period, **named)
+    plot_differences(differences, topic_summary, differences_png, differences_pdf, **named)
