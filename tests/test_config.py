@@ -691,8 +691,9 @@ def test_a_catastrophic_pattern_is_accepted_since_it_cannot_hang():
 
 
 def test_only_the_user_named_mappings_are_replaced_whole():
-    # themes.seed_words maps names the user chooses; the other mappings have fixed keys.
-    assert whole_keys() == [("themes", "seed_words")]
+    # themes.seed_words and topics.labels map names the user chooses (themes, topic
+    # numbers); the other mappings have fixed keys.
+    assert whole_keys() == [("topics", "labels"), ("themes", "seed_words")]
 
 
 def test_merge_config_merges_as_snakemake_does():

@@ -140,3 +140,19 @@ def test_require_columns_names_what_is_missing():
     plotting.require_columns(table, ["topic"], "map.csv")
     with pytest.raises(ValueError, match=r"map.csv lacks the columns y, theme \(it has topic, x\)"):
         plotting.require_columns(table, ["y", "theme"], "map.csv")
+
+
+def test_document_labels_are_titles_where_the_corpus_has_them(tmp_path):
+    from arabic_news_topics.plotting import document_labels
+
+    titles = tmp_path / "titles.csv"
+    titles.write_text(
+        "doc_id,title\na,قمة الناتو في لندن تبحث العلاقات مع روسيا والصين وملفات أخرى كثيرة\nb,\n",
+        encoding="utf-8",
+    )
+    labels = document_labels(["a", "b", "c"], str(titles), characters=20)
+    assert labels[0].startswith("قمة الناتو") and labels[0].endswith("…")
+    assert len(labels[0]) <= 20
+    # No title (b) or no line (c): the id.
+    assert labels[1:] == ["b", "c"]
+    assert document_labels(["a"], None) == ["a"]

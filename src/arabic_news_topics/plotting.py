@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from .io import atomic_path
+from .io import atomic_path, read_table
 
 #: Full text width of a two-column paper, in inches; every figure uses it.
 FIGURE_WIDTH = 7.0
@@ -195,6 +195,23 @@ def require_columns(table: pd.DataFrame, columns, path: str) -> None:
             f"{path} lacks the column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
             f"(it has {', '.join(map(str, table.columns))})"
         )
+
+
+def document_labels(doc_ids, titles_csv: str | None = None, characters: int = 40) -> list[str]:
+    """How a figure names documents: their titles (``titles_csv``, rule document_titles),
+    shortened to ``characters``, where the corpus has them; otherwise their ids."""
+    ids = [str(d) for d in doc_ids]
+    if not titles_csv:
+        return ids
+    table = read_table(titles_csv, dtype=str).fillna("")
+    titles = dict(zip(table["doc_id"], table["title"], strict=True))
+    labels = []
+    for doc_id in ids:
+        title = " ".join(titles.get(doc_id, "").split())
+        if len(title) > characters:
+            title = title[: characters - 1].rstrip() + "…"
+        labels.append(title or doc_id)
+    return labels
 
 
 def shown_terms(table: pd.DataFrame) -> list[str]:

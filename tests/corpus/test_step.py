@@ -86,3 +86,21 @@ def test_too_few_documents_stop_with_the_reasons_and_the_manifest_survives(
     # The copy in the logs holds every row (Snakemake deletes the outputs of a failed job).
     assert len(pd.read_csv(log_copy, sep="\t")) == len(texts)
     assert core.MIN_DOCUMENTS == 2
+
+
+def test_document_titles_use_the_first_line_without_a_title(tmp_path):
+    import json
+
+    from arabic_news_topics.corpus.step import document_titles
+    from arabic_news_topics.io import read_table
+
+    shard = tmp_path / "00001.jsonl"
+    records = [
+        {"doc_id": "a", "title": "عنوان المقال", "text": "نص"},
+        {"doc_id": "b", "title": "", "text": "\n  السطر الأول هو العنوان \n\n ثم النص"},
+        {"doc_id": "c", "title": "", "text": ""},
+    ]
+    shard.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    document_titles([str(shard)], str(tmp_path / "titles.csv"))
+    table = read_table(tmp_path / "titles.csv", dtype=str).fillna("")
+    assert table["title"].tolist() == ["عنوان المقال", "السطر الأول هو العنوان", ""]

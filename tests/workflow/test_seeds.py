@@ -266,6 +266,10 @@ def test_run_summary_page(seed_run):
     assert "رئيس" in page or "خارجية" in page  # display forms, not folded terms
     for theme in ("terrorism", "nato_relations", "middle_east_peace"):
         assert theme in page
+    # The paper names the topics too.
+    names = (seed_run / "results/paper").glob("table*_topic_labels.md")
+    (table,) = list(names)
+    assert all(words in table.read_text(encoding="utf-8") for words in labels["top_words"])
 
 
 def test_words_are_shown_as_the_corpus_wrote_them(seed_run):
@@ -319,3 +323,18 @@ def test_topic_descriptions(seed_run):
     assert (documents["title"] != "").all()
     assert documents["snippet"].str.len().le(302).all()
     assert (results / "04_lda/topic_quality.png").stat().st_size > 10_000
+
+
+def test_figures_name_documents_by_title(seed_run, seed_ids):
+    """The seeds have no title field: each document is named by its first line."""
+    titles = pd.read_csv(seed_run / "results/01_corpus/titles.csv", keep_default_na=False)
+    assert sorted(titles["doc_id"]) == sorted(seed_ids.values())
+    assert (titles["title"] != "").all()
+    first_lines = {
+        doc_id: next(line.strip() for line in text.splitlines() if line.strip())
+        for doc_id, text in (
+            (p.stem, p.read_text(encoding="utf-8")) for p in (seed_run / "seeds").glob("*.txt")
+        )
+    }
+    for row in titles.itertuples():
+        assert first_lines[row.doc_id].startswith(row.title.removesuffix(" …")[:20])

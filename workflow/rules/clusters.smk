@@ -64,6 +64,7 @@ rule cluster_documents:
 
 rule plot_clusters:
     input:
+        titles="results/01_corpus/titles.csv",
         coordinates="results/05_clusters/document_map.csv",
         linkage="results/05_clusters/linkage.csv",
         assignments="results/05_clusters/assignments.csv",

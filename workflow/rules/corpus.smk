@@ -66,3 +66,24 @@ rule plot_corpus:
         max_documents=config["figures"]["max_documents"],
     script:
         "../scripts/plot_corpus.py"
+
+
+rule document_titles:
+    input:
+        shards=get_shard_files("results/01_corpus/shards/{shard}.jsonl"),
+    output:
+        titles="results/01_corpus/titles.csv",
+    log:
+        "results/logs/document_titles.log",
+    benchmark:
+        "results/benchmarks/document_titles.tsv"
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 1
+    resources:
+        mem_mb=get_mem_mb(base=300, per_input_mb=1),
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 200)),
+    params:
+        code=get_code_hash("corpus.step"),
+    script:
+        "../scripts/document_titles.py"

@@ -330,6 +330,7 @@ rule plot_topic_quality:
 
 rule plot_lda:
     input:
+        titles="results/01_corpus/titles.csv",
         topics="results/04_lda/topics.csv",
         doc_topics="results/04_lda/doc_topics.csv",
         selection="results/04_lda/model_selection.csv",

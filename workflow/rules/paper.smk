@@ -14,6 +14,7 @@ rule paper:
         normalization_steps=rules.normalize_corpus.output.steps_csv,
         model_selection_table=rules.select_num_topics.output.selection_csv,
         topic_summary=rules.assign_themes.output.topic_summary_csv,
+        topic_labels=rules.label_topics.output.labels_csv,
         doc_themes=rules.assign_themes.output.doc_themes_csv,
     output:
         directory("results/paper"),

@@ -47,6 +47,7 @@ rule compute_tfidf:
 
 rule plot_tfidf:
     input:
+        titles="results/01_corpus/titles.csv",
         matrix="results/03_tfidf/tfidf_matrix.npz",
         top_terms="results/03_tfidf/top_terms_per_document.csv",
         similarity="results/03_tfidf/document_similarity.csv",

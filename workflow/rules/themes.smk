@@ -80,6 +80,7 @@ rule assign_themes:
 
 rule plot_themes:
     input:
+        titles="results/01_corpus/titles.csv",
         doc_themes="results/06_themes/doc_themes.csv",
         prevalence="results/06_themes/theme_prevalence.csv",
         topic_map="results/06_themes/topic_map.csv",

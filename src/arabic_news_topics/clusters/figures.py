@@ -14,6 +14,7 @@ from ..io import read_table
 from ..plotting import (
     CHOSEN_COLOUR,
     chosen_values,
+    document_labels,
     integer_axis,
     mark_chosen,
     new_figure,
@@ -80,6 +81,7 @@ def plot_dendrogram(
     pdf: str,
     max_leaves: int = 40,
     random_state: int = 42,
+    titles_csv: str | None = None,
 ) -> None:
     """Ward dendrogram of the documents, leaves labelled and coloured by cluster.
 
@@ -94,7 +96,8 @@ def plot_dendrogram(
         raise ValueError(
             f"{linkage_csv} joins {len(tree) + 1} documents, not the {len(shown)} shown"
         )
-    labels = [f"{d} ({c})" for d, c in zip(shown["doc_id"], shown["cluster"], strict=True)]
+    names = document_labels(shown["doc_id"], titles_csv)
+    labels = [f"{d} ({c})" for d, c in zip(names, shown["cluster"], strict=True)]
     colours = {c: palette_colour(i) for i, c in enumerate(sorted(assignments["cluster"].unique()))}
     fig, axes = new_figure(max(2.6, 0.6 + 0.22 * len(shown)))
     ax = axes[0, 0]
@@ -236,6 +239,7 @@ def plot_clusters(
     max_documents: int,
     random_state: int,
     map: str,
+    titles: str | None = None,
 ) -> None:
     """Rule plot_clusters: the 2-D document map, the dendrogram, silhouette by k and the
     stability of the feature spaces."""
@@ -247,6 +251,7 @@ def plot_clusters(
         dendrogram_pdf,
         max_leaves=max_documents,
         random_state=random_state,
+        titles_csv=titles,
     )
     plot_silhouette(silhouette, silhouette_png, silhouette_pdf)
     plot_feature_stability(features, features_png, features_pdf)

@@ -1613,3 +1613,29 @@ def corpus_summary(
     ]
     # Values as text: counts stay integers next to the (possibly fractional) median.
     return pd.DataFrame([(m, _format_value(v)) for m, v in rows], columns=["measure", "value"])
+
+
+# ---------------------------------------------------------------------------------------
+# Titles and snippets for tables and figures
+
+
+def snippet(text: str, characters: int = 300) -> str:
+    """The first ``characters`` of a text with its whitespace collapsed, cut at a word
+    boundary when one is near, with an ellipsis when cut."""
+    words = " ".join(str(text).split())
+    if len(words) <= characters:
+        return words
+    cut = words.rfind(" ", 0, characters + 1)
+    if cut < characters * 0.6:
+        cut = characters
+    return words[:cut].rstrip() + " …"
+
+
+def headline(title: str, text: str, characters: int = 120) -> str:
+    """A document's title, or, for a corpus without titles, its first line (news files
+    usually start with the headline), shortened to ``characters``."""
+    title = " ".join(str(title or "").split())
+    if not title:
+        lines = (line.strip() for line in str(text).splitlines())
+        title = next((line for line in lines if line), "")
+    return snippet(title, characters)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..io import atomic_path, write_table, write_tsv
+from ..io import atomic_path, read_jsonl, write_table, write_tsv
 from . import core
 
 LOGGER = logging.getLogger(__name__)
@@ -117,3 +117,19 @@ class _ShardWriter:
 def shard_name(number: int) -> str:
     """File name of the shard of documents with this number (1, 2, ...)."""
     return f"{number:05d}.jsonl"
+
+
+def document_titles(shards: Sequence[str], titles: str, characters: int = 60) -> None:
+    """``doc_id, title`` of every kept document, for the figures that label documents: its
+    title, or the first line of its text where the corpus has none (:func:`core.headline`),
+    shortened to ``characters``."""
+    rows = [
+        {
+            "doc_id": r["doc_id"],
+            "title": core.headline(r.get("title", ""), r.get("text", ""), characters),
+        }
+        for shard in shards
+        for r in read_jsonl(shard)
+    ]
+    write_table(pd.DataFrame(rows, columns=["doc_id", "title"]), titles)
+    LOGGER.info("%d titles, %d of them empty", len(rows), sum(not r["title"] for r in rows))

@@ -33,12 +33,17 @@ TABLE_CAPTIONS = {
         "unless configured otherwise. Every column is in 04_lda/model_selection.csv."
     ),
     "topic_summary": "LDA topics: top words and best-matching theme with its score.",
+    "topic_labels": (
+        "Topics by name (topics.labels where given, else their top words, as the corpus wrote "
+        "them), the fitted model's topics each holds (topics.merge) and prevalence."
+    ),
     "doc_themes": "Theme scores and dominant theme of each document.",
 }
 
 
 #: The columns of a table that the paper shows, where not all (a page holds about ten).
 PAPER_COLUMNS = {
+    "topic_labels": ["topic", "label", "members", "prevalence"],
     "model_selection_table": [
         "num_topics",
         "c_npmi_mean",

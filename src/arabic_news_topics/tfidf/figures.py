@@ -14,6 +14,7 @@ import pandas as pd
 from ..io import read_table
 from ..plotting import (
     barh,
+    document_labels,
     heatmap,
     new_figure,
     palette_colour,
@@ -32,6 +33,7 @@ def plot_top_terms_per_document(
     max_documents: int = 12,
     top_n: int = 8,
     random_state: int = 42,
+    titles_csv: str | None = None,
 ) -> None:
     """Small multiples: the highest TF-IDF terms of each document."""
     table = read_table(top_terms_csv)
@@ -42,10 +44,11 @@ def plot_top_terms_per_document(
     fig, axes = new_figure(0.4 + 1.9 * nrows, ncols=ncols, nrows=nrows)
     for ax in axes.ravel()[len(shown) :]:
         ax.set_axis_off()
+    names = dict(zip(shown["doc_id"], document_labels(shown["doc_id"], titles_csv), strict=True))
     for i, (ax, doc_id) in enumerate(zip(axes.ravel(), shown["doc_id"], strict=False)):
         rows = table[table["doc_id"] == doc_id].head(top_n)
         barh(ax, shown_terms(rows), rows["weight"], color=palette_colour(i))
-        ax.set_title(str(doc_id), fontsize=8)
+        ax.set_title(names[doc_id], fontsize=8)
         ax.tick_params(axis="x", labelsize=6)
     fig.suptitle("Top TF-IDF terms per document" + sampled_note(len(shown), len(doc_ids)))
     save_figure(fig, png, pdf)
@@ -58,6 +61,7 @@ def plot_similarity(
     max_documents: int = 40,
     random_state: int = 42,
     total_documents: int | None = None,
+    titles_csv: str | None = None,
 ) -> None:
     """Document-by-document cosine similarity of the TF-IDF vectors.
 
@@ -69,7 +73,8 @@ def plot_similarity(
     # A document with itself (always 1) is left blank, so the colours span the pairs.
     values = matrix.to_numpy()
     np.fill_diagonal(values, np.nan)
-    matrix = pd.DataFrame(values, index=matrix.index, columns=matrix.columns)
+    names = document_labels(matrix.index, titles_csv, characters=30)
+    matrix = pd.DataFrame(values, index=names, columns=names)
     top = np.nanmax(values) if np.isfinite(values).any() else 1.0
     size = 2.2 + 0.3 * len(matrix)
     fig, axes = new_figure(min(size, 9.0))
@@ -108,6 +113,7 @@ def plot_tfidf(
     similarity_pdf: str,
     max_documents: int,
     random_state: int,
+    titles: str | None = None,
 ) -> None:
     """Rule plot_tfidf: top TF-IDF terms per document and the similarity heatmap."""
     plot_top_terms_per_document(
@@ -116,6 +122,7 @@ def plot_tfidf(
         top_terms_pdf,
         max_documents=min(12, max_documents),
         random_state=random_state,
+        titles_csv=titles,
     )
     plot_similarity(
         similarity,
@@ -124,4 +131,5 @@ def plot_tfidf(
         max_documents=max_documents,
         random_state=random_state,
         total_documents=count_documents(matrix),
+        titles_csv=titles,
     )

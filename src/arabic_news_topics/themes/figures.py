@@ -17,6 +17,7 @@ from matplotlib.ticker import MaxNLocator
 from ..io import read_table
 from ..plotting import (
     barh,
+    document_labels,
     heatmap,
     new_figure,
     no_data_figure,
@@ -32,20 +33,29 @@ from ..plotting import (
 
 
 def plot_document_themes(
-    doc_themes_csv: str, png: str, pdf: str, max_documents: int = 40, random_state: int = 42
+    doc_themes_csv: str,
+    png: str,
+    pdf: str,
+    max_documents: int = 40,
+    random_state: int = 42,
+    titles_csv: str | None = None,
 ) -> None:
-    """Document-by-theme heatmap of the theme scores, dominant theme in the row label."""
+    """Document-by-theme heatmap of the theme scores, dominant theme in the row label
+    (documents by title where the corpus has titles, ``titles_csv``)."""
     table = read_table(doc_themes_csv)
     total = len(table)
     table, _ = sample_rows(table, max_documents, random_state)
     matrix = table.drop(columns=["doc_id", "dominant_theme"])
     matrix.index = [
-        f"{d} ({t})" for d, t in zip(table["doc_id"], table["dominant_theme"], strict=False)
+        f"{d} ({t})"
+        for d, t in zip(
+            document_labels(table["doc_id"], titles_csv, 32), table["dominant_theme"], strict=False
+        )
     ]
     fig, axes = new_figure(min(1.8 + 0.3 * len(matrix), 9.0))
     heatmap(axes[0, 0], matrix, cmap="YlOrRd", vmin=0, colorbar_label="theme score")
     axes[0, 0].set_title(
-        "Theme scores of each document (dominant theme in brackets)"
+        "Theme scores of each document (dominant theme)"
         + sampled_note(len(matrix), total, newline=True)
     )
     save_figure(fig, png, pdf)
@@ -372,6 +382,7 @@ def plot_themes(
     max_documents: int,
     random_state: int,
     topic_labels: str | None = None,
+    titles: str | None = None,
 ) -> None:
     """Rule plot_themes: document-by-theme heatmap, theme prevalence, intertopic map
     (topics named by ``topic_labels`` where labelled)."""
@@ -381,6 +392,7 @@ def plot_themes(
         doc_themes_pdf,
         max_documents=max_documents,
         random_state=random_state,
+        titles_csv=titles,
     )
     plot_theme_prevalence(prevalence, prevalence_png, prevalence_pdf)
     plot_topic_map(topic_map, topic_map_png, topic_map_pdf, topic_labels_csv=topic_labels)

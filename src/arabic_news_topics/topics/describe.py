@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
+from ..corpus.core import headline, snippet  # noqa: F401 (part of this module's interface)
+
 #: The word rankings of :func:`word_rankings`, in the order tables show them.
 RANKINGS = ("probability", "frex", "lift", "relevance")
 #: stm's default weight of exclusivity in FREX (``exclusivity(frexw = 0.7)``).
@@ -184,25 +186,3 @@ def representative_documents(
                 {"topic": k + 1, "rank": rank, "doc_id": doc_ids[i], "share": float(theta[i, k])}
             )
     return pd.DataFrame(rows, columns=["topic", "rank", "doc_id", "share"])
-
-
-def snippet(text: str, characters: int = 300) -> str:
-    """The first ``characters`` of a text with its whitespace collapsed, cut at a word
-    boundary when one is near, with an ellipsis when cut."""
-    words = " ".join(str(text).split())
-    if len(words) <= characters:
-        return words
-    cut = words.rfind(" ", 0, characters + 1)
-    if cut < characters * 0.6:
-        cut = characters
-    return words[:cut].rstrip() + " …"
-
-
-def headline(title: str, text: str, characters: int = 120) -> str:
-    """A document's title, or, for a corpus without titles, its first line (news files
-    usually start with the headline), shortened to ``characters``."""
-    title = " ".join(str(title or "").split())
-    if not title:
-        lines = (line.strip() for line in str(text).splitlines())
-        title = next((line for line in lines if line), "")
-    return snippet(title, characters)

@@ -21,6 +21,7 @@ from ..plotting import (
     CHOSEN_COLOUR,
     barh,
     chosen_values,
+    document_labels,
     heatmap,
     integer_axis,
     mark_chosen,
@@ -83,11 +84,18 @@ def chosen_prevalence(stability_csv: str, num_topics: int) -> dict[int, tuple[fl
 
 
 def plot_document_topics(
-    doc_topics_csv: str, png: str, pdf: str, max_documents: int = 40, random_state: int = 42
+    doc_topics_csv: str,
+    png: str,
+    pdf: str,
+    max_documents: int = 40,
+    random_state: int = 42,
+    titles_csv: str | None = None,
 ) -> None:
-    """Document-by-topic heatmap of the topic proportions."""
+    """Document-by-topic heatmap of the topic proportions (documents by title where the
+    corpus has titles, ``titles_csv``)."""
     table = read_table(doc_topics_csv).set_index("doc_id")
     matrix, _ = sample_rows(table, max_documents, random_state)
+    matrix.index = document_labels(matrix.index, titles_csv)
     matrix.columns = [c.replace("topic_", "Topic ") for c in matrix.columns]
     fig, axes = new_figure(min(1.6 + 0.3 * len(matrix), 9.0))
     heatmap(axes[0, 0], matrix, cmap="Blues", vmin=0, vmax=1, colorbar_label="topic proportion")
@@ -453,6 +461,7 @@ def plot_lda(
     top_n: int,
     max_documents: int,
     random_state: int,
+    titles: str | None = None,
 ) -> None:
     """Rule plot_lda: top words, document topics, measures by K, stability, similarity."""
     num_topics = int(json.loads(Path(chosen).read_text())["num_topics"])
@@ -469,6 +478,7 @@ def plot_lda(
         doc_topics_pdf,
         max_documents=max_documents,
         random_state=random_state,
+        titles_csv=titles,
     )
     choice = json.loads(Path(chosen).read_text())
     plot_model_selection(selection, selection_png, selection_pdf, choice=choice)
