@@ -114,15 +114,19 @@ def test_split_date_gives_the_default_contrast_and_a_missing_covariate_is_named(
 def test_group_effect_figures(tmp_path, corpus, drawn):
     out = run(tmp_path, corpus, split_date="2015-08-15")
     names = {}
-    for name in ("by_source", "over_time", "differences"):
+    for name in ("by_source", "over_time", "differences", "themes_by_source"):
         names[f"{name}_png"] = str(tmp_path / f"{name}.png")
         names[f"{name}_pdf"] = str(tmp_path / f"{name}.pdf")
     figures.plot_group_effects(
-        str(out["topics_csv"]), str(out["differences_csv"]), str(corpus["topic_summary"]), **names
+        str(out["topics_csv"]),
+        str(out["themes_csv"]),
+        str(out["differences_csv"]),
+        str(corpus["topic_summary"]),
+        **names,
     )
     assert all(
         (tmp_path / f"{n}.png").stat().st_size > 10_000
-        for n in ("by_source", "over_time", "differences")
+        for n in ("by_source", "over_time", "differences", "themes_by_source")
     )
     by_source = drawn[0]
     # One series of points and intervals per source, four sources.

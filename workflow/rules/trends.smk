@@ -157,6 +157,7 @@ rule group_effects:
 rule plot_group_effects:
     input:
         topics="results/08_trends/topic_prevalence_by_group.csv",
+        themes="results/08_trends/theme_prevalence_by_group.csv",
         differences="results/08_trends/group_differences.csv",
         topic_summary="results/06_themes/topic_summary.csv",
         topic_labels="results/04_lda/topic_labels.csv",
@@ -181,6 +182,13 @@ rule plot_group_effects:
             "group_differences_figure",
             "8. Trends",
             "differences between groups figure",
+        ),
+        **get_report_figure(
+            "themes_by_source",
+            "results/08_trends/theme_prevalence_by_source",
+            "theme_prevalence_by_source_figure",
+            "8. Trends",
+            "theme prevalence by source with intervals figure",
         ),
     log:
         "results/logs/plot_group_effects.log",

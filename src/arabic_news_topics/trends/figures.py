@@ -447,33 +447,24 @@ def _topic_axis_labels(topics: list[str], labels: dict) -> list[str]:
     return shown
 
 
-def plot_prevalence_by_source(
-    prevalence_csv: str,
-    topic_summary_csv: str,
-    png: str,
-    pdf: str,
-    topic_labels_csv: str | None = None,
+def _intervals_by_source(
+    table: pd.DataFrame, outcome: str, names: list[str], xlabel: str, title: str, png: str, pdf: str
 ) -> None:
-    """Each topic's mean share in each source (the sources with most documents), a point
-    with its 95 % interval; sources dodged within a topic's row."""
-    table = read_table(prevalence_csv, dtype={"group": str, "topic": str, "note": str})
-    title = "Topic prevalence by source, with 95 % intervals"
+    """Points with 95 % intervals: one row per outcome (topic or theme), the sources with
+    most documents dodged within it."""
     rows = table[table["covariate"] == "source"] if "covariate" in table else table.iloc[:0]
     if rows.empty:
         no_data_figure(title, "No document has a source.", png, pdf)
         return
     sizes = rows.drop_duplicates("group").set_index("group")["documents"]
-    sources = [s for s in sizes.sort_values(ascending=False, kind="stable").index][
-        :MAX_INTERVAL_SOURCES
-    ]
-    topics = list(dict.fromkeys(rows["topic"]))
-    labels = _topic_labels(topic_summary_csv, topic_labels_csv=topic_labels_csv)
-    fig, axes = new_figure(1.0 + 0.45 * len(topics) + 0.06 * len(topics) * len(sources))
+    sources = list(sizes.sort_values(ascending=False, kind="stable").index)[:MAX_INTERVAL_SOURCES]
+    outcomes = list(dict.fromkeys(rows[outcome]))
+    fig, axes = new_figure(1.0 + 0.45 * len(outcomes) + 0.06 * len(outcomes) * len(sources))
     ax = axes[0, 0]
     step = 0.8 / max(len(sources), 1)
     for i, source in enumerate(sources):
-        part = rows[rows["group"] == source].set_index("topic").reindex(topics)
-        y = np.arange(len(topics)) - 0.4 + step * (i + 0.5)
+        part = rows[rows["group"] == source].set_index(outcome).reindex(outcomes)
+        y = np.arange(len(outcomes)) - 0.4 + step * (i + 0.5)
         estimate = part["estimate"].to_numpy(dtype=float)
         error = np.vstack(
             [estimate - part["lower"].to_numpy(float), part["upper"].to_numpy(float) - estimate]
@@ -489,15 +480,62 @@ def plot_prevalence_by_source(
             capsize=0,
             label=f"{source} ({int(sizes[source])})",
         )
-    ax.set_yticks(np.arange(len(topics)), _topic_axis_labels(topics, labels))
+    shown = dict(zip(list(dict.fromkeys(rows[outcome])), names, strict=True))
+    ax.set_yticks(np.arange(len(outcomes)), [shown[o] for o in outcomes])
     ax.invert_yaxis()
     ax.set_xlim(left=0)
-    ax.set_xlabel("mean topic share of the source's documents")
-    ax.legend(fontsize=7, frameon=False, loc="lower right", title="source (documents)")
+    ax.set_xlabel(xlabel)
+    # Beside the axes: inside, it would hide the points of some row.
+    ax.legend(
+        fontsize=7,
+        frameon=False,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        title="source (documents)",
+    )
     more = len(sizes) - len(sources)
     note = f"; {more} smaller sources in the table" if more > 0 else ""
     ax.set_title(title + note, fontsize=9)
     save_figure(fig, png, pdf)
+
+
+def plot_prevalence_by_source(
+    prevalence_csv: str,
+    topic_summary_csv: str,
+    png: str,
+    pdf: str,
+    topic_labels_csv: str | None = None,
+) -> None:
+    """Each topic's mean share in each source (the sources with most documents), a point
+    with its 95 % interval; sources dodged within a topic's row."""
+    table = read_table(prevalence_csv, dtype={"group": str, "topic": str, "note": str})
+    labels = _topic_labels(topic_summary_csv, topic_labels_csv=topic_labels_csv)
+    topics = list(dict.fromkeys(table["topic"])) if "topic" in table else []
+    _intervals_by_source(
+        table,
+        "topic",
+        _topic_axis_labels(topics, labels),
+        "mean topic share of the source's documents",
+        "Topic prevalence by source, with 95 % intervals",
+        png,
+        pdf,
+    )
+
+
+def plot_theme_prevalence_by_source(prevalence_csv: str, png: str, pdf: str) -> None:
+    """Each theme's share of the documents it dominates in each source, a point with its
+    95 % interval."""
+    table = read_table(prevalence_csv, dtype={"group": str, "theme": str, "note": str})
+    themes = list(dict.fromkeys(table["theme"])) if "theme" in table else []
+    _intervals_by_source(
+        table,
+        "theme",
+        [theme_name(t) for t in themes],
+        "share of the source's documents the theme dominates",
+        "Theme prevalence by source, with 95 % intervals",
+        png,
+        pdf,
+    )
 
 
 def plot_prevalence_over_time(
@@ -579,6 +617,7 @@ def plot_differences(
 
 def plot_group_effects(
     topics: str,
+    themes: str,
     differences: str,
     topic_summary: str,
     by_source_png: str,
@@ -587,6 +626,8 @@ def plot_group_effects(
     over_time_pdf: str,
     differences_png: str,
     differences_pdf: str,
+    themes_by_source_png: str,
+    themes_by_source_pdf: str,
     period: str = "month",
     topic_labels: str | None = None,
 ) -> None:
@@ -596,3 +637,4 @@ def plot_group_effects(
     plot_prevalence_by_source(topics, topic_summary, by_source_png, by_source_pdf, **named)
     plot_prevalence_over_time(topics, topic_summary, over_time_png, over_time_pdf, period, **named)
     plot_differences(differences, topic_summary, differences_png, differences_pdf, **named)
+    plot_theme_prevalence_by_source(themes, themes_by_source_png, themes_by_source_pdf)
