@@ -294,6 +294,15 @@ def test_a_seed_word_matches_its_inflections_with_their_counts():
         matched,
     )
     assert table["matched_terms"].iloc[0] == "اقتصادي (9); اقتصاد (5); اقتصاديه (2)"
+    # Shown as the corpus wrote them where display forms are given.
+    shown = themes.seed_table(
+        {"economy": ["اقتصاد"]},
+        {"economy": [["اقتصاد"]]},
+        counts,
+        {"economy": [matched["economy"][0]]},
+        {"اقتصاديه": "اقتصادية"},
+    )
+    assert shown["matched_terms"].iloc[0] == "اقتصادي (9); اقتصاد (5); اقتصادية (2)"
     assert table["matched_count"].tolist() == [16, 16, 7, 0]
     assert table["status"].tolist() == ["found", "found", "found", "not_in_corpus"]
 

@@ -58,7 +58,7 @@ def corpus(tmp_path):
 def run(tmp_path, corpus, **settings):
     out = {
         f"{name}_{suffix}": tmp_path / f"{name}.{suffix}"
-        for name in ("topics", "themes", "differences")
+        for name in ("topics", "themes", "differences", "adjusted")
         for suffix in ("csv", "md")
     }
     step.group_effects(
@@ -97,6 +97,15 @@ def test_group_effects_find_the_planted_outlet_difference(tmp_path, corpus):
     assert row["lower"].item() > 0
     themes = read_table(out["themes_csv"])
     assert set(themes["theme"]) == {"terrorism", "nato_relations"}
+    # okaz, the largest outlet, is the reference: adjusted for the months, every other
+    # outlet writes about 0.25 less of topic 1.
+    adjusted = read_table(out["adjusted_csv"], dtype={"group": str})
+    rows = adjusted[(adjusted["kind"] == "topic") & (adjusted["outcome"] == "topic_1")]
+    outlets = rows[rows["covariate"] == "source"]
+    assert set(outlets["reference"]) == {"okaz"}
+    assert outlets["estimate"].between(-0.35, -0.15).all()
+    assert (outlets["upper"] < 0).all()
+    assert set(rows["covariate"]) == {"source", "period"}
     assert themes["estimate"].between(0, 1).all()
 
 

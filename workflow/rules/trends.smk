@@ -132,6 +132,13 @@ rule group_effects:
             "8. Trends",
             "differences between groups",
         ),
+        **get_report_table(
+            "adjusted",
+            "results/08_trends/adjusted_differences",
+            "adjusted_differences_table",
+            "8. Trends",
+            "differences adjusted for the other covariates",
+        ),
     log:
         "results/logs/group_effects.log",
     benchmark:

@@ -102,9 +102,11 @@ def seed_table(
     normalized: Mapping[str, Sequence[Sequence[str]]],
     term_counts: Mapping[str, int],
     matched: Mapping[str, Sequence[Sequence[tuple[str, int]]]] | None = None,
+    displays: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """One row per seed: its normalized terms, whether the corpus has all of them, and the
-    corpus terms it matched with their counts (:func:`match_seed_terms`).
+    corpus terms it matched with their counts (:func:`match_seed_terms`), in their display
+    forms when ``displays`` (``term -> display``) is given.
 
     Parameters
     ----------
@@ -132,7 +134,9 @@ def seed_table(
                     "normalized": " ".join(terms),
                     "corpus_count": min(counts) if counts else 0,
                     "status": status,
-                    "matched_terms": "; ".join(f"{t} ({n})" for t, n in found),
+                    "matched_terms": "; ".join(
+                        f"{(displays or {}).get(t, t)} ({n})" for t, n in found
+                    ),
                     "matched_count": sum(n for _, n in found),
                 }
             )

@@ -62,7 +62,8 @@ def assign_themes(
         themes_config, settings, reporting_words, expressions, vocabulary_csv
     )
     matched = core.match_seed_terms(normalized, term_counts, seed_matching)
-    seeds = core.seed_table(themes_config, normalized, term_counts, matched)
+    displays = read_display_forms(vocabulary_csv)
+    seeds = core.seed_table(themes_config, normalized, term_counts, matched, displays)
     for row in seeds.itertuples():
         if row.status != "found":
             LOGGER.warning("theme %s: seed %r is %s", row.theme, row.seed, row.status)
@@ -106,7 +107,7 @@ def assign_themes(
             "x": coords[:, 0],
             "y": coords[:, 1],
             "prevalence": selection.topic_prevalence(theta),
-            "top_words": top_words(phi, vocabulary, 3, read_display_forms(vocabulary_csv)),
+            "top_words": top_words(phi, vocabulary, 3, displays),
             "theme": topic_table["best_theme"].to_numpy(),
         }
     )

@@ -106,6 +106,8 @@ def group_effects(
     themes_md: str,
     differences_csv: str,
     differences_md: str,
+    adjusted_csv: str,
+    adjusted_md: str,
     contrasts: Sequence[Mapping] = (),
     split_date: str | None = None,
     n_boot: int = effects.N_BOOT,
@@ -115,7 +117,9 @@ def group_effects(
     """Topic shares and theme dominance by source, period and label (and before/after
     ``split_date``), each with a 95 % bootstrap interval (:mod:`.effects`), and the
     differences of ``contrasts`` (each ``covariate``, ``first``, ``second``); without any,
-    after − before ``split_date`` when it is set, else the two sources with most documents.
+    after − before ``split_date`` when it is set, else the two sources with most documents;
+    and every group's difference from its covariate's largest group adjusted for the other
+    covariates (:func:`effects.adjusted_differences`: source, period and label at once).
     """
     meta = read_table(metadata, dtype=str)
     topics_frame = read_table(doc_topics, dtype={"doc_id": str})
@@ -175,6 +179,14 @@ def group_effects(
                 LOGGER.warning(
                     "trends.contrasts %s: a group has no documents", part["contrast"].iloc[0]
                 )
+    # Every covariate at once (the split is a coarser period, so it stays out).
+    joint = covariates[[c for c in covariates.columns if c != "split"]]
+    adjusted = []
+    for kind, (matrix, names) in values.items():
+        part = effects.adjusted_differences(matrix, joint, names, **settings)
+        part.insert(3, "kind", kind)
+        adjusted.append(part)
+    write_table(pd.concat(adjusted, ignore_index=True), adjusted_csv, adjusted_md)
     columns = ["covariate", "kind", "contrast", "outcome", "documents_first", "documents_second"]
     differences = (
         pd.concat(parts, ignore_index=True)
