@@ -63,3 +63,19 @@ def test_labels_name_curated_topics_by_their_members():
     assert names == ["nato", "syria", "سلام"]
     with pytest.raises(ValueError, match=r"topics.labels.7: topic 7 is not among"):
         curate.topic_labels(members, {7: "x"}, words)
+
+
+def test_tables_carry_topic_names(tmp_path):
+    import pandas as pd
+
+    labels = tmp_path / "topic_labels.csv"
+    labels.write_text("topic,label,labelled\n1,nato_russia,True\n2,سوريا داعش,False\n", "utf-8")
+    names = curate.read_topic_names(str(labels))
+    assert names == {1: "nato_russia", 2: "سوريا داعش"}
+    frame = pd.DataFrame({"covariate": ["source"] * 3, "topic": ["topic_1", "topic_2", "topic_3"]})
+    named = curate.with_topic_names(frame, names)
+    assert list(named.columns) == ["covariate", "topic", "label"]
+    assert named["label"].tolist() == ["nato_russia", "سوريا داعش", ""]
+    by_number = curate.with_topic_names(pd.DataFrame({"topic": [2, 1]}), names)
+    assert by_number["label"].tolist() == ["سوريا داعش", "nato_russia"]
+    assert curate.read_topic_names(None) == {}

@@ -140,3 +140,15 @@ def test_group_effect_figures(tmp_path, corpus, drawn):
     by_source = drawn[0]
     # One series of points and intervals per source, four sources.
     assert len(by_source.axes[0].get_legend().get_texts()) == 4
+
+
+def test_tables_name_the_topics(tmp_path, corpus):
+    labels = tmp_path / "topic_labels.csv"
+    labels.write_text("topic,label\n1,terror_news\n2,الناتو\n3,سلام\n", encoding="utf-8")
+    out = run(tmp_path, corpus, topic_labels=str(labels))
+    topics = read_table(out["topics_csv"], dtype={"label": str})
+    assert topics.columns[:4].tolist() == ["covariate", "group", "topic", "label"]
+    assert set(topics.loc[topics["topic"] == "topic_1", "label"]) == {"terror_news"}
+    differences = read_table(out["differences_csv"], dtype={"label": str}).fillna("")
+    assert differences.loc[differences["outcome"] == "topic_2", "label"].tolist() == ["الناتو"]
+    assert differences.loc[differences["kind"] == "theme", "label"].eq("").all()

@@ -108,6 +108,7 @@ rule plot_trends:
 rule group_effects:
     input:
         metadata="results/01_corpus/metadata.tsv",
+        topic_labels="results/04_lda/topic_labels.csv",
         doc_topics="results/04_lda/curated/doc_topics.csv",
         doc_themes="results/06_themes/doc_themes.csv",
     output:

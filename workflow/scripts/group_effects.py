@@ -10,6 +10,7 @@ group_effects(
     metadata=snakemake.input.metadata,
     doc_topics=snakemake.input.doc_topics,
     doc_themes=snakemake.input.doc_themes,
+    topic_labels=snakemake.input.topic_labels,
     period=snakemake.params.period,
     contrasts=snakemake.params.contrasts,
     split_date=snakemake.params.split_date,

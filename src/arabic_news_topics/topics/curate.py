@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..io import read_table
+
 
 @dataclass
 class CuratedTopics:
@@ -149,3 +151,22 @@ def topic_labels(
         labelled = [names[int(t)] for t in str(member).split("+") if int(t) in names]
         result.append(labelled[0] if labelled else words)
     return result
+
+
+def read_topic_names(topic_labels: str | None) -> dict[int, str]:
+    """Topic number -> name from rule label_topics' table (``{}`` without one)."""
+    if not topic_labels:
+        return {}
+    table = read_table(topic_labels, dtype={"label": str})
+    return {int(t): str(n) for t, n in zip(table["topic"], table["label"], strict=True)}
+
+
+def with_topic_names(frame: pd.DataFrame, names: dict[int, str], column: str = "topic"):
+    """``frame`` with a ``label`` column after ``column`` (numbers, or ``topic_<k>``)."""
+    if not names or column not in frame.columns:
+        return frame
+    frame = frame.copy()
+    numbers = frame[column].astype(str).str.removeprefix("topic_")
+    labels = [names.get(int(n), "") if n.isdigit() else "" for n in numbers]
+    frame.insert(frame.columns.get_loc(column) + 1, "label", labels)
+    return frame

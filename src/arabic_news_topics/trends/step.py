@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..io import read_table, write_table
+from ..topics.curate import read_topic_names, with_topic_names
 from . import core, effects
 
 LOGGER = logging.getLogger(__name__)
@@ -113,6 +114,7 @@ def group_effects(
     n_boot: int = effects.N_BOOT,
     min_documents: int = effects.MIN_DOCUMENTS,
     random_state: int = 42,
+    topic_labels: str | None = None,
 ) -> None:
     """Topic shares and theme dominance by source, period and label (and before/after
     ``split_date``), each with a 95 % bootstrap interval (:mod:`.effects`), and the
@@ -137,6 +139,7 @@ def group_effects(
         "topic": (topics_frame[topic_names].to_numpy(dtype=float), topic_names),
         "theme": (theme_values, theme_names),
     }
+    topic_names = read_topic_names(topic_labels)
     settings = {"n_boot": n_boot, "min_documents": min_documents, "random_state": random_state}
     tables = {"topic": [], "theme": []}
     for covariate in covariates.columns:
@@ -151,7 +154,10 @@ def group_effects(
         ("theme", themes_csv, themes_md),
     ):
         frame = pd.concat(tables[kind], ignore_index=True) if tables[kind] else pd.DataFrame()
-        write_table(frame.rename(columns={"outcome": kind}), path_csv, path_md)
+        frame = frame.rename(columns={"outcome": kind})
+        if kind == "topic":
+            frame = with_topic_names(frame, topic_names)
+        write_table(frame, path_csv, path_md)
     chosen = list(contrasts)
     if not chosen and "split" in covariates:
         chosen = [{"covariate": "split", "first": "after", "second": "before"}]
@@ -186,14 +192,17 @@ def group_effects(
         part = effects.adjusted_differences(matrix, joint, names, **settings)
         part.insert(3, "kind", kind)
         adjusted.append(part)
-    write_table(pd.concat(adjusted, ignore_index=True), adjusted_csv, adjusted_md)
+    adjusted = pd.concat(adjusted, ignore_index=True)
+    write_table(with_topic_names(adjusted, topic_names, "outcome"), adjusted_csv, adjusted_md)
     columns = ["covariate", "kind", "contrast", "outcome", "documents_first", "documents_second"]
     differences = (
         pd.concat(parts, ignore_index=True)
         if parts
         else pd.DataFrame(columns=[*columns, "estimate", "lower", "upper", "note"])
     )
-    write_table(differences, differences_csv, differences_md)
+    write_table(
+        with_topic_names(differences, topic_names, "outcome"), differences_csv, differences_md
+    )
     LOGGER.info(
         "prevalence with intervals by %s; %d contrasts",
         ", ".join(covariates.columns) or "no covariate",
