@@ -79,3 +79,4 @@ def test_tables_carry_topic_names(tmp_path):
     by_number = curate.with_topic_names(pd.DataFrame({"topic": [2, 1]}), names)
     assert by_number["label"].tolist() == ["سوريا داعش", "nato_russia"]
     assert curate.read_topic_names(None) == {}
+    assert curate.read_topic_names(str(labels), labelled_only=True) == {1: "nato_russia"}

@@ -36,7 +36,7 @@ rule summarize_run:
         chosen="results/04_lda/chosen_k.json",
         topic_labels="results/04_lda/topic_labels.csv",
         doc_topics="results/04_lda/curated/doc_topics.csv",
-        shards=get_shard_files("results/01_corpus/shards/{shard}.jsonl"),
+        titles="results/01_corpus/titles.csv",
         theme_prevalence="results/06_themes/theme_prevalence.csv",
     output:
         summary=get_report_output(

@@ -96,7 +96,7 @@ def plot_dendrogram(
         raise ValueError(
             f"{linkage_csv} joins {len(tree) + 1} documents, not the {len(shown)} shown"
         )
-    names = document_labels(shown["doc_id"], titles_csv)
+    names = document_labels(shown["doc_id"], titles_csv, characters=32)
     labels = [f"{d} ({c})" for d, c in zip(names, shown["cluster"], strict=True)]
     colours = {c: palette_colour(i) for i, c in enumerate(sorted(assignments["cluster"].unique()))}
     fig, axes = new_figure(max(2.6, 0.6 + 0.22 * len(shown)))
@@ -116,7 +116,7 @@ def plot_dendrogram(
             label.set_color(colours[clusters[leaf]])
     ax.set_xlabel("Ward linkage distance")
     ax.set_title(
-        "Hierarchical clustering of documents (Ward, TF-IDF), cluster in brackets"
+        "Hierarchical clustering (Ward, TF-IDF), cluster in brackets"
         + sampled_note(len(shown), len(assignments), newline=True)
     )
     save_figure(fig, png, pdf)

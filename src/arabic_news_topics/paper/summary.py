@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..io import read_jsonl, read_table, write_text
+from ..io import read_table, write_text
 from ..topics import describe
 
 STYLE = """
@@ -179,7 +179,7 @@ def summarize_run(
     chosen: str,
     topic_labels: str,
     doc_topics: str,
-    shards: Sequence[str],
+    titles: str,
     theme_prevalence: str,
     summary: str,
     n_documents: int = 3,
@@ -188,19 +188,14 @@ def summarize_run(
     theta_table = read_table(doc_topics, dtype={"doc_id": str})
     doc_ids = theta_table["doc_id"].tolist()
     theta = theta_table.drop(columns="doc_id").to_numpy(dtype=np.float64)
-    wanted = set(describe.representative_documents(theta, doc_ids, n_documents)["doc_id"])
-    titles = {}
-    for shard in shards:
-        for record in read_jsonl(shard):
-            if record["doc_id"] in wanted:
-                titles[record["doc_id"]] = describe.headline(
-                    record.get("title", ""), record.get("text", ""), 100
-                )
+    # Stage 1's titles (rule document_titles): the corpus is not read again.
+    table = read_table(titles, dtype=str).fillna("")
+    names = dict(zip(table["doc_id"], table["title"], strict=True))
     page = summary_html(
         read_table(corpus_summary),
         json.loads(Path(chosen).read_text()),
         read_table(topic_labels, dtype={"label": str, "top_words": str, "members": str}),
-        representative_titles(theta, doc_ids, titles, n_documents),
+        representative_titles(theta, doc_ids, names, n_documents),
         read_table(theme_prevalence),
     )
     write_text(summary, page)

@@ -44,7 +44,13 @@ def plot_top_terms_per_document(
     fig, axes = new_figure(0.4 + 1.9 * nrows, ncols=ncols, nrows=nrows)
     for ax in axes.ravel()[len(shown) :]:
         ax.set_axis_off()
-    names = dict(zip(shown["doc_id"], document_labels(shown["doc_id"], titles_csv), strict=True))
+    names = dict(
+        zip(
+            shown["doc_id"],
+            document_labels(shown["doc_id"], titles_csv, characters=26),
+            strict=True,
+        )
+    )
     for i, (ax, doc_id) in enumerate(zip(axes.ravel(), shown["doc_id"], strict=False)):
         rows = table[table["doc_id"] == doc_id].head(top_n)
         barh(ax, shown_terms(rows), rows["weight"], color=palette_colour(i))

@@ -30,6 +30,7 @@ from ..plotting import (
     theme_name,
     topic_label,
 )
+from ..topics.curate import read_topic_names
 
 
 def plot_document_themes(
@@ -238,10 +239,8 @@ def plot_topic_map(
     points = table[["x", "y"]].astype(float).to_numpy()
     words = table["top_words"] if "top_words" in table.columns else [None] * len(table)
     labels = [topic_label(t, w, n_words) for t, w in zip(table["topic"], words, strict=True)]
-    if topic_labels_csv:
-        named = read_table(topic_labels_csv, dtype={"label": str})
-        named = named[named["labelled"].astype(str).str.lower() == "true"]
-        names = dict(zip(named["topic"], named["label"], strict=True))
+    names = read_topic_names(topic_labels_csv, labelled_only=True)
+    if names:
         labels = [
             f"{t}: {names[t]}" if t in names else label
             for t, label in zip(table["topic"], labels, strict=True)

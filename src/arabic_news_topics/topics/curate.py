@@ -153,11 +153,15 @@ def topic_labels(
     return result
 
 
-def read_topic_names(topic_labels: str | None) -> dict[int, str]:
-    """Topic number -> name from rule label_topics' table (``{}`` without one)."""
+def read_topic_names(topic_labels: str | None, labelled_only: bool = False) -> dict[int, str]:
+    """Topic number -> name from rule label_topics' table (``{}`` without one);
+    ``labelled_only``: only the topics ``topics.labels`` names (the others are named by
+    their top words)."""
     if not topic_labels:
         return {}
     table = read_table(topic_labels, dtype={"label": str})
+    if labelled_only:
+        table = table[table["labelled"].astype(str).str.lower() == "true"]
     return {int(t): str(n) for t, n in zip(table["topic"], table["label"], strict=True)}
 
 

@@ -1299,30 +1299,15 @@ def _top_indices(row: np.ndarray, names: Sequence[str], top_n: int) -> list[int]
     return sorted(candidates.tolist(), key=lambda j: (-row[j], names[j]))[:top_n]
 
 
-def topics_table(
-    phi: np.ndarray,
-    vocabulary: Sequence[str],
-    top_n: int = 10,
-    display: Sequence[str] | None = None,
-) -> pd.DataFrame:
-    """Top terms of each topic: columns ``topic, rank, term, weight`` (topics numbered from
-    1), and ``display`` after ``term`` when ``display`` (the display form of each vocabulary
-    term, in its order) is given."""
+def topics_table(phi: np.ndarray, vocabulary: Sequence[str], top_n: int = 10) -> pd.DataFrame:
+    """Top terms of each topic: columns ``topic, rank, term, weight`` (topics numbered from 1)."""
     rows = []
     for k, row in enumerate(phi):
         for rank, j in enumerate(_top_indices(row, vocabulary, top_n), start=1):
-            shown = {"display": display[j]} if display is not None else {}
             rows.append(
-                {
-                    "topic": k + 1,
-                    "rank": rank,
-                    "term": vocabulary[j],
-                    **shown,
-                    "weight": float(row[j]),
-                }
+                {"topic": k + 1, "rank": rank, "term": vocabulary[j], "weight": float(row[j])}
             )
-    columns = ["topic", "rank", "term", *(["display"] if display is not None else []), "weight"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
 
 
 def doc_topics_table(theta: np.ndarray, doc_ids: Sequence[str]) -> pd.DataFrame:

@@ -197,9 +197,8 @@ def top_words(
 ) -> list[str]:
     """Each topic's ``n_words`` most probable words, space-separated: their display forms
     when ``displays`` (``term -> display``, :func:`read_display_forms`) is given."""
-    display = normalize_core.display_terms(vocabulary, displays) if displays else None
-    table = engines.topics_table(phi, vocabulary, n_words, display)
-    column = "display" if display is not None else "term"
+    table = normalize_core.with_display(engines.topics_table(phi, vocabulary, n_words), displays)
+    column = "display" if "display" in table.columns else "term"
     return [" ".join(group[column]) for _, group in table.groupby("topic", sort=True)]
 
 
@@ -349,8 +348,7 @@ def select_num_topics(
     write_table(similarity, similarity_csv, similarity_md)
     topics_table = read_table(model["topics"], dtype={"term": str})
     if "display" not in topics_table.columns:
-        shown = normalize_core.display_terms(topics_table["term"], displays)
-        topics_table.insert(topics_table.columns.get_loc("term") + 1, "display", shown)
+        topics_table = normalize_core.with_display(topics_table, displays)
     write_table(topics_table, topics_csv, topics_md)
     write_table(read_table(model["doc_topics"]), doc_topics_csv, doc_topics_md)
     with atomic_path(topic_word) as temporary:
@@ -514,8 +512,9 @@ def curate_topics(
     with atomic_path(curated_topic_word) as temporary:
         np.savez_compressed(temporary, phi=curated.phi, vocabulary=np.array(vocabulary, dtype=str))
     displays = read_display_forms(vocabulary_csv)
-    display = normalize_core.display_terms(vocabulary, displays)
-    words = engines.topics_table(curated.phi, vocabulary, top_n, display)
+    words = normalize_core.with_display(
+        engines.topics_table(curated.phi, vocabulary, top_n), displays
+    )
     write_table(words, topics_csv, topics_md)
     members = curated.table.copy()
     members["prevalence"] = selection.topic_prevalence(curated.theta)
@@ -535,6 +534,7 @@ def label_topics(members_csv: str, labels: Mapping, labels_csv: str, labels_md: 
     and figures that name topics: a label edit reruns only them."""
     members = read_table(members_csv, dtype={"members": str, "top_words": str})
     members["label"] = curate.topic_labels(members["members"], labels, members["top_words"])
-    members["labelled"] = members["label"] != members["top_words"]
+    named = {int(topic) for topic in labels}
+    members["labelled"] = [any(int(t) in named for t in m.split("+")) for m in members["members"]]
     columns = ["topic", "label", "labelled", "members", "prevalence", "top_words"]
     write_table(members[columns], labels_csv, labels_md)

@@ -25,6 +25,7 @@ from ..plotting import (
     theme_name,
     topic_label,
 )
+from ..topics.curate import read_topic_names
 
 
 def _coverage_counts(coverage_csv: str) -> dict[str, int]:
@@ -39,11 +40,7 @@ def _topic_labels(
     """``topic_<k>`` to (``Topic k``, its first ``n_words`` top words or, where
     ``topic_labels_csv`` (rule label_topics) names it, its label, its theme)."""
     summary = read_table(topic_summary_csv, dtype={"top_words": str, "theme": str})
-    named = {}
-    if topic_labels_csv:
-        table = read_table(topic_labels_csv, dtype={"label": str})
-        labelled = table["labelled"].astype(str).str.lower() == "true"
-        named = dict(zip(table.loc[labelled, "topic"], table.loc[labelled, "label"], strict=True))
+    named = read_topic_names(topic_labels_csv, labelled_only=True)
     labels = {}
     for row in summary.itertuples():
         words = "" if pd.isna(row.top_words) else "، ".join(row.top_words.split("، ")[:n_words])
