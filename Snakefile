@@ -21,6 +21,7 @@ include: "workflow/rules/themes.smk"
 include: "workflow/rules/evaluation.smk"
 include: "workflow/rules/trends.smk"
 include: "workflow/rules/paper.smk"
+include: "workflow/rules/explorer.smk"
 
 
 rule all:
@@ -36,6 +37,7 @@ rule all:
         rules.plot_trends.output,
         rules.plot_group_effects.output,
         rules.summarize_run.output,
+        rules.build_explorer.output,
         get_guided_targets(),
         get_evaluation_targets,
     localrule: True

@@ -49,6 +49,8 @@ def test_summary_page_says_what_the_run_found():
     assert "no label" in page  # topics 2 and 3 are named by their words only
     assert '<span dir="rtl">سلام مؤتمر</span>' in page
     assert "1+4" in page and "terrorism" in page and "40.0%" in page
+    # The landing page leads to the explorer, relative to results/ where both lie.
+    assert "href='09_explorer/explorer.html'" in page
     # Text from the corpus is escaped.
     hostile = {**titles, "a": "<script>x</script>"}
     page = summary.summary_html(

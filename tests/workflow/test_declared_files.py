@@ -119,7 +119,11 @@ def test_an_undeclared_read_fails_in_the_shadow(copy_of_seed_run, snakemake):
     ("module", "expected"),
     [
         # paper takes no table or figure of the trends.
-        ("trends/core.py", {"trends", "plot_trends", "group_effects", "plot_group_effects"}),
+        # The explorer shows group_effects's intervals.
+        (
+            "trends/core.py",
+            {"trends", "plot_trends", "group_effects", "plot_group_effects", "build_explorer"},
+        ),
         ("trends/figures.py", {"plot_trends", "plot_group_effects"}),
         (
             # The fits and everything after them; not the corpus, normalization, TF-IDF or
@@ -142,6 +146,7 @@ def test_an_undeclared_read_fails_in_the_shadow(copy_of_seed_run, snakemake):
                 "plot_trends",
                 "group_effects",
                 "plot_group_effects",
+                "build_explorer",
                 "paper",
             },
         ),

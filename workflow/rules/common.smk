@@ -462,7 +462,8 @@ def get_report_figure(name, stem, caption, category, label):
 def get_code_files(module):
     """The package's source files that ``module`` (``"topics.step"``) runs: the module, the
     package ``__init__`` files on its path, and, recursively, every package module it
-    imports. Read from the import statements, so the list is never written by hand."""
+    imports, and the files in the ``assets/`` folder of each of their packages. Read from the
+    import statements, so the list is never written by hand."""
     seen, pending = set(), [module]
     while pending:
         name = pending.pop()
@@ -472,6 +473,8 @@ def get_code_files(module):
         if path in seen or not path.exists():
             continue
         seen.add(path)
+        # A package's assets/ (the explorer's page, script and style) are code it runs too.
+        seen.update(f for f in (path.parent / "assets").glob("*") if f.is_file())
         # Importing a module runs the __init__ of every package above it.
         pending += [".".join(parts[:i]) for i in range(len(parts))]
         pending += get_package_imports(path, tuple(parts))

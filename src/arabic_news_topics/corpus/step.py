@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -133,3 +133,25 @@ def document_titles(shards: Sequence[str], titles: str, characters: int = 60) ->
     ]
     write_table(pd.DataFrame(rows, columns=["doc_id", "title"]), titles)
     LOGGER.info("%d titles, %d of them empty", len(rows), sum(not r["title"] for r in rows))
+
+
+def document_details(
+    shards: Sequence[str], doc_ids: Iterable[str], snippet_characters: int = 300
+) -> pd.DataFrame:
+    """Title (:func:`core.headline`), date, source and the start of the text
+    (:func:`core.snippet`) of the documents ``doc_ids``, read from stage 1's shards in one
+    pass; indexed by ``doc_id``, in shard order."""
+    wanted = set(doc_ids)
+    found = {}
+    for shard in shards:
+        for record in read_jsonl(shard):
+            if record["doc_id"] in wanted:
+                found[record["doc_id"]] = {
+                    "title": core.headline(record.get("title", ""), record.get("text", "")),
+                    "date": record.get("date", "") or "",
+                    "source": record.get("source", "") or "",
+                    "snippet": core.snippet(record.get("text", ""), snippet_characters),
+                }
+    return pd.DataFrame.from_dict(
+        found, orient="index", columns=["title", "date", "source", "snippet"]
+    )

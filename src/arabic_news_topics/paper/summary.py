@@ -146,6 +146,9 @@ def summary_html(
         '<html lang="en"><head><meta charset="utf-8"><title>Run summary</title>',
         f"<style>{STYLE}</style></head><body>",
         "<h1>What this run found</h1>",
+        "<p>To explore the topics, their words, articles, outlets and dates interactively, open "
+        "<a href='09_explorer/explorer.html'><code>results/09_explorer/explorer.html</code></a> "
+        "(one file; it needs no server or network).</p>",
         "<h2>Corpus</h2>",
         _table(["measure", "value"], corpus_rows),
         "<h2>Topics</h2>",

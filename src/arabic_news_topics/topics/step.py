@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 from gensim.corpora import Dictionary
 
-from ..io import atomic_path, iter_tokens, read_jsonl, read_table, write_table, write_text
+from ..corpus.step import document_details
+from ..io import atomic_path, iter_tokens, read_table, write_table, write_text
 from ..normalize import core as normalize_core
 from ..normalize.step import normalized_seed_words, read_display_forms
 from . import curate, describe, engines, selection
@@ -458,18 +459,7 @@ def describe_topics(
     doc_ids = theta_table["doc_id"].tolist()
     theta = theta_table.drop(columns="doc_id").to_numpy(dtype=np.float64)
     chosen_documents = describe.representative_documents(theta, doc_ids, representative_documents)
-    wanted = set(chosen_documents["doc_id"])
-    found = {}
-    for shard in shards:
-        for record in read_jsonl(shard):
-            if record["doc_id"] in wanted:
-                found[record["doc_id"]] = {
-                    "title": describe.headline(record.get("title", ""), record.get("text", "")),
-                    "date": record.get("date", "") or "",
-                    "source": record.get("source", "") or "",
-                    "snippet": describe.snippet(record.get("text", ""), snippet_characters),
-                }
-    details = pd.DataFrame.from_dict(found, orient="index")
+    details = document_details(shards, chosen_documents["doc_id"], snippet_characters)
     documents = chosen_documents.join(details, on="doc_id")
     write_table(documents, documents_csv, documents_md)
     LOGGER.info(
