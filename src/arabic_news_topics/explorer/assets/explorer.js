@@ -267,10 +267,24 @@
     drawTopicMap();
     if (state.colourBy === "topic") drawDocumentMap();
     if (docId) highlightDocument(docId);
-    history.replaceState(null, "", `#topic=${topicNumber}`);
+    try {
+      history.replaceState(null, "", `#topic=${topicNumber}`); // a link to this topic
+    } catch (error) {
+      // Inside the Snakemake report the page is a frame without a URL of its own.
+    }
   }
 
   // ---------------------------------------------------------------- document map
+  // WebGL draws thousands of points fast; where a browser has none (some headless or remote
+  // sessions), the same points are drawn as SVG.
+  const webgl = (() => {
+    try {
+      const canvas = document.createElement("canvas");
+      return Boolean(canvas.getContext("webgl") || canvas.getContext("experimental-webgl"));
+    } catch (error) {
+      return false;
+    }
+  })();
   function categoryOf(id, i) {
     const d = data.documents[id] || {};
     if (state.colourBy === "topic") return d.topic ? `topic ${d.topic}` : "none";
@@ -291,13 +305,14 @@
       const rows = order.get(key);
       const selected = state.colourBy === "topic" && key === `topic ${state.topic}`;
       return {
-        type: "scattergl", mode: "markers", name: key,
+        type: webgl ? "scattergl" : "scatter", mode: "markers", name: key,
         x: rows.map((i) => m.x[i]), y: rows.map((i) => m.y[i]),
         customdata: rows.map((i) => m.doc_id[i]),
         hovertext: rows.map((i) => shorten((data.documents[m.doc_id[i]] || {}).title ||
           m.doc_id[i], 80)),
         hoverinfo: "text+name",
-        marker: { size: selected ? 7 : 5, opacity: selected ? 1 : 0.65,
+        marker: { size: (m.x.length > 500 ? 5 : 9) + (selected ? 2 : 0),
+          opacity: selected ? 1 : 0.65,
           color: state.colourBy === "theme" && key !== "none" ? themeColour(key) :
             PALETTE[c % PALETTE.length] },
       };
