@@ -50,6 +50,18 @@ def test_lambda_grid_is_the_sliders_hundredths():
     assert grid[60] == 60 / 100  # the same double the page computes
 
 
+def test_word_topics_rank_topics_by_their_share_of_the_word():
+    phi = np.array([[0.5, 0.1, 0.4], [0.1, 0.1, 0.8], [0.2, 0.0, 0.8]])
+    prevalence = np.array([0.2, 0.5, 0.3])
+    result = core.word_topics(phi, prevalence, top=2)
+    # Word 0: joint 0.10, 0.05, 0.06 -> topics 1 then 3; p(topic | word) sums to 1 over all.
+    assert [k for k, _ in result[0]] == [1, 3]
+    assert result[0][0][1] == pytest.approx(0.10 / 0.21, rel=1e-3)
+    # Word 1: topic 3 never uses it; topics 2 then 1.
+    assert [k for k, _ in result[1]] == [2, 1]
+    assert [k for k, _ in core.word_topics(phi, prevalence, top=3)[1]] == [2, 1]
+
+
 def test_parse_forms_reads_the_vocabulary_cell():
     assert core.parse_forms("رئيس (1662); رييس (2)") == ["رئيس", "رييس"]
     assert core.parse_forms("") == []
@@ -175,6 +187,13 @@ def test_explorer_data_holds_each_topic_and_a_bounded_map():
         a["doc_id"] for t in data["topics"] for a in t["articles"]
     }
     assert set(data["documents"]) == named
+    # The search knows the most frequent words as well as those of the bars.
+    counts = tables["vocabulary_table"].set_index("term")["count"]
+    small = core.explorer_data(**tables, words=5, search_words=0)
+    large = core.explorer_data(**tables, words=5, search_words=40)
+    assert len(small["word_table"]["term"]) < len(large["word_table"]["term"])
+    frequent = counts.sort_values(ascending=False, kind="stable").index[:40]
+    assert set(frequent) <= set(large["word_table"]["term"])
     for doc_id, document in data["documents"].items():
         row = tables["doc_ids"].index(doc_id)
         assert document["topic"] == int(theta[row].argmax()) + 1

@@ -32,6 +32,7 @@ rule build_explorer:
         code=get_code_hash("explorer.step"),
         words=config["explorer"]["words"],
         max_documents=config["explorer"]["documents"],
+        search_words=config["explorer"]["search_words"],
         representative_documents=config["topics"]["representative_documents"],
         snippet_characters=config["topics"]["snippet_characters"],
         relevance_lambda=config["topics"]["relevance_lambda"],

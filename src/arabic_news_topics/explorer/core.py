@@ -58,6 +58,22 @@ def relevance_candidates(
     return [np.flatnonzero(row) for row in chosen]
 
 
+def word_topics(
+    phi: np.ndarray, prevalence: np.ndarray, top: int = 3
+) -> list[list[tuple[int, float]]]:
+    """Per word (column of ``phi``), its ``top`` topics by p(topic | word) ∝ p(word | topic)
+    p(topic), as ``(topic from 1, probability)``: the topics the search offers for it."""
+    joint = np.asarray(phi, dtype=np.float64) * np.asarray(prevalence, dtype=np.float64)[:, None]
+    totals = joint.sum(axis=0)
+    totals[totals == 0] = 1.0
+    posterior = joint / totals
+    result = []
+    for column in posterior.T:
+        order = np.lexsort((np.arange(len(column)), -column))[:top]
+        result.append([(int(k) + 1, float(f"{column[k]:.4g}")) for k in order if column[k] > 0])
+    return result
+
+
 def parse_forms(cell: str) -> list[str]:
     """The written forms of a ``vocabulary.csv`` ``forms`` cell (``رئيس (1662); رييس (2)``)."""
     forms = []
@@ -140,6 +156,7 @@ def explorer_data(
     chosen: Mapping,
     words: int = 30,
     max_documents: int = 5000,
+    search_words: int = 10000,
     relevance_lambda: float = describe.RELEVANCE_LAMBDA,
     random_state: int = 42,
 ) -> dict:
@@ -152,7 +169,8 @@ def explorer_data(
     cluster``) as the workflow writes them; ``documents``: ``title, date, source`` indexed by
     ``doc_id`` for every document the page names; ``doc_themes``: ``doc_id,
     dominant_theme``. ``words``: how many words the bars show; ``max_documents``: how many
-    documents the map holds (:func:`document_sample`)."""
+    documents the map holds (:func:`document_sample`); ``search_words``: how many of the most
+    frequent words the search knows besides the words of the bars."""
     phi = describe._check_phi(phi)
     theta = np.asarray(theta, dtype=np.float64)
     num_topics = phi.shape[0]
@@ -165,19 +183,23 @@ def explorer_data(
     counts = [float(table["count"].get(term, 0)) for term in vocabulary]
     frequencies = describe.word_frequencies(counts)
     candidates = relevance_candidates(phi, frequencies, words)
-    used = np.unique(np.concatenate(candidates)) if candidates else np.array([], dtype=int)
+    prevalence = theta.mean(axis=0) if len(theta) else np.full(num_topics, 1 / num_topics)
+    # The words the page holds: every relevance candidate, and the search_words most frequent
+    # words of the corpus, so that the search finds topics by words that lead none of them.
+    frequent = np.argsort(-frequencies, kind="stable")[:search_words]
+    used = np.unique(np.concatenate([*candidates, frequent]))
     position = {int(w): i for i, w in enumerate(used)}
     terms = [vocabulary[w] for w in used]
     word_table = {
         "term": terms,
         "display": [str(table["display"].get(t, t)) for t in terms],
-        "forms": [parse_forms(table["forms"].get(t, "")) for t in terms],
+        "forms": [[f for f in parse_forms(table["forms"].get(t, ""))[:3] if f != t] for t in terms],
         "frequency": _rounded(frequencies[used]),
+        "topics": word_topics(phi[:, used], prevalence),
     }
 
     labels = topic_labels.set_index("topic")
     coordinates = topic_map.set_index("topic")
-    prevalence = theta.mean(axis=0) if len(theta) else np.zeros(num_topics)
     by_source = _intervals(prevalence_by_group, "source", "topic")
     by_period = _intervals(prevalence_by_group, "period", "topic")
     topics = []

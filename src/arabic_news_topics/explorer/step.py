@@ -33,6 +33,7 @@ def build_explorer(
     explorer: str,
     words: int = 30,
     max_documents: int = 5000,
+    search_words: int = 10000,
     representative_documents: int = 5,
     snippet_characters: int = 300,
     relevance_lambda: float = describe.RELEVANCE_LAMBDA,
@@ -77,6 +78,7 @@ def build_explorer(
         chosen=json.loads(Path(chosen).read_text()),
         words=words,
         max_documents=max_documents,
+        search_words=search_words,
         relevance_lambda=relevance_lambda,
         random_state=random_state,
     )

@@ -82,20 +82,17 @@
     return found;
   }
   function searchTopics(query) {
-    const positions = matchWords(query);
-    const results = [];
-    for (const topic of data.topics) {
-      let score = 0;
-      const matched = [];
-      topic.words.forEach((w, j) => {
-        if (positions.has(w)) {
-          score += topic.phi[j];
-          matched.push(table.display[w]);
-        }
-      });
-      if (score > 0) results.push({ topic: topic.topic, score, matched });
+    // Topics by p(topic | word) (core.word_topics), summed over the words found.
+    const scores = new Map();
+    for (const w of matchWords(query)) {
+      for (const [topic, p] of table.topics[w]) {
+        const hit = scores.get(topic) || { topic, score: 0, matched: [] };
+        hit.score += p;
+        hit.matched.push(table.display[w]);
+        scores.set(topic, hit);
+      }
     }
-    return results.sort((a, b) => b.score - a.score || a.topic - b.topic);
+    return [...scores.values()].sort((a, b) => b.score - a.score || a.topic - b.topic);
   }
   const foldedTitles = Object.entries(data.documents).map(([id, d]) => [id, fold(d.title)]);
   function searchDocuments(query, limit = 20) {
@@ -111,7 +108,7 @@
     const topics = searchTopics(query);
     const documents = searchDocuments(query);
     const topicBox = el("div", { id: "search-topics" }, el("span", { class: "note" },
-      topics.length ? "Topics: " : "No topic has this word among its words. "));
+      topics.length ? "Topics: " : "No word of the page matches. "));
     for (const hit of topics) {
       const t = topicOf(hit.topic);
       topicBox.append(el("button", { type: "button", "data-topic": hit.topic },
