@@ -53,20 +53,27 @@
     }
     return forms;
   }
-  const wordIndex = new Map();
+  // Built on the first search, not at load: folding every word and title costs a few
+  // hundred milliseconds on a large corpus.
+  let wordIndex = null;
   function indexWord(key, position) {
     if (!key) return;
     if (!wordIndex.has(key)) wordIndex.set(key, new Set());
     wordIndex.get(key).add(position);
   }
-  table.term.forEach((term, i) => {
-    for (const form of [term, table.display[i], ...table.forms[i]]) {
-      indexWord(fold(form), i);
-      // Multiword terms (حلف_اطلسي) are found by each of their words too.
-      for (const part of fold(form).split(/[_\s]+/)) if (part !== fold(form)) indexWord(part, i);
-    }
-  });
+  function buildWordIndex() {
+    wordIndex = new Map();
+    table.term.forEach((term, i) => {
+      for (const form of [term, table.display[i], ...table.forms[i]]) {
+        const folded = fold(form);
+        indexWord(folded, i);
+        // Multiword terms (حلف_اطلسي) are found by each of their words too.
+        for (const part of folded.split(/[_\s]+/)) if (part !== folded) indexWord(part, i);
+      }
+    });
+  }
   function matchWords(query) {
+    if (wordIndex === null) buildWordIndex();
     const found = new Set();
     for (const word of query.trim().split(/\s+/).filter(Boolean)) {
       const forms = queryForms(word);
@@ -94,8 +101,11 @@
     }
     return [...scores.values()].sort((a, b) => b.score - a.score || a.topic - b.topic);
   }
-  const foldedTitles = Object.entries(data.documents).map(([id, d]) => [id, fold(d.title)]);
+  let foldedTitles = null;
   function searchDocuments(query, limit = 20) {
+    if (foldedTitles === null) {
+      foldedTitles = Object.entries(data.documents).map(([id, d]) => [id, fold(d.title)]);
+    }
     const q = fold(query.trim());
     if (q.length < 2) return [];
     return foldedTitles.filter(([, title]) => title.includes(q)).slice(0, limit).map(([id]) => id);
