@@ -1984,3 +1984,53 @@ def test_boilerplate_pattern_spares_long_lines():
     kept = norm.normalize_documents([{"doc_id": "d", "text": text}], settings)
     assert kept.removed_lines["line"].tolist() == ["التعليقات"]
     assert kept.tokens[0][1].count("مجلس") == 10
+
+
+# ---------------------------------------------------------------------------------------
+# Forms the corpus never had (applying a normalizer to new articles)
+
+
+@pytest.mark.parametrize("stemmer", ["none", "light", "root"])
+def test_replaying_the_rules_gives_every_corpus_form_its_tokens(project, stemmer):
+    """The rules run again with the counts recorded while they ran (the path of a form the
+    corpus never had) give every form of the corpus the tokens the corpus's own mapping
+    gives it: the fallback is the same normalization, not an approximation of it."""
+    settings_ = dataclasses.replace(project, stemmer=stemmer)
+    documents, _ = corpus.read_corpus([{"path": str(SEEDS), "format": "txt"}])
+    built = norm.build_normalizer(norm.count_shard(documents, settings_, {}), settings_)
+    corpus_aware = {"glued_waw", "proclitics"} | ({"stemmer"} if stemmer != "none" else set())
+    assert set(built.rule_counts) == corpus_aware
+    replay = dataclasses.replace(built, final={})  # every form is new to it
+    assert replay.normalize_forms(list(built.final)) == built.final
+    changed = sum(built.final[f] != (f,) for f in built.final)
+    assert changed > 100  # the rules did change many forms of the seeds
+
+
+def test_a_new_article_is_tokenized_without_key_error(project):
+    documents, _ = corpus.read_corpus([{"path": str(SEEDS), "format": "txt"}])
+    built = norm.build_normalizer(norm.count_shard(documents, project, {}), project)
+    text = "لجأت القوات إلى حلف شمال الأطلسي وبالأطلسي"
+    with pytest.raises(KeyError):  # the corpus's own mapping knows only its forms
+        list(built.tokenize([{"doc_id": "new", "text": text}]))
+    [(doc_id, tokens, unseen)] = list(built.transform([{"doc_id": "new", "text": text}]))
+    assert doc_id == "new"
+    # لجأت and وبالأطلسي are new: the hamza on alef is folded, وبال comes off (an article
+    # proclitic with a long stem left); ال comes off القوات; إلى is a stopword; the shipped
+    # list joins حلف شمال الأطلسي.
+    assert unseen == 2
+    assert tokens == ["لجات", "قوات", "حلف_شمال_اطلسي", "اطلسي"]
+    # A known text gives what tokenize gives.
+    seed = documents[0]
+    [(_, expected)] = list(built.tokenize([seed]))
+    [(_, again, none_new)] = list(built.transform([seed]))
+    assert again == expected and none_new == 0
+
+
+def test_the_recorded_counts_survive_pickling(project, tmp_path):
+    import pickle
+
+    documents, _ = corpus.read_corpus([{"path": str(SEEDS), "format": "txt"}])
+    built = norm.build_normalizer(norm.count_shard(documents, project, {}), project)
+    loaded = pickle.loads(pickle.dumps(built))
+    assert loaded.rule_counts == built.rule_counts and loaded.stopwords == built.stopwords
+    assert loaded.normalize_forms(["وبالأطلسي"]) == {"وبالأطلسي": ("اطلسي",)}

@@ -472,6 +472,10 @@ _PLAIN_RULES: dict[str, TypeRule] = {
 }
 
 
+#: The rules that read the corpus's word counts (their decisions depend on the corpus).
+CORPUS_AWARE_RULES = frozenset({"glued_waw", "proclitics", "stemmer"})
+
+
 def _enabled(settings: NormalizationSettings, switch: str) -> bool:
     if switch == "remove_stopwords":
         # One rule removes the words of every enabled list.
@@ -551,6 +555,8 @@ def run_rules(
     stopwords: frozenset[str] = frozenset(),
     vocabulary: Mapping[str, int] | None = None,
     max_examples: int = 15,
+    rule_counts: Mapping[str, Mapping[str, int]] | None = None,
+    record: dict[str, dict[str, int]] | None = None,
 ) -> tuple[list[RuleRun], Counter[str]]:
     """Apply the enabled rules of ``rules`` to a vocabulary, each distinct form once.
 
@@ -569,6 +575,11 @@ def run_rules(
         the forms themselves, with their counts as they stand before each rule.
     max_examples : int
         Changed forms kept as examples per rule, most frequent first.
+    rule_counts : mapping of rule name to word counts, optional
+        Word counts for the named corpus-aware rules, before ``vocabulary``: the training
+        counts that :class:`Normalizer` replays on forms it never saw.
+    record : dict, optional
+        Filled with a copy of the word counts each corpus-aware rule read, by rule name.
 
     Returns
     -------
@@ -582,7 +593,12 @@ def run_rules(
     for name, switch in rules:
         if not _enabled(settings, switch):
             continue
-        rule = _bind_rule(name, settings, current if vocabulary is None else vocabulary, stopwords)
+        known = current if vocabulary is None else vocabulary
+        if rule_counts is not None and name in rule_counts:
+            known = rule_counts[name]
+        if record is not None and name in CORPUS_AWARE_RULES:
+            record[name] = dict(known)
+        rule = _bind_rule(name, settings, known, stopwords)
         changes = _rule_changes(rule, name, list(current), stopwords)
         moved = [(form, current.pop(form)) for form in changes]
         for form, n in moved:
@@ -971,13 +987,19 @@ class Normalizer:
     #: Per final term, its written forms (before letter folding) with their counts, most
     #: frequent first (:func:`written_forms`).
     written: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    #: The word counts each corpus-aware rule read while it ran on the corpus, and the
+    #: normalized stopwords: what :meth:`normalize_forms` replays on forms never seen.
+    rule_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    stopwords: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self._flatten = _Flattener(self.final)
+        self._unseen: dict[str, tuple[str, ...]] = {}
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("_flatten")
+        state.pop("_unseen", None)
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -997,6 +1019,54 @@ class Normalizer:
         for doc in documents:
             tokens = self._flatten(_document_tokens(doc, self.settings, self.recurring))
             yield doc["doc_id"], joiner(tokens) if joiner.by_first else tokens
+
+    def normalize_forms(self, forms: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The tokens of each whitespace form (``()``: removed): the corpus's own mapping
+        where the corpus had the form, else every rule run again on it, the corpus-aware
+        ones (glued waw, proclitics, light stemmer) deciding by the corpus's counts as they
+        stood when each ran (:attr:`rule_counts`). A form the corpus had gets the same tokens
+        either way (a test replays every form of a corpus). Results are cached."""
+        result, unseen = {}, []
+        for form in dict.fromkeys(forms):
+            if form in self.final:
+                result[form] = self.final[form]
+            elif form in self._unseen:
+                result[form] = self._unseen[form]
+            else:
+                unseen.append(form)
+        if unseen:
+            counts = Counter(unseen)
+            runs, after = run_rules(
+                counts, self.settings, TYPE_RULES, rule_counts=self.rule_counts, max_examples=0
+            )
+            final_runs, _ = run_rules(
+                after,
+                self.settings,
+                FINAL_RULES,
+                self.stopwords,
+                rule_counts=self.rule_counts,
+                max_examples=0,
+            )
+            composed = compose([*runs, *final_runs], unseen)
+            self._unseen.update(composed)
+            result.update(composed)
+        return result
+
+    def transform(self, documents: Iterable[Mapping]) -> Iterable[tuple[str, list[str], int]]:
+        """``(doc_id, tokens, unseen)`` of each new document, lazily: :meth:`tokenize` for
+        documents the normalizer was not built on, with forms it never saw normalized by
+        :meth:`normalize_forms`; ``unseen`` counts the document's whitespace forms that were
+        not in the corpus. Listed multiword expressions are joined as in :meth:`tokenize`."""
+        joiner = self.joiner()
+        for doc in documents:
+            forms = _document_tokens(doc, self.settings, self.recurring)
+            unseen = sum(form not in self.final for form in forms)
+            if unseen:
+                mapping = self.normalize_forms(forms)
+                tokens = [token for form in forms for token in mapping[form]]
+            else:
+                tokens = self._flatten(forms)
+            yield doc["doc_id"], joiner(tokens) if joiner.by_first else tokens, unseen
 
 
 def build_normalizer(
@@ -1027,10 +1097,13 @@ def build_normalizer(
     else:
         steps.append(_counts_row("raw", after_html))
     steps.append(_counts_row("boilerplate_lines", type_counts))
-    runs, vocabulary = run_rules(type_counts, settings, TYPE_RULES, max_examples=max_examples)
+    rule_counts: dict[str, dict[str, int]] = {}
+    runs, vocabulary = run_rules(
+        type_counts, settings, TYPE_RULES, max_examples=max_examples, record=rule_counts
+    )
     stopwords = normalized_stopwords(settings, vocabulary)
     final_runs, final_counts = run_rules(
-        vocabulary, settings, FINAL_RULES, stopwords, max_examples=max_examples
+        vocabulary, settings, FINAL_RULES, stopwords, max_examples=max_examples, record=rule_counts
     )
     listed = []
     if settings.multiword_expressions:
@@ -1058,6 +1131,8 @@ def build_normalizer(
         vocabulary=vocabulary,
         final_counts=final_counts,
         written=written_forms(all_runs, type_counts, final),
+        rule_counts=rule_counts,
+        stopwords=stopwords,
     )
 
 
