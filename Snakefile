@@ -22,6 +22,7 @@ include: "workflow/rules/evaluation.smk"
 include: "workflow/rules/trends.smk"
 include: "workflow/rules/paper.smk"
 include: "workflow/rules/explorer.smk"
+include: "workflow/rules/apply.smk"
 
 
 rule all:
@@ -38,6 +39,7 @@ rule all:
         rules.plot_group_effects.output,
         rules.summarize_run.output,
         rules.build_explorer.output,
+        rules.export_model.output,
         get_guided_targets(),
         get_evaluation_targets,
     localrule: True

@@ -85,6 +85,25 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         raise
 
 
+def write_npz(path: str | Path, **arrays) -> None:
+    """Arrays as an ``.npz`` file (``np.load`` reads it) through :func:`atomic_path`, with
+    the same bytes on every rerun: ``np.savez`` stamps each member with the time of
+    writing, these members carry zipfile's fixed date (1980-01-01)."""
+    import zipfile
+
+    import numpy as np
+
+    with (
+        atomic_path(path) as temporary,
+        zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for name, value in arrays.items():
+            member = zipfile.ZipInfo(f"{name}.npy")
+            member.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(member, "w", force_zip64=True) as stream:
+                np.lib.format.write_array(stream, np.asarray(value), allow_pickle=False)
+
+
 def write_text(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` (UTF-8, ``\\n`` line endings) through :func:`atomic_path`."""
     with atomic_path(path) as temporary:

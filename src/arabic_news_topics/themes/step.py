@@ -21,6 +21,23 @@ from . import core
 LOGGER = logging.getLogger(__name__)
 
 
+def theme_terms(
+    themes_config: Mapping[str, Sequence[str]],
+    settings: Mapping,
+    reporting_words: str,
+    expressions: str,
+    vocabulary_csv: str,
+    seed_matching: str = "light_stem",
+) -> dict[str, list[list[str]]]:
+    """Each theme's normalized seed terms with every single-word seed standing for the
+    corpus terms it matches (:func:`core.expand_seeds`): what a theme's score sums."""
+    normalized, term_counts = normalized_seed_words(
+        themes_config, settings, reporting_words, expressions, vocabulary_csv
+    )
+    matched = core.match_seed_terms(normalized, term_counts, seed_matching)
+    return core.expand_seeds(normalized, matched)
+
+
 def assign_themes(
     themes_config: Mapping[str, Sequence[str]],
     settings: Mapping,

@@ -24,7 +24,6 @@ import itertools
 import math
 import numbers
 import pickle
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -39,7 +38,7 @@ from gensim.topic_coherence.probability_estimation import unique_ids_from_segmen
 from gensim.topic_coherence.text_analysis import UsesDictionary
 from scipy.special import gammaln, logsumexp
 
-from ..io import atomic_path, write_text
+from ..io import atomic_path, write_npz, write_text
 
 #: Coherence measures computed for every model (gensim names).
 COHERENCE_MEASURES = ("c_v", "c_npmi", "u_mass")
@@ -298,6 +297,20 @@ class TopicModel:
         """Write the native model to ``path`` (and its companion files beside it)."""
         raise NotImplementedError
 
+    @classmethod
+    def load(cls, folder: str | Path, vocabulary: Sequence[str], num_topics: int) -> TopicModel:
+        """The model :meth:`save` wrote into ``folder``, ready for :meth:`transform`
+        (``vocabulary``: the dictionary's terms in id order, as at fitting)."""
+        topic_model = cls(num_topics)
+        topic_model.vocabulary = list(vocabulary)
+        topic_model.model = cls._load(Path(folder) / cls.model_file)
+        return topic_model
+
+    @classmethod
+    def _load(cls, path: Path) -> object:
+        """The native model saved at ``path``."""
+        raise NotImplementedError
+
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(engine={self.engine!r}, num_topics={self.num_topics}, "
@@ -389,6 +402,10 @@ class GensimLDA(TopicModel):
             for obj, kept in zip(objects, events, strict=True):
                 obj.lifecycle_events = kept
 
+    @classmethod
+    def _load(cls, path):
+        return LdaModel.load(str(path))
+
 
 class _SklearnTopicModel(TopicModel):
     """Inference, perplexity and saving of the scikit-learn engines."""
@@ -411,6 +428,13 @@ class _SklearnTopicModel(TopicModel):
         # pickle is how scikit-learn saves models; the standard library's, not joblib's.
         with path.open("wb") as stream:
             pickle.dump(self.model, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def _load(cls, path):
+        # A pickle runs code as it loads: load only bundles you trust (as with any
+        # scikit-learn model).
+        with path.open("rb") as stream:
+            return pickle.load(stream)
 
 
 class SklearnLDA(_SklearnTopicModel):
@@ -579,6 +603,10 @@ class TomotopyLDA(TopicModel):
     def _save(self, path):
         # Without the training documents (full=False): enough for topics and inference.
         self.model.save(str(path), full=False)
+
+    @classmethod
+    def _load(cls, path):
+        return _tomotopy()[0].LDAModel.load(str(path))
 
 
 # ---------------------------------------------------------------------------------------
@@ -1053,15 +1081,21 @@ class DirichletMultinomialMixture(TopicModel):
     model_file = "model.npz"
 
     def _save(self, path):
-        # The state's arrays as an .npz file (np.load reads it), written here rather than by
-        # np.savez_compressed, which stamps every member with the time of writing: these
-        # members carry zipfile's fixed date (1980-01-01), so a seed gives the same bytes.
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name, value in asdict(self.model).items():
-                member = zipfile.ZipInfo(f"{name}.npy")
-                member.compress_type = zipfile.ZIP_DEFLATED
-                with archive.open(member, "w", force_zip64=True) as stream:
-                    np.lib.format.write_array(stream, np.asarray(value), allow_pickle=False)
+        # The same bytes for a seed (write_npz: no time stamps).
+        write_npz(path, **asdict(self.model))
+
+    @classmethod
+    def _load(cls, path):
+        with np.load(path, allow_pickle=False) as stored:
+            arrays = {name: stored[name] for name in stored.files}
+        return DMMState(
+            **{
+                **arrays,
+                "alpha": float(arrays["alpha"]),
+                "beta": float(arrays["beta"]),
+                "best_restart": int(arrays["best_restart"]),
+            }
+        )
 
 
 #: One class per topic-model engine, by its ``lda.engine`` name.

@@ -1,0 +1,246 @@
+"""Apply a trained model to new articles: :func:`load_bundle` and :class:`TopicBundle`.
+
+The bundle holds everything a run learned that a new article needs (see
+:func:`arabic_news_topics.apply.step.export_model`): the frozen normalizer, the dictionary,
+the chosen engine's native model, the curation and names of its topics, the themes' terms,
+and the TF-IDF weights and cluster centroids. ``transform`` takes texts and gives, per
+article, its curated topic shares, dominant topic and theme with their scores, its nearest
+cluster, and how much of it the model has never seen::
+
+    from arabic_news_topics.apply import load_bundle
+    bundle = load_bundle("results/10_model")
+    table = bundle.transform(["نص المقال ..."])
+
+Articles stream through in batches (:meth:`TopicBundle.transform_records`), so memory does
+not grow with their number.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import pickle
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from gensim.corpora import Dictionary
+
+from ..normalize.core import Normalizer
+from ..themes import core as themes_core
+from ..topics import curate, engines
+from .bundle import check_bundle
+
+#: Articles normalized and inferred together (a batch of :meth:`transform_records`).
+BATCH_SIZE = 1000
+
+
+def tfidf_rows(
+    token_lists: Sequence[Sequence[str]],
+    terms: Sequence[str],
+    idf: np.ndarray,
+    sublinear_tf: bool = True,
+    ngram_range: Sequence[int] = (1, 1),
+) -> sp.csr_matrix:
+    """TF-IDF rows of new documents in the training's terms and weights, as scikit-learn's
+    ``TfidfVectorizer`` computes them (n-grams joined by a space, ``1 + log tf`` when
+    ``sublinear_tf``, rows L2-normalized); terms the training never kept are left out."""
+    index = {term: j for j, term in enumerate(terms)}
+    low, high = ngram_range
+    rows, cols, values = [], [], []
+    for i, tokens in enumerate(token_lists):
+        counts: dict[int, int] = {}
+        for n in range(low, high + 1):
+            for start in range(len(tokens) - n + 1):
+                j = index.get(" ".join(tokens[start : start + n]))
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+        for j, c in counts.items():
+            rows.append(i)
+            cols.append(j)
+            values.append(1.0 + np.log(c) if sublinear_tf else float(c))
+    matrix = sp.csr_matrix(
+        (np.array(values, dtype=np.float64), (rows, cols)), shape=(len(token_lists), len(terms))
+    )
+    matrix = matrix.multiply(np.asarray(idf, dtype=np.float64)[None, :]).tocsr()
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(matrix.multiply(1.0 / norms[:, None]))
+
+
+def smooth_idf(matrix: sp.csr_matrix, use_idf: bool = True) -> np.ndarray:
+    """scikit-learn's smoothed IDF, ``ln((1 + n) / (1 + df)) + 1``, recovered from a TF-IDF
+    matrix (a term's document frequency is the number of rows where it is not zero); ones
+    without IDF."""
+    matrix = sp.csr_matrix(matrix)
+    if not use_idf:
+        return np.ones(matrix.shape[1])
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    return np.log((1 + matrix.shape[0]) / (1 + df)) + 1.0
+
+
+@dataclass
+class TopicBundle:
+    """A trained model, loaded from its bundle by :func:`load_bundle`."""
+
+    folder: Path
+    manifest: dict
+    normalizer: Normalizer
+    dictionary: Dictionary
+    model: engines.TopicModel
+    raw_phi: np.ndarray
+    phi: np.ndarray
+    vocabulary: list[str]
+    topics: dict
+    themes: dict
+    tfidf: dict
+    training_theta: np.ndarray
+
+    @property
+    def num_topics(self) -> int:
+        """Topics after curation (``topics.merge``, ``topics.drop``)."""
+        return self.phi.shape[0]
+
+    @property
+    def labels(self) -> list[str]:
+        """Each curated topic's name (``topics.labels`` or its top words)."""
+        return list(self.topics["labels"])
+
+    def _topic_shares(self, bags: list[list[tuple[int, int]]]) -> np.ndarray:
+        if self.model.engine == "gensim":
+            # gensim draws the starting values of inference from the model's random state:
+            # the same state for every batch, so the same articles give the same shares.
+            self.model.model.random_state = np.random.RandomState(self.topics["random_state"])
+        theta = self.model.transform(bags)
+        return curate.curate(theta, self.raw_phi, self.topics["merge"], self.topics["drop"]).theta
+
+    def _batch(self, records: Sequence[Mapping]) -> pd.DataFrame:
+        normalized = list(self.normalizer.transform(records))
+        doc_ids = [doc_id for doc_id, _, _ in normalized]
+        token_lists = [tokens for _, tokens, _ in normalized]
+        forms = [max(len(str(r.get("text", "")).split()), 1) for r in records]
+        bags = [self.dictionary.doc2bow(tokens) for tokens in token_lists]
+        known = np.array([sum(c for _, c in bag) for bag in bags], dtype=np.float64)
+        lengths = np.array([len(t) for t in token_lists], dtype=np.float64)
+        theta = self._topic_shares(bags)
+        frame = pd.DataFrame({"doc_id": doc_ids, "tokens": lengths.astype(int)})
+        # The drift signals: the share of the article's words the normalizer never saw, and
+        # of its normalized tokens the model's dictionary does not hold.
+        frame["unseen_forms"] = [u / f for (_, _, u), f in zip(normalized, forms, strict=True)]
+        frame["out_of_vocabulary"] = np.where(lengths > 0, 1 - known / np.maximum(lengths, 1), 1)
+        for k in range(self.num_topics):
+            frame[f"topic_{k + 1}"] = theta[:, k]
+        best = theta.argmax(axis=1)
+        frame["dominant_topic"] = best + 1
+        frame["topic_label"] = [self.labels[k] for k in best]
+        frame["topic_share"] = theta[np.arange(len(best)), best]
+        frame.loc[known == 0, ["dominant_topic", "topic_label", "topic_share"]] = [0, "", 0.0]
+        counts = sp.csr_matrix(
+            (
+                [c for bag in bags for _, c in bag],
+                (
+                    [i for i, bag in enumerate(bags) for _ in bag],
+                    [j for bag in bags for j, _ in bag],
+                ),
+            ),
+            shape=(len(bags), len(self.vocabulary)),
+            dtype=np.float64,
+        )
+        scores = themes_core.document_theme_scores(
+            doc_ids,
+            counts,
+            theta,
+            self.phi,
+            self.vocabulary,
+            self.themes["terms"],
+            self.themes["topic_weight"],
+            self.themes["min_score"],
+        )
+        for name in self.themes["terms"]:
+            frame[f"theme_{name}"] = scores[name].to_numpy()
+        frame["dominant_theme"] = scores["dominant_theme"].to_numpy()
+        rows = tfidf_rows(
+            token_lists,
+            self.tfidf["terms"],
+            self.tfidf["idf"],
+            self.tfidf["sublinear_tf"],
+            self.tfidf["ngram_range"],
+        )
+        similarity = np.asarray(rows @ self.tfidf["centroids"].T).reshape(len(doc_ids), -1)
+        nearest = similarity.argmax(axis=1) if similarity.size else np.zeros(0, dtype=int)
+        frame["cluster"] = np.asarray(self.tfidf["cluster_ids"])[nearest]
+        frame["cluster_similarity"] = similarity[np.arange(len(nearest)), nearest]
+        return frame
+
+    def transform_records(
+        self, records: Iterable[Mapping], batch_size: int = BATCH_SIZE
+    ) -> Iterator[pd.DataFrame]:
+        """One table per batch of ``batch_size`` records (``doc_id``, ``text`` and, for the
+        boilerplate lines of a known outlet, ``source``), lazily: see :meth:`transform`."""
+        iterator = iter(records)
+        while batch := list(itertools.islice(iterator, batch_size)):
+            yield self._batch(batch)
+
+    def transform(self, texts: Iterable[str] | Iterable[Mapping], doc_ids=None) -> pd.DataFrame:
+        """Per article: ``doc_id``, ``tokens``, the drift signals ``unseen_forms`` (share of
+        its words the corpus never had) and ``out_of_vocabulary`` (share of its tokens the
+        model's dictionary lacks), ``topic_1`` … ``topic_K`` (curated shares),
+        ``dominant_topic``, ``topic_label``, ``topic_share``, ``theme_<name>`` scores,
+        ``dominant_theme``, the nearest ``cluster`` and its ``cluster_similarity`` (cosine of
+        TF-IDF vectors with the cluster's mean). ``texts``: strings, or records with
+        ``text`` (and ``doc_id``, ``source``)."""
+        records = []
+        for i, item in enumerate(texts):
+            record = dict(item) if isinstance(item, Mapping) else {"text": str(item)}
+            record.setdefault("doc_id", doc_ids[i] if doc_ids is not None else f"doc_{i + 1}")
+            records.append(record)
+        parts = list(self.transform_records(records))
+        return pd.concat(parts, ignore_index=True) if parts else self._batch([])
+
+
+def load_bundle(folder: str | Path, verify_checksums: bool = True) -> TopicBundle:
+    """The bundle in ``folder`` (:func:`~arabic_news_topics.apply.step.export_model` writes
+    it), checked first (:func:`~arabic_news_topics.apply.bundle.check_bundle`: a changed
+    file or another version is refused). Its normalizer and scikit-learn models are pickles,
+    which run code as they load: load bundles you trust, as with any pickled model."""
+    folder = Path(folder)
+    manifest = check_bundle(folder, verify_checksums)
+    with (folder / "normalizer.pickle").open("rb") as stream:
+        normalizer = pickle.load(stream)
+    dictionary = Dictionary.load_from_text(str(folder / "dictionary.txt"))
+    topics = json.loads((folder / "topics.json").read_text(encoding="utf-8"))
+    with np.load(folder / "topics.npz", allow_pickle=False) as stored:
+        raw_phi, phi = stored["raw_phi"], stored["phi"]
+        vocabulary = stored["vocabulary"].tolist()
+        training_theta = stored["training_theta"].astype(np.float64)
+    engine = engines.ENGINE_CLASSES[topics["engine"]]
+    model = engine.load(folder / "model", vocabulary, int(topics["num_topics"]))
+    themes = json.loads((folder / "themes.json").read_text(encoding="utf-8"))
+    with np.load(folder / "clusters.npz", allow_pickle=False) as stored:
+        tfidf = {name: stored[name] for name in stored.files}
+    settings = json.loads((folder / "clusters.json").read_text(encoding="utf-8"))
+    tfidf = {
+        "terms": tfidf["terms"].tolist(),
+        "idf": tfidf["idf"],
+        "centroids": tfidf["centroids"],
+        "cluster_ids": tfidf["cluster_ids"],
+        "sublinear_tf": bool(settings["sublinear_tf"]),
+        "ngram_range": tuple(settings["ngram_range"]),
+    }
+    return TopicBundle(
+        folder=folder,
+        manifest=manifest,
+        normalizer=normalizer,
+        dictionary=dictionary,
+        model=model,
+        raw_phi=raw_phi,
+        phi=phi,
+        vocabulary=vocabulary,
+        topics=topics,
+        themes=themes,
+        tfidf=tfidf,
+        training_theta=training_theta,
+    )
