@@ -265,6 +265,23 @@ def test_save_writes_the_native_model(tmp_path, fits, engine):
 
 
 @pytest.mark.parametrize("engine", lda.ENGINES)
+def test_a_loaded_model_infers_what_the_fitted_one_does(tmp_path, fits, engine, planted):
+    """load() gives back a model whose transform is the fitted model's: exactly where the
+    engine's inference is deterministic; gensim's starts from its random state, so both
+    start from the same one here."""
+    fitted = fits[engine]
+    folder = tmp_path / "models" / engine
+    fitted.save(folder)
+    loaded = lda.ENGINE_CLASSES[engine].load(folder, fitted.vocabulary, fitted.num_topics)
+    assert loaded.engine == engine and loaded.num_topics == fitted.num_topics
+    documents = planted["bow"][:20]
+    if engine == "gensim":
+        for model in (fitted, loaded):
+            model.model.random_state = np.random.RandomState(0)
+    np.testing.assert_allclose(loaded.transform(documents), fitted.transform(documents), atol=1e-9)
+
+
+@pytest.mark.parametrize("engine", lda.ENGINES)
 def test_save_replaces_the_model_folder_whole_and_names_no_temporary(tmp_path, fits, engine):
     """The model folder is written under a temporary name and renamed (io.atomic_path): a
     file of an earlier model is gone, nothing else is left beside it, and no saved file

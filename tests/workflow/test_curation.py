@@ -23,6 +23,7 @@ def test_editing_labels_reruns_only_what_shows_them(copy_of_seed_run, snakemake,
         "plot_group_effects",
         "summarize_run",
         "build_explorer",
+        "export_model",
         "paper",
     }
 

@@ -147,6 +147,7 @@ def test_an_undeclared_read_fails_in_the_shadow(copy_of_seed_run, snakemake):
                 "group_effects",
                 "plot_group_effects",
                 "build_explorer",
+                "export_model",
                 "paper",
             },
         ),

@@ -25,6 +25,16 @@ def _json(path: Path, value) -> None:
     write_text(path, json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
 
+def _number(value):
+    """A corpus summary value as a JSON number where it is one (the table mixes text)."""
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except (TypeError, ValueError):
+            continue
+    return str(value)
+
+
 def export_model(
     normalizer: str,
     dictionary: str,
@@ -127,7 +137,7 @@ def export_model(
                 "num_topics": num_topics,
                 "curated_topics": int(phi.shape[0]),
                 "corpus": {
-                    str(m): (v.item() if hasattr(v, "item") else v)
+                    str(m): _number(v)
                     for m, v in zip(summary["measure"], summary["value"], strict=True)
                 },
                 "config": config,
