@@ -27,7 +27,9 @@ CORPUS_WITHOUT_INDEX = 'BOW_CORPUS = ("dictionary", "corpus", "doc_ids")'
 def result_digests(results: Path) -> dict[str, str]:
     """SHA-256 of every file under ``results`` but logs and benchmarks (times and hosts),
     the fitted models (gensim stores the time of the fit), pickles (which store the
-    package's module paths) and the shards (cut by corpus.shard_size)."""
+    package's module paths), the shards (cut by corpus.shard_size) and the model bundle's
+    manifest (it records the config, shard_size included, and the checksums of the pickles
+    and models)."""
     digests = {}
     for path in sorted(results.rglob("*")):
         parts = path.relative_to(results).parts
@@ -38,6 +40,7 @@ def result_digests(results: Path) -> dict[str, str]:
             or path.suffix == ".pickle"
             or path.name.startswith(".")
             or parts[1:2] == ("shards",)
+            or parts == ("10_model", "manifest.json")
         ):
             continue
         digests["/".join(parts)] = hashlib.sha256(path.read_bytes()).hexdigest()
