@@ -15,6 +15,7 @@ bundle in batches, and writes into OUT:
 from __future__ import annotations
 
 import argparse
+import csv
 import logging
 import sys
 from collections.abc import Iterator, Sequence
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..corpus import core as corpus
-from ..io import atomic_path, write_table, write_tsv
+from ..io import atomic_path, write_table
 from .bundle import BundleError
 from .core import BATCH_SIZE, TopicBundle, load_bundle
 
@@ -106,41 +107,52 @@ def apply_to_corpus(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     settings = bundle.manifest.get("config", {}).get("corpus", {})
-    rows: list[dict] = []
+    statuses: dict[str, int] = {}
+    reasons: dict[str, int] = {}
 
-    def kept() -> Iterator[dict]:
+    def kept(manifest_stream) -> Iterator[dict]:
+        # The manifest is written row by row, as the documents stream (the format of stage
+        # 1's, which pandas writes through the same csv module): nothing grows with the
+        # number of articles but the counts.
+        writer = csv.writer(manifest_stream, delimiter="\t", lineterminator="\n")
+        writer.writerow(corpus.MANIFEST_COLUMNS)
         for document, row in corpus.iter_records(
             [source], settings.get("min_arabic_share", 0.5), settings.get("near_duplicates")
         ):
-            rows.append(row)
-            if document is not None:
-                yield document
+            writer.writerow([row.get(column) for column in corpus.MANIFEST_COLUMNS])
+            statuses[row["status"]] = statuses.get(row["status"], 0) + 1
+            if document is None:
+                reasons[row["reason"]] = reasons.get(row["reason"], 0) + 1
+                continue
+            yield document
 
     seed = int(bundle.topics["random_state"])
     new = PoissonBootstrap(bundle.num_topics, bootstrap, seed)
     training = PoissonBootstrap(bundle.num_topics, bootstrap, seed + 1)
     training.add(bundle.training_theta)
     topics = [f"topic_{k}" for k in range(1, bundle.num_topics + 1)]
-    with atomic_path(out / "document_topics.csv") as temporary, temporary.open("w") as stream:
-        for i, table in enumerate(bundle.transform_records(kept(), batch_size)):
+    with (
+        atomic_path(out / "manifest.tsv") as manifest_path,
+        manifest_path.open("w", encoding="utf-8", newline="") as manifest_stream,
+        atomic_path(out / "document_topics.csv") as topics_path,
+        topics_path.open("w", encoding="utf-8", newline="") as stream,
+    ):
+        for i, table in enumerate(bundle.transform_records(kept(manifest_stream), batch_size)):
             table.round(6).to_csv(stream, index=False, header=i == 0, lineterminator="\n")
             new.add(table[topics].to_numpy())
-    manifest = pd.DataFrame(rows, columns=corpus.MANIFEST_COLUMNS)
-    write_tsv(manifest, out / "manifest.tsv")
     if new.documents == 0:
-        reasons = manifest["reason"].value_counts().to_dict() if len(manifest) else {}
+        read = sum(statuses.values())
         raise ValueError(
-            f"{source['path']}: no article to apply the model to ({len(manifest)} records "
-            f"read; reasons: {reasons or 'the input holds none'}); see {out / 'manifest.tsv'}"
+            f"{source['path']}: no article to apply the model to ({read} records read; "
+            f"reasons: {reasons or 'the input holds none'}); see {out / 'manifest.tsv'}"
         )
     write_table(
         prevalence_comparison(new, training, bundle.labels),
         out / "prevalence_comparison.csv",
         out / "prevalence_comparison.md",
     )
-    counts = manifest["status"].value_counts().to_dict()
-    LOGGER.info("applied the model to %d articles: %s", new.documents, counts)
-    return counts
+    LOGGER.info("applied the model to %d articles: %s", new.documents, statuses)
+    return statuses
 
 
 def main(argv: Sequence[str] | None = None) -> int:
