@@ -18,7 +18,8 @@ Run from the repository root, with nothing else running::
     .venv/bin/python benchmarks/apply_throughput.py --results /path/to/run/results
 
 It prints a table and writes ``benchmarks/results/apply_throughput.csv`` and ``.md``
-(``--out`` for another folder). The README's apply numbers come from it.
+(``--out`` for another folder, ``--name`` for another stem: the hespress-4cat run's are
+``apply_throughput_hespress``). The README's apply numbers come from it.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--results", type=Path, required=True, help="a finished run's results/")
     parser.add_argument("--out", type=Path, default=harness.RESULTS)
+    parser.add_argument("--name", default="apply_throughput", help="stem of the result files")
     args = parser.parse_args(argv)
     results = args.results.resolve()
     load_at_start = harness.load_average()
@@ -125,7 +127,7 @@ def main(argv: list[str]) -> int:
         ]
     )
     print(report)
-    harness.write_results(args.out, "apply_throughput", frame, report)
+    harness.write_results(args.out, args.name, frame, report)
     return 0
 
 

@@ -453,6 +453,26 @@ SCHEMA_ERRORS = [
         "config key topics.relevance_lambda: 1.5",
     ),
     ("map typo", edit("cluster.map", "umap"), "config key cluster.map: 'umap' is not one of"),
+    (
+        "explorer words too few",
+        edit("explorer.words", 2),
+        "config key explorer.words: 2 is not an integer from 5 to 100",
+    ),
+    (
+        "explorer documents not a number",
+        edit("explorer.documents", "all"),
+        "config key explorer.documents: 'all' is not an integer >= 100",
+    ),
+    (
+        "explorer search words negative",
+        edit("explorer.search_words", -1),
+        "config key explorer.search_words: -1 is not an integer >= 0",
+    ),
+    (
+        "unknown explorer key",
+        edit("explorer.word", 20),
+        "config key explorer.word: unknown key (did you mean words?)",
+    ),
     # Unknown keys, at every level.
     (
         "unknown section",
