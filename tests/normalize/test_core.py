@@ -2012,8 +2012,8 @@ def test_a_new_article_is_tokenized_without_key_error(project):
     text = "لجأت القوات إلى حلف شمال الأطلسي وبالأطلسي"
     with pytest.raises(KeyError):  # the corpus's own mapping knows only its forms
         list(built.tokenize([{"doc_id": "new", "text": text}]))
-    [(doc_id, tokens, unseen)] = list(built.transform([{"doc_id": "new", "text": text}]))
-    assert doc_id == "new"
+    [(doc_id, tokens, unseen, forms)] = list(built.transform([{"doc_id": "new", "text": text}]))
+    assert doc_id == "new" and forms == 7
     # لجأت and وبالأطلسي are new: the hamza on alef is folded, وبال comes off (an article
     # proclitic with a long stem left); ال comes off القوات; إلى is a stopword; the shipped
     # list joins حلف شمال الأطلسي.
@@ -2022,7 +2022,7 @@ def test_a_new_article_is_tokenized_without_key_error(project):
     # A known text gives what tokenize gives.
     seed = documents[0]
     [(_, expected)] = list(built.tokenize([seed]))
-    [(_, again, none_new)] = list(built.transform([seed]))
+    [(_, again, none_new, _)] = list(built.transform([seed]))
     assert again == expected and none_new == 0
 
 

@@ -30,6 +30,7 @@ import scipy.sparse as sp
 from gensim.corpora import Dictionary
 
 from ..normalize.core import Normalizer
+from ..tfidf import core as tfidf
 from ..themes import core as themes_core
 from ..topics import curate, engines
 from .bundle import check_bundle
@@ -38,37 +39,20 @@ from .bundle import check_bundle
 BATCH_SIZE = 1000
 
 
-def tfidf_rows(
-    token_lists: Sequence[Sequence[str]],
+def fitted_vectorizer(
     terms: Sequence[str],
     idf: np.ndarray,
     sublinear_tf: bool = True,
     ngram_range: Sequence[int] = (1, 1),
-) -> sp.csr_matrix:
-    """TF-IDF rows of new documents in the training's terms and weights, as scikit-learn's
-    ``TfidfVectorizer`` computes them (n-grams joined by a space, ``1 + log tf`` when
-    ``sublinear_tf``, rows L2-normalized); terms the training never kept are left out."""
-    index = {term: j for j, term in enumerate(terms)}
-    low, high = ngram_range
-    rows, cols, values = [], [], []
-    for i, tokens in enumerate(token_lists):
-        counts: dict[int, int] = {}
-        for n in range(low, high + 1):
-            for start in range(len(tokens) - n + 1):
-                j = index.get(" ".join(tokens[start : start + n]))
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-        for j, c in counts.items():
-            rows.append(i)
-            cols.append(j)
-            values.append(1.0 + np.log(c) if sublinear_tf else float(c))
-    matrix = sp.csr_matrix(
-        (np.array(values, dtype=np.float64), (rows, cols)), shape=(len(token_lists), len(terms))
-    )
-    matrix = matrix.multiply(np.asarray(idf, dtype=np.float64)[None, :]).tocsr()
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sp.csr_matrix(matrix.multiply(1.0 / norms[:, None]))
+):
+    """Stage 3's ``TfidfVectorizer`` (:func:`~arabic_news_topics.tfidf.core.build_vectorizer`)
+    with the training's terms and IDF set, so that ``transform`` gives new documents their
+    rows in the training's weights (terms the training never kept are left out)."""
+    vectorizer = tfidf.build_vectorizer(sublinear_tf=sublinear_tf, ngram_range=ngram_range)
+    vectorizer.vocabulary_ = {term: j for j, term in enumerate(terms)}
+    # Without IDF (tfidf.use_idf: false) the weights are ones: the same rows.
+    vectorizer.idf_ = np.asarray(idf, dtype=np.float64)
+    return vectorizer
 
 
 def smooth_idf(matrix: sp.csr_matrix, use_idf: bool = True) -> np.ndarray:
@@ -119,9 +103,8 @@ class TopicBundle:
 
     def _batch(self, records: Sequence[Mapping]) -> pd.DataFrame:
         normalized = list(self.normalizer.transform(records))
-        doc_ids = [doc_id for doc_id, _, _ in normalized]
-        token_lists = [tokens for _, tokens, _ in normalized]
-        forms = [max(len(str(r.get("text", "")).split()), 1) for r in records]
+        doc_ids = [doc_id for doc_id, _, _, _ in normalized]
+        token_lists = [tokens for _, tokens, _, _ in normalized]
         bags = [self.dictionary.doc2bow(tokens) for tokens in token_lists]
         known = np.array([sum(c for _, c in bag) for bag in bags], dtype=np.float64)
         lengths = np.array([len(t) for t in token_lists], dtype=np.float64)
@@ -129,7 +112,7 @@ class TopicBundle:
         frame = pd.DataFrame({"doc_id": doc_ids, "tokens": lengths.astype(int)})
         # The drift signals: the share of the article's words the normalizer never saw, and
         # of its normalized tokens the model's dictionary does not hold.
-        frame["unseen_forms"] = [u / f for (_, _, u), f in zip(normalized, forms, strict=True)]
+        frame["unseen_forms"] = [unseen / max(forms, 1) for _, _, unseen, forms in normalized]
         frame["out_of_vocabulary"] = np.where(lengths > 0, 1 - known / np.maximum(lengths, 1), 1)
         for k in range(self.num_topics):
             frame[f"topic_{k + 1}"] = theta[:, k]
@@ -162,13 +145,7 @@ class TopicBundle:
         for name in self.themes["terms"]:
             frame[f"theme_{name}"] = scores[name].to_numpy()
         frame["dominant_theme"] = scores["dominant_theme"].to_numpy()
-        rows = tfidf_rows(
-            token_lists,
-            self.tfidf["terms"],
-            self.tfidf["idf"],
-            self.tfidf["sublinear_tf"],
-            self.tfidf["ngram_range"],
-        )
+        rows = self.tfidf["vectorizer"].transform([" ".join(t) for t in token_lists])
         similarity = np.asarray(rows @ self.tfidf["centroids"].T).reshape(len(doc_ids), -1)
         nearest = similarity.argmax(axis=1) if similarity.size else np.zeros(0, dtype=int)
         frame["cluster"] = np.asarray(self.tfidf["cluster_ids"])[nearest]
@@ -220,15 +197,17 @@ def load_bundle(folder: str | Path, verify_checksums: bool = True) -> TopicBundl
     model = engine.load(folder / "model", vocabulary, int(topics["num_topics"]))
     themes = json.loads((folder / "themes.json").read_text(encoding="utf-8"))
     with np.load(folder / "clusters.npz", allow_pickle=False) as stored:
-        tfidf = {name: stored[name] for name in stored.files}
+        clusters = {name: stored[name] for name in stored.files}
     settings = json.loads((folder / "clusters.json").read_text(encoding="utf-8"))
-    tfidf = {
-        "terms": tfidf["terms"].tolist(),
-        "idf": tfidf["idf"],
-        "centroids": tfidf["centroids"],
-        "cluster_ids": tfidf["cluster_ids"],
-        "sublinear_tf": bool(settings["sublinear_tf"]),
-        "ngram_range": tuple(settings["ngram_range"]),
+    weights = {
+        "vectorizer": fitted_vectorizer(
+            clusters["terms"].tolist(),
+            clusters["idf"],
+            bool(settings["sublinear_tf"]),
+            tuple(settings["ngram_range"]),
+        ),
+        "centroids": clusters["centroids"],
+        "cluster_ids": clusters["cluster_ids"],
     }
     return TopicBundle(
         folder=folder,
@@ -241,6 +220,6 @@ def load_bundle(folder: str | Path, verify_checksums: bool = True) -> TopicBundl
         vocabulary=vocabulary,
         topics=topics,
         themes=themes,
-        tfidf=tfidf,
+        tfidf=weights,
         training_theta=training_theta,
     )

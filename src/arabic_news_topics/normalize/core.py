@@ -1052,11 +1052,12 @@ class Normalizer:
             result.update(composed)
         return result
 
-    def transform(self, documents: Iterable[Mapping]) -> Iterable[tuple[str, list[str], int]]:
-        """``(doc_id, tokens, unseen)`` of each new document, lazily: :meth:`tokenize` for
-        documents the normalizer was not built on, with forms it never saw normalized by
-        :meth:`normalize_forms`; ``unseen`` counts the document's whitespace forms that were
-        not in the corpus. Listed multiword expressions are joined as in :meth:`tokenize`."""
+    def transform(self, documents: Iterable[Mapping]) -> Iterable[tuple[str, list[str], int, int]]:
+        """``(doc_id, tokens, unseen, forms)`` of each new document, lazily: :meth:`tokenize`
+        for documents the normalizer was not built on, with forms it never saw normalized by
+        :meth:`normalize_forms`; ``forms`` counts the document's whitespace forms after the
+        document rules (HTML, boilerplate lines), ``unseen`` those the corpus never had.
+        Listed multiword expressions are joined as in :meth:`tokenize`."""
         joiner = self.joiner()
         for doc in documents:
             forms = _document_tokens(doc, self.settings, self.recurring)
@@ -1066,7 +1067,8 @@ class Normalizer:
                 tokens = [token for form in forms for token in mapping[form]]
             else:
                 tokens = self._flatten(forms)
-            yield doc["doc_id"], joiner(tokens) if joiner.by_first else tokens, unseen
+            tokens = joiner(tokens) if joiner.by_first else tokens
+            yield doc["doc_id"], tokens, unseen, len(forms)
 
 
 def build_normalizer(
