@@ -177,6 +177,13 @@ def seed_run(workflow_runs_pool) -> Path:
     return workflow_runs_pool.finished("seed_run")
 
 
+@pytest.fixture(scope="session")
+def dated_corpus_run(workflow_runs_pool) -> Path:
+    """A gzipped JSON Lines export with dates and outlets (news.jsonl.gz), collocations
+    learned (tests/workflow_runs.py ``dated_corpus``)."""
+    return workflow_runs_pool.finished("dated_corpus_run")
+
+
 @pytest.fixture
 def copy_of_seed_run(seed_run, tmp_path) -> Path:
     """A copy of the seeds run (results, .snakemake metadata and their times) of the test's

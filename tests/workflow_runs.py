@@ -194,7 +194,8 @@ def own_corpus(workdir: Path) -> list[str]:
 
 def dated_corpus(workdir: Path) -> list[str]:
     """news.jsonl.gz: the seeds' long paragraphs as records with dates in July and August
-    2015 and two outlets, a record without text and a line that is not JSON; news.yaml."""
+    2015 and two outlets, a record without text and a line that is not JSON; news.yaml
+    (collocations learned)."""
     records = []
     for number, (name, doc_id) in enumerate(SEEDS.items()):
         text = (workdir / "seeds" / f"{doc_id}.txt").read_text(encoding="utf-8")
@@ -215,7 +216,10 @@ def dated_corpus(workdir: Path) -> list[str]:
     (workdir / "news.yaml").write_text(
         "corpus:\n  sources:\n    - path: news.jsonl.gz\n      format: jsonl\n"
         "  shard_size: 7\nlda:\n  num_topics: 3\n  random_seeds: [42]\n  heldout_share: 0\n"
-        "cluster:\n  k: 3\n",
+        "cluster:\n  k: 3\n"
+        # Collocations learned across shards, which the model bundle must carry.
+        "normalize:\n  multiword_expressions: true\n  learn_multiword: true\n"
+        "  learn_multiword_min_documents: 10\n  multiword_min_count: 2\n",
         encoding="utf-8",
     )
     return ["all", "--configfile", "news.yaml"]

@@ -52,6 +52,15 @@ def test_training_documents_get_their_training_shares(results, applied):
     assert (applied["unseen_forms"] == 0).all()  # every form of the corpus is known
 
 
+def test_training_documents_get_their_training_tokens(results):
+    documents = [
+        r for shard in sorted(results.glob("01_corpus/shards/*.jsonl")) for r in read_jsonl(shard)
+    ]
+    trained = {r["doc_id"]: r["tokens"] for r in read_jsonl(results / "02_normalize/tokens.jsonl")}
+    tokens = {d: t for d, t, _, _ in load_bundle(results / "10_model").tokenize(documents)}
+    assert trained and {d: tokens[d] for d in trained} == trained
+
+
 def test_training_documents_keep_their_theme_and_cluster(results, applied):
     themes = pd.read_csv(results / "06_themes/doc_themes.csv").set_index("doc_id")
     assert applied.loc[themes.index, "dominant_theme"].tolist() == themes["dominant_theme"].tolist()
@@ -104,5 +113,6 @@ def test_the_manifest_says_what_the_bundle_holds(results):
     assert manifest["num_topics"] == chosen["num_topics"]
     assert manifest["engine"] == manifest["config"]["lda"]["engine"]
     assert manifest["corpus"]["kept"] == 5
-    assert {"normalizer.pickle", "dictionary.txt", "topics.npz"} <= set(manifest["files"])
+    files = {"normalizer.pickle", "phrases.pickle", "dictionary.txt", "topics.npz"}
+    assert files <= set(manifest["files"])
     assert any(name.startswith("model/") for name in manifest["files"])

@@ -119,6 +119,35 @@ def seed_documents_with_repeats():
     return documents + more
 
 
+def test_learned_collocations_join_in_new_documents_as_in_training():
+    """A normalizer that carries the corpus's learned collocations (as a model bundle's
+    does) gives the training documents, read as new ones, the tokens training gave them."""
+    documents = seed_documents_with_repeats()
+    settings = norm.NormalizationSettings.from_config(
+        {
+            "multiword_expressions": True,
+            "learn_multiword": True,
+            "learn_multiword_min_documents": 10,
+            "multiword_min_count": 5,
+        }
+    )
+    recurring = norm.recurring_lines_by_source(documents, settings)
+    built = norm.build_normalizer(
+        norm.count_shard(documents, settings, recurring), settings, recurring
+    )
+    joiner = built.joiner()
+    tokens = list(built.tokenize(documents, joiner))
+    phrases, _, _ = norm.finish_corpus(built, [t for _, t in tokens], joiner.joined, len(documents))
+    trained = [(d, phrases[t]) for d, t in tokens]
+    assert any("_" in t and t not in joiner.joined for _, ts in trained for t in ts)
+    frozen = pickle.loads(pickle.dumps(built))
+    frozen.phrases = pickle.loads(pickle.dumps(phrases))
+    applied = [(d, t) for d, t, _, _ in frozen.transform(documents)]
+    assert applied == trained
+    # Without the collocations the new documents would miss them.
+    assert [(d, t) for d, t, _, _ in built.transform(documents)] != trained
+
+
 @pytest.mark.parametrize("shard_size", [1, 7, 50, 10_000])
 @pytest.mark.parametrize(
     "switches",

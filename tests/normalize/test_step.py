@@ -71,6 +71,7 @@ def normalize_passes(tmp_path: Path, texts: dict[str, str], min_document_tokens:
         tokens=str(norm / "tokens.jsonl"),
         manifest=str(norm / "manifest.tsv"),
         vocabulary=str(norm / "vocabulary.csv"),
+        phrases=str(norm / "phrases.pickle"),
         **tables,
     )
     return out

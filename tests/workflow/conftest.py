@@ -30,12 +30,6 @@ def own_corpus_run(workflow_runs_pool) -> Path:
 
 
 @pytest.fixture(scope="session")
-def dated_corpus_run(workflow_runs_pool) -> Path:
-    """A gzipped JSON Lines export with dates and outlets (news.jsonl.gz)."""
-    return workflow_runs_pool.finished("dated_corpus_run")
-
-
-@pytest.fixture(scope="session")
 def news_in_own_folder_run(workflow_runs_pool) -> Path:
     """A copy of ``own_corpus_run`` (its corpus in results/) in which a second corpus, a
     JSON Lines export, ran in a folder of its own: ``--directory runs/news``."""

@@ -1,6 +1,7 @@
 rule export_model:
     input:
         normalizer="results/02_normalize/normalizer.pickle",
+        phrases="results/02_normalize/phrases.pickle",
         dictionary="results/04_lda/bow/dictionary.txt",
         # The reference seed's fit of the main model at the chosen K.
         model=get_reference_run_file("model", get_main_model()),

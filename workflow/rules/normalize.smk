@@ -148,6 +148,8 @@ rule normalize_corpus:
             "manifest after normalization",
         ),
         vocabulary="results/02_normalize/vocabulary.csv",
+        # Learned collocations (normalize.learn_multiword), for the model bundle.
+        phrases="results/02_normalize/phrases.pickle",
     log:
         "results/logs/normalize_corpus.log",
     benchmark:

@@ -101,8 +101,15 @@ class TopicBundle:
         theta = self.model.transform(bags)
         return curate.curate(theta, self.raw_phi, self.topics["merge"], self.topics["drop"]).theta
 
+    def tokenize(self, records: Iterable[Mapping]) -> Iterator[tuple[str, list[str], int, int]]:
+        """``(doc_id, tokens, unseen, forms)`` per record (``doc_id``, ``text``, optionally
+        ``source``), lazily: the tokens training would have given the same text (listed
+        expressions and learned collocations joined), with ``unseen`` of its ``forms`` new
+        to the normalizer (:meth:`~arabic_news_topics.normalize.core.Normalizer.transform`)."""
+        return iter(self.normalizer.transform(records))
+
     def _batch(self, records: Sequence[Mapping]) -> pd.DataFrame:
-        normalized = list(self.normalizer.transform(records))
+        normalized = list(self.tokenize(records))
         doc_ids = [doc_id for doc_id, _, _, _ in normalized]
         token_lists = [tokens for _, tokens, _, _ in normalized]
         bags = [self.dictionary.doc2bow(tokens) for tokens in token_lists]
@@ -187,6 +194,8 @@ def load_bundle(folder: str | Path, verify_checksums: bool = True) -> TopicBundl
     manifest = check_bundle(folder, verify_checksums)
     with (folder / "normalizer.pickle").open("rb") as stream:
         normalizer = pickle.load(stream)
+    with (folder / "phrases.pickle").open("rb") as stream:
+        normalizer.phrases = pickle.load(stream)  # learned collocations, or None
     dictionary = Dictionary.load_from_text(str(folder / "dictionary.txt"))
     topics = json.loads((folder / "topics.json").read_text(encoding="utf-8"))
     with np.load(folder / "topics.npz", allow_pickle=False) as stored:

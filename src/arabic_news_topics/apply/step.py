@@ -37,6 +37,7 @@ def _number(value):
 
 def export_model(
     normalizer: str,
+    phrases: str,
     dictionary: str,
     model: str,
     topic_word: str,
@@ -56,9 +57,10 @@ def export_model(
     random_state: int,
 ) -> None:
     """Write the bundle a new article needs (:func:`~arabic_news_topics.apply.load_bundle`
-    reads it): the normalizer, the dictionary, the chosen engine's native model (the
-    reference seed's fit at the chosen K), the topic-word matrices before and after
-    curation with the training documents' curated shares, the curation and names, the
+    reads it): the normalizer and the collocations learned from the corpus, the
+    dictionary, the chosen engine's native model (the reference seed's fit at the chosen
+    K), the topic-word matrices before and after curation with the training documents'
+    curated shares, the curation and names, the
     themes' terms and settings, the TF-IDF weights and cluster centroids, and a manifest
     with the version, the config, the corpus summary and every file's checksum."""
     num_topics = int(json.loads(Path(chosen).read_text())["num_topics"])
@@ -86,6 +88,7 @@ def export_model(
     with atomic_path(bundle) as folder:
         folder.mkdir()
         shutil.copyfile(normalizer, folder / "normalizer.pickle")
+        shutil.copyfile(phrases, folder / "phrases.pickle")
         shutil.copyfile(dictionary, folder / "dictionary.txt")
         shutil.copytree(model, folder / "model", ignore=shutil.ignore_patterns(".*"))
         write_npz(

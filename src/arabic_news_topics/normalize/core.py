@@ -991,6 +991,10 @@ class Normalizer:
     #: normalized stopwords: what :meth:`normalize_forms` replays on forms never seen.
     rule_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     stopwords: frozenset[str] = frozenset()
+    #: Collocations learned from the corpus (gensim ``FrozenPhrases``), known only once all
+    #: shards are tokenized (:func:`finish_corpus`); set in a model bundle, where
+    #: :meth:`transform` joins them as the corpus's tokens were.
+    phrases: object = None
 
     def __post_init__(self) -> None:
         self._flatten = _Flattener(self.final)
@@ -1057,8 +1061,10 @@ class Normalizer:
         for documents the normalizer was not built on, with forms it never saw normalized by
         :meth:`normalize_forms`; ``forms`` counts the document's whitespace forms after the
         document rules (HTML, boilerplate lines), ``unseen`` those the corpus never had.
-        Listed multiword expressions are joined as in :meth:`tokenize`."""
+        Listed multiword expressions are joined as in :meth:`tokenize`, then the learned
+        collocations (:attr:`phrases`) where they are set."""
         joiner = self.joiner()
+        joiner.phrases = self.phrases
         for doc in documents:
             forms = _document_tokens(doc, self.settings, self.recurring)
             unseen = sum(form not in self.final for form in forms)
@@ -1067,7 +1073,8 @@ class Normalizer:
                 tokens = [token for form in forms for token in mapping[form]]
             else:
                 tokens = self._flatten(forms)
-            tokens = joiner(tokens) if joiner.by_first else tokens
+            if joiner.by_first or joiner.phrases is not None:
+                tokens = joiner(tokens)
             yield doc["doc_id"], tokens, unseen, len(forms)
 
 

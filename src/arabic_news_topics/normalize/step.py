@@ -175,10 +175,13 @@ def normalize_corpus(
     expressions_csv: str,
     expressions_md: str,
     vocabulary: str,
+    phrases: str,
     top_n: int = 30,
 ) -> None:
     """Pass 3, all shards: merge the tokens (joining learned collocations), drop documents
-    with fewer than ``min_document_tokens`` tokens, and write the tables of every rule."""
+    with fewer than ``min_document_tokens`` tokens, and write the tables of every rule and
+    the learned collocations (``phrases``: gensim ``FrozenPhrases``, or None where none were
+    learned), which the model bundle carries to new articles."""
     built = _load(normalizer)
     joined_total: Counter[str] = Counter()
     for path in joined:
@@ -186,14 +189,18 @@ def normalize_corpus(
     manifest_frame = pd.read_csv(corpus_manifest, sep="\t", dtype=str, keep_default_na=False)
     kept_ids = manifest_frame.loc[manifest_frame["status"] == "kept", "doc_id"]
     sequences = _ShardTokens(shard_tokens)
-    phrases, _, tables = core.finish_corpus(built, sequences, joined_total, documents=len(kept_ids))
+    learned, _, tables = core.finish_corpus(built, sequences, joined_total, documents=len(kept_ids))
+    if learned is not None:
+        # gensim stamps the time and machine into the model: out, for identical reruns.
+        learned.lifecycle_events = []
+    _dump(learned, phrases)
     too_short: dict[str, int] = {}
 
     def kept_records() -> Iterator[dict]:
         for path in shard_tokens:
             for record in read_jsonl(path):
-                if phrases is not None:
-                    record["tokens"] = phrases[record["tokens"]]
+                if learned is not None:
+                    record["tokens"] = learned[record["tokens"]]
                 if len(record["tokens"]) < min_document_tokens:
                     too_short[record["doc_id"]] = len(record["tokens"])
                     continue
