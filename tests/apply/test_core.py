@@ -42,3 +42,18 @@ def test_words_the_training_never_kept_are_left_out():
     assert rows.shape == (2, len(terms))
     assert rows[0, terms.index("حلف")] == pytest.approx(1.0)  # the only known word, normalized
     assert rows[1].nnz == 0
+
+
+def test_bags_of_words_are_gensims():
+    """The batch's count matrix gives each document gensim's own ``doc2bow``: ids sorted,
+    counts summed, words outside the dictionary left out, empty documents empty."""
+    from gensim.corpora import Dictionary
+
+    dictionary = Dictionary(DOCUMENTS[:3])
+    rng = np.random.default_rng(0)
+    words = sorted({w for d in DOCUMENTS for w in d}) + ["غريب", "جديد"]
+    documents = [list(rng.choice(words, size=rng.integers(0, 12))) for _ in range(40)]
+    documents += [[], ["غريب"]]
+    counts = core.count_matrix(documents, dictionary.token2id, len(dictionary))
+    assert core.bags_of_words(counts) == [dictionary.doc2bow(d) for d in documents]
+    assert counts.shape == (len(documents), len(dictionary))

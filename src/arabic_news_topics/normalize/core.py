@@ -1067,7 +1067,7 @@ class Normalizer:
         joiner.phrases = self.phrases
         for doc in documents:
             forms = _document_tokens(doc, self.settings, self.recurring)
-            unseen = sum(form not in self.final for form in forms)
+            unseen = len(forms) - sum(map(self.final.__contains__, forms))
             if unseen:
                 mapping = self.normalize_forms(forms)
                 tokens = [token for form in forms for token in mapping[form]]
