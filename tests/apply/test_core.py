@@ -51,7 +51,7 @@ def test_bags_of_words_are_gensims():
 
     dictionary = Dictionary(DOCUMENTS[:3])
     rng = np.random.default_rng(0)
-    words = sorted({w for d in DOCUMENTS for w in d}) + ["غريب", "جديد"]
+    words = [*sorted({w for d in DOCUMENTS for w in d}), "غريب", "جديد"]
     documents = [list(rng.choice(words, size=rng.integers(0, 12))) for _ in range(40)]
     documents += [[], ["غريب"]]
     counts = core.count_matrix(documents, dictionary.token2id, len(dictionary))
