@@ -563,3 +563,46 @@ def test_topic_features_recover_planted_mixtures_and_take_one_run_per_model():
     assert adjusted_rand_score(labels, result["labels"]) == 1.0
     with pytest.raises(ValueError, match="document topics"):
         clusters.cluster_with_settings(matrix, settings, [3], 42)
+
+
+@pytest.mark.parametrize("features", ["lsa", "lsa_no_idf", "tfidf"])
+def test_new_rows_land_where_the_training_rows_are(features):
+    """The LSA axes that come with the features place the training rows (as new ones,
+    through ``normalize(x @ projection.T)``) next to their own features, and nearest
+    centroid gives each training row its k-means cluster."""
+    rng = np.random.default_rng(3)
+    blocks = [rng.poisson(3.0, size=(30, 20)) * (rng.random((30, 20)) < 0.5) for _ in range(3)]
+    counts = sp.block_diag(blocks).tocsr().astype(float)
+    matrix = tfidf.compute_tfidf(
+        ((str(i), [f"w{j}" for j in row.indices for _ in range(int(row[0, j]))])
+         for i, row in enumerate(counts)),
+    )[0]  # fmt: skip
+    space, projection = clusters.cluster_features(
+        matrix, features, n_components=5, random_state=0, return_projection=True
+    )
+    labels = clusters.cluster_documents(space, 3, random_state=0)
+    ids, centroids = clusters.cluster_centroids(space, labels)
+    if features == "tfidf":
+        assert projection is None
+        again = matrix
+    else:
+        rows = clusters.without_idf(matrix) if features == "lsa_no_idf" else matrix
+        again = Normalizer().fit_transform(np.asarray(rows @ projection.T))
+        np.testing.assert_allclose(again, space, atol=1e-6)
+    nearest, similarity = clusters.nearest_clusters(again, centroids)
+    assert (np.asarray(ids)[nearest] == labels).all()
+    # The similarity is the cosine of each row with its centroid.
+    dense = again.toarray() if sp.issparse(again) else again
+    expected = [
+        dense[i] @ centroids[n] / np.linalg.norm(dense[i]) / np.linalg.norm(centroids[n])
+        for i, n in enumerate(nearest)
+    ]
+    np.testing.assert_allclose(similarity, expected)
+
+
+def test_nearest_clusters_is_the_euclidean_nearest():
+    rng = np.random.default_rng(0)
+    rows, centroids = rng.normal(size=(50, 4)), rng.normal(size=(6, 4))
+    nearest, _ = clusters.nearest_clusters(rows, centroids)
+    distances = ((rows[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)
+    assert nearest.tolist() == distances.argmin(axis=1).tolist()

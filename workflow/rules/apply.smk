@@ -11,7 +11,7 @@ rule export_model:
         topic_labels="results/04_lda/topic_labels.csv",
         chosen="results/04_lda/chosen_k.json",
         matrix="results/03_tfidf/tfidf_matrix.npz",
-        assignments="results/05_clusters/assignments.csv",
+        space="results/05_clusters/cluster_space.npz",
         corpus_summary="results/01_corpus/corpus_summary.csv",
         vocabulary="results/02_normalize/vocabulary.csv",
         expressions="results/02_normalize/multiword_expressions.csv",

@@ -42,6 +42,8 @@ rule cluster_documents:
         ),
         coordinates="results/05_clusters/document_map.csv",
         linkage="results/05_clusters/linkage.csv",
+        # The features' space, its LSA axes and the centroids: for the model bundle.
+        space="results/05_clusters/cluster_space.npz",
     log:
         "results/logs/cluster_documents.log",
     benchmark:

@@ -28,7 +28,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from gensim.corpora import Dictionary
+from sklearn.preprocessing import normalize
 
+from ..clusters import core as clusters
 from ..normalize.core import Normalizer
 from ..tfidf import core as tfidf
 from ..themes import core as themes_core
@@ -125,6 +127,19 @@ class TopicBundle:
         """Each curated topic's name (``topics.labels`` or its top words)."""
         return list(self.topics["labels"])
 
+    def _cluster_features(self, token_lists: list[list[str]], raw_theta: np.ndarray):
+        """The documents in the space stage 5 clustered in (``cluster.features``)."""
+        weights = self.tfidf
+        if weights["features"] == "topics":
+            return clusters.topic_features(raw_theta)
+        vectorizer = weights[
+            "vectorizer_no_idf" if weights["features"] == "lsa_no_idf" else "vectorizer"
+        ]
+        rows = vectorizer.transform([" ".join(t) for t in token_lists])
+        if weights["projection"].size == 0:
+            return rows if weights["features"] == "tfidf" else rows.toarray()
+        return normalize(np.asarray(rows @ weights["projection"].T, dtype=np.float64))
+
     def _topic_shares(self, bags: list[list[tuple[int, int]]]) -> np.ndarray:
         if self.model.engine == "gensim":
             # gensim draws the starting values of inference from the model's random state:
@@ -137,7 +152,8 @@ class TopicBundle:
             theta = self.model.transform(bags)
         if not np.isfinite(theta).all():
             raise FloatingPointError(f"{self.model.engine} gave topic shares that are not finite")
-        return curate.curate(theta, self.raw_phi, self.topics["merge"], self.topics["drop"]).theta
+        curated = curate.curate(theta, self.raw_phi, self.topics["merge"], self.topics["drop"])
+        return theta, curated.theta
 
     def tokenize(self, records: Iterable[Mapping]) -> Iterator[tuple[str, list[str], int, int]]:
         """``(doc_id, tokens, unseen, forms)`` per record (``doc_id``, ``text``, optionally
@@ -154,7 +170,7 @@ class TopicBundle:
         bags = bags_of_words(counts)
         known = np.asarray(counts.sum(axis=1), dtype=np.float64).ravel()
         lengths = np.array([len(t) for t in token_lists], dtype=np.float64)
-        theta = self._topic_shares(bags)
+        raw_theta, theta = self._topic_shares(bags)
         frame = pd.DataFrame({"doc_id": doc_ids, "tokens": lengths.astype(int)})
         # The drift signals: the share of the article's words the normalizer never saw, and
         # of its normalized tokens the model's dictionary does not hold.
@@ -180,11 +196,10 @@ class TopicBundle:
         for name in self.themes["terms"]:
             frame[f"theme_{name}"] = scores[name].to_numpy()
         frame["dominant_theme"] = scores["dominant_theme"].to_numpy()
-        rows = self.tfidf["vectorizer"].transform([" ".join(t) for t in token_lists])
-        similarity = np.asarray(rows @ self.tfidf["centroids"].T).reshape(len(doc_ids), -1)
-        nearest = similarity.argmax(axis=1) if similarity.size else np.zeros(0, dtype=int)
+        features = self._cluster_features(token_lists, raw_theta)
+        nearest, similarity = clusters.nearest_clusters(features, self.tfidf["centroids"])
         frame["cluster"] = np.asarray(self.tfidf["cluster_ids"])[nearest]
-        frame["cluster_similarity"] = similarity[np.arange(len(nearest)), nearest]
+        frame["cluster_similarity"] = similarity
         return frame
 
     def transform_records(
@@ -201,9 +216,9 @@ class TopicBundle:
         its words the corpus never had) and ``out_of_vocabulary`` (share of its tokens the
         model's dictionary lacks), ``topic_1`` … ``topic_K`` (curated shares),
         ``dominant_topic``, ``topic_label``, ``topic_share``, ``theme_<name>`` scores,
-        ``dominant_theme``, the nearest ``cluster`` and its ``cluster_similarity`` (cosine of
-        TF-IDF vectors with the cluster's mean). ``texts``: strings, or records with
-        ``text`` (and ``doc_id``, ``source``)."""
+        ``dominant_theme``, the nearest ``cluster`` in stage 5's feature space and its
+        ``cluster_similarity`` (cosine with the cluster's centroid). ``texts``: strings, or
+        records with ``text`` (and ``doc_id``, ``source``)."""
         records = []
         for i, item in enumerate(texts):
             record = dict(item) if isinstance(item, Mapping) else {"text": str(item)}
@@ -234,17 +249,25 @@ def load_bundle(folder: str | Path, verify_checksums: bool = True) -> TopicBundl
     model = engine.load(folder / "model", vocabulary, int(topics["num_topics"]))
     themes = json.loads((folder / "themes.json").read_text(encoding="utf-8"))
     with np.load(folder / "clusters.npz", allow_pickle=False) as stored:
-        clusters = {name: stored[name] for name in stored.files}
+        stored_clusters = {name: stored[name] for name in stored.files}
     settings = json.loads((folder / "clusters.json").read_text(encoding="utf-8"))
     weights = {
         "vectorizer": fitted_vectorizer(
-            clusters["terms"].tolist(),
-            clusters["idf"],
+            stored_clusters["terms"].tolist(),
+            stored_clusters["idf"],
             bool(settings["sublinear_tf"]),
             tuple(settings["ngram_range"]),
         ),
-        "centroids": clusters["centroids"],
-        "cluster_ids": clusters["cluster_ids"],
+        "vectorizer_no_idf": fitted_vectorizer(
+            stored_clusters["terms"].tolist(),
+            np.ones(len(stored_clusters["terms"])),
+            bool(settings["sublinear_tf"]),
+            tuple(settings["ngram_range"]),
+        ),
+        "features": str(stored_clusters["features"]),
+        "projection": stored_clusters["projection"],
+        "centroids": stored_clusters["centroids"],
+        "cluster_ids": stored_clusters["cluster_ids"],
     }
     return TopicBundle(
         folder=folder,

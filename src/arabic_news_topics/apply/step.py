@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ..clusters import core as clusters
 from ..io import atomic_path, read_table, write_npz, write_text
 from ..tfidf import core as tfidf
 from ..themes.step import theme_terms
@@ -46,7 +45,7 @@ def export_model(
     topic_labels: str,
     chosen: str,
     matrix: str,
-    assignments: str,
+    space: str,
     corpus_summary: str,
     vocabulary: str,
     expressions: str,
@@ -61,7 +60,8 @@ def export_model(
     dictionary, the chosen engine's native model (the reference seed's fit at the chosen
     K), the topic-word matrices before and after curation with the training documents'
     curated shares, the curation and names, the
-    themes' terms and settings, the TF-IDF weights and cluster centroids, and a manifest
+    themes' terms and settings, the TF-IDF weights, the clusters' space (LSA axes) and
+    centroids, and a manifest
     with the version, the config, the corpus summary and every file's checksum."""
     num_topics = int(json.loads(Path(chosen).read_text())["num_topics"])
     raw_phi, vocabulary_terms = load_phi(topic_word)
@@ -71,10 +71,8 @@ def export_model(
     labels = read_table(topic_labels, dtype={"label": str}).fillna({"label": ""})
     theta = read_table(curated_doc_topics, dtype={"doc_id": str})
     weights, _, terms = tfidf.load_matrix(matrix)
-    cluster_labels = read_table(assignments)["cluster"].to_numpy()
-    cluster_ids, centroids = clusters.cluster_centroids(weights, cluster_labels)
-    norms = np.linalg.norm(centroids, axis=1, keepdims=True)
-    centroids = centroids / np.where(norms > 0, norms, 1.0)
+    with np.load(space, allow_pickle=False) as stored:
+        cluster_space = {name: stored[name] for name in stored.files}
     settings = config["tfidf"]
     themes = config["themes"]
     terms_by_theme = theme_terms(
@@ -121,8 +119,7 @@ def export_model(
             folder / "clusters.npz",
             terms=np.array(terms, dtype=str),
             idf=smooth_idf(weights, bool(settings["use_idf"])),
-            centroids=centroids,
-            cluster_ids=np.array(cluster_ids, dtype=np.int64),
+            **cluster_space,
         )
         _json(
             folder / "clusters.json",

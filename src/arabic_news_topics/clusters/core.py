@@ -63,7 +63,8 @@ def cluster_features(
     random_state: int = 42,
     use_idf: bool = True,
     theta: np.ndarray | None = None,
-) -> sp.csr_matrix | np.ndarray:
+    return_projection: bool = False,
+):
     """What the documents are clustered on.
 
     ``tfidf``: the TF-IDF matrix itself. ``lsa``: TruncatedSVD to ``n_components``
@@ -73,12 +74,16 @@ def cluster_features(
     ``lsa_no_idf``: the same of the matrix without its IDF factor (:func:`without_idf`;
     ``use_idf`` says whether stage 3 applied one). ``topics``: :func:`topic_features` of
     ``theta``, a topic model's document-topic shares in the matrix's row order.
+
+    With ``return_projection``, also the LSA axes (components by terms, signs as the
+    features'), so that a new document's TF-IDF row ``x`` (without IDF for ``lsa_no_idf``)
+    lands at ``normalize(x @ projection.T)``; None for the other spaces.
     """
     from sklearn.decomposition import TruncatedSVD
     from sklearn.preprocessing import normalize
 
     if features == "tfidf":
-        return matrix
+        return (matrix, None) if return_projection else matrix
     if features == "topics":
         if theta is None:
             raise ValueError("cluster.features topics needs the topic model's document topics")
@@ -86,7 +91,7 @@ def cluster_features(
             raise ValueError(
                 f"the topic model has {len(theta)} documents, the TF-IDF matrix {matrix.shape[0]}"
             )
-        return topic_features(theta)
+        return (topic_features(theta), None) if return_projection else topic_features(theta)
     if features == "lsa_no_idf":
         matrix = without_idf(matrix, use_idf)
     elif features != "lsa":
@@ -97,13 +102,18 @@ def cluster_features(
         raise ValueError(f"cluster.lsa_components = {n_components} must be at least 1")
     n_docs, n_terms = matrix.shape
     components = min(n_components, n_docs - 1, n_terms - 1)
+    projection = None
     if components < 1:
         reduced = sp.csr_matrix(matrix, dtype=np.float64).toarray()
     else:
         svd = TruncatedSVD(n_components=components, random_state=random_state)
-        reduced = _fix_signs(svd.fit_transform(matrix))
+        reduced = svd.fit_transform(matrix)
+        signs = _axis_signs(reduced)
+        reduced = reduced * signs
+        projection = svd.components_ * signs[:, None]
     # Unit rows: k-means on them is spherical k-means, as on the TF-IDF rows.
-    return normalize(reduced.astype(np.float64, copy=False))
+    features = normalize(reduced.astype(np.float64, copy=False))
+    return (features, projection) if return_projection else features
 
 
 def cluster_documents(
@@ -294,6 +304,25 @@ def cluster_centroids(matrix: sp.csr_matrix, labels: np.ndarray) -> tuple[list[i
     return clusters.tolist(), centroids
 
 
+def nearest_clusters(
+    features: sp.csr_matrix | np.ndarray, centroids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's nearest centroid (Euclidean, as k-means assigns; positions in
+    ``centroids``) and its cosine similarity with that centroid."""
+    rows = sp.csr_matrix(features) if sp.issparse(features) else np.asarray(features)
+    products = np.asarray(rows @ centroids.T, dtype=np.float64).reshape(rows.shape[0], -1)
+    squared = np.einsum("ij,ij->i", centroids, centroids)
+    # |x - c|² = |x|² - 2 x·c + |c|²: |x|² is the same for every c.
+    nearest = np.argmin(squared[None, :] - 2 * products, axis=1)
+    norms = np.sqrt(squared[nearest]) * np.sqrt(
+        np.asarray(rows.multiply(rows).sum(axis=1)).ravel()
+        if sp.issparse(rows)
+        else np.einsum("ij,ij->i", rows, rows)
+    )
+    chosen = products[np.arange(len(nearest)), nearest]
+    return nearest, np.divide(chosen, norms, out=np.zeros_like(chosen), where=norms > 0)
+
+
 def document_map(matrix: sp.csr_matrix, random_state: int = 42, method: str = "lsa") -> np.ndarray:
     """2-D coordinates of the documents.
 
@@ -333,13 +362,18 @@ def document_map(matrix: sp.csr_matrix, random_state: int = 42, method: str = "l
     return coords
 
 
+def _axis_signs(coords: np.ndarray) -> np.ndarray:
+    """Per axis, the sign that makes its largest coordinate (in absolute value) positive."""
+    signs = np.sign(coords[np.abs(coords).argmax(axis=0), range(coords.shape[1])])
+    return np.where(signs == 0, 1, signs)
+
+
 def _fix_signs(coords: np.ndarray) -> np.ndarray:
     """Flip axes so that each one's largest coordinate (in absolute value) is positive.
 
     SVD and t-SNE signs are arbitrary: this makes features and figures stable.
     """
-    signs = np.sign(coords[np.abs(coords).argmax(axis=0), range(coords.shape[1])])
-    return coords * np.where(signs == 0, 1, signs)
+    return coords * _axis_signs(coords)
 
 
 #: Rows of the Gram matrix computed at once by :func:`condensed_distances` (times documents).
@@ -483,12 +517,14 @@ def candidate_runs(
     runs: int = 5,
     use_idf: bool = True,
     thetas: Sequence[np.ndarray] = (),
+    projections: dict | None = None,
 ) -> dict[str, list[tuple[sp.csr_matrix | np.ndarray, int]]]:
     """The runs of each candidate feature space of ``names``: an LSA or TF-IDF space is
     computed once (``random_state``) and clustered with ``runs`` seeds from ``random_state``
     on; ``topics`` is one run per topic model of ``thetas`` (their own seeds), clustered
     with ``random_state``. Spaces that are the same (``lsa_no_idf`` without IDF in stage 3)
-    are kept once, under the first name."""
+    are kept once, under the first name. ``projections``, when given, receives each space's
+    LSA axes (:func:`cluster_features`)."""
     candidates: dict[str, list] = {}
     for name in dict.fromkeys(names):
         if name == "lsa_no_idf" and not use_idf and "lsa" in candidates:
@@ -500,8 +536,12 @@ def candidate_runs(
                 (cluster_features(matrix, "topics", theta=theta), random_state) for theta in thetas
             ]
         else:
-            features = cluster_features(matrix, name, n_components, random_state, use_idf)
+            features, projection = cluster_features(
+                matrix, name, n_components, random_state, use_idf, return_projection=True
+            )
             candidates[name] = [(features, random_state + i) for i in range(runs)]
+            if projections is not None:
+                projections[name] = projection
     return candidates
 
 
@@ -523,9 +563,11 @@ def cluster_with_settings(
     dict
         ``labels`` (1-based, per document), ``k``, ``features`` (the name chosen),
         ``stability`` (:func:`feature_stability_table`), ``silhouette``
-        (:func:`silhouette_by_k` of the chosen space) and ``matrix`` (its features).
+        (:func:`silhouette_by_k` of the chosen space), ``matrix`` (its features) and
+        ``projection`` (its LSA axes, or None: :func:`cluster_features`).
     """
     names = settings["auto_features"] if settings["features"] == "auto" else [settings["features"]]
+    projections: dict = {}
     candidates = candidate_runs(
         matrix,
         names,
@@ -534,6 +576,7 @@ def cluster_with_settings(
         settings["stability_runs"],
         use_idf,
         thetas,
+        projections,
     )
     partitions = stability_partitions(candidates, ks, settings["method"])
     stability = feature_stability_table(partitions)
@@ -552,4 +595,5 @@ def cluster_with_settings(
         "stability": stability,
         "silhouette": silhouettes,
         "matrix": features,
+        "projection": projections.get(name),
     }

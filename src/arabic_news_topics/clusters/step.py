@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..io import read_table, write_table
+from ..io import read_table, write_npz, write_table
 from ..normalize.core import with_display
 from ..normalize.step import read_display_forms
 from ..tfidf import core as tfidf
@@ -33,6 +33,7 @@ def cluster_documents(
     features_md: str,
     coordinates: str,
     linkage: str,
+    space: str,
     use_idf: bool = True,
     doc_topics: Sequence[str] = (),
     max_documents: int = 40,
@@ -41,7 +42,9 @@ def cluster_documents(
 ) -> None:
     """Cluster the documents: the feature space (by stability across seeds when
     ``cluster.features`` is auto), k by silhouette when several are given; write the choice
-    of features, assignments, top terms, silhouettes, the map and the linkage.
+    of features, assignments, top terms, silhouettes, the map and the linkage, and the
+    clustering space (``space``: the features' name, their LSA axes, the clusters' centroids
+    in it), with which the model bundle places new documents.
 
     ``doc_topics`` are the main topic model's document topics at the chosen K, one file per
     random seed (needed when ``topics`` is among the features). The linkage (the
@@ -64,6 +67,15 @@ def cluster_documents(
     )
     assignments = pd.DataFrame({"doc_id": doc_ids, "cluster": labels})
     write_table(assignments, assignments_csv, assignments_md)
+    cluster_ids, centroids = core.cluster_centroids(result["matrix"], labels)
+    projection = result["projection"]
+    write_npz(
+        space,
+        features=np.array(result["features"]),
+        projection=np.zeros((0, 0)) if projection is None else projection,
+        centroids=centroids,
+        cluster_ids=np.array(cluster_ids, dtype=np.int64),
+    )
     top_terms = core.cluster_top_terms(weights, labels, terms, top_n)
     displays = read_display_forms(vocabulary_csv)
     write_table(with_display(top_terms, displays), top_terms_csv, top_terms_md)
