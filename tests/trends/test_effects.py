@@ -142,3 +142,33 @@ def test_adjusted_differences_name_their_reference_and_leave_out_incomplete_docu
     # With one covariate the coefficient is the difference of the group means.
     assert table["estimate"].iloc[0] == pytest.approx(0.2 - np.mean([0.6, 0.5, 0.3]))
     assert table["lower"].isna().all() and table["note"].str.contains("fewer than 2").all()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_cell_regression_equals_the_document_regression(seed):
+    """A resample's coefficients from the distinct covariate rows equal weighted least
+    squares on the documents themselves, including resamples that leave a group empty
+    (a rank-deficient design: both give the minimum-norm solution)."""
+    rng = np.random.default_rng(seed)
+    n = 200
+    covariates = pd.DataFrame(
+        {
+            "source": rng.choice(["a", "b", "c", "rare"], n, p=[0.5, 0.3, 0.19, 0.01]),
+            "period": rng.choice(["2015-07", "2015-08"], n),
+        }
+    )
+    design, _ = effects._design(covariates)
+    y = rng.dirichlet([1.0, 2.0, 3.0], n)
+    cells, members = effects._cells(design)
+    assert sum(len(rows) for rows in members) == n
+    for rows, cell in zip(members, cells, strict=True):
+        assert (design[rows] == cell).all()
+    for _ in range(5):
+        weights = rng.multinomial(n, np.full(n, 1.0 / n)).astype(float)
+        weights[covariates["source"].to_numpy() == "rare"] = 0.0  # an empty group
+        root = np.sqrt(weights)[:, None]
+        expected = np.linalg.lstsq(design * root, y * root, rcond=None)[0]
+        cell_weights = np.array([weights[rows].sum() for rows in members])
+        cell_sums = np.stack([weights[rows] @ y[rows] for rows in members])
+        got = effects.weighted_coefficients(cells, cell_weights, cell_sums)
+        np.testing.assert_allclose(got, expected, atol=1e-10)
