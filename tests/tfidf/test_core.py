@@ -273,3 +273,15 @@ def test_use_idf_switch(use_idf, common_is_lighter):
     assert bool(common < rare) == common_is_lighter
     if not use_idf:
         assert common == pytest.approx(rare)
+
+
+def test_similar_documents_ties_beyond_the_top_n_product_go_to_the_earlier_documents():
+    """Twenty identical documents: more ties than the top-n product keeps, so every row is
+    computed again exactly, and each document's neighbours are the earliest copies."""
+    rows = np.vstack([np.tile([[0.6, 0.8, 0.0]], (20, 1)), [[0.0, 0.6, 0.8]], [[1.0, 0.0, 0.0]]])
+    matrix = sp.csr_matrix(rows)
+    doc_ids = [f"d{i:02d}" for i in range(len(rows))]
+    table = tfidf.similar_documents(matrix, doc_ids, 3)
+    expected = brute_force_similar(matrix, 3)
+    assert table["similar_doc_id"].tolist() == [doc_ids[j] for _, j, _ in expected]
+    assert table.loc[table["doc_id"] == "d10", "similar_doc_id"].tolist() == ["d00", "d01", "d02"]

@@ -186,10 +186,11 @@ def similar_documents(
     Columns ``doc_id, rank, similar_doc_id, similarity``; only documents that share a term
     (similarity above zero); ties go to the earlier document. The candidates come from
     ``sparse_dot_topn``'s top-n sparse product (one pass in C++, memory of the kept values
-    only; 28,000 SaudiNewsNet articles: 22 s against 56 s for scipy's product in dense
-    blocks). A row whose last kept candidate still equals its n-th neighbour's similarity
-    may have tied documents the top-n product left out; such rows are computed again
-    exactly from the sparse product in blocks of at most ``block_cells`` cells.
+    only), not from dense blocks of scipy's product, which builds every pair's value (on
+    SaudiNewsNet, rule compute_tfidf in benchmarks/results/workflow_speed_saudinewsnet.md).
+    A row whose last kept candidate still equals its n-th neighbour's similarity may have
+    tied documents the top-n product left out; such rows are computed again exactly from
+    the sparse product in blocks of at most ``block_cells`` cells.
     """
     from sparse_dot_topn import sp_matmul_topn
 

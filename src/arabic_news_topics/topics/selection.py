@@ -123,10 +123,10 @@ def _js_distances(phi_a: np.ndarray, phi_b: np.ndarray) -> np.ndarray:
 
     The same value as ``scipy.spatial.distance.jensenshannon(p, q, base=2)``, one row of
     ``phi_a`` against all of ``phi_b`` at a time (a topics x topics x terms array would not
-    fit in memory for a large vocabulary). The divergence is H(m) - (H(p) + H(q)) / 2, one
-    logarithm per term instead of scipy's two (K = 50 over 130,000 terms: 12 s -> 2 s);
-    where it is nearly 0, that difference loses digits the square root would show, so those
-    pairs are computed term by term as scipy does.
+    fit in memory for a large vocabulary). The divergence is H(m) - (H(p) + H(q)) / 2: one
+    logarithm per term instead of scipy's two, and no division. Where it is nearly 0 that
+    difference loses digits the square root would show, so those pairs are computed term
+    by term as scipy does.
     """
     p_all, q = _distributions(phi_a), _distributions(phi_b)
     if p_all.shape[1] != q.shape[1]:

@@ -234,8 +234,8 @@ def _bootstrap_coefficients(
 ) -> np.ndarray:
     """``n_boot`` x coefficients x outcomes: the regression on resamples of the documents
     (multinomial counts, :func:`_bootstrap_means`'s blocks), each solved on the cells
-    (:func:`weighted_coefficients`): at 28,000 documents, 1,000 resamples take about a
-    second instead of 80 s of document-level solves."""
+    (:func:`weighted_coefficients`): a few dozen rows per solve instead of every document
+    (benchmarks/results/workflow_speed_saudinewsnet.md measures the rule)."""
     n = len(y)
     cells, members = _cells(design)
     draws = np.empty((n_boot, design.shape[1], y.shape[1]))
