@@ -20,7 +20,6 @@ A group with fewer than ``min_documents`` documents gets its estimate but no int
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -44,11 +43,17 @@ def _bootstrap_means(values: np.ndarray, n_boot: int, rng: np.random.Generator) 
     with replacement), so a block of resamples is one matrix product."""
     n = len(values)
     means = np.empty((n_boot, values.shape[1]))
+    for start, counts in _resample_counts(n, n_boot, rng):
+        means[start : start + len(counts)] = counts @ values / n
+    return means
+
+
+def _resample_counts(n: int, n_boot: int, rng: np.random.Generator):
+    """Blocks of ``n_boot`` bootstrap resamples of ``n`` rows, each a vector of multinomial
+    counts (the same as drawing rows with replacement): (first resample's index, counts)."""
     for start in range(0, n_boot, _BLOCK):
         size = min(_BLOCK, n_boot - start)
-        counts = rng.multinomial(n, np.full(n, 1.0 / n), size=size)
-        means[start : start + size] = counts @ values / n
-    return means
+        yield start, rng.multinomial(n, np.full(n, 1.0 / n), size=size)
 
 
 def _interval(draws: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
@@ -206,9 +211,7 @@ def _cells(design: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
     the positions of its documents."""
     cells, cell_of = np.unique(design, axis=0, return_inverse=True)
     cell_of = np.asarray(cell_of).ravel()
-    order = np.argsort(cell_of, kind="stable")
-    bounds = np.searchsorted(cell_of[order], np.arange(len(cells) + 1))
-    return cells, [order[a:b] for a, b in itertools.pairwise(bounds)]
+    return cells, [np.flatnonzero(cell_of == c) for c in range(len(cells))]
 
 
 def weighted_coefficients(
@@ -239,12 +242,11 @@ def _bootstrap_coefficients(
     n = len(y)
     cells, members = _cells(design)
     draws = np.empty((n_boot, design.shape[1], y.shape[1]))
-    for start in range(0, n_boot, _BLOCK):
-        size = min(_BLOCK, n_boot - start)
-        counts = rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(np.float64)
+    for start, counts in _resample_counts(n, n_boot, rng):
+        counts = counts.astype(np.float64)
         weights = np.column_stack([counts[:, rows].sum(axis=1) for rows in members])
         sums = np.stack([counts[:, rows] @ y[rows] for rows in members], axis=1)
-        for b in range(size):
+        for b in range(len(counts)):
             draws[start + b] = weighted_coefficients(cells, weights[b], sums[b])
     return draws
 
