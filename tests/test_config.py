@@ -416,6 +416,11 @@ SCHEMA_ERRORS = [
         "sklearn_nmf, tomotopy, dmm (did you mean sklearn_nmf?)",
     ),
     (
+        "topics at the label count not a boolean",
+        edit("evaluation.topics_at_label_count", "yes"),
+        "config key evaluation.topics_at_label_count: 'yes' is not true or false",
+    ),
+    (
         "format typo",
         edit("corpus.sources[0].format", "jsnl"),
         "config key corpus.sources[0].format: 'jsnl' is not one of txt, jsonl, json, csv, tsv",

@@ -44,7 +44,16 @@ def test_planted_corpus_evaluation_recovers_labels(planted_run):
         "topics_tomotopy",
         "topics_dmm",
     ]
+    # And every engine at K = the number of gold labels (evaluation.topics_at_label_count):
+    # here that is the chosen K, so the same runs, scored under both names.
+    at_labels = [f"{m}_k3" for m in methods if m.startswith("topics_")]
+    methods += at_labels
     assert list(metrics["method"].unique()) == methods
+    columns = ["seed", "nmi", "ari"]
+    for name in at_labels:
+        at_k = metrics.loc[metrics["method"] == name, columns].to_numpy().tolist()
+        chosen = metrics.loc[metrics["method"] == name.removesuffix("_k3"), columns]
+        assert at_k == chosen.to_numpy().tolist()
     assert (metrics.groupby("method").size() == 2).all()  # each of the two random seeds
     assert (metrics["documents"] == 90).all()
     # Every method recovers the planted labels; an LDA run may still end in a local optimum

@@ -359,6 +359,33 @@ def get_evaluation_runs():
     ]
 
 
+def get_label_count_runs():
+    """The runs fitted again at K = the number of gold labels (evaluation.topics_at_label_count):
+    every seed of the unguided model of lda.engine and of each evaluation engine (a guided
+    prior needs a topic per theme, which that K may not have)."""
+    if not config["evaluation"]["topics_at_label_count"]:
+        return []
+    engines = dict.fromkeys([config["lda"]["engine"], *config["evaluation"]["engines"]])
+    return [
+        {"engine": engine, "prior": "unguided", "seed": seed}
+        for engine in engines
+        for seed in config["lda"]["random_seeds"]
+    ]
+
+
+def get_label_count_run_files(name):
+    """An input function: ``name`` of each run of :func:`get_label_count_runs` at K = the
+    number of gold labels (none where that K exceeds the number of documents)."""
+
+    def label_count_run_files(wildcards):
+        k, documents = get_label_count(), get_corpus_size()
+        if documents is not None and k > documents:
+            return []
+        return [get_run_file(name, {**run, "k": k}) for run in get_label_count_runs()]
+
+    return label_count_run_files
+
+
 def get_cluster_topic_files(wildcards):
     """The main model's document topics at the chosen K, one file per random seed, where
     cluster.features is topics or auto with topics among cluster.auto_features (stage 5 then
@@ -397,12 +424,17 @@ def get_guided_targets():
     return rules.plot_guided.output if config["lda"]["guided"] else []
 
 
-def get_has_labels():
-    """Whether the corpus has gold labels: at least two distinct ones in metadata.tsv."""
+def get_label_count():
+    """The number of distinct gold labels in metadata.tsv (empty labels do not count)."""
     metadata = checkpoints.read_corpus.get().output.metadata
     with open(metadata, encoding="utf-8", newline="") as table:
         labels = {row["label"] for row in csv.DictReader(table, delimiter="\t")}
-    return len(labels - {""}) >= 2
+    return len(labels - {""})
+
+
+def get_has_labels():
+    """Whether the corpus has gold labels: at least two distinct ones in metadata.tsv."""
+    return get_label_count() >= 2
 
 
 def get_evaluation_targets(wildcards):

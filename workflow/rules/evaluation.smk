@@ -6,6 +6,8 @@ rule evaluate_labels:
         silhouette="results/05_clusters/silhouette_by_k.csv",
         # The runs of params.runs, at the chosen K.
         doc_topics=get_chosen_run_files("doc_topics.csv", get_evaluation_runs()),
+        # The same models at K = the number of gold labels (evaluation.topics_at_label_count).
+        label_count_doc_topics=get_label_count_run_files("doc_topics.csv"),
     output:
         **get_report_table(
             "metrics",
@@ -51,6 +53,7 @@ rule evaluate_labels:
         use_idf=config["tfidf"]["use_idf"],
         random_seeds=config["lda"]["random_seeds"],
         runs=get_evaluation_runs(),
+        label_count_runs=get_label_count_runs(),
         main_model=get_main_model(),
     script:
         "../scripts/evaluate_labels.py"

@@ -13,6 +13,8 @@ evaluate_labels(
     silhouette=snakemake.input.silhouette,
     doc_topics=list(snakemake.input.doc_topics),
     runs=snakemake.params.runs,
+    label_count_doc_topics=list(snakemake.input.label_count_doc_topics),
+    label_count_runs=snakemake.params.label_count_runs,
     settings=snakemake.params.settings,
     random_seeds=snakemake.params.random_seeds,
     main_model=snakemake.params.main_model,

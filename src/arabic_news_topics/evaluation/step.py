@@ -36,6 +36,8 @@ def evaluate_labels(
     topics_csv: str,
     topics_md: str,
     use_idf: bool = True,
+    label_count_doc_topics: Sequence[str] = (),
+    label_count_runs: Sequence[Mapping] = (),
 ) -> None:
     """Agreement of clusters and argmax topics with the gold labels (NMI, ARI, V-measure,
     purity), for every seed and every engine, and the label-by-group confusion tables.
@@ -48,7 +50,9 @@ def evaluate_labels(
     rerun with each seed (k as the clustering stage chose it); ``doc_topics`` are the document
     topics of ``runs`` at the chosen K, one file per run (a mapping of ``engine``, ``prior``
     and ``seed``); ``main_model`` (``engine`` and ``prior``) at the first seed gives the
-    topic confusion table."""
+    topic confusion table. ``label_count_doc_topics`` are those of ``label_count_runs`` at
+    K = the number of gold labels (method ``topics_<engine>_k<labels>``), as the clusters
+    are scored at k = the number of labels."""
     weights, doc_ids, _ = tfidf.load_matrix(matrix)
     meta = read_table(metadata, dtype=str).fillna("").set_index("doc_id")
     gold = meta["label"].reindex(doc_ids).fillna("").to_numpy()
@@ -90,25 +94,17 @@ def evaluate_labels(
     position = {doc_id: i for i, doc_id in enumerate(doc_ids)}
     reference = None
     for path, run in zip(doc_topics, runs, strict=True):
-        table = read_table(path)
-        theta = np.zeros((len(doc_ids), table.shape[1] - 1))
-        # Topic models drop no document, but their ids are matched, not assumed in order.
-        theta[[position[d] for d in table["doc_id"].astype(str)]] = table.drop(
-            columns="doc_id"
-        ).to_numpy(dtype=float)
-        topics = core.argmax_topics(theta)
-        method = topics_method(run["engine"], run["prior"])
-        rows.append(
-            {
-                "method": method,
-                "seed": run["seed"],
-                "features": "",
-                **_scores(gold, topics[kept]),
-            }
-        )
+        topics = _argmax_topics(path, position)
+        rows.append(_topic_row(topics_method(run["engine"], run["prior"]), run, gold, topics[kept]))
         model = {"engine": run["engine"], "prior": run["prior"]}
         if model == dict(main_model) and run["seed"] == random_seeds[0]:
             reference = topics
+    # None where the number of labels exceeds the number of documents.
+    label_count_runs = label_count_runs if label_count_doc_topics else ()
+    for path, run in zip(label_count_doc_topics, label_count_runs, strict=True):
+        topics = _argmax_topics(path, position)
+        method = f"{topics_method(run['engine'], run['prior'])}_k{n_labels}"
+        rows.append(_topic_row(method, run, gold, topics[kept]))
     metrics = pd.DataFrame(rows)
     write_table(metrics, metrics_csv, metrics_md)
     write_table(core.metrics_summary(metrics), summary_csv, summary_md)
@@ -126,6 +122,22 @@ def topics_method(engine: str, prior: str) -> str:
     """The name of a topic model in the metrics: ``topics_<engine>``, and
     ``topics_<engine>_guided`` for a model with the guided prior."""
     return f"topics_{engine}" + ("_guided" if prior == "guided" else "")
+
+
+def _argmax_topics(doc_topics_csv: str, position: Mapping[str, int]) -> np.ndarray:
+    """The argmax topic of every document of a run's ``doc_topics.csv``, in the order of
+    ``position`` (document id to row)."""
+    table = read_table(doc_topics_csv)
+    theta = np.zeros((len(position), table.shape[1] - 1))
+    # Topic models drop no document, but their ids are matched, not assumed in order.
+    theta[[position[d] for d in table["doc_id"].astype(str)]] = table.drop(
+        columns="doc_id"
+    ).to_numpy(dtype=float)
+    return core.argmax_topics(theta)
+
+
+def _topic_row(method: str, run: Mapping, gold, topics: np.ndarray) -> dict:
+    return {"method": method, "seed": run["seed"], "features": "", **_scores(gold, topics)}
 
 
 def _scores(gold, predicted) -> dict:

@@ -1,0 +1,99 @@
+"""The step of stage 7 (arabic_news_topics.evaluation.step) on a small planted corpus: the
+argmax topics at the chosen K and at K = the number of gold labels are scored under their
+own names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from arabic_news_topics.evaluation.step import evaluate_labels
+from arabic_news_topics.tfidf import core as tfidf
+
+#: Three sections of four articles, each written in its own words.
+WORDS = {"culture": "فيلم مسرح رواية", "economy": "بنك سوق نفط", "sport": "مباراة فريق هدف"}
+LABELS = [label for label in WORDS for _ in range(4)]
+DOC_IDS = [f"d{i:02d}" for i in range(len(LABELS))]
+SEEDS = [1, 2]
+SETTINGS = {
+    "method": "kmeans",
+    "features": "lsa",
+    "auto_features": ["lsa"],
+    "stability_runs": 2,
+    "lsa_components": 5,
+}
+
+
+def _doc_topics(path: Path, topics: list[int], num_topics: int) -> str:
+    theta = np.full((len(topics), num_topics), 0.1 / num_topics)
+    theta[np.arange(len(topics)), topics] += 0.9
+    frame = pd.DataFrame(theta, columns=[f"topic_{t + 1}" for t in range(num_topics)])
+    frame.insert(0, "doc_id", DOC_IDS)
+    frame.to_csv(path, index=False)
+    return str(path)
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> dict:
+    tokens = [(d, WORDS[label].split() * 3) for d, label in zip(DOC_IDS, LABELS, strict=True)]
+    matrix, doc_ids, terms = tfidf.compute_tfidf(tokens)
+    tfidf.save_matrix(matrix, doc_ids, terms, str(tmp_path / "tfidf.npz"))
+    pd.DataFrame({"doc_id": DOC_IDS, "label": LABELS}).to_csv(
+        tmp_path / "metadata.tsv", sep="\t", index=False
+    )
+    pd.DataFrame({"doc_id": DOC_IDS, "cluster": [1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3]}).to_csv(
+        tmp_path / "assignments.csv", index=False
+    )
+    pd.DataFrame({"k": [3], "silhouette": [0.9], "chosen": [True]}).to_csv(
+        tmp_path / "silhouette.csv", index=False
+    )
+    # At the chosen K = 2, culture and economy share a topic; at K = 3 each section has its own.
+    merged = [0] * 8 + [1] * 4
+    runs = [{"engine": "gensim", "prior": "unguided", "seed": s} for s in SEEDS]
+    return {
+        "metadata": str(tmp_path / "metadata.tsv"),
+        "matrix": str(tmp_path / "tfidf.npz"),
+        "assignments": str(tmp_path / "assignments.csv"),
+        "silhouette": str(tmp_path / "silhouette.csv"),
+        "doc_topics": [_doc_topics(tmp_path / f"chosen_{s}.csv", merged, 2) for s in SEEDS],
+        "runs": runs,
+        "label_count_doc_topics": [
+            _doc_topics(tmp_path / f"labels_{s}.csv", [i // 4 for i in range(12)], 3) for s in SEEDS
+        ],
+        "label_count_runs": runs,
+        "settings": SETTINGS,
+        "random_seeds": SEEDS,
+        "main_model": {"engine": "gensim", "prior": "unguided"},
+        **{
+            f"{name}_{suffix}": str(tmp_path / f"{name}.{suffix}")
+            for name in ("metrics", "summary", "clusters", "topics")
+            for suffix in ("csv", "md")
+        },
+    }
+
+
+def test_topics_at_the_label_count_are_scored_under_their_own_name(inputs):
+    evaluate_labels(**inputs)
+    metrics = pd.read_csv(inputs["metrics_csv"])
+    nmi = metrics.groupby("method")["nmi"].agg(list)
+    assert list(metrics["method"].unique()) == [
+        "kmeans_lsa",
+        "kmeans_lsa_k3",
+        "topics_gensim",
+        "topics_gensim_k3",
+    ]
+    assert nmi["topics_gensim_k3"] == pytest.approx([1.0, 1.0])
+    assert max(nmi["topics_gensim"]) < 0.8  # two sections merged in one topic
+    summary = pd.read_csv(inputs["summary_csv"])
+    assert "topics_gensim_k3" in set(summary["method"])
+    # The confusion table is the main model's at the chosen K: two topics.
+    assert pd.read_csv(inputs["topics_csv"]).shape[0] == 3
+
+
+def test_no_runs_at_the_label_count_no_rows(inputs):
+    evaluate_labels(**{**inputs, "label_count_doc_topics": []})
+    methods = set(pd.read_csv(inputs["metrics_csv"])["method"])
+    assert methods == {"kmeans_lsa", "kmeans_lsa_k3", "topics_gensim"}
