@@ -104,3 +104,24 @@ def test_evaluation_metrics_error_bars_where_there_is_an_sd(tmp_path, drawn):
     # A negative ARI stays visible below zero; the top of the axis is at least 1.
     bottom, top = ax.get_ylim()
     assert bottom < -0.02 and top >= 1
+
+
+def test_evaluation_metrics_pair_each_method_with_its_scoring_at_the_label_count(tmp_path, drawn):
+    table = evaluation_table()
+    methods = ["kmeans", "topics_dmm", "kmeans_k4", "topics_dmm_k4", "topics_dmm_k4x"]
+    table = pd.concat([table, table, table.iloc[:1]], ignore_index=True)
+    table["method"] = methods
+    figures.plot_evaluation_metrics(
+        write(tmp_path, "pairs", table), str(tmp_path / "p.png"), str(tmp_path / "p.pdf")
+    )
+    (fig,) = drawn
+    bars = [c for c in fig.axes[0].containers if isinstance(c, BarContainer)]
+    # Each method next to its _k<n> scoring, in the same colour, hatched; a suffix that is
+    # not _k<number> is a method of its own.
+    names = [t.removesuffix(" (3 runs)").removesuffix(" (1 run)") for t in legend_texts(fig)]
+    assert names == ["kmeans", "kmeans_k4", "topics_dmm", "topics_dmm_k4", "topics_dmm_k4x"]
+    colours = [bar.patches[0].get_facecolor() for bar in bars]
+    hatches = [bar.patches[0].get_hatch() for bar in bars]
+    assert colours[0] == colours[1] and colours[2] == colours[3]
+    assert len({colours[0], colours[2], colours[4]}) == 3
+    assert [bool(h) for h in hatches] == [False, True, False, True, False]

@@ -95,6 +95,12 @@ EVALUATION_METRICS = (
 )
 
 
+def _base_method(method: str) -> str:
+    """``topics_dmm`` of ``topics_dmm_k4``: the method without its ``_k<n>`` suffix."""
+    stem, _, suffix = method.rpartition("_k")
+    return stem if stem and suffix.isdigit() else method
+
+
 def plot_evaluation_metrics(summary_csv: str, png: str, pdf: str) -> None:
     """Agreement of each method with the gold labels: NMI, ARI, V-measure and purity."""
     table = read_table(summary_csv, dtype={"method": str})
@@ -107,11 +113,21 @@ def plot_evaluation_metrics(summary_csv: str, png: str, pdf: str) -> None:
     n_methods = len(table)
     width = 0.8 / n_methods
     groups = np.arange(len(EVALUATION_METRICS))
-    fig, axes = new_figure(3.0)
+    # Long method names ("topics_sklearn_lda_k4 (3 runs)"): at most three legend columns.
+    legend_columns = min(n_methods, 4 if n_methods <= 4 else 3)
+    legend_rows = -(-n_methods // legend_columns)
+    fig, axes = new_figure(2.6 + 0.18 * legend_rows)
     ax = axes[0, 0]
     lowest, highest = 0.0, 1.0
+    # A method scored at k = the number of labels (<method>_k<n>) takes its method's colour,
+    # hatched, so that the two scorings of one method read as a pair.
+    bases = list(dict.fromkeys(_base_method(m) for m in table["method"].astype(str)))
+    # ... and stands next to it.
+    order = table["method"].astype(str).map(lambda m: bases.index(_base_method(m)))
+    table = table.iloc[np.argsort(order.to_numpy(), kind="stable")]
     for i, row in enumerate(table.itertuples(index=False)):
         row = row._asdict()
+        base = _base_method(str(row["method"]))
         values = np.array([float(row[f"{m}_mean"]) for m, _ in EVALUATION_METRICS])
         errors = np.array([float(row.get(f"{m}_sd", np.nan)) for m, _ in EVALUATION_METRICS])
         positions = groups - 0.4 + width * (i + 0.5)
@@ -123,7 +139,10 @@ def plot_evaluation_metrics(summary_csv: str, png: str, pdf: str) -> None:
             positions,
             np.nan_to_num(values),
             width=width * 0.92,
-            color=palette_colour(i),
+            color=palette_colour(bases.index(base)),
+            hatch="////" if base != str(row["method"]) else None,
+            edgecolor="white",
+            linewidth=0,
             label=label,
             yerr=None if np.isnan(errors).all() else errors,
             capsize=2,
@@ -158,7 +177,7 @@ def plot_evaluation_metrics(summary_csv: str, png: str, pdf: str) -> None:
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.1),
-        ncols=min(n_methods, 4),
+        ncols=legend_columns,
         frameon=False,
         fontsize=7,
     )
