@@ -7,8 +7,9 @@ For each labelled corpus (``hespress-4cat``: 2,268 Moroccan articles in 4 sectio
 ``evaluation.engines`` widened to every engine, so that each is scored), in a run folder of its
 own (``benchmarks/runs/<corpus>``, ``snakemake --directory``). Stage 7 scores, for each seed of
 ``lda.random_seeds`` (42, 7, 2024): the clusters (the stage's whole procedure with that seed,
-at its k and at k = the number of sections) and every engine's argmax topic at the chosen K,
-by NMI, ARI and V-measure.
+at its k and at k = the number of sections) and every engine's argmax topic at the chosen K
+and at K = the number of sections (``evaluation.topics_at_label_count``), by NMI, ARI and
+V-measure.
 
 In the same run, the naive baselines that the shared README describes: Arabic letter runs,
 alef/yaa/taa marbuta folded, the Arabic-Stopwords list removed (``evaluate_normalization.py``'s
@@ -128,7 +129,8 @@ def markdown(frame: pd.DataFrame, times: dict[str, float], load_at_start: str) -
         "`label_from: parent_folder` changed (and every engine scored). Mean ± sd over the "
         f"seeds {', '.join(map(str, SEEDS))}. `kmeans_auto`: the clusters at the stage's k; "
         "`kmeans_auto_k<n>`: at k = the number of sections; `topics_<engine>`: the argmax "
-        "topic at the chosen K; `naive_*`: the naive pipeline of the shared README, in the "
+        "topic at the chosen K; `topics_<engine>_k<n>`: at K = the number of sections; "
+        "`naive_*`: the naive pipeline of the shared README, in the "
         "same run. Snakemake wall time (from a results folder that may hold earlier jobs): "
         + (
             ", ".join(f"{corpus} {seconds:.0f} s" for corpus, seconds in times.items())
