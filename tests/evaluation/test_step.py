@@ -94,6 +94,6 @@ def test_topics_at_the_label_count_are_scored_under_their_own_name(inputs):
 
 
 def test_no_runs_at_the_label_count_no_rows(inputs):
-    evaluate_labels(**{**inputs, "label_count_doc_topics": []})
+    evaluate_labels(**{**inputs, "label_count_doc_topics": [], "label_count_runs": []})
     methods = set(pd.read_csv(inputs["metrics_csv"])["method"])
     assert methods == {"kmeans_lsa", "kmeans_lsa_k3", "topics_gensim"}

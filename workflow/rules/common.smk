@@ -375,12 +375,10 @@ def get_label_count_runs():
 
 def get_label_count_run_files(name):
     """An input function: ``name`` of each run of :func:`get_label_count_runs` at K = the
-    number of gold labels (none where that K exceeds the number of documents)."""
+    number of gold labels (never more than the documents: each label has one)."""
 
     def label_count_run_files(wildcards):
-        k, documents = get_label_count(), get_corpus_size()
-        if documents is not None and k > documents:
-            return []
+        k = get_label_count()
         return [get_run_file(name, {**run, "k": k}) for run in get_label_count_runs()]
 
     return label_count_run_files

@@ -99,8 +99,6 @@ def evaluate_labels(
         model = {"engine": run["engine"], "prior": run["prior"]}
         if model == dict(main_model) and run["seed"] == random_seeds[0]:
             reference = topics
-    # None where the number of labels exceeds the number of documents.
-    label_count_runs = label_count_runs if label_count_doc_topics else ()
     for path, run in zip(label_count_doc_topics, label_count_runs, strict=True):
         topics = _argmax_topics(path, position)
         method = f"{topics_method(run['engine'], run['prior'])}_k{n_labels}"
