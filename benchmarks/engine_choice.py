@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness
 
 from arabic_news_topics.evaluation import core as evaluation
-from arabic_news_topics.topics import engines, selection
+from arabic_news_topics.topics import coherence, engines, selection
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The keys of ``lda`` that engines.fit_topic_model takes.
@@ -56,7 +56,7 @@ def fit_rows(run: Path, name: str, settings: dict, ks: Sequence[int], seeds) -> 
     folder = run / "results/04_lda/bow"
     dictionary, corpus, doc_ids = engines.load_bow(folder)
     bow = list(corpus)
-    token_ids = engines.load_token_ids(folder)
+    token_ids = coherence.load_token_ids(folder)
     meta = pd.read_csv(run / "results/01_corpus/metadata.tsv", sep="\t", dtype=str)
     gold = meta.set_index("doc_id").loc[doc_ids, "label"].tolist()
     rows = []
@@ -65,7 +65,7 @@ def fit_rows(run: Path, name: str, settings: dict, ks: Sequence[int], seeds) -> 
             start = time.process_time()
             model = engines.fit_topic_model(bow, dictionary, k, random_state=seed, **settings)
             cpu = time.process_time() - start
-            npmi = engines.coherence_scores(model.phi, token_ids, dictionary, bow)["c_npmi"]
+            npmi = coherence.coherence_scores(model.phi, token_ids, dictionary, bow)["c_npmi"]
             scores = evaluation.label_scores(gold, evaluation.argmax_topics(model.theta))
             row = {"setting": name, "num_topics": k, "seed": seed, "cpu_s": round(cpu, 2)}
             rows.append({**row, "c_npmi": npmi, "nmi": scores["nmi"], "ari": scores["ari"]})

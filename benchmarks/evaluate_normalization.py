@@ -19,7 +19,7 @@ then, for every seed:
   (:func:`arabic_news_topics.topics.engines.fit_topic_model`, ``engine="gensim"``, ``passes=10,
   iterations=200``, ``random_state=seed``): NMI and ARI of every document's
   most probable topic, and the NPMI coherence (``c_npmi``) and ``c_v`` of the topics' top
-  10 words (:func:`arabic_news_topics.topics.engines.coherence_scores`).
+  10 words (:func:`arabic_news_topics.topics.coherence.coherence_scores`).
 
 A naive baseline, the peer that the shared README reports (NMI 0.30-0.49), goes through the
 same TF-IDF, k-means and LDA: Arabic letter runs (``[\\u0621-\\u064A]+``), alef, yaa and taa
@@ -69,7 +69,7 @@ from arabic_news_topics.clusters import core as clusters
 from arabic_news_topics.normalize import core as normalize
 from arabic_news_topics.normalize.step import normalization_settings
 from arabic_news_topics.tfidf import core as tfidf
-from arabic_news_topics.topics import engines
+from arabic_news_topics.topics import coherence, engines
 
 REPO = harness.REPO
 DEFAULT_CORPUS = harness.CORPORA.resolve() / "hespress-4cat.tar.gz"
@@ -236,7 +236,7 @@ def evaluate_setting(
     dictionary = engines.build_dictionary(token_lists, params.no_below, params.no_above, None)
     bow = [dictionary.doc2bow(t) for t in token_lists]
     # Every token as its dictionary id: the sliding windows of c_v and c_npmi.
-    token_ids = engines.TokenIds.from_token_lists(token_lists, dictionary)
+    token_ids = coherence.TokenIds.from_token_lists(token_lists, dictionary)
     shared_seconds = time.perf_counter() - start
 
     rows = []
@@ -256,7 +256,7 @@ def evaluate_setting(
         )
         theta = engines.doc_topics_table(model.theta, doc_ids)
         topic = theta[[f"topic_{k + 1}" for k in range(K)]].to_numpy().argmax(axis=1)
-        coherence = engines.coherence_scores(model.phi, token_ids, dictionary, bow, params.top_n)
+        scores = coherence.coherence_scores(model.phi, token_ids, dictionary, bow, params.top_n)
         row = {
             "setting": setting,
             "stemmer": stemmer,
@@ -269,8 +269,8 @@ def evaluate_setting(
             "kmeans_ari": adjusted_rand_score(labels, clustered),
             "lda_nmi": normalized_mutual_info_score(labels, topic),
             "lda_ari": adjusted_rand_score(labels, topic),
-            "lda_npmi": coherence["c_npmi"],
-            "lda_cv": coherence["c_v"],
+            "lda_npmi": scores["c_npmi"],
+            "lda_cv": scores["c_v"],
             "lda_topics_used": len(set(topic.tolist())),
             "seconds": round(time.perf_counter() - start, 2),
             "normalize_seconds": round(normalize_seconds + shared_seconds, 2),

@@ -20,8 +20,8 @@ from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
 from scipy.special import gammaln, logsumexp
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
+from arabic_news_topics.topics import coherence, selection, step
 from arabic_news_topics.topics import engines as lda
-from arabic_news_topics.topics import selection, step
 
 PLANTED = {
     "terrorism": ["ارهاب", "داعش", "تفجير", "هجوم", "متطرف", "انتحاري", "تنظيم", "ضحايا"],
@@ -511,7 +511,7 @@ def test_dmm_extra_clusters_stay_empty_and_every_later_step_takes_them(planted):
     np.testing.assert_allclose(model.phi.sum(axis=1), 1.0)
     np.testing.assert_allclose(model.theta.sum(axis=1), 1.0)
     assert (model.theta[:, 3:] < 1e-6).all()
-    scores = lda.coherence_scores(model.phi, token_ids(planted), dictionary, bow, 5)
+    scores = coherence.coherence_scores(model.phi, token_ids(planted), dictionary, bow, 5)
     assert all(math.isfinite(v) for v in scores.values())
     assert 0 < selection.topic_diversity(model.phi) < 1
     other = fit_dmm(bow, dictionary, 6, random_state=1)
@@ -696,13 +696,13 @@ def test_doc_topics_table_layout():
 # Coherence
 
 
-def token_ids(planted) -> lda.TokenIds:
-    return lda.TokenIds.from_token_lists(planted["tokens"], planted["dictionary"])
+def token_ids(planted) -> coherence.TokenIds:
+    return coherence.TokenIds.from_token_lists(planted["tokens"], planted["dictionary"])
 
 
 @pytest.mark.parametrize("engine", lda.ENGINES)
 def test_coherence_scores_are_finite_and_positive_for_planted_topics(planted, fits, engine):
-    scores = lda.coherence_scores(
+    scores = coherence.coherence_scores(
         fits[engine].phi, token_ids(planted), planted["dictionary"], planted["bow"], 5
     )
     assert list(scores) == list(lda.COHERENCE_MEASURES)
@@ -727,7 +727,7 @@ def test_coherence_scores_equal_gensim(planted, fits, measure, top_n):
         topn=top_n,
         processes=1,
     ).get_coherence()
-    scores = lda.coherence_scores(
+    scores = coherence.coherence_scores(
         model.phi, token_ids(planted), planted["dictionary"], planted["bow"], top_n
     )
     assert scores[measure] == pytest.approx(expected, rel=1e-12)
@@ -755,8 +755,8 @@ def test_window_accumulator_counts_as_gensim(window, drop):
         dictionary.token2id[w] for w in ("ناتو", "حلف", "داعش", "قمه", "سلام") if w not in drop
     }
     expected = WordOccurrenceAccumulator(relevant, dictionary).accumulate(WINDOW_TEXTS, window)
-    ids = lda.TokenIds.from_token_lists(WINDOW_TEXTS, dictionary)
-    counted = lda.WindowAccumulator(relevant, dictionary, ids, window)
+    ids = coherence.TokenIds.from_token_lists(WINDOW_TEXTS, dictionary)
+    counted = coherence.WindowAccumulator(relevant, dictionary, ids, window)
     assert counted.num_docs == expected.num_docs
     words = [dictionary[i] for i in relevant]
     for first in words:
@@ -771,10 +771,10 @@ def test_window_accumulator_counts_on_random_texts():
     texts = [rng.choice(vocabulary, size=rng.randint(0, 60)).tolist() for _ in range(40)]
     dictionary = lda.build_dictionary(texts, no_below=2)
     relevant = set(rng.choice(len(dictionary), size=12, replace=False).tolist())
-    ids = lda.TokenIds.from_token_lists(texts, dictionary)
+    ids = coherence.TokenIds.from_token_lists(texts, dictionary)
     for window in (5, 10, 25):
         expected = WordOccurrenceAccumulator(relevant, dictionary).accumulate(texts, window)
-        counted = lda.WindowAccumulator(relevant, dictionary, ids, window)
+        counted = coherence.WindowAccumulator(relevant, dictionary, ids, window)
         np.testing.assert_array_equal(counted._occurrences, expected._occurrences)
         np.testing.assert_array_equal(
             counted._co_occurrences, expected._co_occurrences.toarray().astype(np.int64)
@@ -849,6 +849,40 @@ def test_resolve_passes(passes, n_docs, chunksize, expected):
     assert lda.resolve_passes(passes, n_docs, chunksize) == expected
 
 
+def _library_default_iterations() -> dict[str, int]:
+    """Each library's own default, read from the library (tomotopy's C method has only its
+    text signature)."""
+    import inspect
+
+    from sklearn.decomposition import NMF, LatentDirichletAllocation
+
+    infer = inspect.signature(tomotopy.LDAModel.infer).parameters["iterations"].default
+    return {
+        "gensim": inspect.signature(LdaModel).parameters["iterations"].default,
+        "sklearn_lda": LatentDirichletAllocation().max_doc_update_iter,
+        "sklearn_nmf": NMF().max_iter,
+        "tomotopy": infer,
+    }
+
+
+def test_auto_iterations_are_the_libraries_defaults():
+    assert _library_default_iterations() == lda.AUTO_ITERATIONS
+
+
+@pytest.mark.parametrize("engine", ["gensim", "sklearn_lda", "sklearn_nmf", "tomotopy"])
+def test_iterations_reach_the_engine(engine):
+    """``auto`` gives the engine its library's default, a number is used as it is, and
+    gensim's model itself runs with what was resolved."""
+    auto = lda.ENGINE_CLASSES[engine](2, 1, iterations="auto")
+    assert auto.iterations == _library_default_iterations()[engine]
+    assert lda.ENGINE_CLASSES[engine](2, 1, iterations=7).iterations == 7
+    if engine == "gensim":
+        dictionary = Dictionary(SMALL)
+        bow = [dictionary.doc2bow(words) for words in SMALL]
+        fitted = lda.fit_topic_model(bow, dictionary, 2, random_state=1, passes=1)
+        assert fitted.model.iterations == 50
+
+
 SMALL = [["ناتو", "حلف"], ["ناتو", "قمه"], ["ناتو", "داعش", "حلف"], ["سلام"]]
 
 
@@ -900,7 +934,7 @@ def test_save_and_load_corpus_round_trip(tmp_path):
     assert list(loaded_bow) == [dictionary.doc2bow(t) for t in SMALL]
     assert len(loaded_bow) == 4
     assert loaded_ids == doc_ids
-    token_ids = lda.load_token_ids(folder)
+    token_ids = coherence.load_token_ids(folder)
     nato, alliance = dictionary.token2id["ناتو"], dictionary.token2id["حلف"]
     # Words outside the dictionary (قمه, داعش, سلام) are -1 but keep their place.
     np.testing.assert_array_equal(token_ids.ids, [nato, alliance, nato, -1, nato, -1, alliance, -1])

@@ -87,7 +87,7 @@ def test_changing_num_topics_reruns_lda_and_after_only(copy_of_seed_run, snakema
     ("key", "value", "refits"),
     [
         ("sampling_iterations", 50, False),  # tomotopy's setting: the gensim fits stay
-        ("iterations", 50, True),  # gensim's inference iterations: every fit again
+        ("iterations", 400, True),  # gensim's inference iterations: every fit again
     ],
 )
 def test_an_engine_setting_refits_only_the_engines_that_read_it(

@@ -42,13 +42,15 @@ from datetime import date
 from functools import cache
 from itertools import chain, pairwise
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from datasketch import MinHash, MinHashLSH
 
 from ..normalize import core as normalize
+
+if TYPE_CHECKING:
+    import datasketch
 
 LOGGER = logging.getLogger(__name__)
 
@@ -1271,6 +1273,10 @@ class NearDuplicateIndex:
     """
 
     def __init__(self, settings: NearDuplicateSettings, max_words: int = 1_000_000) -> None:
+        # Imported here: datasketch pulls in scipy.integrate (about 0.6 s), and every job that
+        # reads the corpus's headlines imports this module; only ingest builds the index.
+        from datasketch import MinHash, MinHashLSH
+
         self.settings = settings
         self.max_words = max_words
         self._lsh = MinHashLSH(threshold=settings.threshold, num_perm=NUM_PERM)
@@ -1279,7 +1285,7 @@ class NearDuplicateIndex:
         self._signatures: dict[str, tuple[int, np.ndarray]] = {}
         self._word_hashes: dict[str, int] = {}
 
-    def signature(self, normalized: str) -> MinHash:
+    def signature(self, normalized: str) -> datasketch.MinHash:
         """The MinHash of a normalized text's word shingles."""
         cache = self._word_hashes
         if len(cache) >= self.max_words:

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from ..corpus.core import headline, snippet  # noqa: F401 (part of this module's interface)
 
@@ -76,6 +75,9 @@ def frex(phi: np.ndarray, weight: float = FREX_WEIGHT) -> np.ndarray:
     if not 0 <= weight <= 1:
         raise ValueError(f"topics.frex_weight = {weight!r} must be between 0 and 1")
     phi = _check_phi(phi)
+    # Imported here: scipy.stats takes about a second to import, and only FREX needs it.
+    from scipy.stats import rankdata
+
     n_words = phi.shape[1]
     column = phi.sum(axis=0, keepdims=True)
     exclusive = phi / np.where(column > 0, column, 1.0)

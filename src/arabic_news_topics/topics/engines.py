@@ -7,14 +7,11 @@ Dirichlet multinomial mixture sampled by GSDMM) is one :class:`TopicModel`
 class with its own settings and ``fit()`` (:func:`fit_topic_model` builds one from the
 ``lda`` settings), and every one gives the same outputs: ``phi``
 (topics by terms, in the dictionary's order) and ``theta`` (documents by topics). The tables
-(:func:`topics_table`, :func:`doc_topics_table`) and coherence (:func:`coherence_scores`)
+(:func:`topics_table`, :func:`doc_topics_table`) and coherence (``coherence.coherence_scores``)
 are computed from those arrays, the same way for every engine.
 
 The bag-of-words corpus is written once (Matrix Market, :func:`save_corpus`) and models train
-from it as a stream (gensim ``MmCorpus``). Coherence is gensim's (``CoherenceModel``: c_v and
-c_npmi on boolean sliding windows, u_mass on documents), with the window counts taken from
-the corpus's token ids by :class:`WindowAccumulator` in numpy rather than by gensim's
-window-by-window Python loop: the counts, and hence the scores, are the same.
+from it as a stream (gensim ``MmCorpus``).
 """
 
 from __future__ import annotations
@@ -27,23 +24,28 @@ import pickle
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from gensim import matutils
-from gensim.corpora import Dictionary, MmCorpus
-from gensim.models import CoherenceModel, LdaModel
-from gensim.topic_coherence.probability_estimation import unique_ids_from_segments
-from gensim.topic_coherence.text_analysis import UsesDictionary
 from scipy.special import gammaln, logsumexp
 
 from ..io import atomic_path, write_npz, write_text
 
+if TYPE_CHECKING:
+    from gensim.corpora import Dictionary, MmCorpus
+    from gensim.models import LdaModel
+
+# gensim is imported where it is used: it takes about a second to import (scipy.stats with
+# it), and the jobs that only read a fitted model's tables (select, describe, curate, label,
+# themes, the explorer) never need it. Coherence, which subclasses gensim's classes, is in
+# the coherence module.
+
 #: Coherence measures computed for every model (gensim names).
 COHERENCE_MEASURES = ("c_v", "c_npmi", "u_mass")
 
-#: The measures counted on sliding windows of the tokens (:class:`WindowAccumulator`).
+#: The measures counted on sliding windows of the tokens (``coherence.WindowAccumulator``).
 WINDOW_MEASURES = ("c_v", "c_npmi")
 
 #: Documents per call of the model's inference (the document-topic table).
@@ -82,6 +84,8 @@ def build_dictionary(
     keep_n : int, optional
         Keep at most this many terms (the most frequent).
     """
+    from gensim.corpora import Dictionary
+
     dictionary = Dictionary(token_lists)
     dictionary.filter_extremes(no_below=no_below, no_above=no_above, keep_n=keep_n)
     if len(dictionary) == 0:
@@ -105,6 +109,20 @@ def resolve_passes(passes: int | str, n_docs: int, chunksize: int = 2000) -> int
         return int(passes)
     chunks = max(1, math.ceil(n_docs / chunksize))
     return min(MAX_AUTO_PASSES, max(1, math.ceil(AUTO_PASSES_UPDATES / chunks)))
+
+
+#: ``iterations: auto``: each library's own default. gensim's 50 (against the 400 shipped
+#: before) took 0.53-0.77x the CPU per fit on hespress-4cat, chose the same K and put the
+#: argmax topics at least as close to the sections at every K
+#: (benchmarks/results/engine_choice_hespress.md); the others are the defaults of
+#: scikit-learn's ``max_doc_update_iter`` and ``NMF(max_iter)`` and tomotopy's ``infer``.
+AUTO_ITERATIONS = {"gensim": 50, "sklearn_lda": 100, "sklearn_nmf": 200, "tomotopy": 100}
+
+
+def resolve_iterations(iterations: int | str, engine: str) -> int:
+    """The iterations of ``engine``: ``iterations`` itself, or for ``auto`` the engine's
+    library default (:data:`AUTO_ITERATIONS`)."""
+    return AUTO_ITERATIONS[engine] if iterations == "auto" else int(iterations)
 
 
 # ---------------------------------------------------------------------------------------
@@ -203,6 +221,8 @@ def _softmax_rows(log_weights: np.ndarray) -> np.ndarray:
 
 def _count_matrix(bow: Iterable[Bag], n_terms: int) -> sp.csr_matrix:
     """Documents by terms, the counts of the bags of words."""
+    from gensim import matutils
+
     return matutils.corpus2csc(bow, num_terms=n_terms).T.tocsr()
 
 
@@ -350,13 +370,14 @@ class GensimLDA(TopicModel):
         num_topics: int,
         random_state: int = 42,
         passes: int | str = "auto",
-        iterations: int = 400,
+        iterations: int | str = "auto",
         chunksize: int = 2000,
         alpha: str | float = "symmetric",
         eta: str | float | None = None,
     ):
         super().__init__(num_topics, random_state)
-        self.passes, self.iterations, self.chunksize = passes, iterations, chunksize
+        self.passes, self.chunksize = passes, chunksize
+        self.iterations = resolve_iterations(iterations, self.engine)
         self.alpha, self.eta = alpha, eta
 
     def _fit(self, bow, dictionary, prior):
@@ -404,6 +425,8 @@ class GensimLDA(TopicModel):
 
     @classmethod
     def _load(cls, path):
+        from gensim.models import LdaModel
+
         return LdaModel.load(str(path))
 
 
@@ -447,13 +470,14 @@ class SklearnLDA(_SklearnTopicModel):
         num_topics: int,
         random_state: int = 42,
         passes: int | str = "auto",
-        iterations: int = 400,
+        iterations: int | str = "auto",
         chunksize: int = 2000,
         alpha: str | float = "symmetric",
         eta: str | float | None = None,
     ):
         super().__init__(num_topics, random_state)
-        self.passes, self.iterations, self.chunksize = passes, iterations, chunksize
+        self.passes, self.chunksize = passes, chunksize
+        self.iterations = resolve_iterations(iterations, self.engine)
         self.alpha, self.eta = alpha, eta
 
     def _fit(self, bow, dictionary, prior):
@@ -481,9 +505,9 @@ class SklearnNMF(_SklearnTopicModel):
 
     engine = "sklearn_nmf"
 
-    def __init__(self, num_topics: int, random_state: int = 42, iterations: int = 400):
+    def __init__(self, num_topics: int, random_state: int = 42, iterations: int | str = "auto"):
         super().__init__(num_topics, random_state)
-        self.iterations = iterations
+        self.iterations = resolve_iterations(iterations, self.engine)
 
     def _fit(self, bow, dictionary, prior):
         from sklearn.decomposition import NMF
@@ -518,13 +542,14 @@ class TomotopyLDA(TopicModel):
         self,
         num_topics: int,
         random_state: int = 42,
-        iterations: int = 400,
+        iterations: int | str = "auto",
         sampling_iterations: int = 200,
         alpha: str | float = "symmetric",
         eta: str | float | None = None,
     ):
         super().__init__(num_topics, random_state)
-        self.iterations, self.sampling_iterations = iterations, sampling_iterations
+        self.iterations = resolve_iterations(iterations, self.engine)
+        self.sampling_iterations = sampling_iterations
         self.alpha, self.eta = alpha, eta
 
     def _fit(self, bow, dictionary, prior):
@@ -1133,7 +1158,7 @@ def fit_lda(
     num_topics: int,
     random_state: int = 42,
     passes: int | str = 10,
-    iterations: int = 400,
+    iterations: int | str = "auto",
     alpha: str | float = "symmetric",
     eta: str | float | np.ndarray | None = None,
     chunksize: int = 2000,
@@ -1141,17 +1166,19 @@ def fit_lda(
     """Fit a single-process gensim LdaModel, reproducible for a given ``random_state``.
 
     ``bow`` is read once per pass (a gensim ``MmCorpus`` streams it from disk); ``passes``
-    may be ``auto`` (:func:`resolve_passes`). gensim's LdaMulticore cannot be made
-    reproducible with a seed, so it is not used.
+    may be ``auto`` (:func:`resolve_passes`), ``iterations`` too (gensim's own 50).
+    gensim's LdaMulticore cannot be made reproducible with a seed, so it is not used.
 
     ``eta`` may be a topics-by-terms matrix (a guided prior, :func:`guided_prior`).
     """
+    from gensim.models import LdaModel
+
     model = LdaModel(
         id2word=dictionary,
         num_topics=num_topics,
         random_state=random_state,
         passes=resolve_passes(passes, len(bow), chunksize),
-        iterations=iterations,
+        iterations=resolve_iterations(iterations, "gensim"),
         alpha=alpha,
         eta=eta,
         chunksize=chunksize,
@@ -1175,7 +1202,7 @@ def fit_topic_model(
     engine: str = "gensim",
     random_state: int = 42,
     passes: int | str = "auto",
-    iterations: int = 400,
+    iterations: int | str = "auto",
     chunksize: int = 2000,
     alpha: str | float = "symmetric",
     eta: str | float | None = None,
@@ -1195,7 +1222,7 @@ def fit_topic_model(
     passes (or auto)     passes over the       --               --                --
                          corpus
     chunksize            documents per update  --               --                --
-    iterations           inference iterations  NMF iterations   inference sweeps  --
+    iterations (or auto) inference iterations  NMF iterations   inference sweeps  --
                          per document                           per document
     sampling_iterations  --                    --               Gibbs sweeps      --
     dmm_iterations       --                    --               --                Gibbs sweeps
@@ -1352,209 +1379,6 @@ def doc_topics_table(theta: np.ndarray, doc_ids: Sequence[str]) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------
-# Coherence
-
-
-@dataclass(frozen=True)
-class TokenIds:
-    """Every token of the corpus as its dictionary id, the documents one after another.
-
-    ``ids[offsets[d]:offsets[d + 1]]`` are the tokens of document ``d`` in text order; a token
-    that is not in the dictionary is ``-1`` (it still takes its place in sliding windows).
-    """
-
-    ids: np.ndarray
-    offsets: np.ndarray
-
-    @classmethod
-    def from_token_lists(cls, token_lists: Iterable[list[str]], dictionary: Dictionary):
-        parts, lengths = [], [0]
-        for tokens in token_lists:
-            parts.append(_encode(tokens, dictionary.token2id))
-            lengths.append(len(tokens))
-        return cls(_concatenate(parts), np.cumsum(lengths, dtype=np.int64))
-
-
-def _encode(tokens: Sequence[str], token2id: dict[str, int]) -> np.ndarray:
-    return np.fromiter((token2id.get(t, -1) for t in tokens), np.int32, count=len(tokens))
-
-
-def _concatenate(parts: list[np.ndarray]) -> np.ndarray:
-    return np.concatenate(parts) if parts else np.zeros(0, np.int32)
-
-
-def _window_counts(
-    codes: np.ndarray, offsets: np.ndarray, n_words: int, window: int
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Boolean sliding-window counts exactly as gensim's ``WordOccurrenceAccumulator``.
-
-    ``codes`` holds, for every token, the index (0 .. ``n_words`` - 1) of the word counted, or
-    -1. Each document of ``L`` tokens has ``max(L - window + 1, 1)`` windows. gensim slides a
-    window by forgetting the token that leaves it and adding the one that enters, so a word
-    whose earlier copy leaves the window is no longer counted in it until it enters again;
-    in window terms, a copy at position ``p`` marks the word from window ``max(p - window +
-    1, 0)`` up to (not including) the window after the first copy at or after that window's
-    start leaves it. The windows in which a word is marked are therefore a union of
-    intervals, and two words co-occur in as many windows as their intervals overlap.
-
-    Returns
-    -------
-    occurrences : ndarray of int64, the windows each word is marked in
-    co_occurrences : ndarray of int64, words by words (symmetric, the diagonal the occurrences)
-    windows : int, the number of windows (gensim's ``num_docs``)
-    """
-    lengths = np.diff(offsets)
-    windows_per_doc = np.maximum(lengths - window + 1, 1)
-    n_windows = int(windows_per_doc.sum())
-    occurrences = np.zeros(n_words, dtype=np.int64)
-    co_occurrences = np.zeros((n_words, n_words), dtype=np.int64)
-    where = np.flatnonzero(codes >= 0)
-    if where.size == 0:
-        return occurrences, co_occurrences, n_windows
-    doc = np.searchsorted(offsets, where, side="right") - 1
-    position = where - offsets[doc]
-    word = codes[where].astype(np.int64)
-    # Copies of one word in one document, in text order.
-    group = doc * n_words + word
-    order = np.argsort(group, kind="stable")
-    group, doc, word, position = group[order], doc[order], word[order], position[order]
-    last_window = windows_per_doc[doc]
-    start = np.maximum(position - window + 1, 0)
-    span = int(lengths.max()) + 1
-    key = group * span + position
-    first = np.searchsorted(key, group * span + start, side="left")
-    end = np.minimum(position[first] + 1, last_window)
-    # Union of each group's intervals (starts are sorted within a group).
-    offset = group * span
-    reach = np.maximum.accumulate(offset + end) - offset
-    head = np.ones(len(start), dtype=bool)
-    head[1:] = (group[1:] != group[:-1]) | (start[1:] > reach[:-1])
-    heads = np.flatnonzero(head)
-    start, end = start[heads], np.maximum.reduceat(end, heads)
-    doc, word = doc[heads], word[heads]
-    np.add.at(occurrences, word, end - start)
-    # Overlaps of intervals of different words in one document: sorted by start, interval
-    # i meets i + 1, i + 2 ... until one starts after it ends.
-    order = np.lexsort((start, doc))
-    start, end, doc, word = start[order], end[order], doc[order], word[order]
-    pairs = np.zeros(n_words * n_words, dtype=np.float64)
-    left = np.arange(len(start) - 1)
-    step = 1
-    while left.size:
-        right = left + step
-        keep = right < len(start)
-        left, right = left[keep], right[keep]
-        keep = (doc[right] == doc[left]) & (start[right] < end[left])
-        left, right = left[keep], right[keep]
-        if left.size:
-            overlap = np.minimum(end[left], end[right]) - start[right]
-            pairs += np.bincount(
-                word[left] * n_words + word[right], weights=overlap, minlength=n_words * n_words
-            )
-        step += 1
-    pairs = pairs.reshape(n_words, n_words).astype(np.int64)
-    co_occurrences = pairs + pairs.T
-    co_occurrences[np.diag_indices(n_words)] = occurrences
-    return occurrences, co_occurrences, n_windows
-
-
-class WindowAccumulator(UsesDictionary):
-    """gensim's word-occurrence accumulator for boolean sliding windows, counted in numpy.
-
-    It answers the confirmation measures of gensim's coherence pipeline (``accumulator[w]``,
-    ``accumulator[w1, w2]``, ``num_docs``) with the counts of :func:`_window_counts`.
-    """
-
-    def __init__(self, relevant_ids, dictionary: Dictionary, token_ids: TokenIds, window: int):
-        super().__init__(relevant_ids, dictionary)
-        lookup = np.full(max(len(dictionary), max(self.id2contiguous, default=0) + 1), -1)
-        for word_id, index in self.id2contiguous.items():
-            lookup[word_id] = index
-        ids = token_ids.ids
-        codes = np.where(ids >= 0, lookup[np.maximum(ids, 0)], -1)
-        self._occurrences, self._co_occurrences, windows = _window_counts(
-            codes, token_ids.offsets, len(self.id2contiguous), window
-        )
-        self._num_docs = windows
-
-    def _get_occurrences(self, word_id):
-        return self._occurrences[word_id]
-
-    def _get_co_occurrences(self, word_id1, word_id2):
-        return self._co_occurrences[word_id1, word_id2]
-
-
-class _TokenIdCoherence(CoherenceModel):
-    """A gensim CoherenceModel whose window counts come from :class:`WindowAccumulator`."""
-
-    def __init__(self, token_ids: TokenIds, **kwargs):
-        # The texts are the token ids; gensim only checks that texts are given.
-        super().__init__(texts=(), processes=1, **kwargs)
-        self._token_ids = token_ids
-
-    def estimate_probabilities(self, segmented_topics=None):
-        if segmented_topics is None:
-            segmented_topics = self.segment_topics()
-        self._accumulator = WindowAccumulator(
-            unique_ids_from_segments(segmented_topics),
-            self.dictionary,
-            self._token_ids,
-            self.window_size,
-        )
-        return self._accumulator
-
-
-def top_word_ids(phi: np.ndarray, top_n: int = 10) -> list[np.ndarray]:
-    """The ``top_n`` word ids of each topic, as gensim's CoherenceModel chooses a model's."""
-    return [matutils.argsort(topic, topn=top_n, reverse=True) for topic in phi]
-
-
-def coherence_scores(
-    phi: np.ndarray,
-    token_ids: TokenIds,
-    dictionary: Dictionary,
-    bow: Iterable[Bag],
-    top_n: int = 10,
-) -> dict[str, float]:
-    """Coherence of the topics' ``top_n`` words, gensim's measures (:data:`COHERENCE_MEASURES`).
-
-    c_v and c_npmi count windows of the corpus's tokens (110 and 10 tokens); u_mass counts
-    documents of ``bow``. NaN where gensim's score is not finite.
-    """
-    return coherence_by_topic(phi, token_ids, dictionary, bow, top_n)[0]
-
-
-def coherence_by_topic(
-    phi: np.ndarray,
-    token_ids: TokenIds,
-    dictionary: Dictionary,
-    bow: Iterable[Bag],
-    top_n: int = 10,
-) -> tuple[dict[str, float], dict[str, list[float]]]:
-    """:func:`coherence_scores`, and each measure topic by topic (stm's topicQuality
-    picture); the model's score is gensim's aggregate (the mean) of the topics' scores."""
-    topics = top_word_ids(phi, top_n)
-    # Topics of fewer words than top_n (a small vocabulary) are taken whole, as for a model.
-    topn = len(topics[0])
-    models = {
-        measure: _TokenIdCoherence(
-            token_ids, topics=topics, dictionary=dictionary, coherence=measure, topn=topn
-        )
-        for measure in WINDOW_MEASURES
-    }
-    models["u_mass"] = CoherenceModel(
-        corpus=bow, topics=topics, dictionary=dictionary, coherence="u_mass", topn=topn
-    )
-    scores, by_topic = {}, {}
-    for measure in COHERENCE_MEASURES:
-        per_topic = models[measure].get_coherence_per_topic()
-        value = models[measure].aggregate_measures(per_topic)
-        scores[measure] = float(value) if np.isfinite(value) else float("nan")
-        by_topic[measure] = [float(v) if np.isfinite(v) else float("nan") for v in per_topic]
-    return scores, by_topic
-
-
-# ---------------------------------------------------------------------------------------
 # Held-out documents
 
 
@@ -1584,8 +1408,12 @@ def save_corpus(
 
     Files: ``dictionary.txt`` (gensim text format), ``corpus.mm`` (bag of words, Matrix
     Market, streamed by :func:`load_bow`), ``doc_ids.txt`` and ``token_ids.npz`` (every token
-    as its dictionary id, for coherence; :func:`load_token_ids`).
+    as its dictionary id, for coherence; ``coherence.load_token_ids``).
     """
+    from gensim.corpora import MmCorpus
+
+    from .coherence import concatenate_ids, encode_tokens
+
     folder = Path(folder)
     with atomic_path(folder / "dictionary.txt") as temporary:
         dictionary.save_as_text(str(temporary))
@@ -1594,7 +1422,7 @@ def save_corpus(
     def bags() -> Iterator[list[tuple[int, int]]]:
         for doc_id, tokens in documents:
             doc_ids.append(doc_id)
-            parts.append(_encode(tokens, dictionary.token2id))
+            parts.append(encode_tokens(tokens, dictionary.token2id))
             lengths.append(len(tokens))
             yield dictionary.doc2bow(tokens)
 
@@ -1603,15 +1431,16 @@ def save_corpus(
         atomic_path(folder / "corpus.mm.index") as index,
     ):
         MmCorpus.serialize(str(corpus), bags(), index_fname=str(index))
-    token_ids = TokenIds(_concatenate(parts), np.cumsum(lengths, dtype=np.int64))
     with atomic_path(folder / "token_ids.npz") as temporary:
-        np.savez(temporary, ids=token_ids.ids, offsets=token_ids.offsets)
+        np.savez(temporary, ids=concatenate_ids(parts), offsets=np.cumsum(lengths, dtype=np.int64))
     write_text(folder / "doc_ids.txt", "".join(f"{d}\n" for d in doc_ids))
     return len(doc_ids)
 
 
 def load_bow(folder: str | Path) -> tuple[Dictionary, MmCorpus, list[str]]:
     """The dictionary, the bag-of-words corpus (streamed from disk) and the document ids."""
+    from gensim.corpora import Dictionary, MmCorpus
+
     folder = Path(folder)
     dictionary = Dictionary.load_from_text(str(folder / "dictionary.txt"))
     bow = MmCorpus(str(folder / "corpus.mm"))
@@ -1619,13 +1448,9 @@ def load_bow(folder: str | Path) -> tuple[Dictionary, MmCorpus, list[str]]:
     return dictionary, bow, doc_ids
 
 
-def load_token_ids(folder: str | Path) -> TokenIds:
-    """The token ids :func:`save_corpus` wrote."""
-    with np.load(Path(folder) / "token_ids.npz", allow_pickle=False) as stored:
-        return TokenIds(stored["ids"], stored["offsets"])
-
-
 def bow_matrix(folder: str | Path) -> sp.csr_matrix:
     """The bag-of-words corpus as a documents-by-terms count matrix."""
+    from gensim import matutils
+
     dictionary, bow, _ = load_bow(folder)
     return matutils.corpus2csc(bow, num_terms=len(dictionary), num_docs=len(bow)).T.tocsr()

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from gensim.corpora import Dictionary
 
 from ..corpus.step import document_details
 from ..io import atomic_path, iter_tokens, read_table, write_table, write_text
@@ -54,6 +53,8 @@ def build_guided_prior(
     normalized, _ = normalized_seed_words(
         themes_config, settings, reporting_words, expressions, vocabulary_csv
     )
+    from gensim.corpora import Dictionary
+
     vocabulary = vocabulary_of(Dictionary.load_from_text(dictionary))
     _, table = engines.guided_prior(
         normalized, themes_config, vocabulary, len(themes_config), strength
@@ -100,6 +101,9 @@ def fit_topic_model(
     """Fit one topic model (an engine, K and seed); write the model, its topics, document
     mixtures, topic-word matrix, and its coherence (NPMI, c_v, UMass) and diversity (with
     the engine's own numbers of the fit, ``TopicModel.fit_scores``)."""
+    # Here, not at the top: it imports gensim, which only the fits need.
+    from . import coherence
+
     dictionary, bow, doc_ids = engines.load_bow(corpus_folder)
     vocabulary = vocabulary_of(dictionary)
     matrix = _prior_matrix(prior, vocabulary, num_topics)
@@ -120,8 +124,8 @@ def fit_topic_model(
     write_table(engines.doc_topics_table(fitted.theta, doc_ids), doc_topics)
     with atomic_path(topic_word) as temporary:
         np.savez_compressed(temporary, phi=fitted.phi, vocabulary=np.array(vocabulary, dtype=str))
-    measures, by_topic = engines.coherence_by_topic(
-        fitted.phi, engines.load_token_ids(corpus_folder), dictionary, bow, top_n
+    measures, by_topic = coherence.coherence_by_topic(
+        fitted.phi, coherence.load_token_ids(corpus_folder), dictionary, bow, top_n
     )
     measures["diversity"] = selection.topic_diversity(fitted.phi)
     # Then what the engine reports of its fit (the DMM: every restart's log-likelihood), and
