@@ -112,9 +112,9 @@ def resolve_passes(passes: int | str, n_docs: int, chunksize: int = 2000) -> int
 
 
 #: ``iterations: auto``: each library's own default. gensim's 50 (against the 400 shipped
-#: before) took 0.53-0.77x the CPU per fit on hespress-4cat, chose the same K and put the
-#: argmax topics at least as close to the sections at every K
-#: (benchmarks/results/engine_choice_hespress.md); the others are the defaults of
+#: before) took 0.53-0.77x the CPU per fit on hespress-4cat and 0.63-0.69x on antms-6cat,
+#: chose the same K and put the argmax topics at least as close to the sections at every K
+#: (benchmarks/results/engine_choice_*.md); the others are the defaults of
 #: scikit-learn's ``max_doc_update_iter`` and ``NMF(max_iter)`` and tomotopy's ``infer``.
 AUTO_ITERATIONS = {"gensim": 50, "sklearn_lda": 100, "sklearn_nmf": 200, "tomotopy": 100}
 
