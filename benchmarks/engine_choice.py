@@ -22,6 +22,7 @@ Run from the repository root, for example (hespress-4cat: about 15 minutes on 2 
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import sys
 import time
@@ -37,28 +38,20 @@ from arabic_news_topics.evaluation import core as evaluation
 from arabic_news_topics.topics import coherence, engines, selection
 
 ROOT = Path(__file__).resolve().parents[1]
-#: The keys of ``lda`` that engines.fit_topic_model takes.
-FIT_KEYS = (
-    "engine",
-    "passes",
-    "iterations",
-    "chunksize",
-    "alpha",
-    "eta",
-    "sampling_iterations",
-    "dmm_iterations",
-    "dmm_restarts",
+#: The keys of ``lda`` that engines.fit_topic_model takes: its settings after the corpus,
+#: K and seed (the guided prior is not a key of ``lda``).
+FIT_KEYS = tuple(
+    name
+    for name in inspect.signature(engines.fit_topic_model).parameters
+    if name not in {"bow", "dictionary", "num_topics", "random_state", "prior"}
 )
 
 
-def fit_rows(run: Path, name: str, settings: dict, ks: Sequence[int], seeds) -> list[dict]:
+def fit_rows(data: dict, name: str, settings: dict, ks: Sequence[int], seeds) -> list[dict]:
     """One row per K and seed: NPMI, the argmax topic's NMI and ARI, CPU seconds."""
-    folder = run / "results/04_lda/bow"
-    dictionary, corpus, doc_ids = engines.load_bow(folder)
-    bow = list(corpus)
-    token_ids = coherence.load_token_ids(folder)
-    meta = pd.read_csv(run / "results/01_corpus/metadata.tsv", sep="\t", dtype=str)
-    gold = meta.set_index("doc_id").loc[doc_ids, "label"].tolist()
+    dictionary, bow, token_ids, gold = (
+        data[key] for key in ("dictionary", "bow", "token_ids", "gold")
+    )
     rows = []
     for k in ks:
         for seed in seeds:
@@ -71,6 +64,19 @@ def fit_rows(run: Path, name: str, settings: dict, ks: Sequence[int], seeds) -> 
             rows.append({**row, "c_npmi": npmi, "nmi": scores["nmi"], "ari": scores["ari"]})
             print(rows[-1], flush=True)
     return rows
+
+
+def run_data(run: Path) -> dict:
+    """The run's bag of words (read once, for every setting), token ids and gold labels."""
+    folder = run / "results/04_lda/bow"
+    dictionary, corpus, doc_ids = engines.load_bow(folder)
+    meta = pd.read_csv(run / "results/01_corpus/metadata.tsv", sep="\t", dtype=str)
+    return {
+        "dictionary": dictionary,
+        "bow": list(corpus),
+        "token_ids": coherence.load_token_ids(folder),
+        "gold": meta.set_index("doc_id").loc[doc_ids, "label"].tolist(),
+    }
 
 
 def summary(frame: pd.DataFrame, grid: Sequence[int], rule: str) -> tuple[pd.DataFrame, dict]:
@@ -138,14 +144,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     load = harness.load_average()
     lda = harness.project_config()["lda"]
     grid = pd.read_csv(args.run / "results/04_lda/model_selection.csv")["num_topics"].tolist()
-    meta = pd.read_csv(args.run / "results/01_corpus/metadata.tsv", sep="\t", dtype=str)
-    labels = meta["label"].dropna().nunique()
+    data = run_data(args.run)
+    labels = len(set(data["gold"]))
     ks = sorted({*grid, labels})
     rows = []
     for given in args.setting:
         name, _, text = given.partition("=")
         settings = {key: lda[key] for key in FIT_KEYS} | json.loads(text or "{}")
-        rows += fit_rows(args.run, name, settings, ks, lda["random_seeds"])
+        rows += fit_rows(data, name, settings, ks, lda["random_seeds"])
     frame = pd.DataFrame(rows)
     table, chosen = summary(frame, grid, lda["select_rule"])
     harness.write_results(
