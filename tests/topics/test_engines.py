@@ -235,6 +235,34 @@ def test_heldout_fit_from_the_streamed_corpus(tmp_path, planted, engine):
     )
 
 
+def test_load_bow_in_memory_gives_what_the_streamed_file_gives(tmp_path, planted, monkeypatch):
+    from gensim.corpora import MmCorpus
+
+    # Empty documents, also last, keep their places.
+    tokens = [[], *planted["tokens"], []]
+    lda.save_corpus(
+        zip(map(str, range(len(tokens))), tokens, strict=True), planted["dictionary"], tmp_path
+    )
+    _, in_memory, _ = lda.load_bow(tmp_path)
+    streamed = MmCorpus(str(tmp_path / "corpus.mm"))
+    assert isinstance(in_memory, lda.BowCorpus)
+    assert len(in_memory) == len(streamed) == len(tokens)
+    # The same pairs of the same Python types, so every engine fits the same model.
+    bags, streamed_bags = list(in_memory), list(streamed)
+    assert bags == streamed_bags
+    assert [tuple(map(type, pair)) for bag in bags for pair in bag] == [
+        tuple(map(type, pair)) for bag in streamed_bags for pair in bag
+    ]
+    positions = np.array([5, 0, len(tokens) - 1, 3])
+    assert list(in_memory[positions]) == [streamed_bags[i] for i in positions]
+    assert in_memory[np.int64(5)] == streamed_bags[5] and in_memory[-1] == []
+    # A corpus above the limit streams from disk.
+    monkeypatch.setattr(lda, "MAX_IN_MEMORY_ENTRIES", 0)
+    _, large, _ = lda.load_bow(tmp_path)
+    assert isinstance(large, MmCorpus)
+    assert list(large) == bags
+
+
 def load_native(engine: str, path):
     if engine == "gensim":
         return LdaModel.load(str(path)).get_topics()
