@@ -261,6 +261,13 @@ def test_load_bow_in_memory_gives_what_the_streamed_file_gives(tmp_path, planted
     _, large, _ = lda.load_bow(tmp_path)
     assert isinstance(large, MmCorpus)
     assert list(large) == bags
+    # And the count matrix is the same from either.
+    streamed_counts = lda.bow_matrix(tmp_path)
+    monkeypatch.undo()
+    counts = lda.bow_matrix(tmp_path)
+    assert counts.dtype == streamed_counts.dtype == np.float64
+    assert counts.shape == streamed_counts.shape == (len(tokens), len(planted["dictionary"]))
+    assert (counts != streamed_counts).nnz == 0
 
 
 def load_native(engine: str, path):

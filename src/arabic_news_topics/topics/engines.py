@@ -1512,4 +1512,9 @@ def bow_matrix(folder: str | Path) -> sp.csr_matrix:
     from gensim import matutils
 
     dictionary, bow, _ = load_bow(folder)
+    if isinstance(bow, BowCorpus):
+        counts = bow.matrix.astype(np.float64)
+        # The file's columns end at its last term used; the dictionary may hold more.
+        counts.resize((len(bow), len(dictionary)))
+        return counts
     return matutils.corpus2csc(bow, num_terms=len(dictionary), num_docs=len(bow)).T.tocsr()
