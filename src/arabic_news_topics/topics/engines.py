@@ -1439,8 +1439,9 @@ def save_corpus(
 
 
 #: Corpora with at most this many (document, term) entries are read into memory by
-#: :func:`load_bow` (8 bytes an entry, 160 MB at most; SaudiNewsNet's 31,030 articles have
-#: about 4 million); larger ones are streamed from disk.
+#: :func:`load_bow` (8 bytes an entry once read, 160 MB at most; 32 bytes an entry for a
+#: moment while scipy reads the file, 640 MB at most; SaudiNewsNet's 31,030 articles have
+#: 4.0 million); larger ones are streamed from disk.
 MAX_IN_MEMORY_ENTRIES = 20_000_000
 
 
