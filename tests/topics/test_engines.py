@@ -176,13 +176,17 @@ def test_gensim_engine_is_fit_lda_and_document_topics(planted, fits):
     np.testing.assert_allclose(fits["gensim"].phi, model.get_topics(), rtol=1e-6)
 
 
+@pytest.mark.parametrize("in_memory", [True, False], ids=["in-memory", "streamed"])
 @pytest.mark.parametrize("engine", lda.ENGINES)
-def test_fit_trains_from_the_streamed_corpus(tmp_path, planted, fits, engine):
+def test_fit_trains_from_the_loaded_corpus(tmp_path, planted, fits, engine, in_memory, monkeypatch):
     folder = tmp_path / "corpus"
     lda.save_corpus(
         zip(planted["doc_ids"], planted["tokens"], strict=True), planted["dictionary"], folder
     )
+    if not in_memory:
+        monkeypatch.setattr(lda, "MAX_IN_MEMORY_ENTRIES", 0)
     dictionary, streamed, _ = lda.load_bow(folder)
+    assert isinstance(streamed, lda.BowCorpus) == in_memory
     model = lda.fit_topic_model(streamed, dictionary, engine=engine, **FIT)
     assert np.array_equal(model.phi, fits[engine].phi)
     assert np.array_equal(model.theta, fits[engine].theta)
@@ -217,13 +221,18 @@ def test_heldout_perplexity(planted, engine):
     assert math.isnan(model.perplexity([]))
 
 
+@pytest.mark.parametrize("in_memory", [True, False], ids=["in-memory", "streamed"])
 @pytest.mark.parametrize("engine", lda.ENGINES)
-def test_heldout_fit_from_the_streamed_corpus(tmp_path, planted, engine):
-    # An MmCorpus indexed by positions streams those documents (gensim's SlicedCorpus).
+def test_heldout_fit_from_the_loaded_corpus(tmp_path, planted, engine, in_memory, monkeypatch):
+    # Indexed by positions, a BowCorpus gives those rows; an MmCorpus streams those documents
+    # (gensim's SlicedCorpus, which reads the corpus index).
     lda.save_corpus(
         zip(planted["doc_ids"], planted["tokens"], strict=True), planted["dictionary"], tmp_path
     )
+    if not in_memory:
+        monkeypatch.setattr(lda, "MAX_IN_MEMORY_ENTRIES", 0)
     dictionary, streamed, _ = lda.load_bow(tmp_path)
+    assert isinstance(streamed, lda.BowCorpus) == in_memory
     train, test = lda.heldout_split(N_DOCS, 0.2, random_state=0)
     bow = planted["bow"]
     listed = lda.fit_topic_model([bow[i] for i in train], dictionary, engine=engine, **FIT)

@@ -18,10 +18,11 @@ from workflow_runs import copy_run, jobs_of_dry_run, shadow_every_rule
 
 pytestmark = pytest.mark.workflow
 
-#: What the undeclared-read check takes away: the index of the bag-of-words corpus, which
-#: heldout_perplexity needs to pick its training and held-out documents.
+#: What the undeclared-read check takes away: the document ids of the bag-of-words corpus,
+#: which heldout_perplexity reads with it. (It was the corpus index until the fits read
+#: small corpora into memory: only a corpus streamed from disk reads its index now.)
 DECLARED_CORPUS = 'BOW_CORPUS = ("dictionary", "corpus", "corpus_index", "doc_ids")'
-CORPUS_WITHOUT_INDEX = 'BOW_CORPUS = ("dictionary", "corpus", "doc_ids")'
+CORPUS_WITHOUT_DOC_IDS = 'BOW_CORPUS = ("dictionary", "corpus", "corpus_index")'
 
 
 def result_digests(results: Path) -> dict[str, str]:
@@ -102,20 +103,20 @@ def test_evaluation_jobs_read_only_their_declared_files(planted_run, snakemake, 
 
 
 def test_an_undeclared_read_fails_in_the_shadow(copy_of_seed_run, snakemake):
-    """The check has teeth: without the corpus index among its inputs (as before it was
-    declared), heldout_perplexity fails in its shadow."""
+    """The check has teeth: without the document ids among its inputs, heldout_perplexity
+    fails in its shadow."""
     workdir = copy_of_seed_run
     shadow_every_rule(workdir)
     common = workdir / "workflow" / "rules" / "common.smk"
     text = common.read_text()
     assert DECLARED_CORPUS in text
-    common.write_text(text.replace(DECLARED_CORPUS, CORPUS_WITHOUT_INDEX))
+    common.write_text(text.replace(DECLARED_CORPUS, CORPUS_WITHOUT_DOC_IDS))
     results = workdir / "results"
     target = sorted(results.glob("04_lda/runs/**/heldout.json"))[0].relative_to(workdir)
     result = snakemake(workdir, "--force", str(target), check=False)
     assert result.returncode != 0
     logs = "".join(p.read_text() for p in (results / "logs/heldout_perplexity").rglob("*.log"))
-    assert "without an index" in result.stdout + result.stderr + logs
+    assert "doc_ids.txt" in result.stdout + result.stderr + logs
 
 
 @pytest.mark.parametrize(
