@@ -221,10 +221,17 @@ def _softmax_rows(log_weights: np.ndarray) -> np.ndarray:
 
 
 def _count_matrix(bow: Iterable[Bag], n_terms: int) -> sp.csr_matrix:
-    """Documents by terms, the counts of the bags of words."""
+    """Documents by terms, the counts of the bags of words (a :class:`BowCorpus`'s own
+    matrix as it is)."""
     from gensim import matutils
 
-    return matutils.corpus2csc(bow, num_terms=n_terms).T.tocsr()
+    if isinstance(bow, BowCorpus):
+        counts = bow.matrix.astype(np.float64)
+        # The file's columns end at its last term used; the dictionary may hold more.
+        counts.resize((len(bow), n_terms))
+        return counts
+    num_docs = len(bow) if hasattr(bow, "__len__") else None
+    return matutils.corpus2csc(bow, num_terms=n_terms, num_docs=num_docs).T.tocsr()
 
 
 class TopicModel:
@@ -1510,12 +1517,5 @@ def load_bow(folder: str | Path) -> tuple[Dictionary, BowCorpus | MmCorpus, list
 
 def bow_matrix(folder: str | Path) -> sp.csr_matrix:
     """The bag-of-words corpus as a documents-by-terms count matrix."""
-    from gensim import matutils
-
     dictionary, bow, _ = load_bow(folder)
-    if isinstance(bow, BowCorpus):
-        counts = bow.matrix.astype(np.float64)
-        # The file's columns end at its last term used; the dictionary may hold more.
-        counts.resize((len(bow), len(dictionary)))
-        return counts
-    return matutils.corpus2csc(bow, num_terms=len(dictionary), num_docs=len(bow)).T.tocsr()
+    return _count_matrix(bow, len(dictionary))
