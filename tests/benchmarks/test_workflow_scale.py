@@ -1,0 +1,128 @@
+"""The scaled corpora of benchmarks/workflow_scale.py: larger, yet no copy a near duplicate."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+import workflow_scale  # benchmarks/, on the path above
+
+from arabic_news_topics.corpus.core import NearDuplicateIndex, NearDuplicateSettings
+
+#: Arabic words to draw the planted articles from (any distinct words would do).
+VOCABULARY = [
+    "حكومة",
+    "وزير",
+    "مجلس",
+    "قرار",
+    "مشروع",
+    "اقتصاد",
+    "سوق",
+    "شركة",
+    "نفط",
+    "سعر",
+    "مدينة",
+    "مدرسة",
+    "طالب",
+    "جامعة",
+    "مستشفى",
+    "طبيب",
+    "مباراة",
+    "فريق",
+    "لاعب",
+    "هدف",
+    "بطولة",
+    "مهرجان",
+    "فيلم",
+    "كتاب",
+    "شاعر",
+    "مسرح",
+    "أمن",
+    "حدود",
+    "جيش",
+    "قوات",
+    "سلام",
+    "اتفاق",
+]
+
+
+def planted_corpus(n: int = 60, words: int = 80, random_state: int = 3) -> list[dict]:
+    rng = np.random.default_rng(random_state)
+    records = []
+    for i in range(n):
+        body = rng.choice(VOCABULARY, size=words)
+        # Two lines: the copies must keep the articles' line breaks.
+        text = " ".join(body[: words // 2]) + "\n" + " ".join(body[words // 2 :])
+        records.append(
+            {
+                "id": f"2015-07-{i:04d}",
+                "source": ["okaz", "alriyadh", "aawsat"][i % 3],
+                "date": f"2015-07-{1 + i % 28:02d}",
+                "title": f"عنوان {i}",
+                "text": text,
+            }
+        )
+    return records
+
+
+def test_copies_are_new_articles_of_the_same_newspapers() -> None:
+    records = planted_corpus()
+    scaled = list(workflow_scale.resampled_records(records, times=3, random_state=1))
+    assert len(scaled) == 3 * len(records)
+    assert scaled[: len(records)] == records  # copy 0 is the corpus as it is
+    assert len({r["id"] for r in scaled}) == len(scaled)
+    for number in (1, 2):
+        for original, copy in zip(
+            records, scaled[number * len(records) : (number + 1) * len(records)], strict=True
+        ):
+            assert copy["id"] == f"{original['id']}~x{number}"
+            for field in ("source", "date", "title"):
+                assert copy[field] == original[field]
+            assert copy["text"] != original["text"]
+            # Its first half is the original's words.
+            head = original["text"].split()[:40]
+            assert copy["text"].split()[:40] == head
+            assert abs(len(copy["text"].split()) - 80) <= 1
+            assert "\n" in copy["text"]
+
+
+def test_no_copy_is_a_near_duplicate_at_the_shipped_threshold() -> None:
+    records = planted_corpus()
+    index = NearDuplicateIndex(NearDuplicateSettings(enabled=True))
+    scaled = workflow_scale.resampled_records(records, times=4, random_state=2)
+    flagged = [r["id"] for r in scaled if index.first_similar(r["id"], r["text"]) is not None]
+    assert flagged == []
+    # The index does flag a repeat, so the check above could fail.
+    assert index.first_similar("again", records[5]["text"]) == records[5]["id"]
+
+
+def test_the_partners_are_drawn_from_the_random_state() -> None:
+    records = planted_corpus()
+    first = list(workflow_scale.resampled_records(records, times=2, random_state=5))
+    again = list(workflow_scale.resampled_records(records, times=2, random_state=5))
+    other = list(workflow_scale.resampled_records(records, times=2, random_state=6))
+    assert first == again
+    assert first != other
+
+
+def test_mixed_text_halves() -> None:
+    assert workflow_scale.mixed_text("a b c d", "e f g h") == "a b g h"
+    assert workflow_scale.mixed_text("a b c", "") == "a b "
+    assert workflow_scale.mixed_text("", "e f") == "f"
+    assert workflow_scale.mixed_text("a\nb c d", "e f g\nh") == "a\nb g\nh"
+
+
+def test_times_below_one_is_an_error() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        list(workflow_scale.resampled_records(planted_corpus(3), times=0))
+
+
+def test_growth_exponent() -> None:
+    assert workflow_scale.growth(10.0, 20.0, 2.0) == pytest.approx(1.0)
+    assert workflow_scale.growth(10.0, 40.0, 2.0) == pytest.approx(2.0)
+    assert np.isnan(workflow_scale.growth(0.0, 40.0, 2.0))
