@@ -8,9 +8,10 @@ own words followed by the second half of the words of another article of the sam
 newspaper, drawn at random (another for each copy). So the copies keep the corpus's
 newspapers, dates, titles, lengths and vocabulary, yet none is a near duplicate of another
 (about a third of their word shingles are shared), and ``corpus.near_duplicates`` keeps
-them, as it would keep a real corpus ten times larger. Exact repeats of the source (its
-empty and duplicated articles) stay as often in the copies as there; their copies are built
-from different partners, so fewer of them repeat.
+them, as it would keep a real corpus ten times larger. The copies are cleaner than the
+corpus: an empty article's copy holds its partner's second half, and duplicated articles get
+different partners (at 2×, ingest dropped 63 of the 31,030 copies, and 2,676 of the corpus's
+own articles).
 
 Each size runs ``config/saudinewsnet.yaml`` unchanged but for the corpus path: ``snakemake
 --cores 2`` from a clean results folder of a copy of the working tree, one size after the
@@ -29,7 +30,6 @@ Run from the repository root (hours at ``--times 1 10``)::
 from __future__ import annotations
 
 import argparse
-import copy
 import gzip
 import json
 import math
@@ -131,7 +131,6 @@ def write_records(records: Iterable[dict], path: Path) -> int:
 def scaled_config(config: Path, corpus: Path, target: Path) -> None:
     """``config`` with its one source's path replaced by ``corpus``, written to ``target``."""
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
-    settings = copy.deepcopy(settings)
     sources = settings["corpus"]["sources"]
     if len(sources) != 1:
         raise ValueError(f"{config}: expected one corpus source, found {len(sources)}")
