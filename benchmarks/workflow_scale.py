@@ -30,7 +30,6 @@ Run from the repository root (hours at ``--times 1 10``)::
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import math
 import re
@@ -43,7 +42,7 @@ import numpy as np
 import pandas as pd
 import yaml
 from workflow_speed import SHARED, by_rule, run_version
-from workflow_vs_peers import copy_repository
+from workflow_vs_peers import copy_repository, kept_documents
 
 REPO = harness.REPO
 CONFIG = "config/saudinewsnet.yaml"
@@ -119,9 +118,9 @@ def resampled_records(
 
 
 def write_records(records: Iterable[dict], path: Path) -> int:
-    """Write JSON lines (gzip); the number written."""
+    """Write JSON lines (gzip when ``path`` ends in ``.gz``); the number written."""
     count = 0
-    with gzip.open(path, "wt", encoding="utf-8") as out:
+    with harness.open_text(path, "wt") as out:
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
@@ -138,15 +137,6 @@ def scaled_config(config: Path, corpus: Path, target: Path) -> None:
     target.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
 
 
-def kept_documents(results: Path) -> int | None:
-    """Documents kept after ingest (``01_corpus/corpus_summary.csv``), if the run got there."""
-    path = results / "01_corpus" / "corpus_summary.csv"
-    if not path.is_file():
-        return None
-    summary = pd.read_csv(path).set_index("measure")["value"]
-    return int(summary["kept"])
-
-
 def growth(small: float, large: float, size_ratio: float) -> float:
     """The exponent ``e`` of ``large / small = size_ratio ** e`` (1: linear)."""
     if small <= 0 or large <= 0 or size_ratio <= 1:
@@ -154,11 +144,11 @@ def growth(small: float, large: float, size_ratio: float) -> float:
     return math.log(large / small) / math.log(size_ratio)
 
 
-def report(runs: Sequence[dict], run_lines: list[str]) -> str:
+def report(runs: Sequence[dict], run_lines: list[str], corpus: str = CORPUS.name) -> str:
     fmt = harness.fmt
     base = runs[0]
     lines = [
-        f"# `{CONFIG}` on SaudiNewsNet and on copies of it up to {runs[-1]['times']} times larger",
+        f"# `{CONFIG}` on `{corpus}` and on copies of it up to {runs[-1]['times']} times larger",
         "",
         *run_lines,
         "",
@@ -278,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs.append(
             {**run, "times": count, "records": written, "documents": kept_documents(run["results"])}
         )
-    text = report(runs, harness.run_lines(None, load_at_start))
+    text = report(runs, harness.run_lines(None, load_at_start), args.corpus.name)
     table = pd.concat([run["jobs"].assign(times=run["times"]) for run in runs], ignore_index=True)
     csv_path, md_path = harness.write_results(args.out, "workflow_scale", table, text)
     print(f"wrote {csv_path} and {md_path}")

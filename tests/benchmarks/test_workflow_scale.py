@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
@@ -126,3 +127,37 @@ def test_growth_exponent() -> None:
     assert workflow_scale.growth(10.0, 20.0, 2.0) == pytest.approx(1.0)
     assert workflow_scale.growth(10.0, 40.0, 2.0) == pytest.approx(2.0)
     assert np.isnan(workflow_scale.growth(0.0, 40.0, 2.0))
+
+
+def test_report_names_the_rules_that_grow_faster_than_linear() -> None:
+    runs = []
+    for times in (1, 2):
+        jobs = pd.DataFrame(
+            {
+                "version": f"x{times}",
+                "job": ["quadratic", "linear", "tiny"],
+                "rule": ["quadratic", "linear", "tiny"],
+                # Planted: time x 2**2, x 2, and a rule too short to judge (x 2**3).
+                "wall_s": [20.0 * times**2, 30.0 * times, 1.0 * times**3],
+                "cpu_s": [1.0] * 3,
+                "max_rss_mib": [100.0] * 3,
+            }
+        )
+        runs.append(
+            {
+                "label": f"x{times}",
+                "times": times,
+                "records": 100 * times,
+                "documents": 100 * times,
+                "returncode": 0,
+                "wall_s": 50.0 * times,
+                "cpu_s": 90.0 * times,
+                "tree_peak_mib": 500.0,
+                "jobs": jobs,
+            }
+        )
+    text = workflow_scale.report(runs, [], "corpus.jsonl.gz")
+    verdict = text.strip().splitlines()[-1]
+    assert "`quadratic` (2.00)" in verdict
+    assert "`linear`" not in verdict and "`tiny`" not in verdict
+    assert "`corpus.jsonl.gz`" in text.splitlines()[0]
