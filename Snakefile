@@ -31,6 +31,7 @@ rule all:
         rules.plot_corpus.output,
         rules.plot_normalization.output,
         rules.plot_tfidf.output,
+        get_similar_documents_targets(),
         rules.plot_lda.output,
         rules.plot_topic_quality.output,
         rules.plot_clusters.output,

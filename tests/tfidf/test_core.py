@@ -218,6 +218,28 @@ def test_similar_documents_equal_brute_force(block_cells, n_similar):
         assert group["rank"].tolist() == list(range(1, len(group) + 1))
 
 
+@pytest.mark.parametrize("n_threads", [2, 3])
+def test_similar_documents_do_not_depend_on_threads(n_threads):
+    rng = np.random.RandomState(11)
+    dense_rows = np.round(rng.rand(200, 30) * (rng.rand(200, 30) < 0.2), 1)
+    norms = np.maximum(np.linalg.norm(dense_rows, axis=1), 1e-12)[:, None]
+    matrix = sp.csr_matrix(dense_rows / norms)
+    doc_ids = [f"خبر_{i}" for i in range(200)]
+    one = tfidf.similar_documents(matrix, doc_ids, 5)
+    several = tfidf.similar_documents(matrix, doc_ids, 5, n_threads=n_threads)
+    pd.testing.assert_frame_equal(one, several)
+    expected = brute_force_similar(matrix, 5)
+    assert several["similar_doc_id"].tolist() == [doc_ids[j] for _, j, _ in expected]
+
+
+def test_similarity_work_counts_pairs_of_documents_per_shared_term():
+    # Term 0 in three documents (9 products, the diagonal included), term 1 in two (4),
+    # term 2 in none; doubling the documents quadruples it.
+    rows = sp.csr_matrix(np.array([[1, 1, 0], [1, 0, 0], [1, 1, 0]], dtype=float))
+    assert tfidf.similarity_work(rows) == 9 + 4
+    assert tfidf.similarity_work(sp.vstack([rows, rows]).tocsr()) == 4 * (9 + 4)
+
+
 def test_similar_documents_leave_out_self_and_unrelated_documents():
     docs = [*TWO_DOCS, ("d3", ["روسيا", "ناتو"]), ("d4", ["داعش"])]
     matrix, doc_ids, _ = tfidf.compute_tfidf(docs)

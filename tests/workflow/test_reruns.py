@@ -99,6 +99,18 @@ def test_an_engine_setting_refits_only_the_engines_that_read_it(
     assert ("heldout_perplexity" in jobs) is refits
 
 
+@pytest.mark.parametrize("value", [3, 0])
+def test_similar_documents_rerun_alone_or_are_left_out(
+    copy_of_seed_run, snakemake, edit_config, value
+):
+    edit_config(copy_of_seed_run, lambda c: c["tfidf"].update({"similar_documents": value}))
+    jobs = jobs_of_dry_run(snakemake, copy_of_seed_run)
+    # Only its own job reads the setting (and export_model, which records the whole config);
+    # with 0 the table is not asked for at all.
+    assert ("find_similar_documents" in jobs) is bool(value)
+    assert jobs - {"all", "total"} <= {"find_similar_documents", "export_model"}
+
+
 def test_changing_a_normalization_switch_reruns_from_normalization(
     copy_of_seed_run, snakemake, edit_config
 ):

@@ -33,6 +33,7 @@ EXPECTED_FILES = [
         for n in ("top_terms_per_document", "document_similarity")
         for e in ("csv", "md", "png", "pdf")
     ],
+    *[f"03_tfidf/similar_documents.{e}" for e in ("csv", "md")],
     *[
         f"04_lda/{n}.{e}"
         for n in ("topics", "doc_topics", "model_selection", "topic_stability", "topic_similarity")

@@ -440,6 +440,11 @@ def get_evaluation_targets(wildcards):
     return rules.plot_evaluation.output if get_has_labels() else []
 
 
+def get_similar_documents_targets():
+    """The most similar documents table, unless tfidf.similar_documents is 0 (no table)."""
+    return rules.find_similar_documents.output if config["tfidf"]["similar_documents"] else []
+
+
 def get_tfidf_params():
     """Keyword arguments of the TF-IDF vectorizer."""
     keys = ("min_df", "max_df", "max_features", "ngram_range", "sublinear_tf", "use_idf")

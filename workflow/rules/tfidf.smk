@@ -17,13 +17,6 @@ rule compute_tfidf:
             "3. TF-IDF",
             "document similarity",
         ),
-        **get_report_table(
-            "similar",
-            "results/03_tfidf/similar_documents",
-            "similar_documents_table",
-            "3. TF-IDF",
-            "most similar documents",
-        ),
         matrix="results/03_tfidf/tfidf_matrix.npz",
     log:
         "results/logs/compute_tfidf.log",
@@ -38,11 +31,39 @@ rule compute_tfidf:
     params:
         code=get_code_hash("tfidf.step"),
         vectorizer=get_tfidf_params(),
-        similar_documents=config["tfidf"]["similar_documents"],
         max_documents=config["figures"]["max_documents"],
         random_state=config["random_state"],
     script:
         "../scripts/compute_tfidf.py"
+
+
+rule find_similar_documents:
+    input:
+        matrix="results/03_tfidf/tfidf_matrix.npz",
+    output:
+        **get_report_table(
+            "similar",
+            "results/03_tfidf/similar_documents",
+            "similar_documents_table",
+            "3. TF-IDF",
+            "most similar documents",
+        ),
+    log:
+        "results/logs/find_similar_documents.log",
+    benchmark:
+        "results/benchmarks/find_similar_documents.tsv"
+    conda:
+        "../envs/pipeline.yaml"
+    threads: 4
+    resources:
+        mem_mb=get_mem_mb(base=300, per_input_mb=6),
+        # The work grows with the square of the corpus (docs/performance.md, Scaling).
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int((input.size_mb / 40) ** 2)),
+    params:
+        code=get_code_hash("tfidf.step"),
+        n_similar=config["tfidf"]["similar_documents"],
+    script:
+        "../scripts/find_similar_documents.py"
 
 
 rule plot_tfidf:

@@ -1,4 +1,4 @@
-"""Rule compute_tfidf: TF-IDF matrix, top terms and most similar documents per document."""
+"""Rule compute_tfidf: TF-IDF matrix, top terms per document, the figure's similarities."""
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 
@@ -9,7 +9,6 @@ log_to(snakemake.log[0])
 compute_tfidf(
     tokens=snakemake.input.tokens,
     params=snakemake.params.vectorizer,
-    similar_documents=snakemake.params.similar_documents,
     max_documents=snakemake.params.max_documents,
     random_state=snakemake.params.random_state,
     vocabulary_csv=snakemake.input.vocabulary,

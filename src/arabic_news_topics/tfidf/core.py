@@ -175,11 +175,20 @@ def _exact_candidates(
     )
 
 
+def similarity_work(matrix: sp.csr_matrix) -> int:
+    """Products of term weights the exact similar documents take: the sum over terms of
+    their document frequency squared (each pair of documents that share a term, once per
+    shared term). It grows with the square of the number of documents."""
+    frequencies = np.bincount(sp.csr_matrix(matrix).indices, minlength=matrix.shape[1])
+    return int(np.dot(frequencies.astype(np.int64), frequencies.astype(np.int64)))
+
+
 def similar_documents(
     matrix: sp.csr_matrix,
     doc_ids: Sequence[str],
     n_similar: int = 10,
     block_cells: int = SIMILARITY_BLOCK_CELLS,
+    n_threads: int = 1,
 ) -> pd.DataFrame:
     """The ``n_similar`` most similar other documents of every document, by cosine.
 
@@ -190,7 +199,11 @@ def similar_documents(
     SaudiNewsNet, rule compute_tfidf in benchmarks/results/workflow_speed_saudinewsnet.md).
     A row whose last kept candidate still equals its n-th neighbour's similarity may have
     tied documents the top-n product left out; such rows are computed again exactly from
-    the sparse product in blocks of at most ``block_cells`` cells.
+    the sparse product in blocks of at most ``block_cells`` cells. ``n_threads`` threads
+    share the top-n product's rows; the table does not depend on them.
+
+    The work grows with the square of the corpus (:func:`similarity_work`): every pair of
+    documents that share a term is compared, as in every exact method.
     """
     from sparse_dot_topn import sp_matmul_topn
 
@@ -203,7 +216,7 @@ def similar_documents(
         values = np.zeros(0)
     else:
         top_n = min(n_docs, n_keep + 1 + _TIE_MARGIN)
-        top = sp_matmul_topn(matrix, transposed, top_n=top_n, threshold=0.0, n_threads=None)
+        top = sp_matmul_topn(matrix, transposed, top_n=top_n, threshold=0.0, n_threads=n_threads)
         top = sp.csr_matrix(top)
         lengths = np.diff(top.indptr)
         rows = np.repeat(np.arange(n_docs), lengths)

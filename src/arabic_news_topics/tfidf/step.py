@@ -21,17 +21,16 @@ def compute_tfidf(
     top_terms_md: str,
     similarity_csv: str,
     similarity_md: str,
-    similar_csv: str,
-    similar_md: str,
-    similar_documents: int = 10,
     max_documents: int = 40,
     random_state: int = 42,
     top_n: int = 10,
     vocabulary_csv: str | None = None,
 ) -> None:
     """Fit TF-IDF; write the matrix, the top terms per document (with their display forms
-    from ``vocabulary_csv``, stage 2's vocabulary table), the most similar documents of
-    every document, and the cosine similarities of the documents the figure shows."""
+    from ``vocabulary_csv``, stage 2's vocabulary table) and the cosine similarities of the
+    documents the figure shows. The most similar documents of every document are
+    :func:`find_similar_documents`, a job of their own: their cost grows with the square of
+    the corpus, and no later stage waits for them."""
     weights, doc_ids, terms = core.compute_tfidf(iter_tokens(tokens), **params)
     core.save_matrix(weights, doc_ids, terms, matrix)
     LOGGER.info("TF-IDF matrix: %d documents x %d terms", *weights.shape)
@@ -44,6 +43,19 @@ def compute_tfidf(
         similarity_csv,
         similarity_md,
     )
-    write_table(
-        core.similar_documents(weights, doc_ids, similar_documents), similar_csv, similar_md
+
+
+def find_similar_documents(
+    matrix: str, similar_csv: str, similar_md: str, n_similar: int = 10, threads: int = 1
+) -> None:
+    """The ``n_similar`` most similar other documents of every document of ``matrix`` (a
+    :func:`compute_tfidf` matrix), by cosine, computed on ``threads`` threads."""
+    weights, doc_ids, _ = core.load_matrix(matrix)
+    LOGGER.info(
+        "Most similar documents of %d documents: %.3g products of term weights on %d thread(s)",
+        len(doc_ids),
+        core.similarity_work(weights),
+        threads,
     )
+    table = core.similar_documents(weights, doc_ids, n_similar, n_threads=threads)
+    write_table(table, similar_csv, similar_md)
