@@ -54,7 +54,9 @@ rule find_similar_documents:
         "results/benchmarks/find_similar_documents.tsv"
     conda:
         "../envs/pipeline.yaml"
-    threads: 4
+    # The top-n product splits its rows over threads. 2 fits any node (and the 2-CPU
+    # test cluster); more with --set-threads find_similar_documents=N.
+    threads: 2
     resources:
         mem_mb=get_mem_mb(base=300, per_input_mb=6),
         # The work grows with the square of the corpus (docs/performance.md, Scaling).
