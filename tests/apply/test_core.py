@@ -29,7 +29,7 @@ def test_new_rows_are_the_vectorizers_rows(sublinear_tf, use_idf, ngram_range):
         use_idf=use_idf,
         ngram_range=ngram_range,
     )
-    idf = core.smooth_idf(matrix, use_idf)
+    idf = tfidf.smooth_idf(matrix, use_idf)
     vectorizer = core.fitted_vectorizer(terms, idf, sublinear_tf, ngram_range)
     rows = vectorizer.transform([" ".join(d) for d in DOCUMENTS])
     np.testing.assert_allclose(rows.toarray(), matrix.toarray(), atol=1e-12)
@@ -37,7 +37,7 @@ def test_new_rows_are_the_vectorizers_rows(sublinear_tf, use_idf, ngram_range):
 
 def test_words_the_training_never_kept_are_left_out():
     matrix, _, terms = tfidf.compute_tfidf((str(i), d) for i, d in enumerate(DOCUMENTS))
-    vectorizer = core.fitted_vectorizer(terms, core.smooth_idf(matrix))
+    vectorizer = core.fitted_vectorizer(terms, tfidf.smooth_idf(matrix))
     rows = vectorizer.transform(["جديد حلف", ""])
     assert rows.shape == (2, len(terms))
     assert rows[0, terms.index("حلف")] == pytest.approx(1.0)  # the only known word, normalized

@@ -307,3 +307,17 @@ def test_similar_documents_ties_beyond_the_top_n_product_go_to_the_earlier_docum
     expected = brute_force_similar(matrix, 3)
     assert table["similar_doc_id"].tolist() == [doc_ids[j] for _, j, _ in expected]
     assert table.loc[table["doc_id"] == "d10", "similar_doc_id"].tolist() == ["d00", "d01", "d02"]
+
+
+@pytest.mark.parametrize("use_idf", [True, False])
+def test_smooth_idf_is_the_vectorizers_own(use_idf):
+    documents = [("a", ["امازيغيه", "لغه", "امازيغيه"]), ("b", ["امازيغيه", "اقتصاد"])]
+    vectorizer = tfidf.build_vectorizer(use_idf=use_idf)
+    vectorizer.fit([" ".join(tokens) for _, tokens in documents])
+    matrix, _, terms = tfidf.compute_tfidf(documents, use_idf=use_idf)
+    assert list(vectorizer.get_feature_names_out()) == terms
+    expected = vectorizer.idf_ if use_idf else np.ones(len(terms))
+    np.testing.assert_allclose(tfidf.smooth_idf(matrix, use_idf), expected)
+    assert tfidf.document_frequencies(matrix).tolist() == [
+        {"امازيغيه": 2, "لغه": 1, "اقتصاد": 1}[term] for term in terms
+    ]

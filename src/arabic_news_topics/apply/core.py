@@ -57,17 +57,6 @@ def fitted_vectorizer(
     return vectorizer
 
 
-def smooth_idf(matrix: sp.csr_matrix, use_idf: bool = True) -> np.ndarray:
-    """scikit-learn's smoothed IDF, ``ln((1 + n) / (1 + df)) + 1``, recovered from a TF-IDF
-    matrix (a term's document frequency is the number of rows where it is not zero); ones
-    without IDF."""
-    matrix = sp.csr_matrix(matrix)
-    if not use_idf:
-        return np.ones(matrix.shape[1])
-    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    return np.log((1 + matrix.shape[0]) / (1 + df)) + 1.0
-
-
 def count_matrix(
     token_lists: Sequence[Sequence[str]], token2id: Mapping[str, int], num_terms: int
 ) -> sp.csr_matrix:

@@ -15,7 +15,6 @@ from ..tfidf import core as tfidf
 from ..themes.step import theme_terms
 from ..topics.step import load_phi
 from .bundle import write_manifest
-from .core import smooth_idf
 
 LOGGER = logging.getLogger(__name__)
 
@@ -118,7 +117,7 @@ def export_model(
         write_npz(
             folder / "clusters.npz",
             terms=np.array(terms, dtype=str),
-            idf=smooth_idf(weights, bool(settings["use_idf"])),
+            idf=tfidf.smooth_idf(weights, bool(settings["use_idf"])),
             **cluster_space,
         )
         _json(

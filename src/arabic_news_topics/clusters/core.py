@@ -10,6 +10,8 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.cluster.hierarchy import linkage
 
+from ..tfidf import core as tfidf
+
 #: Clustering methods, by ``cluster.method``.
 METHODS = ("kmeans", "agglomerative")
 #: What the documents are clustered on, by ``cluster.features`` (``auto``: one of
@@ -28,20 +30,16 @@ def without_idf(matrix: sp.csr_matrix, use_idf: bool = True) -> sp.csr_matrix:
     """The rows of stage 3's TF-IDF matrix with the IDF factor taken out, unit length again:
     what ``tfidf.use_idf: false`` would have given (up to rounding).
 
-    Stage 3 multiplies each term's (sublinear) frequency by scikit-learn's smooth IDF,
-    ``ln((1 + n) / (1 + df)) + 1``, and scales each row to unit length; ``df``, the documents
-    a term occurs in, is the number of non-zero entries of its column (an occurring term's
-    weight is never 0, as IDF is at least 1). ``use_idf=False``: the matrix has no IDF already.
+    Stage 3 multiplies each term's (sublinear) frequency by scikit-learn's smooth IDF, which
+    the matrix itself gives back (:func:`~arabic_news_topics.tfidf.core.smooth_idf`), and
+    scales each row to unit length. ``use_idf=False``: the matrix has no IDF already.
     """
     from sklearn.preprocessing import normalize
 
     matrix = sp.csr_matrix(matrix, dtype=np.float64)
     if not use_idf:
         return matrix
-    n_docs = matrix.shape[0]
-    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    idf = np.log((1 + n_docs) / (1 + df)) + 1
-    return normalize(sp.csr_matrix(matrix.multiply(1 / idf)))
+    return normalize(sp.csr_matrix(matrix.multiply(1 / tfidf.smooth_idf(matrix))))
 
 
 def topic_features(theta: np.ndarray) -> np.ndarray:

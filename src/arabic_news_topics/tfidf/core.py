@@ -175,12 +175,27 @@ def _exact_candidates(
     )
 
 
+def document_frequencies(matrix: sp.csr_matrix) -> np.ndarray:
+    """The documents each term occurs in: the non-zero entries of its column (an occurring
+    term's TF-IDF weight is never 0, as IDF is at least 1)."""
+    matrix = sp.csr_matrix(matrix)
+    return np.bincount(matrix.indices, minlength=matrix.shape[1]).astype(np.int64)
+
+
+def smooth_idf(matrix: sp.csr_matrix, use_idf: bool = True) -> np.ndarray:
+    """scikit-learn's smoothed IDF, ``ln((1 + n) / (1 + df)) + 1``, recovered from a TF-IDF
+    matrix (:func:`document_frequencies`); ones without IDF."""
+    if not use_idf:
+        return np.ones(matrix.shape[1])
+    return np.log((1 + matrix.shape[0]) / (1 + document_frequencies(matrix))) + 1.0
+
+
 def similarity_work(matrix: sp.csr_matrix) -> int:
     """Products of term weights the exact similar documents take: the sum over terms of
     their document frequency squared (each pair of documents that share a term, once per
     shared term). It grows with the square of the number of documents."""
-    frequencies = np.bincount(sp.csr_matrix(matrix).indices, minlength=matrix.shape[1])
-    return int(np.dot(frequencies.astype(np.int64), frequencies.astype(np.int64)))
+    frequencies = document_frequencies(matrix)
+    return int(np.dot(frequencies, frequencies))
 
 
 def similar_documents(
