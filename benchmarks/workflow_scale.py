@@ -25,6 +25,9 @@ Results: ``benchmarks/results/workflow_scale.csv`` (one row per job and size) an
 Run from the repository root (hours at ``--times 1 10``)::
 
     .venv/bin/python benchmarks/workflow_scale.py --times 1 2 --workdir /tmp/scale
+
+``--until RULE ...`` stops each size at those rules (Snakemake's ``--until``), for the jobs
+before the topic models at sizes whose fits would take hours; the report says so.
 """
 
 from __future__ import annotations
@@ -144,15 +147,21 @@ def growth(small: float, large: float, size_ratio: float) -> float:
     return math.log(large / small) / math.log(size_ratio)
 
 
-def report(runs: Sequence[dict], run_lines: list[str], corpus: str = CORPUS.name) -> str:
+def report(
+    runs: Sequence[dict],
+    run_lines: list[str],
+    corpus: str = CORPUS.name,
+    until: Sequence[str] = (),
+) -> str:
     fmt = harness.fmt
     base = runs[0]
+    command = "snakemake --cores 2" + (f" --until {' '.join(until)}" if until else "")
     lines = [
         f"# `{CONFIG}` on `{corpus}` and on copies of it up to {runs[-1]['times']} times larger",
         "",
         *run_lines,
         "",
-        "Each size: `snakemake --cores 2` from a clean results folder, the config unchanged "
+        f"Each size: `{command}` from a clean results folder, the config unchanged "
         "but for the corpus path, nothing else running, one size after the other. "
         "`documents`: kept after ingest. `growth`: log(time ratio) / log(documents ratio) "
         f"against the {base['times']}× run (1 = linear). wall_s, cpu_s: seconds; peak_mib: "
@@ -234,6 +243,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=6 * 3600, help="seconds per size")
     parser.add_argument("--memory-limit-gib", type=float, default=16, help="%(default)s")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
+    parser.add_argument(
+        "--until",
+        nargs="+",
+        default=[],
+        metavar="RULE",
+        help="run each size only up to these rules (Snakemake's --until); default: everything",
+    )
     return parser.parse_args(argv)
 
 
@@ -264,11 +280,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             2,
             args.timeout,
             args.memory_limit_gib,
+            args.until,
         )
         runs.append(
             {**run, "times": count, "records": written, "documents": kept_documents(run["results"])}
         )
-    text = report(runs, harness.run_lines(None, load_at_start), args.corpus.name)
+    text = report(runs, harness.run_lines(None, load_at_start), args.corpus.name, args.until)
     table = pd.concat([run["jobs"].assign(times=run["times"]) for run in runs], ignore_index=True)
     csv_path, md_path = harness.write_results(args.out, "workflow_scale", table, text)
     print(f"wrote {csv_path} and {md_path}")

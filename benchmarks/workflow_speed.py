@@ -51,9 +51,16 @@ def copy_revision(target: Path, revision: str) -> str:
 
 
 def run_version(
-    label: str, folder: Path, config: str, cores: int, timeout_s: float, memory_gib: float
+    label: str,
+    folder: Path,
+    config: str,
+    cores: int,
+    timeout_s: float,
+    memory_gib: float,
+    until: Sequence[str] = (),
 ) -> dict:
-    """Run the workflow in ``folder/main`` from scratch; its totals and job table."""
+    """Run the workflow in ``folder/main`` from scratch; its totals and job table. ``until``:
+    rules to stop at (Snakemake's ``--until``: only the jobs they need run)."""
     code = folder / "main"
     (folder / "shared").symlink_to(SHARED.resolve())
     command = [
@@ -63,6 +70,7 @@ def run_version(
         "--configfile",
         config,
         "--nocolor",
+        *(["--until", *until] if until else []),
     ]
     print(f"{label}: {' '.join(command[1:])} in {code} ...", flush=True)
     with (folder / "snakemake.log").open("w", encoding="utf-8") as log:

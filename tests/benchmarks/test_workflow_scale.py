@@ -161,3 +161,34 @@ def test_report_names_the_rules_that_grow_faster_than_linear() -> None:
     assert "`quadratic` (2.00)" in verdict
     assert "`linear`" not in verdict and "`tiny`" not in verdict
     assert "`corpus.jsonl.gz`" in text.splitlines()[0]
+    assert "`snakemake --cores 2` from" in text and "--until" not in text
+    # A run stopped early says where, so that its totals are not read as the whole workflow's.
+    stopped = workflow_scale.report(runs, [], "corpus.jsonl.gz", ["compute_tfidf", "read_corpus"])
+    assert "`snakemake --cores 2 --until compute_tfidf read_corpus` from" in stopped
+
+
+def test_until_reaches_snakemake(monkeypatch, tmp_path) -> None:
+    """``--until`` is passed to Snakemake as its own option, and left out when not given."""
+    import workflow_speed
+
+    commands = []
+
+    def fake_run(command, **_):
+        commands.append(command)
+        return {"returncode": 0, "wall_s": 1.0, "cpu_s": 1.0, "tree_peak_mib": 1.0}
+
+    monkeypatch.setattr(workflow_speed.harness, "run_measured", fake_run)
+    monkeypatch.setattr(workflow_speed.harness, "read_benchmark_files", lambda _: pd.DataFrame())
+    monkeypatch.setattr(workflow_speed, "SHARED", tmp_path)
+    for name, until in (("a", ["cluster_documents", "build_lda_corpus"]), ("b", [])):
+        (tmp_path / name).mkdir()
+        workflow_speed.run_version(name, tmp_path / name, "c.yaml", 2, 10.0, 1.0, until)
+    first, second = commands
+    assert first[first.index("--until") :] == ["--until", "cluster_documents", "build_lda_corpus"]
+    assert "--until" not in second
+    assert parse_until(["--workdir", "w", "--until", "x", "y"]) == ["x", "y"]
+    assert parse_until(["--workdir", "w"]) == []
+
+
+def parse_until(argv: list[str]) -> list[str]:
+    return workflow_scale.parse_args(argv).until
