@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import workflow_scale  # benchmarks/, on the path above
 
 from arabic_news_topics.corpus.core import NearDuplicateIndex, NearDuplicateSettings
+from arabic_news_topics.normalize.core import NormalizationSettings, recurring_lines_by_source
 
 #: Arabic words to draw the planted articles from (any distinct words would do).
 VOCABULARY = [
@@ -85,11 +86,13 @@ def test_copies_are_new_articles_of_the_same_newspapers() -> None:
             for field in ("source", "date", "title"):
                 assert copy[field] == original[field]
             assert copy["text"] != original["text"]
-            # Its first half is the original's words.
-            head = original["text"].split()[:40]
-            assert copy["text"].split()[:40] == head
+            # Line by line, its first half is the original's words.
+            lines = copy["text"].split("\n")
+            assert len(lines) == len(original["text"].split("\n")) == 2
+            for line, own in zip(lines, original["text"].split("\n"), strict=True):
+                assert line.split()[:20] == own.split()[:20]
+                assert line.split()[20:] != own.split()[20:]
             assert abs(len(copy["text"].split()) - 80) <= 1
-            assert "\n" in copy["text"]
 
 
 def test_no_copy_is_a_near_duplicate_at_the_shipped_threshold() -> None:
@@ -100,6 +103,26 @@ def test_no_copy_is_a_near_duplicate_at_the_shipped_threshold() -> None:
     assert flagged == []
     # The index does flag a repeat, so the check above could fail.
     assert index.first_similar("again", records[5]["text"]) == records[5]["id"]
+
+
+def test_no_line_of_the_copies_is_removed_as_boilerplate() -> None:
+    """At 10 copies no line recurs in ``recurring_line_min_documents`` (10) documents of a
+    newspaper, where a line of the corpus itself does not: stage 2 removes nothing more."""
+    records = planted_corpus()
+    boilerplate = "تابعونا على مواقع التواصل"
+    records[0] = {**records[0], "text": records[0]["text"] + "\n" + boilerplate}
+    scaled = list(workflow_scale.resampled_records(records, times=10, random_state=4))
+    settings = NormalizationSettings()
+    assert settings.recurring_line_min_documents == 10
+    assert recurring_lines_by_source(records, settings) == {
+        "aawsat": frozenset(),
+        "alriyadh": frozenset(),
+        "okaz": frozenset(),
+    }
+    assert not any(recurring_lines_by_source(scaled, settings).values())
+    # The detector does find a line that recurs in ten documents, so the check could fail.
+    repeated = records[:1] + [{**r, "text": boilerplate} for r in records[3:30:3]]
+    assert recurring_lines_by_source(repeated, settings)["okaz"] == frozenset([boilerplate])
 
 
 def test_the_partners_are_drawn_from_the_random_state() -> None:
@@ -115,7 +138,9 @@ def test_mixed_text_halves() -> None:
     assert workflow_scale.mixed_text("a b c d", "e f g h") == "a b g h"
     assert workflow_scale.mixed_text("a b c", "") == "a b "
     assert workflow_scale.mixed_text("", "e f") == "f"
-    assert workflow_scale.mixed_text("a\nb c d", "e f g\nh") == "a\nb g\nh"
+    # Line by line: each line with the partner's line of the same number, counted round.
+    assert workflow_scale.mixed_text("a\nb c d", "e f g\nh") == "a f g\nb c h"
+    assert workflow_scale.mixed_text("a b\nc d\n", "e f") == "a f\nc f\n"
 
 
 def test_times_below_one_is_an_error() -> None:
