@@ -3,16 +3,18 @@ jobs grow faster than the corpus.
 
 The larger corpora are built here, never committed: SaudiNewsNet (or ``--corpus``, a JSON
 lines file) ``N`` times over (:func:`resampled_records`). Copy 0 is the corpus as it is; in
-copy ``c`` every article gets a new id (``<id>~x<c>``) and a new text: line by line, the
-first half of its own words followed by the second half of the words of a line of another
-article of the same newspaper, drawn at random (another for each copy). So the copies keep the
-corpus's newspapers, dates, titles, lengths, lines and vocabulary, yet none is a near duplicate
-of another (about a third of their word shingles are shared) and no line recurs in more of
-them than in the corpus, so ``corpus.near_duplicates`` keeps them and stage 2 does not remove
-their lines as boilerplate, as with a real corpus ten times larger. The copies are cleaner than the
-corpus: an empty article's copy holds its partner's second half, and duplicated articles get
-different partners (at 2×, ingest dropped 63 of the 31,030 copies, and 2,676 of the corpus's
-own articles).
+copy ``c`` every article gets a new id (``<id>~x<c>``) and a new text: each of its lines cut
+to the first half of its words and followed by its share of the second half of the words of
+another article of the same newspaper, drawn at random (another for each copy). So the copies
+keep the corpus's newspapers, dates, titles, lengths, lines and vocabulary, yet none is a near
+duplicate of another (about a third of their word shingles are shared) and no line recurs in
+more of them than in the corpus, so ``corpus.near_duplicates`` keeps them and stage 2 does not
+remove their lines as boilerplate, as with a real corpus ten times larger (only lines of a
+word or two can: at 10 copies of 3,000 SaudiNewsNet articles, 85 such lines against 2 in the
+articles themselves; the copies hold 1.001 times the articles' words). The copies are
+cleaner than the corpus: an empty article's copy holds its partner's second half, and
+duplicated articles get different partners (at 2×, with the whole texts mixed as before
+8ebc6d7, ingest dropped 63 of the 31,030 copies, and 2,676 of the corpus's own articles).
 
 Each size runs ``config/saudinewsnet.yaml`` unchanged but for the corpus path: ``snakemake
 --cores 2`` from a clean results folder of a copy of the working tree, one size after the
@@ -60,30 +62,32 @@ MIN_RULE_S = 10.0
 LINEAR_TOLERANCE = 1.15
 
 
-def mixed_line(first: str, second: str) -> str:
-    """The first half of ``first``'s words followed by the second half of ``second``'s."""
-    head = WORD_RE.findall(first)
-    tail = WORD_RE.findall(second)
-    text = "".join(head[: (len(head) + 1) // 2])
-    rest = "".join(tail[len(tail) // 2 :])
-    return text + (" " if text and rest and not text[-1].isspace() else "") + rest
-
-
 def mixed_text(first: str, second: str) -> str:
-    """``first`` line by line, each line mixed (:func:`mixed_line`) with a line of ``second``
-    (its line of the same number, counted round when ``second`` has fewer), line breaks kept.
+    """``first``'s lines, each cut to the first half of its words and followed by its share
+    of the second half of ``second``'s words (dealt out over the lines in order, so the text
+    is as long as the two halves); ``first``'s line breaks kept, ``second``'s dropped.
 
     Line by line, not the whole text at once: a whole paragraph kept as it is would recur in
     every copy of its article, and from ``normalize.recurring_line_min_documents`` (10)
-    copies on, stage 2 would remove it as boilerplate (a first 10× run lost half its words
-    that way)."""
-    own = first.splitlines(keepends=True)
-    other = [line.rstrip("\r\n") for line in second.splitlines()] or [""]
-    lines = []
+    copies on, stage 2 would remove it as boilerplate (a first 10× run lost nearly half its
+    words that way). Each line's share of ``second`` is its own, so that the copies are as
+    long as the articles (giving every line a whole line of ``second`` made them 1.3 times
+    longer)."""
+    tail = [word.strip() for word in WORD_RE.findall(second)]
+    tail = tail[len(tail) // 2 :]
+    own = first.splitlines(keepends=True) or [""]
+    lines, kept, seen = [], 0, 0
     for number, line in enumerate(own):
         body = line.rstrip("\r\n")
-        lines.append(mixed_line(body, other[number % len(other)]) + line[len(body) :])
-    return "".join(lines) if own else mixed_line("", second)
+        words = [word.strip() for word in WORD_RE.findall(body)]
+        # Half of the words so far, rounded up, so the whole text keeps half of its words
+        # even where every line is short.
+        seen += len(words)
+        take = (seen + 1) // 2 - kept
+        kept += take
+        share = tail[number * len(tail) // len(own) : (number + 1) * len(tail) // len(own)]
+        lines.append(" ".join(words[:take] + share) + line[len(body) :])
+    return "".join(lines)
 
 
 def resampled_records(

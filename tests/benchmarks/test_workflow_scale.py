@@ -95,6 +95,24 @@ def test_copies_are_new_articles_of_the_same_newspapers() -> None:
             assert abs(len(copy["text"].split()) - 80) <= 1
 
 
+def test_copies_are_as_long_as_the_articles() -> None:
+    """Articles of many short lines paired with articles of one long line: the copies keep
+    the corpus's length (within a word per line), whoever the partner is."""
+    records = planted_corpus()
+    for i, record in enumerate(records):
+        words = record["text"].split()
+        text = (
+            "\n".join(" ".join(words[j : j + 5]) for j in range(0, 80, 5))
+            if i % 2
+            else " ".join(words)
+        )
+        records[i] = {**record, "text": text}
+    scaled = list(workflow_scale.resampled_records(records, times=4, random_state=7))
+    original = sum(len(r["text"].split()) for r in records)
+    copies = sum(len(r["text"].split()) for r in scaled[len(records) :])
+    assert abs(copies / (3 * original) - 1) < 0.02
+
+
 def test_no_copy_is_a_near_duplicate_at_the_shipped_threshold() -> None:
     records = planted_corpus()
     index = NearDuplicateIndex(NearDuplicateSettings(enabled=True))
@@ -136,11 +154,13 @@ def test_the_partners_are_drawn_from_the_random_state() -> None:
 
 def test_mixed_text_halves() -> None:
     assert workflow_scale.mixed_text("a b c d", "e f g h") == "a b g h"
-    assert workflow_scale.mixed_text("a b c", "") == "a b "
+    assert workflow_scale.mixed_text("a b c", "") == "a b"
     assert workflow_scale.mixed_text("", "e f") == "f"
-    # Line by line: each line with the partner's line of the same number, counted round.
-    assert workflow_scale.mixed_text("a\nb c d", "e f g\nh") == "a f g\nb c h"
-    assert workflow_scale.mixed_text("a b\nc d\n", "e f") == "a f\nc f\n"
+    # Line by line: each line's first half, then its share of the partner's second half
+    # (the partner's line breaks dropped), so the text is as long as the two halves.
+    assert workflow_scale.mixed_text("a\nb c d", "e f g\nh") == "a g\nb h"
+    assert workflow_scale.mixed_text("a b\nc d\n", "e f") == "a\nc f\n"
+    assert workflow_scale.mixed_text("a b c d", "e f g h") == "a b g h"
 
 
 def test_times_below_one_is_an_error() -> None:
