@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -53,8 +52,6 @@ from workflow_vs_peers import copy_repository, kept_documents
 REPO = harness.REPO
 CONFIG = "config/saudinewsnet.yaml"
 CORPUS = SHARED / "corpora" / "saudinewsnet.jsonl.gz"
-#: Words and the white space after each, so that a text cut in two keeps its line breaks.
-WORD_RE = re.compile(r"\S+\s*")
 #: Rules whose time at the smallest size is below this are left out of the growth verdict:
 #: a few seconds of start-up measure nothing about the corpus.
 MIN_RULE_S = 10.0
@@ -73,13 +70,13 @@ def mixed_text(first: str, second: str) -> str:
     words that way). Each line's share of ``second`` is its own, so that the copies are as
     long as the articles (giving every line a whole line of ``second`` made them 1.3 times
     longer)."""
-    tail = [word.strip() for word in WORD_RE.findall(second)]
+    tail = second.split()
     tail = tail[len(tail) // 2 :]
     own = first.splitlines(keepends=True) or [""]
     lines, kept, seen = [], 0, 0
     for number, line in enumerate(own):
         body = line.rstrip("\r\n")
-        words = [word.strip() for word in WORD_RE.findall(body)]
+        words = body.split()
         # Half of the words so far, rounded up, so the whole text keeps half of its words
         # even where every line is short.
         seen += len(words)
