@@ -321,3 +321,163 @@ def test_smooth_idf_is_the_vectorizers_own(use_idf):
     assert tfidf.document_frequencies(matrix).tolist() == [
         {"امازيغيه": 2, "لغه": 1, "اقتصاد": 1}[term] for term in terms
     ]
+
+
+# ---------------------------------------------------------------------------------------
+# Most similar documents above the work budget: candidates by the rarest terms
+
+
+@pytest.mark.parametrize(
+    ("budget", "kept_levels"),
+    [(1.9, set()), (2.0, {1}), (5.9, {1}), (6.0, {1, 2}), (14.9, {1, 2}), (15.0, {1, 2, 3})],
+)
+def test_rare_term_mask_keeps_whole_frequency_levels_within_the_budget(budget, kept_levels):
+    # Products df ** 2: two terms in 1 document (1 + 1), one in 2 (4), one in 3 (9), one in 5.
+    frequencies = np.array([1, 1, 2, 3, 5, 0])
+    mask = tfidf.rare_term_mask(frequencies, budget)
+    assert set(frequencies[mask].tolist()) == kept_levels
+    assert not mask[frequencies == 0].any()
+    # The same terms whatever the order of the vocabulary.
+    order = np.array([4, 2, 0, 5, 3, 1])
+    np.testing.assert_array_equal(tfidf.rare_term_mask(frequencies[order], budget), mask[order])
+
+
+def test_pair_similarities_are_the_entries_of_the_product_across_chunks():
+    rng = np.random.RandomState(3)
+    matrix = sp.csr_matrix(rng.rand(12, 8) * (rng.rand(12, 8) < 0.4))
+    rows, cols = rng.randint(0, 12, 40), rng.randint(0, 12, 40)
+    full = (matrix @ matrix.T).toarray()
+    np.testing.assert_allclose(
+        tfidf.pair_similarities(matrix, rows, cols, chunk=7), full[rows, cols]
+    )
+
+
+def zipf_corpus(n_docs: int, n_terms: int, length: int, random_state: int) -> sp.csr_matrix:
+    """L2-normalized TF-IDF-like rows: words drawn from a Zipf law, so a few terms are in
+    most documents and most terms in few, as in news."""
+    rng = np.random.RandomState(random_state)
+    probabilities = 1 / np.arange(1, n_terms + 1)
+    probabilities /= probabilities.sum()
+    counts = np.zeros((n_docs, n_terms))
+    for i in range(n_docs):
+        np.add.at(counts[i], rng.choice(n_terms, length, p=probabilities), 1)
+    frequencies = (counts > 0).sum(axis=0)
+    weights = np.where(counts > 0, 1 + np.log(np.maximum(counts, 1)), 0) * (
+        np.log((1 + n_docs) / (1 + frequencies)) + 1
+    )
+    return sp.csr_matrix(weights / np.maximum(np.linalg.norm(weights, axis=1), 1e-12)[:, None])
+
+
+def planted_pairs_corpus() -> tuple[sp.csr_matrix, list[tuple[int, int]]]:
+    """A Zipf corpus of 300 documents where documents 2i and 2i + 1 (i < 20) are rewrites of
+    one story: the same rows, a common word added to one of them."""
+    matrix = zipf_corpus(300, 2_000, 60, random_state=1).toarray()
+    pairs = [(2 * i, 2 * i + 1) for i in range(20)]
+    for a, b in pairs:
+        matrix[b] = matrix[a]
+        matrix[b, 0] += 0.3
+    matrix /= np.linalg.norm(matrix, axis=1)[:, None]
+    return sp.csr_matrix(matrix), pairs
+
+
+def recall_against_brute_force(table: pd.DataFrame, matrix: sp.csr_matrix, n_similar: int):
+    """Mean share of each document's exact neighbours listed (ties interchangeable)."""
+    expected = brute_force_similar(matrix, n_similar)
+    floors: dict[int, float] = {}
+    counts: dict[int, int] = {}
+    for i, _, value in expected:
+        floors[i] = min(floors.get(i, np.inf), value)
+        counts[i] = counts.get(i, 0) + 1
+    shares = []
+    for i, group in table.groupby("doc_id"):
+        found = int((group["similarity"] >= floors[i] - 1e-12).sum())
+        shares.append(min(found, counts[i]) / counts[i])
+    shares += [0.0] * (len(counts) - len(shares))
+    return float(np.mean(shares))
+
+
+def test_approximate_similar_documents_find_planted_rewrites_with_exact_similarities(caplog):
+    matrix, pairs = planted_pairs_corpus()
+    n_docs = matrix.shape[0]
+    work = tfidf.similarity_work(matrix)
+    doc_ids = list(range(n_docs))
+    with caplog.at_level("INFO"):
+        table = tfidf.similar_documents(
+            matrix, doc_ids, 5, exact_work=0, work_per_document=work / n_docs / 20
+        )
+    assert "Approximate" in caplog.text
+    first = table[table["rank"] == 1].set_index("doc_id")["similar_doc_id"]
+    for a, b in pairs:
+        assert first[a] == b and first[b] == a
+    # Every listed similarity is the exact cosine.
+    full = (matrix @ matrix.T).toarray()
+    np.testing.assert_allclose(
+        table["similarity"],
+        full[table["doc_id"].astype(int), table["similar_doc_id"].astype(int)],
+        rtol=1e-12,
+    )
+    # A twentieth of the exact work finds more than half the neighbours of documents with
+    # no structure but their words; a larger budget finds more.
+    low = recall_against_brute_force(table, matrix, 5)
+    larger = tfidf.similar_documents(
+        matrix, doc_ids, 5, exact_work=0, work_per_document=work / n_docs / 4
+    )
+    assert 0.5 < low < recall_against_brute_force(larger, matrix, 5)
+
+
+def test_similar_documents_up_to_the_exact_work_are_the_exact_ones(caplog):
+    matrix, _ = planted_pairs_corpus()
+    doc_ids = [f"خبر_{i}" for i in range(matrix.shape[0])]
+    work = tfidf.similarity_work(matrix)
+    with caplog.at_level("INFO"):
+        within = tfidf.similar_documents(matrix, doc_ids, 5, exact_work=work, work_per_document=1)
+    assert "Approximate" not in caplog.text
+    pd.testing.assert_frame_equal(within, tfidf.similar_documents(matrix, doc_ids, 5))
+    n_docs = matrix.shape[0]
+    with caplog.at_level("INFO"):
+        above = tfidf.similar_documents(
+            matrix, doc_ids, 5, exact_work=work - 1, work_per_document=work / n_docs / 20
+        )
+    assert "Approximate" in caplog.text
+    assert not above.equals(within)
+    # A budget that covers the whole work makes every term a rare one: the exact table.
+    covered = tfidf.similar_documents(
+        matrix, doc_ids, 5, exact_work=0, work_per_document=work / n_docs
+    )
+    pd.testing.assert_frame_equal(covered, within)
+
+
+def test_approximate_similar_documents_go_in_blocks_of_rows(monkeypatch):
+    matrix, _ = planted_pairs_corpus()
+    doc_ids = list(range(matrix.shape[0]))
+    whole = tfidf.similar_documents(matrix, doc_ids, 5, exact_work=0, work_per_document=200)
+    monkeypatch.setattr(tfidf, "CANDIDATE_BLOCK_PAIRS", 170)
+    blocks = tfidf.similar_documents(matrix, doc_ids, 5, exact_work=0, work_per_document=200)
+    pd.testing.assert_frame_equal(whole, blocks)
+
+
+def test_approximate_similar_documents_of_a_document_of_common_words_are_exact():
+    """A document made only of the most common word has no rare-term candidates: it is
+    compared with every document, so its neighbours are the exact ones."""
+    matrix, _ = planted_pairs_corpus()
+    common_only = sp.csr_matrix(([1.0], ([0], [0])), shape=(1, matrix.shape[1]))
+    matrix = sp.vstack([matrix, common_only]).tocsr()
+    n_docs = matrix.shape[0]
+    budget = tfidf.similarity_work(matrix) / n_docs / 20
+    table = tfidf.similar_documents(
+        matrix, list(range(n_docs)), 5, exact_work=0, work_per_document=budget
+    )
+    expected = [j for i, j, _ in brute_force_similar(matrix, 5) if i == n_docs - 1]
+    assert table.loc[table["doc_id"] == n_docs - 1, "similar_doc_id"].tolist() == expected
+
+
+@pytest.mark.parametrize("n_threads", [2, 3])
+def test_approximate_similar_documents_do_not_depend_on_threads(n_threads):
+    matrix, _ = planted_pairs_corpus()
+    doc_ids = list(range(matrix.shape[0]))
+    budget = tfidf.similarity_work(matrix) / matrix.shape[0] / 20
+    one = tfidf.similar_documents(matrix, doc_ids, 5, exact_work=0, work_per_document=budget)
+    several = tfidf.similar_documents(
+        matrix, doc_ids, 5, exact_work=0, work_per_document=budget, n_threads=n_threads
+    )
+    pd.testing.assert_frame_equal(one, several)

@@ -33,3 +33,21 @@ def test_find_similar_documents_writes_the_table_of_the_saved_matrix(tmp_path, c
     assert md.read_text(encoding="utf-8").count("|") > 0
     assert "Most similar documents of 4 documents" in caplog.text
     assert f"{core.similarity_work(matrix):.3g} products" in caplog.text
+    assert "so exact" in caplog.text
+
+
+def test_find_similar_documents_are_approximate_above_the_exact_work(tmp_path, caplog):
+    matrix, doc_ids, terms = core.compute_tfidf(DOCUMENTS)
+    path = tmp_path / "tfidf_matrix.npz"
+    core.save_matrix(matrix, doc_ids, terms, str(path))
+    csv, md = tmp_path / "similar.csv", tmp_path / "similar.md"
+    work = core.similarity_work(matrix)
+    with caplog.at_level(logging.INFO):
+        step.find_similar_documents(
+            str(path), str(csv), str(md), n_similar=2, exact_work=work - 1, work_per_document=1
+        )
+    assert "above similar_documents_exact_work" in caplog.text
+    assert "Approximate: candidates from the" in caplog.text
+    written = pd.read_csv(csv)
+    expected = core.similar_documents(matrix, doc_ids, 2, exact_work=0, work_per_document=1)
+    assert written["similar_doc_id"].tolist() == expected["similar_doc_id"].tolist()

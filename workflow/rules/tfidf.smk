@@ -59,11 +59,14 @@ rule find_similar_documents:
     threads: 2
     resources:
         mem_mb=get_mem_mb(base=300, per_input_mb=6),
-        # The work grows with the square of the corpus (docs/performance.md, Scaling).
-        runtime=lambda wildcards, input, attempt: attempt * (10 + int((input.size_mb / 40) ** 2)),
+        # Exact: the work grows with the square of the corpus, up to
+        # similar_documents_exact_work; then linearly (docs/performance.md, Scaling).
+        runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 20)),
     params:
         code=get_code_hash("tfidf.step"),
         n_similar=config["tfidf"]["similar_documents"],
+        exact_work=config["tfidf"]["similar_documents_exact_work"],
+        work_per_document=config["tfidf"]["similar_documents_work_per_document"],
     script:
         "../scripts/find_similar_documents.py"
 

@@ -10,5 +10,7 @@ find_similar_documents(
     matrix=snakemake.input.matrix,
     n_similar=snakemake.params.n_similar,
     threads=snakemake.threads,
+    exact_work=snakemake.params.exact_work,
+    work_per_document=snakemake.params.work_per_document,
     **snakemake.output,
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -13,6 +15,8 @@ from ..io import atomic_path
 
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+LOGGER = logging.getLogger(__name__)
 
 
 def _split(text: str) -> list[str]:
@@ -137,6 +141,10 @@ def cosine_similarity_table(matrix: sp.csr_matrix, doc_ids: Sequence[str]) -> pd
     return frame
 
 
+#: Candidates per listed neighbour when the most similar documents are approximate: on
+#: SaudiNewsNet (budget 15,000 per document) 3 found 0.86 of the exact neighbours, 10 found
+#: 0.94, 30 found 0.97 at 2.4 times the time of 10 (docs/performance.md, Scaling).
+CANDIDATES_PER_NEIGHBOUR = 10
 #: Cells of the dense similarity block computed at once by :func:`similar_documents`
 #: (8 bytes each, plus the sparse product they come from).
 SIMILARITY_BLOCK_CELLS = 4_000_000
@@ -198,64 +206,204 @@ def similarity_work(matrix: sp.csr_matrix) -> int:
     return int(np.dot(frequencies, frequencies))
 
 
+def rare_term_mask(frequencies: np.ndarray, budget: float) -> np.ndarray:
+    """The terms of lowest document frequency whose pair products (``df ** 2`` each, see
+    :func:`similarity_work`) sum to at most ``budget``: every term up to the largest document
+    frequency that fits, so the choice does not depend on the order of the vocabulary."""
+    frequencies = np.asarray(frequencies, dtype=np.int64)
+    levels, counts = np.unique(frequencies[frequencies > 0], return_counts=True)
+    cumulative = np.cumsum(levels.astype(np.float64) ** 2 * counts)
+    n_levels = int(np.searchsorted(cumulative, budget, side="right"))
+    if n_levels == 0:
+        return np.zeros(len(frequencies), dtype=bool)
+    return (frequencies > 0) & (frequencies <= levels[n_levels - 1])
+
+
+#: Pairs of documents whose exact cosine :func:`pair_similarities` computes at once.
+PAIR_CHUNK = 100_000
+
+
+def pair_similarities(
+    matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, chunk: int = PAIR_CHUNK
+) -> np.ndarray:
+    """The dot product of rows ``rows[i]`` and ``cols[i]`` of ``matrix`` for every ``i`` (the
+    cosine, as rows are L2-normalized), ``chunk`` pairs at a time: the work is the pairs'
+    non-zero entries, not the square of the corpus."""
+    values = np.zeros(len(rows))
+    for begin in range(0, len(rows), chunk):
+        end = begin + chunk
+        products = matrix[rows[begin:end]].multiply(matrix[cols[begin:end]])
+        values[begin:end] = np.asarray(products.sum(axis=1)).ravel()
+    return values
+
+
+def _top_n_candidates(
+    matrix: sp.csr_matrix, n_keep: int, n_threads: int, block_cells: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, columns, similarities) of every row's ``n_keep`` most similar other rows, with
+    every row tied with the last one, from the top-n sparse product (exact)."""
+    from sparse_dot_topn import sp_matmul_topn
+
+    n_docs = matrix.shape[0]
+    transposed = matrix.T.tocsr()
+    top_n = min(n_docs, n_keep + 1 + _TIE_MARGIN)
+    top = sp_matmul_topn(matrix, transposed, top_n=top_n, threshold=0.0, n_threads=n_threads)
+    top = sp.csr_matrix(top)
+    lengths = np.diff(top.indptr)
+    rows = np.repeat(np.arange(n_docs), lengths)
+    cols, values = top.indices.astype(np.int64), top.data
+    others = cols != rows
+    # The n_keep-th largest similarity to another document, and the smallest kept value.
+    doubtful = []
+    for row in np.flatnonzero(lengths == top_n):
+        kept = values[top.indptr[row] : top.indptr[row + 1]]
+        other = np.sort(kept[others[top.indptr[row] : top.indptr[row + 1]]])[::-1]
+        if len(other) < n_keep or kept.min() >= other[n_keep - 1]:
+            doubtful.append(row)
+    keep = others & ~np.isin(rows, doubtful)
+    rows, cols, values = rows[keep], cols[keep], values[keep]
+    if doubtful:
+        extra = _exact_candidates(matrix, transposed, np.array(doubtful), n_keep, block_cells)
+        rows, cols, values = (
+            np.concatenate([a, b]) for a, b in zip((rows, cols, values), extra, strict=True)
+        )
+    return rows, cols, values
+
+
+#: Candidate pairs :func:`_rare_term_candidates` holds at once (24 bytes each, and the
+#: weights gathered to rescore them), whatever the size of the corpus.
+CANDIDATE_BLOCK_PAIRS = 2_000_000
+
+
+def _best_per_row(
+    rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n_keep: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's ``n_keep`` largest values (ties to the smaller column)."""
+    order = np.lexsort((cols, -values, rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
+    keep = rank < n_keep
+    return rows[keep], cols[keep], values[keep]
+
+
+def _rare_term_candidates(
+    matrix: sp.csr_matrix,
+    n_keep: int,
+    n_candidates: int,
+    budget: float,
+    n_threads: int,
+    block_cells: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, columns, exact similarities) of each row's ``n_keep`` most similar rows among
+    its ``n_candidates`` most similar by the terms of :func:`rare_term_mask` alone, rescored
+    on all terms; rows with fewer than ``n_keep`` such candidates are compared with every
+    row. Rows go in blocks of :data:`CANDIDATE_BLOCK_PAIRS` candidate pairs."""
+    from sparse_dot_topn import sp_matmul_topn
+
+    n_docs = matrix.shape[0]
+    frequencies = document_frequencies(matrix)
+    rare = rare_term_mask(frequencies, budget)
+    pruned = sp.csr_matrix(matrix[:, np.flatnonzero(rare)])
+    pruned_transposed = pruned.T.tocsr()
+    # The product gives the rare terms' part of each candidate's cosine; the common terms'
+    # part is added pair by pair (fewer weights to gather than all the terms).
+    common = sp.csr_matrix(matrix[:, np.flatnonzero(~rare)])
+    parts, short, n_pairs = [], [], 0
+    block = max(1, CANDIDATE_BLOCK_PAIRS // (n_candidates + 1))
+    for begin in range(0, n_docs, block):
+        top = sp_matmul_topn(
+            pruned[begin : begin + block],
+            pruned_transposed,
+            top_n=min(n_docs, n_candidates + 1),
+            threshold=0.0,
+            n_threads=n_threads,
+        )
+        top = sp.csr_matrix(top)
+        lengths = np.diff(top.indptr)
+        rows = begin + np.repeat(np.arange(len(lengths)), lengths)
+        cols = top.indices.astype(np.int64)
+        others = cols != rows
+        rows, cols = rows[others], cols[others]
+        values = top.data[others] + pair_similarities(common, rows, cols)
+        n_pairs += len(rows)
+        found = np.bincount(rows - begin, minlength=len(lengths))
+        short.append(begin + np.flatnonzero(found < n_keep))
+        parts.append(_best_per_row(rows, cols, values, n_keep))
+    short = np.concatenate(short)
+    rows, cols, values = (np.concatenate(part) for part in zip(*parts, strict=True))
+    if len(short):
+        keep = ~np.isin(rows, short)
+        extra = _exact_candidates(matrix, matrix.T.tocsr(), short, n_keep, block_cells)
+        rows, cols, values = (
+            np.concatenate([a[keep], b]) for a, b in zip((rows, cols, values), extra, strict=True)
+        )
+    LOGGER.info(
+        "Approximate: candidates from the %d terms in at most %d documents (%.1f %% of the "
+        "weights), %d candidate pairs rescored on all terms, %d document(s) with fewer than "
+        "%d candidates compared with every document",
+        rare.sum(),
+        frequencies[rare].max() if rare.any() else 0,
+        100 * pruned.nnz / max(matrix.nnz, 1),
+        n_pairs,
+        len(short),
+        n_keep,
+    )
+    return rows, cols, values
+
+
 def similar_documents(
     matrix: sp.csr_matrix,
     doc_ids: Sequence[str],
     n_similar: int = 10,
     block_cells: int = SIMILARITY_BLOCK_CELLS,
     n_threads: int = 1,
+    exact_work: float = math.inf,
+    work_per_document: float = 15_000,
+    n_candidates: int | None = None,
 ) -> pd.DataFrame:
     """The ``n_similar`` most similar other documents of every document, by cosine.
 
     Columns ``doc_id, rank, similar_doc_id, similarity``; only documents that share a term
-    (similarity above zero); ties go to the earlier document. The candidates come from
-    ``sparse_dot_topn``'s top-n sparse product (one pass in C++, memory of the kept values
-    only), not from dense blocks of scipy's product, which builds every pair's value (on
-    SaudiNewsNet, rule compute_tfidf in benchmarks/results/workflow_speed_saudinewsnet.md).
-    A row whose last kept candidate still equals its n-th neighbour's similarity may have
-    tied documents the top-n product left out; such rows are computed again exactly from
-    the sparse product in blocks of at most ``block_cells`` cells. ``n_threads`` threads
-    share the top-n product's rows; the table does not depend on them.
+    (similarity above zero); ties go to the earlier document. ``n_threads`` threads share
+    the top-n products' rows; the table does not depend on them.
 
-    The work grows with the square of the corpus (:func:`similarity_work`): every pair of
-    documents that share a term is compared, as in every exact method.
+    **Exact** while :func:`similarity_work` is at most ``exact_work`` (always, by default).
+    The candidates come from ``sparse_dot_topn``'s top-n sparse product (one pass in C++,
+    memory of the kept values only). A row whose last kept candidate still equals its n-th
+    neighbour's similarity may have tied documents the top-n product left out; such rows
+    are computed again exactly from the sparse product in blocks of at most ``block_cells``
+    cells. The work grows with the square of the corpus: every pair of documents that share
+    a term is compared.
+
+    **Approximate** above it, with time and memory linear in the corpus: each document's
+    ``n_candidates`` (default :data:`CANDIDATES_PER_NEIGHBOUR` times ``n_similar``) most
+    similar documents by the rarest terms alone, as many terms as ``work_per_document``
+    products per document allow (:func:`rare_term_mask`), rescored on all terms. Every
+    similarity in the table is exact; a neighbour that shares few rare terms with a
+    document can be missed.
     """
-    from sparse_dot_topn import sp_matmul_topn
-
     matrix = sp.csr_matrix(matrix, dtype=np.float64)
     n_docs = matrix.shape[0]
-    transposed = matrix.T.tocsr()
     n_keep = min(n_similar, n_docs - 1)
     if n_keep <= 0:
         rows = cols = np.zeros(0, dtype=np.int64)
         values = np.zeros(0)
+    elif similarity_work(matrix) <= exact_work:
+        rows, cols, values = _top_n_candidates(matrix, n_keep, n_threads, block_cells)
     else:
-        top_n = min(n_docs, n_keep + 1 + _TIE_MARGIN)
-        top = sp_matmul_topn(matrix, transposed, top_n=top_n, threshold=0.0, n_threads=n_threads)
-        top = sp.csr_matrix(top)
-        lengths = np.diff(top.indptr)
-        rows = np.repeat(np.arange(n_docs), lengths)
-        cols, values = top.indices.astype(np.int64), top.data
-        others = cols != rows
-        # The n_keep-th largest similarity to another document, and the smallest kept value.
-        doubtful = []
-        for row in np.flatnonzero(lengths == top_n):
-            kept = values[top.indptr[row] : top.indptr[row + 1]]
-            other = np.sort(kept[others[top.indptr[row] : top.indptr[row + 1]]])[::-1]
-            if len(other) < n_keep or kept.min() >= other[n_keep - 1]:
-                doubtful.append(row)
-        keep = others & ~np.isin(rows, doubtful)
-        rows, cols, values = rows[keep], cols[keep], values[keep]
-        if doubtful:
-            extra = _exact_candidates(matrix, transposed, np.array(doubtful), n_keep, block_cells)
-            rows, cols, values = (
-                np.concatenate([a, b]) for a, b in zip((rows, cols, values), extra, strict=True)
-            )
+        rows, cols, values = _rare_term_candidates(
+            matrix,
+            n_keep,
+            n_candidates or CANDIDATES_PER_NEIGHBOUR * n_keep,
+            work_per_document * n_docs,
+            n_threads,
+            block_cells,
+        )
     order = np.lexsort((cols, -values, rows))
     rows, cols, values = rows[order], cols[order], values[order]
     first = np.searchsorted(rows, rows, side="left")
     rank = np.arange(len(rows)) - first
-    keep = rank < n_keep
+    keep = (rank < n_keep) & (values > 0)
     ids = np.asarray(doc_ids, dtype=object)
     return pd.DataFrame(
         {

@@ -46,16 +46,37 @@ def compute_tfidf(
 
 
 def find_similar_documents(
-    matrix: str, similar_csv: str, similar_md: str, n_similar: int = 10, threads: int = 1
+    matrix: str,
+    similar_csv: str,
+    similar_md: str,
+    n_similar: int = 10,
+    threads: int = 1,
+    exact_work: float = float("inf"),
+    work_per_document: float = 15_000,
 ) -> None:
     """The ``n_similar`` most similar other documents of every document of ``matrix`` (a
-    :func:`compute_tfidf` matrix), by cosine, computed on ``threads`` threads."""
+    :func:`compute_tfidf` matrix), by cosine, computed on ``threads`` threads: exact while
+    the work (:func:`core.similarity_work`) is at most ``exact_work``, otherwise approximate
+    with ``work_per_document`` (:func:`core.similar_documents`)."""
     weights, doc_ids, _ = core.load_matrix(matrix)
+    work = core.similarity_work(weights)
+    exact = work <= exact_work
     LOGGER.info(
-        "Most similar documents of %d documents: %.3g products of term weights on %d thread(s)",
+        "Most similar documents of %d documents on %d thread(s): the exact work is %.3g "
+        "products of term weights, %s similar_documents_exact_work (%.3g), so %s",
         len(doc_ids),
-        core.similarity_work(weights),
         threads,
+        work,
+        "within" if exact else "above",
+        exact_work,
+        "exact" if exact else f"approximate, {work_per_document:.3g} products per document",
     )
-    table = core.similar_documents(weights, doc_ids, n_similar, n_threads=threads)
+    table = core.similar_documents(
+        weights,
+        doc_ids,
+        n_similar,
+        n_threads=threads,
+        exact_work=exact_work,
+        work_per_document=work_per_document,
+    )
     write_table(table, similar_csv, similar_md)
