@@ -358,7 +358,7 @@ def similar_documents(
     block_cells: int = SIMILARITY_BLOCK_CELLS,
     n_threads: int = 1,
     exact_work: float = math.inf,
-    work_per_document: float = 15_000,
+    work_per_document: float = 50_000,
     n_candidates: int | None = None,
 ) -> pd.DataFrame:
     """The ``n_similar`` most similar other documents of every document, by cosine.

@@ -52,7 +52,7 @@ def find_similar_documents(
     n_similar: int = 10,
     threads: int = 1,
     exact_work: float = float("inf"),
-    work_per_document: float = 15_000,
+    work_per_document: float = 50_000,
 ) -> None:
     """The ``n_similar`` most similar other documents of every document of ``matrix`` (a
     :func:`compute_tfidf` matrix), by cosine, computed on ``threads`` threads: exact while
