@@ -481,3 +481,12 @@ def test_approximate_similar_documents_do_not_depend_on_threads(n_threads):
         matrix, doc_ids, 5, exact_work=0, work_per_document=budget, n_threads=n_threads
     )
     pd.testing.assert_frame_equal(one, several)
+
+
+def test_a_budget_below_every_term_compares_every_document_with_all():
+    """No term fits the budget: no document has rare-term candidates, so every one is
+    compared with every other, and the table is the exact one."""
+    matrix, _ = planted_pairs_corpus()
+    doc_ids = list(range(matrix.shape[0]))
+    table = tfidf.similar_documents(matrix, doc_ids, 5, exact_work=0, work_per_document=1e-9)
+    pd.testing.assert_frame_equal(table, tfidf.similar_documents(matrix, doc_ids, 5))
