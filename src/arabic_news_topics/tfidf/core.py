@@ -278,12 +278,13 @@ CANDIDATE_BLOCK_PAIRS = 2_000_000
 def _best_per_row(
     rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n_keep: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each row's ``n_keep`` largest values (ties to the smaller column)."""
+    """Each row's ``n_keep`` largest values (ties to the smaller column), sorted by row and
+    rank, and their ranks (0 for the largest)."""
     order = np.lexsort((cols, -values, rows))
     rows, cols, values = rows[order], cols[order], values[order]
     rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
     keep = rank < n_keep
-    return rows[keep], cols[keep], values[keep]
+    return rows[keep], cols[keep], values[keep], rank[keep]
 
 
 def _rare_term_candidates(
@@ -328,7 +329,7 @@ def _rare_term_candidates(
         n_pairs += len(rows)
         found = np.bincount(rows - begin, minlength=len(lengths))
         short.append(begin + np.flatnonzero(found < n_keep))
-        parts.append(_best_per_row(rows, cols, values, n_keep))
+        parts.append(_best_per_row(rows, cols, values, n_keep)[:3])
     short = np.concatenate(short)
     rows, cols, values = (np.concatenate(part) for part in zip(*parts, strict=True))
     if len(short):
@@ -385,10 +386,22 @@ def similar_documents(
     matrix = sp.csr_matrix(matrix, dtype=np.float64)
     n_docs = matrix.shape[0]
     n_keep = min(n_similar, n_docs - 1)
+    work = similarity_work(matrix)
+    exact = work <= exact_work
+    LOGGER.info(
+        "Most similar documents of %d documents on %d thread(s): the exact work is %.3g "
+        "products of term weights, %s similar_documents_exact_work (%.3g), so %s",
+        n_docs,
+        n_threads,
+        work,
+        "within" if exact else "above",
+        exact_work,
+        "exact" if exact else f"approximate, {work_per_document:.3g} products per document",
+    )
     if n_keep <= 0:
         rows = cols = np.zeros(0, dtype=np.int64)
         values = np.zeros(0)
-    elif similarity_work(matrix) <= exact_work:
+    elif exact:
         rows, cols, values = _top_n_candidates(matrix, n_keep, n_threads, block_cells)
     else:
         rows, cols, values = _rare_term_candidates(
@@ -399,11 +412,8 @@ def similar_documents(
             n_threads,
             block_cells,
         )
-    order = np.lexsort((cols, -values, rows))
-    rows, cols, values = rows[order], cols[order], values[order]
-    first = np.searchsorted(rows, rows, side="left")
-    rank = np.arange(len(rows)) - first
-    keep = (rank < n_keep) & (values > 0)
+    rows, cols, values, rank = _best_per_row(rows, cols, values, n_keep)
+    keep = values > 0
     ids = np.asarray(doc_ids, dtype=object)
     return pd.DataFrame(
         {

@@ -59,18 +59,7 @@ def find_similar_documents(
     the work (:func:`core.similarity_work`) is at most ``exact_work``, otherwise approximate
     with ``work_per_document`` (:func:`core.similar_documents`)."""
     weights, doc_ids, _ = core.load_matrix(matrix)
-    work = core.similarity_work(weights)
-    exact = work <= exact_work
-    LOGGER.info(
-        "Most similar documents of %d documents on %d thread(s): the exact work is %.3g "
-        "products of term weights, %s similar_documents_exact_work (%.3g), so %s",
-        len(doc_ids),
-        threads,
-        work,
-        "within" if exact else "above",
-        exact_work,
-        "exact" if exact else f"approximate, {work_per_document:.3g} products per document",
-    )
+    # similar_documents logs the work and whether it is within exact_work.
     table = core.similar_documents(
         weights,
         doc_ids,
