@@ -152,9 +152,10 @@ def shadow_every_rule(workdir: Path) -> int:
 
 #: The topic models of the runs whose point is not the topic models: the sharded, shadowed
 #: rerun of the seeds and the runs through SLURM (tests/slurm/cluster_runs.py), where each
-#: job waits seconds for SLURM's status check. Two random seeds and the held-out fit keep
-#: every rule of the seeds run in play; ``short_seed_run`` is the seeds run refitted so.
-SHORT_LDA = {"num_topics": [2, 3], "random_seeds": [42, 7]}
+#: job waits seconds for SLURM's status check. Two random seeds keep every rule of the seeds
+#: run in play, and the held-out fit (one article, which the seeds run leaves out: fewer than
+#: lda.heldout_min_documents) its rule too; ``short_seed_run`` is the seeds run refitted so.
+SHORT_LDA = {"num_topics": [2, 3], "random_seeds": [42, 7], "heldout_min_documents": 1}
 
 
 def short_lda_on_seeds(workdir: Path) -> list[str]:

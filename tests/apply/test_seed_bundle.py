@@ -66,6 +66,8 @@ def test_training_documents_keep_their_theme_and_cluster(results, applied):
     assert applied.loc[themes.index, "dominant_theme"].tolist() == themes["dominant_theme"].tolist()
     clusters = pd.read_csv(results / "05_clusters/assignments.csv").set_index("doc_id")
     assert applied.loc[clusters.index, "cluster"].tolist() == clusters["cluster"].tolist()
+    # Assigned by the refinement's mixture (cluster.refine_iterations), as stage 5 did.
+    assert load_bundle(results / "10_model").tfidf["log_words"].size > 0
 
 
 def test_new_articles_get_the_themes_they_are_about(results):

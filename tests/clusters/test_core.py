@@ -606,3 +606,137 @@ def test_nearest_clusters_is_the_euclidean_nearest():
     nearest, _ = clusters.nearest_clusters(rows, centroids)
     distances = ((rows[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)
     assert nearest.tolist() == distances.argmin(axis=1).tolist()
+
+
+# ------------------------------------------------------------------------------------------
+# The partition refined on word counts (cluster.refine_iterations)
+
+
+def planted_mixture(n_per: int = 60, seed: int = 0, n_words: int = 40):
+    """Word counts of documents drawn from three planted word distributions (a mixture of
+    multinomials: each distribution puts most of its mass on its own third of the words),
+    and the planted cluster of each document (1-based)."""
+    rng = np.random.default_rng(seed)
+    distributions = np.full((3, n_words), 0.2)
+    for cluster in range(3):
+        distributions[cluster, cluster * n_words // 3 : (cluster + 1) * n_words // 3] = 1.0
+    distributions /= distributions.sum(axis=1, keepdims=True)
+    truth = np.repeat([1, 2, 3], n_per)
+    counts = np.array([rng.multinomial(30, distributions[c - 1]) for c in truth])
+    return sp.csr_matrix(counts.astype(np.float64)), truth
+
+
+def test_refinement_recovers_a_planted_partition_from_a_noisy_one():
+    from sklearn.metrics import adjusted_rand_score
+
+    counts, truth = planted_mixture()
+    rng = np.random.default_rng(1)
+    noisy = truth.copy()
+    flipped = rng.choice(len(truth), size=len(truth) // 4, replace=False)
+    noisy[flipped] = rng.integers(1, 4, size=len(flipped))
+    assert adjusted_rand_score(truth, noisy) < 0.7
+    refined = clusters.refine_partition(counts, noisy, iterations=1)
+    assert adjusted_rand_score(truth, refined) > 0.95
+    # Its numbering is the partition's: cluster c stays c.
+    assert (refined == truth).mean() > 0.98
+
+
+def test_one_iteration_is_multinomial_naive_bayes_trained_on_the_partition():
+    """From a partition, one EM iteration is scikit-learn's MultinomialNB fitted on it (the
+    same smoothing; class shares with one document added to each) and predicting."""
+    from sklearn.naive_bayes import MultinomialNB
+
+    counts, truth = planted_mixture(n_per=30, seed=3)
+    rng = np.random.default_rng(4)
+    start = np.where(rng.random(len(truth)) < 0.3, rng.integers(1, 4, len(truth)), truth)
+    shares = (np.bincount(start)[1:] + 1) / (len(start) + 3)
+    bayes = MultinomialNB(alpha=clusters.REFINE_SMOOTHING, class_prior=shares)
+    expected = bayes.fit(counts, start).predict(counts)
+    np.testing.assert_array_equal(clusters.refine_partition(counts, start, 1), expected)
+
+
+@pytest.mark.parametrize("iterations", [1, 3])
+def test_refinement_in_blocks_equals_the_whole_matrix(iterations):
+    counts, truth = planted_mixture(n_per=20, seed=2)
+    start = np.roll(truth, 7)
+    whole = clusters.refine_partition(counts, start, iterations)
+
+    def blocks():
+        return (counts[i : i + 13] for i in range(0, counts.shape[0], 13))
+
+    np.testing.assert_array_equal(clusters.refine_partition(blocks, start, iterations), whole)
+
+
+def test_refinement_that_would_empty_a_cluster_keeps_the_partition():
+    # Cluster 3 is one document whose words are cluster 1's: it would be emptied.
+    counts, truth = planted_mixture(n_per=20, seed=5)
+    start = np.where(truth == 3, 1, truth)
+    start[0] = 3
+    np.testing.assert_array_equal(clusters.refine_partition(counts, start, 1), start)
+
+
+def test_zero_iterations_and_invalid_arguments():
+    counts, truth = planted_mixture(n_per=5)
+    np.testing.assert_array_equal(clusters.refine_partition(counts, truth, 0), truth)
+    with pytest.raises(ValueError, match="refine_iterations = -1"):
+        clusters.refine_partition(counts, truth, -1)
+    with pytest.raises(ValueError, match="smoothing"):
+        clusters.refine_partition(counts, truth, 1, smoothing=0)
+    with pytest.raises(ValueError, match="14 documents, the partition 15"):
+        clusters.refine_partition(counts[:14], truth, 1)
+
+
+@pytest.mark.parametrize("iterations", [0, 1])
+def test_the_stage_refines_its_partition_on_the_counts(iterations):
+    """cluster_with_settings refines the medoid partition by refine_iterations, says how
+    many documents moved, and refines nothing without counts."""
+    documents, _ = planted_sections("on", n_per=20)
+    matrix, _, terms = tfidf.compute_tfidf(documents, sublinear_tf=True)
+    counts = tfidf.term_counts([words for _, words in documents], terms)
+    settings = stage_settings(["lsa"], lsa_components=10, stability_runs=3)
+    settings["refine_iterations"] = iterations
+    plain = clusters.cluster_with_settings(matrix, settings, [3], 42)
+    refined = clusters.cluster_with_settings(matrix, settings, [3], 42, counts=counts)
+    assert plain["refined"] == 0
+    expected = clusters.refine_partition(counts, plain["labels"], iterations)
+    np.testing.assert_array_equal(refined["labels"], expected)
+    assert refined["refined"] == int((expected != plain["labels"]).sum())
+
+
+def test_the_returned_mixture_assigns_each_document_its_refined_cluster():
+    """A new document is given its cluster by the mixture refine_partition returns: the
+    training documents, given again, get their refined clusters back (the model bundle's
+    promise), though the refinement moved some of them."""
+    counts, truth = planted_mixture(seed=6)
+    rng = np.random.default_rng(7)
+    start = np.where(rng.random(len(truth)) < 0.2, rng.integers(1, 4, len(truth)), truth)
+    for iterations in (1, 3):
+        refined, log_words, log_shares = clusters.refine_partition(
+            counts, start, iterations, return_model=True
+        )
+        assert (refined != start).sum() > 10
+        assert log_words.shape == (3, counts.shape[1])
+        np.testing.assert_allclose(np.exp(log_words).sum(axis=1), 1)
+        np.testing.assert_array_equal(
+            clusters.mixture_clusters(counts, log_words, log_shares) + 1, refined
+        )
+    # No refinement, no mixture.
+    assert clusters.refine_partition(counts, start, 0, return_model=True)[1:] == (None, None)
+
+
+@pytest.mark.parametrize("sparse", [True, False])
+def test_centroid_similarity_is_the_cosine_with_the_given_centroid(sparse):
+    rng = np.random.default_rng(0)
+    rows = rng.random((12, 5))
+    rows[3] = 0  # a row of zero length
+    centroids = rng.random((3, 5))
+    positions = rng.integers(0, 3, 12)
+    features = sp.csr_matrix(rows) if sparse else rows
+    similarity = clusters.centroid_similarity(features, centroids, positions)
+    for row, position, value in zip(rows, positions, similarity, strict=True):
+        norm = np.linalg.norm(row) * np.linalg.norm(centroids[position])
+        assert value == pytest.approx(row @ centroids[position] / norm if norm else 0.0)
+    nearest, nearest_similarity = clusters.nearest_clusters(features, centroids)
+    np.testing.assert_allclose(
+        clusters.centroid_similarity(features, centroids, nearest), nearest_similarity
+    )

@@ -97,3 +97,39 @@ def test_no_runs_at_the_label_count_no_rows(inputs):
     evaluate_labels(**{**inputs, "label_count_doc_topics": [], "label_count_runs": []})
     methods = set(pd.read_csv(inputs["metrics_csv"])["method"])
     assert methods == {"kmeans_lsa", "kmeans_lsa_k3", "topics_gensim"}
+
+
+def test_the_clusters_are_refined_on_the_tokens_word_counts(inputs, tmp_path, monkeypatch):
+    """With the tokens, each seed's clusters are refined as stage 5 refines them: on the
+    documents' word counts in the TF-IDF terms (one read of the file serves every seed)."""
+    import json
+
+    from arabic_news_topics.clusters import core as clusters
+
+    tokens = [(d, WORDS[label].split() * 3) for d, label in zip(DOC_IDS, LABELS, strict=True)]
+    path = tmp_path / "tokens.jsonl"
+    path.write_text(
+        "".join(json.dumps({"doc_id": d, "tokens": t}) + "\n" for d, t in tokens),
+        encoding="utf-8",
+    )
+    seen = []
+    original = clusters.refine_partition
+
+    def spy(counts, labels, iterations=1, **kwargs):
+        seen.append((counts.toarray(), iterations))
+        return original(counts, labels, iterations, **kwargs)
+
+    monkeypatch.setattr(clusters, "refine_partition", spy)
+    settings = {**SETTINGS, "refine_iterations": 2}
+    evaluate_labels(**{**inputs, "settings": settings, "tokens": str(path)})
+    _, _, terms = tfidf.load_matrix(inputs["matrix"])
+    expected = tfidf.term_counts([t for _, t in tokens], terms).toarray()
+    # Two seeds; at the stage's k = 3 = the number of labels, one clustering each.
+    assert len(seen) == 2
+    for counts, iterations in seen:
+        np.testing.assert_array_equal(counts, expected)
+        assert iterations == 2
+    # Without the tokens, nothing is refined.
+    seen.clear()
+    evaluate_labels(**{**inputs, "settings": settings})
+    assert seen == []

@@ -490,3 +490,30 @@ def test_a_budget_below_every_term_compares_every_document_with_all():
     doc_ids = list(range(matrix.shape[0]))
     table = tfidf.similar_documents(matrix, doc_ids, 5, exact_work=0, work_per_document=1e-9)
     pd.testing.assert_frame_equal(table, tfidf.similar_documents(matrix, doc_ids, 5))
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2)])
+def test_term_counts_are_the_counts_behind_the_tfidf_matrix(ngram_range):
+    """(1 + log count) x IDF of the counts, rows at unit length, is the TF-IDF matrix."""
+    from sklearn.preprocessing import normalize
+
+    documents = [
+        ("a", ["حلف", "شمال", "اطلسي", "حلف", "شمال"]),
+        ("b", ["نفط", "اسعار", "نفط", "حلف"]),
+        ("c", ["اسعار", "سوق", "سوق", "سوق", "شمال"]),
+    ]
+    matrix, _, terms = tfidf.compute_tfidf(documents, ngram_range=ngram_range)
+    counts = tfidf.term_counts([words for _, words in documents], terms, ngram_range)
+    assert counts.shape == matrix.shape
+    assert counts[0, terms.index("حلف")] == 2
+    if ngram_range == (1, 2):
+        assert counts[0, terms.index("حلف شمال")] == 2
+    weights = counts.copy()
+    weights.data = 1 + np.log(weights.data)
+    expected = normalize(sp.csr_matrix(weights.multiply(tfidf.smooth_idf(matrix))))
+    np.testing.assert_allclose(expected.toarray(), matrix.toarray(), atol=1e-12)
+
+
+def test_term_counts_ignore_words_outside_the_terms():
+    counts = tfidf.term_counts([["نفط", "غريب", "نفط"]], ["سوق", "نفط"])
+    np.testing.assert_array_equal(counts.toarray(), [[0, 2]])

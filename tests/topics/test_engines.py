@@ -858,7 +858,7 @@ def test_document_topics_equal_gensim_document_by_document(planted):
 )
 def test_heldout_split(n_docs, share, n_test):
     train, test = lda.heldout_split(n_docs, share, random_state=3)
-    assert len(test) == n_test
+    assert len(test) == n_test == lda.heldout_size(n_docs, share)
     assert np.array_equal(np.sort(np.concatenate([train, test])), np.arange(n_docs))
     assert np.all(np.diff(train) > 0)
     assert np.all(np.diff(test) > 0)

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from workflow_runs import copy_run
 
 pytestmark = pytest.mark.workflow
 
@@ -91,10 +92,13 @@ def test_changing_num_topics_reruns_lda_and_after_only(copy_of_seed_run, snakema
     ],
 )
 def test_an_engine_setting_refits_only_the_engines_that_read_it(
-    copy_of_seed_run, snakemake, edit_config, key, value, refits
+    short_seed_run, snakemake, edit_config, key, value, refits, tmp_path
 ):
-    edit_config(copy_of_seed_run, lambda c: c["lda"].update({key: value}))
-    jobs = jobs_of_dry_run(snakemake, copy_of_seed_run)
+    # The short run (SHORT_LDA) has held-out fits, which the seeds run leaves out.
+    workdir = copy_run(short_seed_run, tmp_path / "short")
+    assert list((workdir / "results/04_lda/runs").rglob("heldout.json"))
+    edit_config(workdir, lambda c: c["lda"].update({key: value}))
+    jobs = jobs_of_dry_run(snakemake, workdir)
     assert ("fit_topic_model" in jobs) is refits
     assert ("heldout_perplexity" in jobs) is refits
 

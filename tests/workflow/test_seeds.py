@@ -137,8 +137,13 @@ def test_table_columns(seed_run):
     assert list(selection["num_topics"]) == [2, 3, 4, 5]
     assert selection["chosen"].sum() == 1
     assert (selection["runs"] == 3).all()  # the three seeds of lda.random_seeds
-    assert selection["heldout_perplexity"].gt(1).all()
-    assert selection["heldout_log_likelihood_per_word"].lt(0).all()
+    # lda.heldout_share holds out one of the five articles, fewer than
+    # lda.heldout_min_documents: no held-out fit, and the run's log says why.
+    assert selection["heldout_perplexity"].isna().all()
+    assert selection["heldout_log_likelihood_per_word"].isna().all()
+    assert not list((results / "04_lda/runs").rglob("heldout.json"))
+    logs = "".join(p.read_text() for p in (seed_run / ".snakemake/log").glob("*.snakemake.log"))
+    assert "lda.heldout_min_documents: no held-out fits" in logs
     # The one-standard-error rule: the smallest K within one SE of the best mean NPMI.
     choice = json.loads((results / "04_lda/chosen_k.json").read_text())
     assert choice["rule"] == choice["rule_applied"] == "one_se"

@@ -2,6 +2,8 @@ rule cluster_documents:
     input:
         matrix="results/03_tfidf/tfidf_matrix.npz",
         vocabulary="results/02_normalize/vocabulary.csv",
+        # The word counts on which the partition is refined (cluster.refine_iterations).
+        tokens="results/02_normalize/tokens.jsonl",
         # The main topic model at the chosen K, each seed, where topics are clustered.
         doc_topics=get_cluster_topic_files,
     output:
@@ -59,6 +61,7 @@ rule cluster_documents:
         settings=get_sorted(config["cluster"]),
         random_state=config["random_state"],
         use_idf=config["tfidf"]["use_idf"],
+        ngram_range=config["tfidf"]["ngram_range"],
         max_documents=config["figures"]["max_documents"],
     script:
         "../scripts/cluster_documents.py"

@@ -18,7 +18,12 @@ sys.path.insert(0, str(SRC_DIR))
 
 from arabic_news_topics.clusters.core import k_grid
 from arabic_news_topics.corpus.core import list_source_files
-from arabic_news_topics.topics.engines import ENGINE_SETTINGS, ENGINES, check_engine_options
+from arabic_news_topics.topics.engines import (
+    ENGINE_SETTINGS,
+    ENGINES,
+    check_engine_options,
+    heldout_size,
+)
 from arabic_news_topics.topics.selection import num_topics_grid
 
 # The config, read and checked here before any rule, by the functions of
@@ -323,9 +328,20 @@ def get_run_files(name):
 
 
 def get_heldout_files(wildcards):
-    """The held-out perplexity of every K of the main model (none when lda.heldout_share is
-    0), in the order of :func:`get_num_topics`."""
-    if config["lda"]["heldout_share"] == 0:
+    """The held-out perplexity of every K of the main model, in the order of
+    :func:`get_num_topics`: none when lda.heldout_share is 0, or when it would hold out fewer
+    than lda.heldout_min_documents of the corpus (a warning says so)."""
+    share = config["lda"]["heldout_share"]
+    if share == 0:
+        return []
+    documents = get_corpus_size()
+    minimum = config["lda"]["heldout_min_documents"]
+    if documents is not None and heldout_size(documents, share) < minimum:
+        get_warning(
+            f"config key lda.heldout_min_documents: no held-out fits, lda.heldout_share "
+            f"({share}) of {documents} documents holds out {heldout_size(documents, share)}, "
+            f"fewer than {minimum}"
+        )
         return []
     path = f"{RUNS}/{RUN_K}/heldout.json"
     return [path.format(**get_main_model(), k=k) for k in get_num_topics()]

@@ -2,6 +2,8 @@ rule evaluate_labels:
     input:
         metadata="results/01_corpus/metadata.tsv",
         matrix="results/03_tfidf/tfidf_matrix.npz",
+        # The word counts of the clusters' refinement, as in cluster_documents.
+        tokens="results/02_normalize/tokens.jsonl",
         assignments="results/05_clusters/assignments.csv",
         silhouette="results/05_clusters/silhouette_by_k.csv",
         # The runs of params.runs, at the chosen K.
@@ -51,6 +53,7 @@ rule evaluate_labels:
         code=get_code_hash("evaluation.step"),
         settings=get_sorted(config["cluster"]),
         use_idf=config["tfidf"]["use_idf"],
+        ngram_range=config["tfidf"]["ngram_range"],
         random_seeds=config["lda"]["random_seeds"],
         runs=get_evaluation_runs(),
         label_count_runs=get_label_count_runs(),

@@ -14,5 +14,7 @@ cluster_documents(
     use_idf=snakemake.params.use_idf,
     doc_topics=list(snakemake.input.doc_topics),
     vocabulary_csv=snakemake.input.vocabulary,
+    tokens=snakemake.input.tokens,
+    ngram_range=snakemake.params.ngram_range,
     **snakemake.output,
 )

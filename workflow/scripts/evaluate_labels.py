@@ -19,5 +19,7 @@ evaluate_labels(
     random_seeds=snakemake.params.random_seeds,
     main_model=snakemake.params.main_model,
     use_idf=snakemake.params.use_idf,
+    tokens=snakemake.input.tokens,
+    ngram_range=snakemake.params.ngram_range,
     **snakemake.output,
 )

@@ -186,10 +186,23 @@ class TopicBundle:
             frame[f"theme_{name}"] = scores[name].to_numpy()
         frame["dominant_theme"] = scores["dominant_theme"].to_numpy()
         features = self._cluster_features(token_lists, raw_theta)
-        nearest, similarity = clusters.nearest_clusters(features, self.tfidf["centroids"])
+        nearest = self._clusters(token_lists, features)
         frame["cluster"] = np.asarray(self.tfidf["cluster_ids"])[nearest]
-        frame["cluster_similarity"] = similarity
+        frame["cluster_similarity"] = clusters.centroid_similarity(
+            features, self.tfidf["centroids"], nearest
+        )
         return frame
+
+    def _clusters(self, token_lists: list[list[str]], features) -> np.ndarray:
+        """Each document's cluster (positions in the centroids) as stage 5 assigned its own:
+        by the refinement's multinomial mixture on the word counts where stage 5 refined
+        its clusters (``cluster.refine_iterations``), otherwise by the nearest centroid in
+        its feature space."""
+        weights = self.tfidf
+        if weights["log_words"].size == 0:
+            return clusters.nearest_clusters(features, weights["centroids"])[0]
+        counts = tfidf.term_counts(token_lists, weights["terms"], weights["ngram_range"])
+        return clusters.mixture_clusters(counts, weights["log_words"], weights["log_shares"])
 
     def transform_records(
         self, records: Iterable[Mapping], batch_size: int = BATCH_SIZE
@@ -205,9 +218,10 @@ class TopicBundle:
         its words the corpus never had) and ``out_of_vocabulary`` (share of its tokens the
         model's dictionary lacks), ``topic_1`` … ``topic_K`` (curated shares),
         ``dominant_topic``, ``topic_label``, ``topic_share``, ``theme_<name>`` scores,
-        ``dominant_theme``, the nearest ``cluster`` in stage 5's feature space and its
-        ``cluster_similarity`` (cosine with the cluster's centroid). ``texts``: strings, or
-        records with ``text`` (and ``doc_id``, ``source``)."""
+        ``dominant_theme``, the ``cluster`` as stage 5 assigned its documents (by its
+        refinement's mixture on the word counts, or the nearest centroid in its feature
+        space) and ``cluster_similarity`` (cosine with that cluster's centroid). ``texts``:
+        strings, or records with ``text`` (and ``doc_id``, ``source``)."""
         records = []
         for i, item in enumerate(texts):
             record = dict(item) if isinstance(item, Mapping) else {"text": str(item)}
@@ -257,6 +271,11 @@ def load_bundle(folder: str | Path, verify_checksums: bool = True) -> TopicBundl
         "projection": stored_clusters["projection"],
         "centroids": stored_clusters["centroids"],
         "cluster_ids": stored_clusters["cluster_ids"],
+        # The refinement's mixture (empty in bundles of clusters not refined).
+        "log_words": stored_clusters.get("log_words", np.zeros((0, 0))),
+        "log_shares": stored_clusters.get("log_shares", np.zeros(0)),
+        "terms": stored_clusters["terms"].tolist(),
+        "ngram_range": tuple(settings["ngram_range"]),
     }
     return TopicBundle(
         folder=folder,

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..io import read_table, write_npz, write_table
+from ..io import iter_tokens, read_table, write_npz, write_table
 from ..normalize.core import with_display
 from ..normalize.step import read_display_forms
 from ..tfidf import core as tfidf
 from . import core
 
 LOGGER = logging.getLogger(__name__)
+#: Documents per block of word counts read for the refinement of the clusters.
+COUNT_BLOCK_DOCUMENTS = 5000
 
 
 def cluster_documents(
@@ -39,22 +42,30 @@ def cluster_documents(
     max_documents: int = 40,
     top_n: int = 10,
     vocabulary_csv: str | None = None,
+    tokens: str | None = None,
+    ngram_range: Sequence[int] = (1, 1),
 ) -> None:
     """Cluster the documents: the feature space (by stability across seeds when
     ``cluster.features`` is auto), k by silhouette when several are given; write the choice
     of features, assignments, top terms, silhouettes, the map and the linkage, and the
     clustering space (``space``: the features' name, their LSA axes, the clusters' centroids
-    in it), with which the model bundle places new documents.
+    in it and the refinement's mixture), with which the model bundle places new documents.
 
     ``doc_topics`` are the main topic model's document topics at the chosen K, one file per
     random seed (needed when ``topics`` is among the features). The linkage (the
     dendrogram's tree) is that of the documents the figure shows: all of them up to
     ``max_documents``, otherwise the sample every per-document figure shows. Top terms have
-    their display forms (``vocabulary_csv``, stage 2's vocabulary table)."""
+    their display forms (``vocabulary_csv``, stage 2's vocabulary table). ``tokens``
+    (stage 2's tokens, the documents of the matrix in its order) give the word counts on
+    which the partition is refined (``cluster.refine_iterations``; ``ngram_range`` as the
+    TF-IDF's); without them, no refinement."""
     weights, doc_ids, terms = tfidf.load_matrix(matrix)
     ks = cluster_ks(settings, len(doc_ids))
     thetas = [load_theta(path, doc_ids) for path in doc_topics]
-    result = core.cluster_with_settings(weights, settings, ks, random_state, use_idf, thetas)
+    counts = None if tokens is None else count_blocks(tokens, doc_ids, terms, ngram_range)
+    result = core.cluster_with_settings(
+        weights, settings, ks, random_state, use_idf, thetas, counts
+    )
     write_table(result["stability"], features_csv, features_md)
     write_table(result["silhouette"], silhouette_csv, silhouette_md)
     labels = result["labels"]
@@ -65,16 +76,27 @@ def cluster_documents(
         result["features"],
         ", ".join(result["stability"]["features"].unique()),
     )
+    LOGGER.info(
+        "refinement on word counts (%d EM iterations): %d of %d documents moved",
+        settings.get("refine_iterations", 0) if counts is not None else 0,
+        result["refined"],
+        len(doc_ids),
+    )
     assignments = pd.DataFrame({"doc_id": doc_ids, "cluster": labels})
     write_table(assignments, assignments_csv, assignments_md)
     cluster_ids, centroids = core.cluster_centroids(result["matrix"], labels)
     projection = result["projection"]
+    mixture = result["mixture"]
     write_npz(
         space,
         features=np.array(result["features"]),
         projection=np.zeros((0, 0)) if projection is None else projection,
         centroids=centroids,
         cluster_ids=np.array(cluster_ids, dtype=np.int64),
+        # The refinement's mixture, by which the bundle assigns a new article as this stage
+        # assigned its own (empty: no refinement, the nearest centroid assigns).
+        log_words=np.zeros((0, 0)) if mixture is None else mixture[0],
+        log_shares=np.zeros(0) if mixture is None else mixture[1],
     )
     top_terms = core.cluster_top_terms(weights, labels, terms, top_n)
     displays = read_display_forms(vocabulary_csv)
@@ -90,6 +112,29 @@ def cluster_documents(
         weights[tfidf.sample_positions(len(doc_ids), max_documents, random_state)]
     )
     write_table(pd.DataFrame(tree, columns=["left", "right", "distance", "size"]), linkage)
+
+
+def count_blocks(
+    tokens: str, doc_ids: Sequence[str], terms: Sequence[str], ngram_range: Sequence[int]
+) -> Callable[[], Iterator]:
+    """A function that reads ``tokens`` again each time it is called and yields the word
+    counts of ``terms`` (:func:`~arabic_news_topics.tfidf.core.term_counts`) in blocks of
+    ``COUNT_BLOCK_DOCUMENTS`` documents; it fails if the file's documents are not
+    ``doc_ids``, in that order (the matrix's rows)."""
+
+    def blocks() -> Iterator:
+        documents = iter_tokens(tokens)
+        start = 0
+        while block := list(itertools.islice(documents, COUNT_BLOCK_DOCUMENTS)):
+            ids = [doc_id for doc_id, _ in block]
+            if ids != list(doc_ids[start : start + len(ids)]):
+                raise ValueError(f"{tokens}: its documents are not the TF-IDF matrix's rows")
+            start += len(ids)
+            yield tfidf.term_counts([words for _, words in block], terms, ngram_range)
+        if start != len(doc_ids):
+            raise ValueError(f"{tokens}: {start} documents, the TF-IDF matrix has {len(doc_ids)}")
+
+    return blocks
 
 
 def cluster_ks(settings: Mapping, n_docs: int) -> list[int]:

@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from ..clusters import core as clusters
-from ..clusters.step import load_theta
+from ..clusters.step import count_blocks, load_theta
 from ..io import read_table, write_table
 from ..tfidf import core as tfidf
 from . import core
@@ -38,13 +39,16 @@ def evaluate_labels(
     use_idf: bool = True,
     label_count_doc_topics: Sequence[str] = (),
     label_count_runs: Sequence[Mapping] = (),
+    tokens: str | None = None,
+    ngram_range: Sequence[int] = (1, 1),
 ) -> None:
     """Agreement of clusters and argmax topics with the gold labels (NMI, ARI, V-measure,
     purity), for every seed and every engine, and the label-by-group confusion tables.
 
     The clusters are made again with each seed by the stage's whole procedure (features
     chosen by stability when ``cluster.features`` is auto, the medoid partition), at the
-    stage's k and at the number of gold labels (method ``<method>_k<labels>``).
+    stage's k and at the number of gold labels (method ``<method>_k<labels>``), refined on
+    the word counts of ``tokens`` as the stage refines them (none without ``tokens``).
 
     Only labelled documents count; how many were left out is logged. The clustering is
     rerun with each seed (k as the clustering stage chose it); ``doc_topics`` are the document
@@ -53,7 +57,11 @@ def evaluate_labels(
     topic confusion table. ``label_count_doc_topics`` are those of ``label_count_runs`` at
     K = the number of gold labels (method ``topics_<engine>_k<labels>``), as the clusters
     are scored at k = the number of labels."""
-    weights, doc_ids, _ = tfidf.load_matrix(matrix)
+    weights, doc_ids, terms = tfidf.load_matrix(matrix)
+    # The word counts of the clusters' refinement, read once: a labelled corpus is small.
+    counts = None
+    if tokens is not None:
+        counts = sp.vstack(list(count_blocks(tokens, doc_ids, terms, ngram_range)())).tocsr()
     meta = read_table(metadata, dtype=str).fillna("").set_index("doc_id")
     gold = meta["label"].reindex(doc_ids).fillna("").to_numpy()
     kept = core.labelled_positions(gold)
@@ -80,7 +88,7 @@ def evaluate_labels(
                 continue
             if ks[0] not in results:  # at k = the number of labels: the same clusters
                 results[ks[0]] = clusters.cluster_with_settings(
-                    weights, settings, ks, seed, use_idf, thetas if uses_topics else ()
+                    weights, settings, ks, seed, use_idf, thetas if uses_topics else (), counts
                 )
             result = results[ks[0]]
             rows.append(

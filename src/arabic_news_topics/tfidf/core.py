@@ -93,6 +93,27 @@ def compute_tfidf(
     return matrix.tocsr(), doc_ids, vectorizer.get_feature_names_out().tolist()
 
 
+def term_counts(
+    documents: Iterable[Sequence[str]],
+    terms: Sequence[str],
+    ngram_range: Sequence[int] = (1, 1),
+) -> sp.csr_matrix:
+    """How often each of ``terms`` (the TF-IDF matrix's, n-grams joined by a space) occurs
+    in each document of token lists: documents by terms, in the order of both."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vectorizer = CountVectorizer(
+        tokenizer=_split,
+        token_pattern=None,
+        lowercase=False,
+        preprocessor=None,
+        ngram_range=tuple(ngram_range),
+        vocabulary={term: i for i, term in enumerate(terms)},
+        dtype=np.float64,
+    )
+    return vectorizer.transform(" ".join(tokens) for tokens in documents).tocsr()
+
+
 def top_terms_per_document(
     matrix: sp.csr_matrix, doc_ids: Sequence[str], terms: Sequence[str], top_n: int = 10
 ) -> pd.DataFrame:

@@ -1390,17 +1390,22 @@ def doc_topics_table(theta: np.ndarray, doc_ids: Sequence[str]) -> pd.DataFrame:
 # Held-out documents
 
 
-def heldout_split(n_docs: int, share: float, random_state: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted positions of the training and the held-out (test) documents, disjoint.
-
-    The test set is ``share`` of the documents, rounded, but at least one (none for a share
-    of 0) and, from two documents on, never all of them.
-    """
+def heldout_size(n_docs: int, share: float) -> int:
+    """How many of ``n_docs`` documents :func:`heldout_split` holds out: ``share`` of them,
+    rounded, but at least one (none for a share of 0) and, from two documents on, never all
+    of them."""
     if not 0 <= share <= 1:
         raise ValueError(f"the held-out share must be between 0 and 1, not {share!r}")
     n_test = 0 if share == 0 or n_docs == 0 else max(1, round(share * n_docs))
     if n_docs >= 2:
         n_test = min(n_test, n_docs - 1)
+    return n_test
+
+
+def heldout_split(n_docs: int, share: float, random_state: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted positions of the training and the held-out (test) documents, disjoint; the
+    test set holds :func:`heldout_size` documents."""
+    n_test = heldout_size(n_docs, share)
     order = np.random.default_rng(random_state).permutation(n_docs)
     return np.sort(order[n_test:]), np.sort(order[:n_test])
 
