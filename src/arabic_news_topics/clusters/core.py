@@ -608,6 +608,7 @@ def refine_partition(
     ids, positions = np.unique(labels, return_inverse=True)
     blocks = (lambda: [counts]) if sp.issparse(counts) else counts
     responsibilities = np.eye(len(ids))[positions]
+    best = np.zeros(len(labels), dtype=np.int64)
     for _ in range(iterations):
         # M step: each cluster's word counts, weighted by its responsibilities.
         totals = None
@@ -630,11 +631,12 @@ def refine_partition(
             scores = np.asarray(block @ log_words.T) + log_shares
             stop = start + block.shape[0]
             responsibilities[start:stop] = np.exp(scores - logsumexp(scores, axis=1, keepdims=True))
+            # From the scores, not the rounded posteriors: exactly mixture_clusters's choice.
+            best[start:stop] = scores.argmax(axis=1)
             start = stop
-    refined = responsibilities.argmax(axis=1)
-    if len(np.unique(refined)) < len(ids):
+    if len(np.unique(best)) < len(ids):
         return (labels, None, None) if return_model else labels
-    return (ids[refined], log_words, log_shares) if return_model else ids[refined]
+    return (ids[best], log_words, log_shares) if return_model else ids[best]
 
 
 def mixture_clusters(
