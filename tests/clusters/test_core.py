@@ -740,3 +740,31 @@ def test_centroid_similarity_is_the_cosine_with_the_given_centroid(sparse):
     np.testing.assert_allclose(
         clusters.centroid_similarity(features, centroids, nearest), nearest_similarity
     )
+
+
+def test_refined_clusters_are_numbered_by_first_document_and_the_mixture_follows(monkeypatch):
+    """When the refinement gives the first document another cluster, the stage numbers its
+    clusters by first document again, and the mixture's rows are renumbered with them, so
+    that a new document gets the number the stage gave. The refinement here swaps clusters
+    1 and 2 (and its mixture's rows), as a move of the first document would."""
+    counts, _ = planted_mixture(n_per=20, seed=8)
+    matrix = sp.csr_matrix(counts.toarray() / np.linalg.norm(counts.toarray(), axis=1)[:, None])
+    original = clusters.refine_partition
+
+    def swapping(counts, labels, iterations=1, **kwargs):
+        refined, log_words, log_shares = original(counts, labels, iterations, **kwargs)
+        swap = np.array([2, 1, 3])
+        return swap[refined - 1], log_words[[1, 0, 2]], log_shares[[1, 0, 2]]
+
+    monkeypatch.setattr(clusters, "refine_partition", swapping)
+    settings = stage_settings(["tfidf"], stability_runs=2, lsa_components=10)
+    settings["refine_iterations"] = 1
+    result = clusters.cluster_with_settings(matrix, settings, [3], 42, counts=counts)
+    labels = result["labels"]
+    _, first = np.unique(labels, return_index=True)
+    assert list(np.argsort(first, kind="stable")) == [0, 1, 2]
+    assert labels[0] == 1
+    log_words, log_shares = result["mixture"]
+    np.testing.assert_array_equal(
+        clusters.mixture_clusters(counts, log_words, log_shares) + 1, labels
+    )

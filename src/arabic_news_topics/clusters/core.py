@@ -703,11 +703,18 @@ def cluster_with_settings(
         labels, log_words, log_shares = refine_partition(
             counts, labels, iterations, return_model=True
         )
+    refined = int((labels != medoids[k]).sum())
+    if log_words is not None:
+        # Numbered again by first document, as every partition of the stage is; the
+        # mixture's rows follow.
+        order = np.argsort(np.unique(labels, return_index=True)[1], kind="stable")
+        labels = _relabel_by_first_appearance(labels) + 1
+        log_words, log_shares = log_words[order], log_shares[order]
     return {
         "labels": labels,
         "k": k,
         "features": name,
-        "refined": int((labels != medoids[k]).sum()),
+        "refined": refined,
         "mixture": None if log_words is None else (log_words, log_shares),
         "stability": stability,
         "silhouette": silhouettes,
