@@ -514,6 +514,11 @@ def test_term_counts_are_the_counts_behind_the_tfidf_matrix(ngram_range):
     np.testing.assert_allclose(expected.toarray(), matrix.toarray(), atol=1e-12)
 
 
-def test_term_counts_ignore_words_outside_the_terms():
-    counts = tfidf.term_counts([["نفط", "غريب", "نفط"]], ["سوق", "نفط"])
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2)])
+def test_term_counts_ignore_words_outside_the_terms(ngram_range):
+    counts = tfidf.term_counts([["نفط", "غريب", "نفط"]], ["سوق", "نفط"], ngram_range)
     np.testing.assert_array_equal(counts.toarray(), [[0, 2]])
+    # The terms as a mapping to their columns, built once by a caller of many batches.
+    index = {"سوق": 0, "نفط": 1}
+    again = tfidf.term_counts([["نفط", "غريب", "نفط"]], index, ngram_range)
+    np.testing.assert_array_equal(again.toarray(), [[0, 2]])

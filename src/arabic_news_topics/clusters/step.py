@@ -121,6 +121,7 @@ def count_blocks(
     counts of ``terms`` (:func:`~arabic_news_topics.tfidf.core.term_counts`) in blocks of
     ``COUNT_BLOCK_DOCUMENTS`` documents; it fails if the file's documents are not
     ``doc_ids``, in that order (the matrix's rows)."""
+    index = {term: i for i, term in enumerate(terms)}
 
     def blocks() -> Iterator:
         documents = iter_tokens(tokens)
@@ -130,7 +131,7 @@ def count_blocks(
             if ids != list(doc_ids[start : start + len(ids)]):
                 raise ValueError(f"{tokens}: its documents are not the TF-IDF matrix's rows")
             start += len(ids)
-            yield tfidf.term_counts([words for _, words in block], terms, ngram_range)
+            yield tfidf.term_counts([words for _, words in block], index, ngram_range)
         if start != len(doc_ids):
             raise ValueError(f"{tokens}: {start} documents, the TF-IDF matrix has {len(doc_ids)}")
 

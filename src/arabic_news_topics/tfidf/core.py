@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,6 +23,16 @@ LOGGER = logging.getLogger(__name__)
 def _split(text: str) -> list[str]:
     # str.split() without an argument: an empty document gives no token, not "".
     return text.split()
+
+
+#: How stage 3's vectorizers read a document: tokens already normalized, joined by single
+#: spaces, neither lowercased nor re-tokenized.
+TEXT_OPTIONS = {
+    "tokenizer": _split,
+    "token_pattern": None,
+    "lowercase": False,
+    "preprocessor": None,
+}
 
 
 def build_vectorizer(
@@ -42,10 +53,7 @@ def build_vectorizer(
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     return TfidfVectorizer(
-        tokenizer=_split,
-        token_pattern=None,
-        lowercase=False,
-        preprocessor=None,
+        **TEXT_OPTIONS,
         min_df=min_df,
         max_df=max_df,
         max_features=max_features,
@@ -93,23 +101,46 @@ def compute_tfidf(
     return matrix.tocsr(), doc_ids, vectorizer.get_feature_names_out().tolist()
 
 
+def count_matrix(
+    token_lists: Sequence[Sequence[str]], token2id: Mapping[str, int], num_terms: int
+) -> sp.csr_matrix:
+    """Documents by terms: how often each document has each term of ``token2id`` (tokens
+    outside it are left out), with sorted column indices. One array pass for a whole batch
+    rather than gensim's ``doc2bow`` document by document (a fifth of apply's time)."""
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    tokens = itertools.chain.from_iterable(token_lists)
+    ids = np.fromiter(
+        map(token2id.get, tokens, itertools.repeat(-1)),
+        dtype=np.int64,
+        count=int(lengths.sum()),
+    )
+    rows = np.repeat(np.arange(len(token_lists)), lengths)
+    known = ids >= 0
+    matrix = sp.csr_matrix(
+        (np.ones(int(known.sum()), dtype=np.int64), (rows[known], ids[known])),
+        shape=(len(token_lists), num_terms),
+    )
+    matrix.sum_duplicates()  # also sorts the indices, as doc2bow sorts a bag
+    return matrix
+
+
 def term_counts(
     documents: Iterable[Sequence[str]],
-    terms: Sequence[str],
+    terms: Sequence[str] | Mapping[str, int],
     ngram_range: Sequence[int] = (1, 1),
 ) -> sp.csr_matrix:
-    """How often each of ``terms`` (the TF-IDF matrix's, n-grams joined by a space) occurs
-    in each document of token lists: documents by terms, in the order of both."""
+    """How often each of ``terms`` (the TF-IDF matrix's, n-grams joined by a space; or a
+    mapping of each term to its column, built once by a caller that counts many batches)
+    occurs in each document of token lists: documents by terms, in the order of both."""
     from sklearn.feature_extraction.text import CountVectorizer
 
+    index = terms if isinstance(terms, Mapping) else {t: i for i, t in enumerate(terms)}
+    documents = list(documents)
+    if tuple(ngram_range) == (1, 1):
+        return count_matrix(documents, index, len(index)).astype(np.float64)
+    # Word pairs and longer: scikit-learn forms the n-grams as stage 3's vectorizer did.
     vectorizer = CountVectorizer(
-        tokenizer=_split,
-        token_pattern=None,
-        lowercase=False,
-        preprocessor=None,
-        ngram_range=tuple(ngram_range),
-        vocabulary={term: i for i, term in enumerate(terms)},
-        dtype=np.float64,
+        **TEXT_OPTIONS, ngram_range=tuple(ngram_range), vocabulary=index, dtype=np.float64
     )
     return vectorizer.transform(" ".join(tokens) for tokens in documents).tocsr()
 
