@@ -517,6 +517,16 @@ SCHEMA_ERRORS = [
         "config key lda.heldout_share: 0.7 is not a number from 0 to 0.5",
     ),
     (
+        "held-out minimum",
+        edit("lda.heldout_min_documents", 0),
+        "config key lda.heldout_min_documents: 0",
+    ),
+    (
+        "refinement iterations",
+        edit("cluster.refine_iterations", -1),
+        "config key cluster.refine_iterations: -1",
+    ),
+    (
         "ngram range",
         edit("tfidf.ngram_range", [1]),
         "config key tfidf.ngram_range: [1] is not a list of 2 integers >= 1",
