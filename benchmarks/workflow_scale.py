@@ -30,7 +30,10 @@ Run from the repository root (hours at ``--times 1 10``)::
     .venv/bin/python benchmarks/workflow_scale.py --times 1 2 --workdir /tmp/scale
 
 ``--until RULE ...`` stops each size at those rules (Snakemake's ``--until``), for the jobs
-before the topic models at sizes whose fits would take hours; the report says so.
+before the topic models at sizes whose fits would take hours; ``--targets FILE ...`` builds
+only those files and what they need (for example the fits of a few Ks; Snakemake 9 stops with
+"Out of jobs ready to be started" when ``--until`` names such files after the ingest
+checkpoint). The report says which.
 """
 
 from __future__ import annotations
@@ -171,10 +174,13 @@ def report(
     run_lines: list[str],
     corpus: str = CORPUS.name,
     until: Sequence[str] = (),
+    targets: Sequence[str] = (),
 ) -> str:
     fmt = harness.fmt
     base = runs[0]
-    command = "snakemake --cores 2" + (f" --until {' '.join(until)}" if until else "")
+    command = " ".join(
+        ["snakemake", *targets, "--cores 2", *(["--until", *until] if until else [])]
+    )
     lines = [
         f"# `{CONFIG}` on `{corpus}` and on copies of it up to {runs[-1]['times']} times larger",
         "",
@@ -269,6 +275,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="RULE",
         help="run each size only up to these rules (Snakemake's --until); default: everything",
     )
+    parser.add_argument(
+        "--targets",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="build only these files (and what they need) at each size, for example the fits "
+        "of some Ks; default: everything",
+    )
     return parser.parse_args(argv)
 
 
@@ -300,11 +314,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.timeout,
             args.memory_limit_gib,
             args.until,
+            args.targets,
         )
         runs.append(
             {**run, "times": count, "records": written, "documents": kept_documents(run["results"])}
         )
-    text = report(runs, harness.run_lines(None, load_at_start), args.corpus.name, args.until)
+    text = report(
+        runs, harness.run_lines(None, load_at_start), args.corpus.name, args.until, args.targets
+    )
     table = pd.concat([run["jobs"].assign(times=run["times"]) for run in runs], ignore_index=True)
     csv_path, md_path = harness.write_results(args.out, "workflow_scale", table, text)
     print(f"wrote {csv_path} and {md_path}")

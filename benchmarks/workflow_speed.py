@@ -58,13 +58,16 @@ def run_version(
     timeout_s: float,
     memory_gib: float,
     until: Sequence[str] = (),
+    targets: Sequence[str] = (),
 ) -> dict:
     """Run the workflow in ``folder/main`` from scratch; its totals and job table. ``until``:
-    rules to stop at (Snakemake's ``--until``: only the jobs they need run)."""
+    rules to stop at (Snakemake's ``--until``: only the jobs they need run); ``targets``:
+    files to build instead of the whole workflow (only the jobs they need run)."""
     code = folder / "main"
     (folder / "shared").symlink_to(SHARED.resolve())
     command = [
         str(Path(sys.executable).with_name("snakemake")),
+        *targets,
         "--cores",
         str(cores),
         "--configfile",

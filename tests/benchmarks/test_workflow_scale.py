@@ -210,6 +210,8 @@ def test_report_names_the_rules_that_grow_faster_than_linear() -> None:
     # A run stopped early says where, so that its totals are not read as the whole workflow's.
     stopped = workflow_scale.report(runs, [], "corpus.jsonl.gz", ["compute_tfidf", "read_corpus"])
     assert "`snakemake --cores 2 --until compute_tfidf read_corpus` from" in stopped
+    some = workflow_scale.report(runs, [], "corpus.jsonl.gz", targets=["a/b.csv", "c.csv"])
+    assert "`snakemake a/b.csv c.csv --cores 2` from" in some
 
 
 def test_until_reaches_snakemake(monkeypatch, tmp_path) -> None:
@@ -233,6 +235,29 @@ def test_until_reaches_snakemake(monkeypatch, tmp_path) -> None:
     assert "--until" not in second
     assert parse_until(["--workdir", "w", "--until", "x", "y"]) == ["x", "y"]
     assert parse_until(["--workdir", "w"]) == []
+
+
+def test_targets_reach_snakemake_before_its_options(monkeypatch, tmp_path) -> None:
+    """``--targets`` are Snakemake's positional targets, and absent when not given."""
+    import workflow_speed
+
+    commands = []
+
+    def fake_run(command, **_):
+        commands.append(command)
+        return {"returncode": 0, "wall_s": 1.0, "cpu_s": 1.0, "tree_peak_mib": 1.0}
+
+    monkeypatch.setattr(workflow_speed.harness, "run_measured", fake_run)
+    monkeypatch.setattr(workflow_speed.harness, "read_benchmark_files", lambda _: pd.DataFrame())
+    monkeypatch.setattr(workflow_speed, "SHARED", tmp_path)
+    for name, targets in (("a", ["x/topics.csv", "y/topics.csv"]), ("b", [])):
+        (tmp_path / name).mkdir()
+        workflow_speed.run_version(name, tmp_path / name, "c.yaml", 2, 10.0, 1.0, (), targets)
+    first, second = commands
+    assert first[1:4] == ["x/topics.csv", "y/topics.csv", "--cores"]
+    assert second[1] == "--cores"
+    args = workflow_scale.parse_args(["--workdir", "w", "--targets", "x", "y"])
+    assert args.targets == ["x", "y"] and args.until == []
 
 
 def parse_until(argv: list[str]) -> list[str]:

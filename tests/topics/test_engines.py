@@ -16,7 +16,7 @@ import pytest
 import tomotopy
 from gensim.corpora import Dictionary
 from gensim.models import CoherenceModel, LdaModel
-from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
+from gensim.topic_coherence.text_analysis import CorpusAccumulator, WordOccurrenceAccumulator
 from scipy.special import gammaln, logsumexp
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
@@ -824,6 +824,38 @@ def test_window_accumulator_counts_on_random_texts():
             counted._co_occurrences, expected._co_occurrences.toarray().astype(np.int64)
         )
         assert counted.num_docs == expected.num_docs
+
+
+@pytest.mark.parametrize("block", [1, 3, 10_000])
+def test_document_accumulator_counts_as_gensim(monkeypatch, block):
+    # Blocks of 1 and 3 documents put the 40 documents in many sparse products.
+    monkeypatch.setattr(coherence, "DOCUMENT_BLOCK", block)
+    rng = np.random.RandomState(5)
+    vocabulary = [f"كلمه{i}" for i in range(30)]
+    texts = [rng.choice(vocabulary, size=rng.randint(0, 40)).tolist() for _ in range(40)]
+    dictionary = lda.build_dictionary(texts, no_below=2)
+    bow = [dictionary.doc2bow(text) for text in texts]
+    relevant = set(rng.choice(len(dictionary), size=12, replace=False).tolist())
+    expected = CorpusAccumulator(relevant).accumulate(bow)
+    counted = coherence.DocumentAccumulator(relevant, dictionary, bow)
+    assert counted.num_docs == expected.num_docs == 40
+    for first in relevant:
+        assert counted[first] == expected[first] > 0
+        for second in relevant:
+            assert counted[first, second] == expected[first, second], (first, second)
+
+
+def test_u_mass_equals_gensim_coherence_model(planted):
+    phi = np.random.RandomState(0).dirichlet(np.ones(len(planted["dictionary"])), size=4)
+    topics = coherence.top_word_ids(phi, 10)
+    expected = CoherenceModel(
+        corpus=planted["bow"], topics=topics, dictionary=planted["dictionary"], coherence="u_mass"
+    ).get_coherence_per_topic()
+    token_ids = coherence.TokenIds.from_token_lists(planted["tokens"], planted["dictionary"])
+    _, by_topic = coherence.coherence_by_topic(
+        phi, token_ids, planted["dictionary"], planted["bow"], 10
+    )
+    np.testing.assert_allclose(by_topic["u_mass"], expected, rtol=1e-12)
 
 
 def test_document_topics_equal_gensim_document_by_document(planted):

@@ -2,10 +2,11 @@
 
 Coherence is gensim's (``CoherenceModel``: c_v and c_npmi on boolean sliding windows, u_mass
 on documents), with the window counts taken from the corpus's token ids by
-:class:`WindowAccumulator` in numpy rather than by gensim's window-by-window Python loop: the
-counts, and hence the scores, are the same. A module of its own because it subclasses
-gensim's classes, so importing it imports gensim; the engines module imports gensim only
-where a job uses it.
+:class:`WindowAccumulator` in numpy rather than by gensim's window-by-window Python loop, and
+the document counts by :class:`DocumentAccumulator` in sparse blocks rather than gensim's
+sets of document numbers: the counts, and hence the scores, are the same. A module of its own
+because it subclasses gensim's classes, so importing it imports gensim; the engines module
+imports gensim only where a job uses it.
 """
 
 from __future__ import annotations
@@ -153,6 +154,74 @@ class WindowAccumulator(UsesDictionary):
         return self._co_occurrences[word_id1, word_id2]
 
 
+#: Documents a block of :class:`DocumentAccumulator`: one sparse product per block.
+DOCUMENT_BLOCK = 10_000
+
+
+class DocumentAccumulator(UsesDictionary):
+    """gensim's ``CorpusAccumulator`` (the document counts of u_mass) as a words-by-words
+    count matrix.
+
+    gensim keeps, for every relevant word, the Python set of the documents it is in, so
+    its memory grows with the words times the documents that hold them (the 391 top words of
+    K = 50 on 299,297 SaudiNewsNet-like articles: 447 MiB, against 19 MiB here, at the same
+    CPU time; docs/performance.md, Scaling). Here each block of :data:`DOCUMENT_BLOCK`
+    documents becomes a sparse documents-by-words indicator matrix ``X`` and ``X.T @ X`` is
+    added to the counts; the counts, and hence the scores, are gensim's.
+    """
+
+    def __init__(self, relevant_ids, dictionary: Dictionary, bow: Iterable[Bag]):
+        super().__init__(relevant_ids, dictionary)
+        import scipy.sparse as sp
+
+        n_words = len(self.id2contiguous)
+        self._co_occurrences = np.zeros((n_words, n_words), dtype=np.int64)
+        self._num_docs = 0
+        columns, row_starts = [], [0]
+
+        def add_block() -> None:
+            if len(row_starts) > 1:
+                indices = np.concatenate(columns) if columns else np.zeros(0, np.int64)
+                block = sp.csr_matrix(
+                    (np.ones(len(indices), np.int64), indices, np.array(row_starts)),
+                    shape=(len(row_starts) - 1, n_words),
+                )
+                self._co_occurrences += (block.T @ block).toarray()
+            columns.clear()
+            del row_starts[1:]
+
+        lookup = self.id2contiguous
+        for document in bow:
+            # The document's relevant words, each once (as gensim's frozenset).
+            found = sorted({lookup[word_id] for word_id, _ in document if word_id in lookup})
+            columns.append(np.array(found, dtype=np.int64))
+            row_starts.append(row_starts[-1] + len(found))
+            self._num_docs += 1
+            if len(row_starts) > DOCUMENT_BLOCK:
+                add_block()
+        add_block()
+        self._occurrences = np.diagonal(self._co_occurrences).copy()
+
+    def _get_occurrences(self, word_id):
+        return self._occurrences[word_id]
+
+    def _get_co_occurrences(self, word_id1, word_id2):
+        return self._co_occurrences[word_id1, word_id2]
+
+
+class _BowCoherence(CoherenceModel):
+    """A gensim CoherenceModel (u_mass) whose document counts come from
+    :class:`DocumentAccumulator`."""
+
+    def estimate_probabilities(self, segmented_topics=None):
+        if segmented_topics is None:
+            segmented_topics = self.segment_topics()
+        self._accumulator = DocumentAccumulator(
+            unique_ids_from_segments(segmented_topics), self.dictionary, self.corpus
+        )
+        return self._accumulator
+
+
 class _TokenIdCoherence(CoherenceModel):
     """A gensim CoherenceModel whose window counts come from :class:`WindowAccumulator`."""
 
@@ -211,7 +280,7 @@ def coherence_by_topic(
         )
         for measure in WINDOW_MEASURES
     }
-    models["u_mass"] = CoherenceModel(
+    models["u_mass"] = _BowCoherence(
         corpus=bow, topics=topics, dictionary=dictionary, coherence="u_mass", topn=topn
     )
     scores, by_topic = {}, {}
