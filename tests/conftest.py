@@ -52,16 +52,22 @@ def runs_of(item: pytest.Item) -> set[str]:
 def pytest_collection_modifyitems(config, items) -> None:
     """The tests that wait for a shared run go last (in their order), so the others run
     while the runs work. Without ARABIC_NEWS_TOPICS_THOROUGH=1, the tests of the thorough
-    runs (``THOROUGH_RUNS``) are skipped, saying how to run them; their runs do not start."""
+    runs (``THOROUGH_RUNS``) and those marked ``thorough`` are skipped, saying how to run
+    them; their runs do not start."""
     items.sort(key=lambda item: bool(runs_of(item) or "slurm_runs" in item.fixturenames))
     if os.environ.get(THOROUGH) == "1":
         return
-    skip = pytest.mark.skip(
+    skip_run = pytest.mark.skip(
         reason=f"a thorough workflow check (a run of its own): set {THOROUGH}=1 to run it (CI does)"
+    )
+    skip_unit = pytest.mark.skip(
+        reason=f"a thorough check (a minute or more): set {THOROUGH}=1 to run it (CI does)"
     )
     for item in items:
         if runs_of(item) & THOROUGH_RUNS:
-            item.add_marker(skip)
+            item.add_marker(skip_run)
+        elif item.get_closest_marker("thorough"):
+            item.add_marker(skip_unit)
 
 
 @pytest.fixture(scope="session")

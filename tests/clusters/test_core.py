@@ -10,7 +10,7 @@ from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import pdist
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.decomposition import TruncatedSVD
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import normalized_mutual_info_score, silhouette_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import Normalizer
 
@@ -768,3 +768,28 @@ def test_refined_clusters_are_numbered_by_first_document_and_the_mixture_follows
     np.testing.assert_array_equal(
         clusters.mixture_clusters(counts, log_words, log_shares) + 1, labels
     )
+
+
+def test_auto_finds_the_planted_number_of_clusters_at_2000_documents():
+    """``cluster.k: auto`` with every other shipped setting (stage 3's TF-IDF, the space
+    chosen by stability, the silhouette over ``k_range``, the refinement on word counts)
+    finds the 6 planted sections of 2,000 documents (tests/planted_corpora.py)."""
+    from planted_corpora import planted_sections
+
+    from arabic_news_topics.config import schema_defaults
+
+    defaults = schema_defaults()
+    documents, sections = planted_sections(6, n_documents=2000)
+    options = ("min_df", "max_df", "max_features", "sublinear_tf", "use_idf")
+    settings = {key: defaults["tfidf"][key] for key in options}
+    ngrams = tuple(defaults["tfidf"]["ngram_range"])
+    matrix, _, terms = tfidf.compute_tfidf(documents, ngram_range=ngrams, **settings)
+    counts = tfidf.term_counts((tokens for _, tokens in documents), terms, ngrams)
+    cluster = defaults["cluster"]
+    ks = clusters.k_grid("auto", cluster["k_range"]["min"], cluster["k_range"]["max"])
+    result = clusters.cluster_with_settings(
+        matrix, cluster, ks, use_idf=settings["use_idf"], counts=counts
+    )
+    assert result["k"] == 6
+    assert min(ks) < 6 < max(ks)
+    assert normalized_mutual_info_score(sections, result["labels"]) > 0.9

@@ -822,3 +822,51 @@ def test_auto_num_topics_keep_the_bounds_a_user_sets():
     assert ms.num_topics_grid("auto", "auto", "auto", "auto") == [2, 3, 4, 5]
     with pytest.raises(ValueError, match="k_min <= k_max"):
         ms.num_topics_grid("auto", 60, "auto", "auto", 31030)
+
+
+# ------------------------------------------------------------------------------------------
+# The whole choice of K, as the workflow makes it, on a planted corpus of 2,000 documents
+
+
+@pytest.mark.thorough
+def test_auto_finds_the_planted_number_of_topics_at_2000_documents(tmp_path):
+    """``lda.num_topics: auto`` with every shipped setting (the grid scaled to the corpus,
+    the engine, its seeds, NPMI and the one-SE rule) finds the 10 planted sections of
+    2,000 documents, each mostly one section's words (tests/planted_corpora.py)."""
+    from planted_corpora import planted_sections
+
+    from arabic_news_topics.config import schema_defaults
+    from arabic_news_topics.topics import coherence, engines
+
+    lda = schema_defaults()["lda"]
+    documents, _ = planted_sections(10, n_documents=2000)
+    dictionary = engines.build_dictionary(
+        (tokens for _, tokens in documents), lda["no_below"], lda["no_above"], lda["keep_n"]
+    )
+    engines.save_corpus(documents, dictionary, tmp_path)
+    dictionary, bow, _ = engines.load_bow(tmp_path)
+    token_ids = coherence.load_token_ids(tmp_path)
+    grid = lda["num_topics_range"]
+    ks = ms.num_topics_grid(
+        lda["num_topics"], grid["min"], grid["max"], grid["step"], documents=len(documents)
+    )
+    assert ks == [5, 10, 15, 20, 25]
+    # As the workflow passes them (get_lda_params: gensim names the symmetric prior None).
+    values = {**lda, "eta": None if lda["eta"] == "symmetric" else lda["eta"]}
+    params = {key: values[key] for key in engines.ENGINE_SETTINGS[lda["engine"]]}
+    rows = []
+    for k in ks:
+        for seed in lda["random_seeds"]:
+            model = engines.fit_topic_model(
+                bow, dictionary, k, engine=lda["engine"], random_state=seed, **params
+            )
+            scores, _ = coherence.coherence_by_topic(
+                model.phi, token_ids, dictionary, bow, lda["top_n"]
+            )
+            diversity = ms.topic_diversity(model.phi)
+            rows.append({"num_topics": k, "seed": seed, **scores, "diversity": diversity})
+    table = ms.model_selection_table(pd.DataFrame(rows), lda["select_by"], lda["select_rule"])
+    assert table.loc[table["chosen"], "num_topics"].tolist() == [10]
+    # Fewer topics than sections merge them, and coherence shows it.
+    npmi = table.set_index("num_topics")[f"{lda['select_by']}_mean"]
+    assert npmi[5] < npmi[10]
