@@ -1,15 +1,24 @@
-"""Topic-model settings compared on a labelled run's own bag of words: the K each would choose,
-its coherence, its argmax topics against the gold labels, and its CPU time per fit.
+"""Topic-model settings compared on a run's own bag of words: the K each would choose, its
+coherence, its argmax topics against the gold labels, and its CPU time per fit.
 
-For a workflow run folder whose corpus has gold labels (``results/04_lda/bow`` and
-``results/01_corpus/metadata.tsv``, e.g. a run of ``evaluate_defaults.py``), every setting
-given with ``--setting NAME=JSON`` (keys of ``lda``: ``engine``, ``iterations``,
-``sampling_iterations`` ...; the rest as in ``config/config.yaml``) is fitted at every K of the
-run's own grid (``04_lda/model_selection.csv``) and at K = the number of gold labels, with each
-seed of ``lda.random_seeds``, one fit after the other in this process. Per setting and K: mean
-and sd of NPMI (the project's coherence), NMI of the argmax topic, CPU seconds per fit; and the
-K that ``lda.select_rule`` would choose from the grid. The first setting is the peer: the CPU
-time of the others is given as a ratio to it.
+For a workflow run folder (``results/04_lda/bow`` and ``results/01_corpus/metadata.tsv``, e.g.
+a run of ``evaluate_defaults.py``), every setting given with ``--setting NAME=JSON`` (keys of
+``lda``: ``engine``, ``iterations``, ``sampling_iterations`` ...; the rest as in
+``config/config.yaml``) is fitted at every K of the run's own grid
+(``04_lda/model_selection.csv``) and at K = the number of gold labels, or at the Ks of
+``--num-topics`` alone, with each seed of ``lda.random_seeds`` (or ``--seeds``), one fit after
+the other in this process. Per setting and K: mean and sd of NPMI (the project's coherence),
+NMI of the argmax topic (where the corpus has gold labels), CPU seconds per fit; and, from a
+whole grid, the K that ``lda.select_rule`` would choose. The first setting is the peer: the
+CPU time and NPMI of the others are given as ratios to it.
+
+Topic quality per second (issue 17: the shipped engine against tomotopy's 1,000 sweeps at
+K = 20 on SaudiNewsNet, beside scikit-learn's LDA), on the bag of words of a run of
+``config/saudinewsnet.yaml`` (built up to ``results/04_lda/bow/corpus.mm``)::
+
+    .venv/bin/python benchmarks/engine_choice.py --run RUN --name quality_per_second \
+        --num-topics 20 --setting 'tomotopy_1000={"engine": "tomotopy",
+        "sampling_iterations": 1000}' --setting 'shipped={}' ...
 
 Outputs: ``benchmarks/results/engine_choice_<name>.csv`` (one row per fit) and ``.md``.
 
@@ -48,7 +57,8 @@ FIT_KEYS = tuple(
 
 
 def fit_rows(data: dict, name: str, settings: dict, ks: Sequence[int], seeds) -> list[dict]:
-    """One row per K and seed: NPMI, the argmax topic's NMI and ARI, CPU seconds."""
+    """One row per K and seed: NPMI, the argmax topic's NMI and ARI (NaN without gold
+    labels), CPU seconds."""
     dictionary, bow, token_ids, gold = (
         data[key] for key in ("dictionary", "bow", "token_ids", "gold")
     )
@@ -59,7 +69,11 @@ def fit_rows(data: dict, name: str, settings: dict, ks: Sequence[int], seeds) ->
             model = engines.fit_topic_model(bow, dictionary, k, random_state=seed, **settings)
             cpu = time.process_time() - start
             npmi = coherence.coherence_scores(model.phi, token_ids, dictionary, bow)["c_npmi"]
-            scores = evaluation.label_scores(gold, evaluation.argmax_topics(model.theta))
+            scores = (
+                evaluation.label_scores(gold, evaluation.argmax_topics(model.theta))
+                if gold
+                else {"nmi": float("nan"), "ari": float("nan")}
+            )
             row = {"setting": name, "num_topics": k, "seed": seed, "cpu_s": round(cpu, 2)}
             rows.append({**row, "c_npmi": npmi, "nmi": scores["nmi"], "ari": scores["ari"]})
             print(rows[-1], flush=True)
@@ -67,15 +81,18 @@ def fit_rows(data: dict, name: str, settings: dict, ks: Sequence[int], seeds) ->
 
 
 def run_data(run: Path) -> dict:
-    """The run's bag of words (read once, for every setting), token ids and gold labels."""
+    """The run's bag of words (read once, for every setting), token ids and gold labels
+    (None where the corpus has fewer than two distinct labels)."""
     folder = run / "results/04_lda/bow"
     dictionary, corpus, doc_ids = engines.load_bow(folder)
     meta = pd.read_csv(run / "results/01_corpus/metadata.tsv", sep="\t", dtype=str)
+    labels = meta.set_index("doc_id").reindex(doc_ids).get("label")
+    gold = None if labels is None or labels.nunique() < 2 else labels.tolist()
     return {
         "dictionary": dictionary,
         "bow": list(corpus),
         "token_ids": coherence.load_token_ids(folder),
-        "gold": meta.set_index("doc_id").loc[doc_ids, "label"].tolist(),
+        "gold": gold,
     }
 
 
@@ -96,39 +113,51 @@ def summary(frame: pd.DataFrame, grid: Sequence[int], rule: str) -> tuple[pd.Dat
     chosen = {}
     for setting, part in table.groupby("setting", sort=False):
         on_grid = part[part["num_topics"].isin(grid)]
-        chosen[setting] = selection.num_topics_choice(on_grid, "c_npmi", rule).num_topics
+        if not on_grid.empty:
+            chosen[setting] = selection.num_topics_choice(on_grid, "c_npmi", rule).num_topics
     return table, chosen
 
 
-def markdown(table: pd.DataFrame, chosen: dict, run: Path, labels: int, load: str) -> str:
+def markdown(
+    table: pd.DataFrame, chosen: dict, run: Path, labels: int | None, load: str, ks_given: bool
+) -> str:
     peer = table["setting"].iloc[0]
-    peer_cpu = table[table["setting"] == peer].set_index("num_topics")["cpu_s"]
+    by_k = table[table["setting"] == peer].set_index("num_topics")
     rows = []
     for row in table.itertuples():
         rows.append(
             {
                 "setting": row.setting,
                 "K": f"{row.num_topics}"
-                + (" (chosen)" if chosen[row.setting] == row.num_topics else ""),
+                + (" (chosen)" if chosen.get(row.setting) == row.num_topics else ""),
                 "NPMI": f"{row.c_npmi_mean:.3f} ± {row.c_npmi_sd:.3f}",
-                "argmax NMI": f"{row.nmi_mean:.3f} ± {row.nmi_sd:.3f}",
+                "NPMI vs peer": f"{row.c_npmi_mean / by_k['c_npmi_mean'][row.num_topics]:.2f}×",
+                "argmax NMI": "" if labels is None else f"{row.nmi_mean:.3f} ± {row.nmi_sd:.3f}",
                 "CPU s per fit": harness.fmt(row.cpu_s),
-                "CPU vs peer": f"{row.cpu_s / peer_cpu[row.num_topics]:.2f}×",
+                "CPU vs peer": f"{row.cpu_s / by_k['cpu_s'][row.num_topics]:.2f}×",
             }
         )
+    if ks_given:
+        fitted = "Each setting fitted at the Ks given (`--num-topics`)"
+    else:
+        labelled = "" if labels is None else f" and at K = {labels} (the number of gold labels)"
+        fitted = f"Each setting fitted at the run's K grid{labelled}"
+    chosen_note = (
+        " `(chosen)`: the K `lda.select_rule` takes from the grid by NPMI." if chosen else ""
+    )
     return "\n".join(
         [
             f"# Topic-model settings on {run.name}",
             "",
             *harness.run_lines(load_at_start=load),
             "",
-            f"Each setting fitted at the run's K grid and at K = {labels} (the number of gold "
-            f"labels), with every seed of `lda.random_seeds`, one fit after the other; mean ± sd "
-            f"over the seeds. `(chosen)`: the K `lda.select_rule` takes from the grid by NPMI. "
-            f"Peer: `{peer}`.",
+            f"{fitted}, with every seed, one fit after the other in one process; mean ± sd over "
+            f"the seeds; CPU s is the fit alone (not its coherence).{chosen_note} Peer: "
+            f"`{peer}`." + ("" if labels else " The corpus has no gold labels: no argmax NMI."),
             "",
             harness.markdown_table(
-                rows, right=("NPMI", "argmax NMI", "CPU s per fit", "CPU vs peer")
+                rows,
+                right=("NPMI", "NPMI vs peer", "argmax NMI", "CPU s per fit", "CPU vs peer"),
             ),
         ]
     )
@@ -140,25 +169,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--name", required=True)
     parser.add_argument("--setting", action="append", required=True, help="NAME=JSON")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument(
+        "--num-topics", type=int, nargs="+", help="fit these Ks only (default: the run's grid)"
+    )
+    parser.add_argument("--seeds", type=int, nargs="+", help="default: lda.random_seeds")
     args = parser.parse_args(argv)
     load = harness.load_average()
     lda = harness.project_config()["lda"]
-    grid = pd.read_csv(args.run / "results/04_lda/model_selection.csv")["num_topics"].tolist()
     data = run_data(args.run)
-    labels = len(set(data["gold"]))
-    ks = sorted({*grid, labels})
+    labels = len(set(data["gold"])) if data["gold"] else None
+    if args.num_topics:
+        grid, ks = [], sorted(set(args.num_topics))
+    else:
+        selection_csv = args.run / "results/04_lda/model_selection.csv"
+        grid = pd.read_csv(selection_csv)["num_topics"].tolist()
+        ks = sorted({*grid, labels} - {None})
     rows = []
     for given in args.setting:
         name, _, text = given.partition("=")
         settings = {key: lda[key] for key in FIT_KEYS} | json.loads(text or "{}")
-        rows += fit_rows(data, name, settings, ks, lda["random_seeds"])
+        rows += fit_rows(data, name, settings, ks, args.seeds or lda["random_seeds"])
     frame = pd.DataFrame(rows)
     table, chosen = summary(frame, grid, lda["select_rule"])
     harness.write_results(
         args.out,
         f"engine_choice_{args.name}",
         frame,
-        markdown(table, chosen, args.run.resolve(), labels, load),
+        markdown(table, chosen, args.run.resolve(), labels, load, bool(args.num_topics)),
     )
     print(table.round(3).to_string(), "\nchosen:", chosen)
     return 0

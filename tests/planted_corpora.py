@@ -4,7 +4,12 @@ section's and a few background words, as a news article is mostly about one thin
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
+
+from arabic_news_topics.topics import engines
 
 #: Words per planted section, drawn with Zipf weights (1/rank) as words in text are.
 SECTION_WORDS = 40
@@ -38,3 +43,25 @@ def planted_sections(
         documents.append((f"doc_{i:04d}", [str(t) for t in tokens]))
         labels.append(int(main))
     return documents, labels
+
+
+#: The two sections of :func:`planted_run`.
+SECTIONS = {"sport": [f"s{i}" for i in range(30)], "economy": [f"e{i}" for i in range(30)]}
+
+
+def planted_run(folder: Path, per_section: int = 20) -> None:
+    """A workflow run folder as the benchmarks read it (``results/04_lda/bow`` and
+    ``results/01_corpus/metadata.tsv``) of two labelled sections with disjoint words."""
+    rng = np.random.default_rng(0)
+    documents, rows = [], []
+    for section, words in SECTIONS.items():
+        for number in range(per_section):
+            doc_id = f"{section}/{number}"
+            documents.append((doc_id, list(rng.choice(words, size=40))))
+            rows.append({"doc_id": doc_id, "date": "", "label": section, "source": "x"})
+    bow = folder / "results/04_lda/bow"
+    bow.mkdir(parents=True)
+    dictionary = engines.build_dictionary([tokens for _, tokens in documents], 1, 1.0, None)
+    engines.save_corpus(documents, dictionary, bow)
+    (folder / "results/01_corpus").mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows).to_csv(folder / "results/01_corpus/metadata.tsv", sep="\t", index=False)

@@ -11,26 +11,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 import dmm_initialisation  # benchmarks/, on the path above
-
-from arabic_news_topics.topics import engines
-
-SECTIONS = {"sport": [f"s{i}" for i in range(30)], "economy": [f"e{i}" for i in range(30)]}
-
-
-def planted_run(folder: Path, per_section: int = 20) -> None:
-    """A run folder with a bag of words and metadata of two sections with disjoint words."""
-    rng = np.random.default_rng(0)
-    documents, rows = [], []
-    for section, words in SECTIONS.items():
-        for number in range(per_section):
-            doc_id = f"{section}/{number}"
-            documents.append((doc_id, list(rng.choice(words, size=40))))
-            rows.append({"doc_id": doc_id, "date": "", "label": section, "source": "x"})
-    bow = folder / "results/04_lda/bow"
-    bow.mkdir(parents=True)
-    dictionary = engines.build_dictionary([tokens for _, tokens in documents], 1, 1.0, None)
-    engines.save_corpus(documents, dictionary, bow)
-    pd.DataFrame(rows).to_csv(folder / "results/01_corpus/metadata.tsv", sep="\t", index=False)
+from planted_corpora import planted_run
 
 
 def test_kmeans_starts_find_planted_sections() -> None:

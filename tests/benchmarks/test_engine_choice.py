@@ -1,0 +1,59 @@
+"""benchmarks/engine_choice.py: settings compared on a run's bag of words, with gold labels
+(argmax NMI, the K each setting chooses) and without (topic quality per second alone)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+import engine_choice  # benchmarks/, on the path above
+from planted_corpora import planted_run
+
+
+@pytest.fixture
+def run(tmp_path) -> Path:
+    """A run folder of two planted sections, with the grid K 2 and 3 fitted before."""
+    folder = tmp_path / "run"
+    planted_run(folder)
+    pd.DataFrame({"num_topics": [2, 3]}).to_csv(
+        folder / "results/04_lda/model_selection.csv", index=False
+    )
+    return folder
+
+
+def compare(run: Path, out: Path, *extra: str) -> tuple[pd.DataFrame, str]:
+    settings = ["--setting", "peer={}", "--setting", 'short={"iterations": 5}']
+    arguments = ["--run", str(run), "--name", "t", "--out", str(out), "--seeds", "1", "2"]
+    assert engine_choice.main([*arguments, *settings, *extra]) == 0
+    return pd.read_csv(out / "engine_choice_t.csv"), (out / "engine_choice_t.md").read_text()
+
+
+def test_labelled_run_is_fitted_on_its_grid_and_scored(run, tmp_path):
+    rows, report = compare(run, tmp_path / "out")
+    # K 2 and 3 of the grid (2 is also the number of labels), 2 settings, 2 seeds.
+    assert len(rows) == 8
+    assert sorted(rows["num_topics"].unique()) == [2, 3]
+    assert rows["nmi"].notna().all()
+    # Two disjoint sections at K = 2: the argmax topics find them.
+    peer_k2 = rows[(rows["setting"] == "peer") & (rows["num_topics"] == 2)]
+    assert (peer_k2["nmi"] > 0.9).all()
+    assert "(chosen)" in report and "1.00×" in report
+
+
+def test_unlabelled_run_at_given_ks_reports_quality_per_second(run, tmp_path):
+    metadata = run / "results/01_corpus/metadata.tsv"
+    table = pd.read_csv(metadata, sep="\t")
+    table.drop(columns="label").to_csv(metadata, sep="\t", index=False)
+    rows, report = compare(run, tmp_path / "out", "--num-topics", "4")
+    assert rows["num_topics"].tolist() == [4] * 4
+    assert rows["nmi"].isna().all()
+    assert rows["c_npmi"].notna().all() and (rows["cpu_s"] >= 0).all()
+    assert "no gold labels" in report and "(chosen)" not in report
+    # The peer's ratios to itself are 1.
+    peer_line = next(line for line in report.splitlines() if line.startswith("| peer"))
+    assert peer_line.count("1.00×") == 2
