@@ -214,8 +214,9 @@ def test_report_names_the_rules_that_grow_faster_than_linear() -> None:
     assert "`snakemake a/b.csv c.csv --cores 2` from" in some
 
 
-def test_until_reaches_snakemake(monkeypatch, tmp_path) -> None:
-    """``--until`` is passed to Snakemake as its own option, and left out when not given."""
+@pytest.fixture
+def snakemake_commands(monkeypatch, tmp_path) -> list[list[str]]:
+    """The commands ``workflow_speed.run_version`` would run (none is run), in order."""
     import workflow_speed
 
     commands = []
@@ -227,33 +228,31 @@ def test_until_reaches_snakemake(monkeypatch, tmp_path) -> None:
     monkeypatch.setattr(workflow_speed.harness, "run_measured", fake_run)
     monkeypatch.setattr(workflow_speed.harness, "read_benchmark_files", lambda _: pd.DataFrame())
     monkeypatch.setattr(workflow_speed, "SHARED", tmp_path)
+    return commands
+
+
+def test_until_reaches_snakemake(snakemake_commands, tmp_path) -> None:
+    """``--until`` is passed to Snakemake as its own option, and left out when not given."""
+    import workflow_speed
+
     for name, until in (("a", ["cluster_documents", "build_lda_corpus"]), ("b", [])):
         (tmp_path / name).mkdir()
         workflow_speed.run_version(name, tmp_path / name, "c.yaml", 2, 10.0, 1.0, until)
-    first, second = commands
+    first, second = snakemake_commands
     assert first[first.index("--until") :] == ["--until", "cluster_documents", "build_lda_corpus"]
     assert "--until" not in second
     assert parse_until(["--workdir", "w", "--until", "x", "y"]) == ["x", "y"]
     assert parse_until(["--workdir", "w"]) == []
 
 
-def test_targets_reach_snakemake_before_its_options(monkeypatch, tmp_path) -> None:
+def test_targets_reach_snakemake_before_its_options(snakemake_commands, tmp_path) -> None:
     """``--targets`` are Snakemake's positional targets, and absent when not given."""
     import workflow_speed
 
-    commands = []
-
-    def fake_run(command, **_):
-        commands.append(command)
-        return {"returncode": 0, "wall_s": 1.0, "cpu_s": 1.0, "tree_peak_mib": 1.0}
-
-    monkeypatch.setattr(workflow_speed.harness, "run_measured", fake_run)
-    monkeypatch.setattr(workflow_speed.harness, "read_benchmark_files", lambda _: pd.DataFrame())
-    monkeypatch.setattr(workflow_speed, "SHARED", tmp_path)
     for name, targets in (("a", ["x/topics.csv", "y/topics.csv"]), ("b", [])):
         (tmp_path / name).mkdir()
         workflow_speed.run_version(name, tmp_path / name, "c.yaml", 2, 10.0, 1.0, (), targets)
-    first, second = commands
+    first, second = snakemake_commands
     assert first[1:4] == ["x/topics.csv", "y/topics.csv", "--cores"]
     assert second[1] == "--cores"
     args = workflow_scale.parse_args(["--workdir", "w", "--targets", "x", "y"])

@@ -831,21 +831,21 @@ def test_auto_num_topics_keep_the_bounds_a_user_sets():
 @pytest.mark.thorough
 def test_auto_finds_the_planted_number_of_topics_at_2000_documents(tmp_path):
     """``lda.num_topics: auto`` with every shipped setting (the grid scaled to the corpus,
-    the engine, its seeds, NPMI and the one-SE rule) finds the 10 planted sections of
+    the engine, its seeds, NPMI and the one-SE rule), through stage 4's own steps (the bag
+    of words, one fit per K and seed, the choice of K), finds the 10 planted sections of
     2,000 documents, each mostly one section's words (tests/planted_corpora.py)."""
     from planted_corpora import planted_sections
 
     from arabic_news_topics.config import schema_defaults
-    from arabic_news_topics.topics import coherence, engines
+    from arabic_news_topics.io import write_jsonl
+    from arabic_news_topics.topics import engines, step
 
     lda = schema_defaults()["lda"]
     documents, _ = planted_sections(10, n_documents=2000)
-    dictionary = engines.build_dictionary(
-        (tokens for _, tokens in documents), lda["no_below"], lda["no_above"], lda["keep_n"]
-    )
-    engines.save_corpus(documents, dictionary, tmp_path)
-    dictionary, bow, _ = engines.load_bow(tmp_path)
-    token_ids = coherence.load_token_ids(tmp_path)
+    tokens = tmp_path / "tokens.jsonl"
+    write_jsonl(({"doc_id": d, "tokens": t} for d, t in documents), tokens)
+    bow = tmp_path / "bow"
+    step.build_lda_corpus(str(tokens), lda["no_below"], lda["no_above"], lda["keep_n"], str(bow))
     grid = lda["num_topics_range"]
     ks = ms.num_topics_grid(
         lda["num_topics"], grid["min"], grid["max"], grid["step"], documents=len(documents)
@@ -854,19 +854,51 @@ def test_auto_finds_the_planted_number_of_topics_at_2000_documents(tmp_path):
     # As the workflow passes them (get_lda_params: gensim names the symmetric prior None).
     values = {**lda, "eta": None if lda["eta"] == "symmetric" else lda["eta"]}
     params = {key: values[key] for key in engines.ENGINE_SETTINGS[lda["engine"]]}
-    rows = []
-    for k in ks:
-        for seed in lda["random_seeds"]:
-            model = engines.fit_topic_model(
-                bow, dictionary, k, engine=lda["engine"], random_state=seed, **params
-            )
-            scores, _ = coherence.coherence_by_topic(
-                model.phi, token_ids, dictionary, bow, lda["top_n"]
-            )
-            diversity = ms.topic_diversity(model.phi)
-            rows.append({"num_topics": k, "seed": seed, **scores, "diversity": diversity})
-    table = ms.model_selection_table(pd.DataFrame(rows), lda["select_by"], lda["select_rule"])
-    assert table.loc[table["chosen"], "num_topics"].tolist() == [10]
+    runs = [(k, seed) for k in ks for seed in lda["random_seeds"]]
+    outputs = {name: [] for name in ("scores", "topic_word", "topics", "doc_topics")}
+    for k, seed in runs:
+        run = tmp_path / f"k_{k}" / f"seed_{seed}"
+        run.mkdir(parents=True)
+        files = {
+            "scores": run / "scores.json",
+            "topic_word": run / "topic_word.npz",
+            "topics": run / "topics.csv",
+            "doc_topics": run / "doc_topics.csv",
+        }
+        step.fit_topic_model(
+            str(bow),
+            lda["engine"],
+            k,
+            seed,
+            params,
+            model=str(run / "model"),
+            top_n=lda["top_n"],
+            **{name: str(path) for name, path in files.items()},
+        )
+        for name, path in files.items():
+            outputs[name].append(str(path))
+    chosen = tmp_path / "chosen_k.json"
+    step.select_num_topics(
+        runs,
+        outputs["scores"],
+        outputs["topic_word"],
+        outputs["topics"],
+        outputs["doc_topics"],
+        [],
+        lda["random_seeds"],
+        lda["select_by"],
+        **{
+            f"{table}_{kind}": str(tmp_path / f"{table}.{kind}")
+            for table in ("selection", "stability", "similarity", "topics", "doc_topics")
+            for kind in ("csv", "md")
+        },
+        topic_word=str(tmp_path / "topic_word.npz"),
+        chosen=str(chosen),
+        select_rule=lda["select_rule"],
+        min_relative_prevalence=lda["min_relative_prevalence"],
+    )
+    assert json.loads(chosen.read_text())["num_topics"] == 10
     # Fewer topics than sections merge them, and coherence shows it.
-    npmi = table.set_index("num_topics")[f"{lda['select_by']}_mean"]
+    table = pd.read_csv(tmp_path / "selection.csv").set_index("num_topics")
+    npmi = table[f"{lda['select_by']}_mean"]
     assert npmi[5] < npmi[10]
