@@ -6,6 +6,7 @@ drawn from one of them, so every engine must find exactly those three topics.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import pickle
@@ -809,7 +810,11 @@ def test_window_accumulator_counts_as_gensim(window, drop):
             assert counted[first, second] == expected[first, second], (first, second)
 
 
-def test_window_accumulator_counts_on_random_texts():
+@pytest.mark.parametrize("block", [1, 25, 10**9])
+def test_window_accumulator_counts_on_random_texts(monkeypatch, block):
+    # Blocks of 1 and 25 tokens count one or a few documents at a time (a document longer
+    # than the block is a block of its own); 10**9 counts them all at once.
+    monkeypatch.setattr(coherence, "WINDOW_BLOCK_TOKENS", block)
     rng = np.random.RandomState(3)
     vocabulary = [f"كلمه{i}" for i in range(30)]
     texts = [rng.choice(vocabulary, size=rng.randint(0, 60)).tolist() for _ in range(40)]
@@ -824,6 +829,24 @@ def test_window_accumulator_counts_on_random_texts():
             counted._co_occurrences, expected._co_occurrences.toarray().astype(np.int64)
         )
         assert counted.num_docs == expected.num_docs
+
+
+@pytest.mark.parametrize("tokens", [0, 1, 5, 12, 60, 10**6])
+def test_document_blocks_hold_every_document_once_within_the_budget(tokens):
+    lengths = np.array([0, 5, 7, 0, 12, 1, 30, 2, 2, 0])
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    blocks = list(coherence.document_blocks(offsets, tokens))
+    # Consecutive, from the first document to the last, none empty.
+    assert blocks[0][0] == 0 and blocks[-1][1] == len(lengths)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(blocks))
+    assert all(first < last for first, last in blocks)
+    for first, last in blocks:
+        size = offsets[last] - offsets[first]
+        assert size <= tokens or last == first + 1, (first, last, size)
+        # As large as the budget allows: the next document would not have fitted.
+        if last < len(lengths):
+            assert offsets[last + 1] - offsets[first] > tokens
+    assert list(coherence.document_blocks(np.array([0]), tokens)) == []
 
 
 @pytest.mark.parametrize("block", [1, 3, 10_000])

@@ -11,7 +11,7 @@ imports gensim only where a job uses it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,11 +128,29 @@ def _window_counts(
     return occurrences, co_occurrences, n_windows
 
 
+#: Tokens :class:`WindowAccumulator` counts at once (whole documents, at least one).
+WINDOW_BLOCK_TOKENS = 2_000_000
+
+
+def document_blocks(offsets: np.ndarray, tokens: int) -> Iterator[tuple[int, int]]:
+    """``(first, last)`` documents of consecutive blocks of whole documents, each of at most
+    ``tokens`` tokens unless one document alone is longer (``offsets``: as in
+    :class:`TokenIds`); every document is in exactly one block."""
+    n_documents = len(offsets) - 1
+    first = 0
+    while first < n_documents:
+        last = int(np.searchsorted(offsets, offsets[first] + tokens, side="right")) - 1
+        last = min(max(last, first + 1), n_documents)
+        yield first, last
+        first = last
+
+
 class WindowAccumulator(UsesDictionary):
     """gensim's word-occurrence accumulator for boolean sliding windows, counted in numpy.
 
     It answers the confirmation measures of gensim's coherence pipeline (``accumulator[w]``,
-    ``accumulator[w1, w2]``, ``num_docs``) with the counts of :func:`_window_counts`.
+    ``accumulator[w1, w2]``, ``num_docs``) with the counts of :func:`_window_counts`, taken
+    over blocks of whole documents (:data:`WINDOW_BLOCK_TOKENS` tokens) and added up.
     """
 
     def __init__(self, relevant_ids, dictionary: Dictionary, token_ids: TokenIds, window: int):
@@ -140,12 +158,24 @@ class WindowAccumulator(UsesDictionary):
         lookup = np.full(max(len(dictionary), max(self.id2contiguous, default=0) + 1), -1)
         for word_id, index in self.id2contiguous.items():
             lookup[word_id] = index
-        ids = token_ids.ids
-        codes = np.where(ids >= 0, lookup[np.maximum(ids, 0)], -1)
-        self._occurrences, self._co_occurrences, windows = _window_counts(
-            codes, token_ids.offsets, len(self.id2contiguous), window
-        )
-        self._num_docs = windows
+        n_words = len(self.id2contiguous)
+        self._occurrences = np.zeros(n_words, dtype=np.int64)
+        self._co_occurrences = np.zeros((n_words, n_words), dtype=np.int64)
+        self._num_docs = 0
+        offsets = token_ids.offsets
+        # Windows never cross documents, so blocks of whole documents add up to the corpus's
+        # counts; counting the whole corpus at once held a dozen arrays as long as its
+        # tokens (a 2.8 GB fit job at 10× SaudiNewsNet, docs/performance.md, Scaling).
+        for first, last in document_blocks(offsets, WINDOW_BLOCK_TOKENS):
+            low, high = offsets[first], offsets[last]
+            ids = token_ids.ids[low:high]
+            codes = np.where(ids >= 0, lookup[np.maximum(ids, 0)], -1)
+            occurrences, co_occurrences, windows = _window_counts(
+                codes, offsets[first : last + 1] - low, n_words, window
+            )
+            self._occurrences += occurrences
+            self._co_occurrences += co_occurrences
+            self._num_docs += windows
 
     def _get_occurrences(self, word_id):
         return self._occurrences[word_id]
