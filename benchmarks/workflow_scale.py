@@ -190,7 +190,10 @@ def report(
         "but for the corpus path, nothing else running, one size after the other. "
         "`documents`: kept after ingest. `growth`: log(time ratio) / log(documents ratio) "
         f"against the {base['times']}× run (1 = linear). wall_s, cpu_s: seconds; peak_mib: "
-        "the largest summed resident memory of all the run's processes at once.",
+        "the largest summed resident memory of all the run's processes at once. "
+        "largest_job_mib: the largest job in Snakemake's `benchmark:` record (sampled every "
+        "30 s after a job's first 15 s); largest_process_mib: the largest single process "
+        "the benchmark saw, every 0.2 s (a job, or Snakemake itself).",
         "",
     ]
     rows = []
@@ -207,6 +210,7 @@ def report(
                 "peak_mib": fmt(run["tree_peak_mib"], 0),
                 "jobs": len(run["jobs"]),
                 "largest_job_mib": fmt(run["jobs"]["max_rss_mib"].max(), 0),
+                "largest_process_mib": fmt(run.get("process_peak_mib"), 0),
                 "wall_growth": fmt(growth(base["wall_s"], run["wall_s"], ratio), 2)
                 if run is not base
                 else "",

@@ -130,7 +130,10 @@ def report(runs: Sequence[dict], config: str, cores: int, run_lines: list[str]) 
         f"`snakemake --cores {cores} --configfile {config}`, nothing else running. wall_s, "
         "cpu_s: seconds; peak_mib: the largest summed resident memory of all the run's "
         "processes at once; job_wall_s: the jobs' own wall times summed (jobs run "
-        f"{cores} at a time).",
+        f"{cores} at a time). "
+        "largest_job_mib: the largest job in Snakemake's `benchmark:` record (sampled every "
+        "30 s after a job's first 15 s); largest_process_mib: the largest single process "
+        "the benchmark saw, every 0.2 s (a job, or Snakemake itself).",
         "",
     ]
     rows = [
@@ -143,6 +146,7 @@ def report(runs: Sequence[dict], config: str, cores: int, run_lines: list[str]) 
             "jobs": len(run["jobs"]),
             "job_wall_s": fmt(run["jobs"]["wall_s"].sum()),
             "largest_job_mib": fmt(run["jobs"]["max_rss_mib"].max(), 0),
+            "largest_process_mib": fmt(run.get("process_peak_mib"), 0),
         }
         for run in runs
     ]

@@ -198,10 +198,16 @@ def test_report_names_the_rules_that_grow_faster_than_linear() -> None:
                 "wall_s": 50.0 * times,
                 "cpu_s": 90.0 * times,
                 "tree_peak_mib": 500.0,
+                "process_peak_mib": 321.0 * times,
                 "jobs": jobs,
             }
         )
     text = workflow_scale.report(runs, [], "corpus.jsonl.gz")
+    # Each size's largest process (sampled by the benchmark) beside Snakemake's record.
+    header = next(line for line in text.splitlines() if line.startswith("| corpus"))
+    assert "largest_process_mib" in header and "largest_job_mib" in header
+    sizes = [line for line in text.splitlines() if line.startswith(("| 1×", "| 2×"))]
+    assert [line.split("|")[-3].strip() for line in sizes[:2]] == ["321", "642"]
     verdict = text.strip().splitlines()[-1]
     assert "`quadratic` (2.00)" in verdict
     assert "`linear`" not in verdict and "`tiny`" not in verdict
