@@ -210,7 +210,7 @@ def report(
                 "peak_mib": fmt(run["tree_peak_mib"], 0),
                 "jobs": len(run["jobs"]),
                 "largest_job_mib": fmt(run["jobs"]["max_rss_mib"].max(), 0),
-                "largest_process_mib": fmt(run.get("process_peak_mib"), 0),
+                "largest_process_mib": fmt(run["process_peak_mib"], 0),
                 "wall_growth": fmt(growth(base["wall_s"], run["wall_s"], ratio), 2)
                 if run is not base
                 else "",

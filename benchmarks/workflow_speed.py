@@ -146,7 +146,7 @@ def report(runs: Sequence[dict], config: str, cores: int, run_lines: list[str]) 
             "jobs": len(run["jobs"]),
             "job_wall_s": fmt(run["jobs"]["wall_s"].sum()),
             "largest_job_mib": fmt(run["jobs"]["max_rss_mib"].max(), 0),
-            "largest_process_mib": fmt(run.get("process_peak_mib"), 0),
+            "largest_process_mib": fmt(run["process_peak_mib"], 0),
         }
         for run in runs
     ]

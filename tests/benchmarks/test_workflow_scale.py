@@ -229,7 +229,13 @@ def snakemake_commands(monkeypatch, tmp_path) -> list[list[str]]:
 
     def fake_run(command, **_):
         commands.append(command)
-        return {"returncode": 0, "wall_s": 1.0, "cpu_s": 1.0, "tree_peak_mib": 1.0}
+        return {
+            "returncode": 0,
+            "wall_s": 1.0,
+            "cpu_s": 1.0,
+            "tree_peak_mib": 1.0,
+            "process_peak_mib": 1.0,
+        }
 
     monkeypatch.setattr(workflow_speed.harness, "run_measured", fake_run)
     monkeypatch.setattr(workflow_speed.harness, "read_benchmark_files", lambda _: pd.DataFrame())

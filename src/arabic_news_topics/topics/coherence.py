@@ -165,7 +165,7 @@ class WindowAccumulator(UsesDictionary):
         offsets = token_ids.offsets
         # Windows never cross documents, so blocks of whole documents add up to the corpus's
         # counts; counting the whole corpus at once held a dozen arrays as long as its
-        # tokens (a 2.8 GB fit job at 10× SaudiNewsNet, docs/performance.md, Scaling).
+        # tokens (a fit job of 3,120 MiB at 10× SaudiNewsNet, docs/performance.md, Scaling).
         for first, last in document_blocks(offsets, WINDOW_BLOCK_TOKENS):
             low, high = offsets[first], offsets[last]
             ids = token_ids.ids[low:high]
