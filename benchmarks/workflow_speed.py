@@ -15,14 +15,24 @@ slowest jobs of both runs side by side with their ratio, and counts the CSV tabl
 ``results/`` that are byte-identical between the two runs (a change that is only about
 speed leaves them all equal).
 
-Results: ``benchmarks/results/workflow_speed_<name>.csv`` (one row per job and run) and
-``.md`` (the report).
+``--repeats N`` runs each version N times, alternating which goes first (peer, current, then
+current, peer, ...: a drift in the machine's speed during the session weighs on both alike;
+this shared machine's speed was seen to differ by 1.5x between hours with the same code). The
+report then gives every run, the medians and their ratio, and checks that each version's
+repeats wrote byte-identical tables. Each run starts from a clean results folder; the earlier
+repeats' results are kept beside the code (``results_repeat<r>``), so N repeats of a large
+corpus take N times its disk.
+
+Results: ``benchmarks/results/workflow_speed_<name>.csv`` (one row per job, run and repeat)
+and ``.md`` (the report).
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -59,12 +69,18 @@ def run_version(
     memory_gib: float,
     until: Sequence[str] = (),
     targets: Sequence[str] = (),
+    repeat: int = 1,
+    keep_apart: bool = False,
 ) -> dict:
     """Run the workflow in ``folder/main`` from scratch; its totals and job table. ``until``:
     rules to stop at (Snakemake's ``--until``: only the jobs they need run); ``targets``:
-    files to build instead of the whole workflow (only the jobs they need run)."""
+    files to build instead of the whole workflow (only the jobs they need run). With
+    ``keep_apart`` (repeated runs) the results are moved out of the code's folder afterwards
+    (``folder/results_repeat<r>``) and Snakemake's records of them deleted, so that the next
+    run of the same code starts from scratch too."""
     code = folder / "main"
-    (folder / "shared").symlink_to(SHARED.resolve())
+    if not (folder / "shared").exists():
+        (folder / "shared").symlink_to(SHARED.resolve())
     command = [
         str(Path(sys.executable).with_name("snakemake")),
         *targets,
@@ -87,7 +103,57 @@ def run_version(
         f"{run['tree_peak_mib']:.0f} MiB peak, {len(jobs)} jobs",
         flush=True,
     )
-    return {**run, "label": label, "jobs": jobs, "results": code / "results"}
+    results = code / "results"
+    if keep_apart:
+        results = results.rename(folder / f"results_repeat{repeat}")
+        shutil.rmtree(code / ".snakemake", ignore_errors=True)
+    return {**run, "label": label, "repeat": repeat, "jobs": jobs, "results": results}
+
+
+def run_order(labels: Sequence[str], repeats: int) -> list[tuple[str, int]]:
+    """(label, repeat) in the order to run them: the first label first in odd repeats, the
+    last first in even ones (ABBA), so that a steady drift of the machine's speed weighs on
+    every version alike."""
+    order = []
+    for repeat in range(1, repeats + 1):
+        sequence = labels if repeat % 2 else list(reversed(labels))
+        order += [(label, repeat) for label in sequence]
+    return order
+
+
+def medians(runs: Sequence[dict]) -> list[dict]:
+    """Per version, in the order first seen: its runs' median, smallest and largest wall and
+    CPU seconds."""
+    summary: dict[str, dict] = {}
+    for run in runs:
+        entry = summary.setdefault(run["label"], {"version": run["label"], "wall": [], "cpu": []})
+        entry["wall"].append(run["wall_s"])
+        entry["cpu"].append(run["cpu_s"])
+    return [
+        {
+            "version": entry["version"],
+            "runs": len(entry["wall"]),
+            "wall_s": statistics.median(entry["wall"]),
+            "wall_min_s": min(entry["wall"]),
+            "wall_max_s": max(entry["wall"]),
+            "cpu_s": statistics.median(entry["cpu"]),
+        }
+        for entry in summary.values()
+    ]
+
+
+def mean_jobs(jobs: pd.DataFrame) -> pd.DataFrame:
+    """Each version's jobs averaged over its repeats (wall and CPU: the mean; memory: the
+    largest), one row per version and job."""
+    return (
+        jobs.groupby(["version", "job", "rule"], sort=False)
+        .agg(
+            wall_s=("wall_s", "mean"),
+            cpu_s=("cpu_s", "mean"),
+            max_rss_mib=("max_rss_mib", "max"),
+        )
+        .reset_index()
+    )
 
 
 def identical_tables(first: Path, second: Path) -> tuple[int, list[str]]:
@@ -136,9 +202,12 @@ def report(runs: Sequence[dict], config: str, cores: int, run_lines: list[str]) 
         "the benchmark saw, every 0.2 s (a job, or Snakemake itself).",
         "",
     ]
+    versions = list(dict.fromkeys(run["label"] for run in runs))
+    repeated = any(run["repeat"] > 1 for run in runs)
     rows = [
         {
             "version": run["label"],
+            **({"repeat": run["repeat"]} if repeated else {}),
             "exit": run["returncode"],
             "wall_s": fmt(run["wall_s"]),
             "cpu_s": fmt(run["cpu_s"]),
@@ -151,47 +220,73 @@ def report(runs: Sequence[dict], config: str, cores: int, run_lines: list[str]) 
         for run in runs
     ]
     lines += [harness.markdown_table(rows, right=[k for k in rows[0] if k != "version"]), ""]
-    if len(runs) == 2:
-        peer, current = runs
+    summary = medians(runs)
+    if repeated:
         lines += [
-            f"Ratio (peer / current): wall {peer['wall_s'] / current['wall_s']:.2f}x, "
+            "Runs in the order they ran (each repeat alternates which version goes first). "
+            "Medians over the repeats:",
+            "",
+            harness.markdown_table(
+                [
+                    {
+                        key: (fmt(value) if key.endswith("_s") else value)
+                        for key, value in entry.items()
+                    }
+                    for entry in summary
+                ],
+                right=["runs", "wall_s", "wall_min_s", "wall_max_s", "cpu_s"],
+            ),
+            "",
+        ]
+    if len(versions) == 2:
+        peer, current = summary
+        lines += [
+            f"Ratio (peer / current{', of the medians' if repeated else ''}): wall "
+            f"{peer['wall_s'] / current['wall_s']:.2f}x, "
             f"CPU {peer['cpu_s'] / current['cpu_s']:.2f}x.",
             "",
         ]
-        same, differing = identical_tables(peer["results"], current["results"])
+        first = {label: next(run for run in runs if run["label"] == label) for label in versions}
+        same, differing = identical_tables(*(first[label]["results"] for label in versions))
         lines += [
-            f"Tables (`results/**/*.csv`): {same} byte-identical between the two runs, "
-            f"{len(differing)} not"
+            f"Tables (`results/**/*.csv`): {same} byte-identical between the two versions"
+            f"{' (their first repeats)' if repeated else ''}, {len(differing)} not"
             + (": " + ", ".join(f"`{d}`" for d in differing[:20]) if differing else "")
             + ".",
             "",
         ]
-    rules = by_rule(pd.concat([run["jobs"] for run in runs]))
+    if repeated:
+        lines += [rerun_line(runs, versions), ""]
+    jobs = mean_jobs(pd.concat([run["jobs"] for run in runs]))
+    rules = by_rule(jobs)
     wide = rules.pivot(index="rule", columns="version", values="wall_s")
-    order = wide[runs[-1]["label"]].sort_values(ascending=False).index
-    lines += ["## Time by rule (jobs' wall seconds summed)", ""]
+    order = wide[versions[-1]].sort_values(ascending=False).index
+    lines += [
+        "## Time by rule (jobs' wall seconds summed"
+        + (", each job's mean over the repeats)" if repeated else ")"),
+        "",
+    ]
     table = []
     for rule in order:
         row = {"rule": rule}
-        for run in runs:
-            part = rules[(rules["rule"] == rule) & (rules["version"] == run["label"])]
-            row[f"{run['label']} jobs"] = int(part["jobs"].sum()) if len(part) else 0
-            row[f"{run['label']} wall_s"] = fmt(part["wall_s"].sum()) if len(part) else ""
-            row[f"{run['label']} max_rss_mib"] = (
-                fmt(part["max_rss_mib"].max(), 0) if len(part) else ""
-            )
-        if len(runs) == 2:
-            a, b = (wide.loc[rule, run["label"]] for run in runs)
+        for label in versions:
+            part = rules[(rules["rule"] == rule) & (rules["version"] == label)]
+            row[f"{label} jobs"] = int(part["jobs"].sum()) if len(part) else 0
+            row[f"{label} wall_s"] = fmt(part["wall_s"].sum()) if len(part) else ""
+            row[f"{label} max_rss_mib"] = fmt(part["max_rss_mib"].max(), 0) if len(part) else ""
+        if len(versions) == 2:
+            a, b = (wide.loc[rule, label] for label in versions)
             row["ratio"] = f"{a / b:.2f}" if pd.notna(a) and pd.notna(b) and b > 0 else ""
         table.append(row)
     lines += [harness.markdown_table(table, right=[k for k in table[0] if k != "rule"]), ""]
-    current = runs[-1]["jobs"].sort_values("wall_s", ascending=False).head(25)
+    current = jobs[jobs["version"] == versions[-1]].sort_values("wall_s", ascending=False).head(25)
     lines += [
         "## The slowest jobs of the current version",
         "",
         "cpu_s is Snakemake's `benchmark:` record, which samples a job's CPU time every 0.5 s "
         f"for its first {SAMPLED_CLOSELY_S:.0f} s and then every 30 s: for a longer job it is "
-        "the last sample before the job ended, a lower bound (marked ≥).",
+        "the last sample before the job ended, a lower bound (marked ≥)"
+        + (". Each job's mean over the repeats." if repeated else "."),
         "",
     ]
     lines += [
@@ -212,6 +307,26 @@ def report(runs: Sequence[dict], config: str, cores: int, run_lines: list[str]) 
     return "\n".join(lines)
 
 
+def rerun_line(runs: Sequence[dict], versions: Sequence[str]) -> str:
+    """Whether each version's repeats wrote the same tables as its first run, byte for byte
+    (the project's promise: the same config and corpus give byte-identical tables)."""
+    parts = []
+    for label in versions:
+        own = [run for run in runs if run["label"] == label]
+        counts = [identical_tables(own[0]["results"], run["results"]) for run in own[1:]]
+        differing = sorted({path for _, paths in counts for path in paths})
+        parts.append(
+            f"{label}: {len(own) - 1} rerun(s), "
+            + (
+                f"every table byte-identical with its first run ({counts[0][0]} tables)"
+                if not differing
+                else f"{len(differing)} table(s) differ: "
+                + ", ".join(f"`{d}`" for d in differing[:10])
+            )
+        )
+    return "Reruns: " + "; ".join(parts) + "."
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", default="config/saudinewsnet.yaml", help="%(default)s")
@@ -222,6 +337,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=7200, help="seconds per run")
     parser.add_argument("--memory-limit-gib", type=float, default=12, help="%(default)s")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="runs of each version, alternating which goes first (%(default)s)",
+    )
     return parser.parse_args(argv)
 
 
@@ -229,6 +350,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if not SHARED.is_dir():
         print(f"{SHARED} is missing: the shipped corpus configs read ../shared/corpora")
+        return 2
+    if args.repeats < 1:
+        print(f"--repeats must be at least 1, not {args.repeats}")
         return 2
     args.workdir.mkdir(parents=True, exist_ok=False)
     load_at_start = harness.load_average()
@@ -240,12 +364,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     folder = args.workdir / "current"
     copy_repository(folder / "main", "worktree")
     versions.append(("current", folder))
+    folders = dict(versions)
     runs = [
-        run_version(label, folder, args.config, args.cores, args.timeout, args.memory_limit_gib)
-        for label, folder in versions
+        run_version(
+            label,
+            folders[label],
+            args.config,
+            args.cores,
+            args.timeout,
+            args.memory_limit_gib,
+            repeat=repeat,
+            keep_apart=args.repeats > 1,
+        )
+        for label, repeat in run_order(list(folders), args.repeats)
     ]
     text = report(runs, args.config, args.cores, harness.run_lines(None, load_at_start))
-    table = pd.concat([run["jobs"] for run in runs], ignore_index=True)
+    table = pd.concat([run["jobs"].assign(repeat=run["repeat"]) for run in runs], ignore_index=True)
     csv_path, md_path = harness.write_results(args.out, f"workflow_speed_{args.name}", table, text)
     print(f"wrote {csv_path} and {md_path}")
     return 0 if all(run["returncode"] == 0 for run in runs) else 1
