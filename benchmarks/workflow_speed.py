@@ -105,7 +105,9 @@ def run_version(
     )
     results = code / "results"
     if keep_apart:
-        results = results.rename(folder / f"results_repeat{repeat}")
+        kept = folder / f"results_repeat{repeat}"
+        # A run that failed before writing anything leaves no folder to move.
+        results = results.rename(kept) if results.exists() else kept
         shutil.rmtree(code / ".snakemake", ignore_errors=True)
     return {**run, "label": label, "repeat": repeat, "jobs": jobs, "results": results}
 

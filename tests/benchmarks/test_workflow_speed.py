@@ -160,6 +160,19 @@ def test_repeated_runs_keep_each_results_folder_apart(monkeypatch, tmp_path) -> 
     assert (folder / "results_repeat2" / "t.csv").read_text() == "1"
     assert not (folder / "main" / "results").exists()
     assert not (folder / "main" / ".snakemake").exists()
+    # A run that wrote nothing (Snakemake failed at once) is reported, not an error here.
+    monkeypatch.setattr(workflow_speed.harness, "run_measured", lambda *_, **__: failed)
+    failed = {
+        "returncode": 1,
+        "wall_s": 1.0,
+        "cpu_s": 1.0,
+        "tree_peak_mib": 1.0,
+        "process_peak_mib": 1.0,
+    }
+    third = workflow_speed.run_version(
+        "current", folder, "c.yaml", 2, 10.0, 1.0, repeat=3, keep_apart=True
+    )
+    assert third["returncode"] == 1 and not third["results"].exists()
 
 
 def test_repeats_must_be_positive(monkeypatch, tmp_path, capsys) -> None:
