@@ -221,26 +221,9 @@ def test_report_names_the_rules_that_grow_faster_than_linear() -> None:
 
 
 @pytest.fixture
-def snakemake_commands(monkeypatch, tmp_path) -> list[list[str]]:
+def snakemake_commands(fake_snakemake) -> list[list[str]]:
     """The commands ``workflow_speed.run_version`` would run (none is run), in order."""
-    import workflow_speed
-
-    commands = []
-
-    def fake_run(command, **_):
-        commands.append(command)
-        return {
-            "returncode": 0,
-            "wall_s": 1.0,
-            "cpu_s": 1.0,
-            "tree_peak_mib": 1.0,
-            "process_peak_mib": 1.0,
-        }
-
-    monkeypatch.setattr(workflow_speed.harness, "run_measured", fake_run)
-    monkeypatch.setattr(workflow_speed.harness, "read_benchmark_files", lambda _: pd.DataFrame())
-    monkeypatch.setattr(workflow_speed, "SHARED", tmp_path)
-    return commands
+    return fake_snakemake.commands
 
 
 def test_until_reaches_snakemake(snakemake_commands, tmp_path) -> None:

@@ -125,25 +125,16 @@ def test_report_of_one_run_each_keeps_its_form(repeated_runs) -> None:
     assert "Reruns:" not in text and "Medians" not in text and "repeat" not in text
 
 
-def test_repeated_runs_keep_each_results_folder_apart(monkeypatch, tmp_path) -> None:
+def test_repeated_runs_keep_each_results_folder_apart(fake_snakemake, tmp_path) -> None:
     """A repeated run moves its results out of the code's folder and forgets Snakemake's
     records, so that the next run of that code starts from scratch."""
 
-    def fake_measured(command, cwd, **_):
+    def write_results(cwd):
         (cwd / "results").mkdir()
         (cwd / "results" / "t.csv").write_text(str(len(list(tmp_path.rglob("t.csv")))))
         (cwd / ".snakemake").mkdir()
-        return {
-            "returncode": 0,
-            "wall_s": 1.0,
-            "cpu_s": 1.0,
-            "tree_peak_mib": 1.0,
-            "process_peak_mib": 1.0,
-        }
 
-    monkeypatch.setattr(workflow_speed.harness, "run_measured", fake_measured)
-    monkeypatch.setattr(workflow_speed.harness, "read_benchmark_files", lambda _: pd.DataFrame())
-    monkeypatch.setattr(workflow_speed, "SHARED", tmp_path)
+    fake_snakemake.action = write_results
     folder = tmp_path / "current"
     (folder / "main").mkdir(parents=True)
     runs = [
@@ -161,14 +152,7 @@ def test_repeated_runs_keep_each_results_folder_apart(monkeypatch, tmp_path) -> 
     assert not (folder / "main" / "results").exists()
     assert not (folder / "main" / ".snakemake").exists()
     # A run that wrote nothing (Snakemake failed at once) is reported, not an error here.
-    monkeypatch.setattr(workflow_speed.harness, "run_measured", lambda *_, **__: failed)
-    failed = {
-        "returncode": 1,
-        "wall_s": 1.0,
-        "cpu_s": 1.0,
-        "tree_peak_mib": 1.0,
-        "process_peak_mib": 1.0,
-    }
+    fake_snakemake.action, fake_snakemake.returncode = (lambda cwd: None), 1
     third = workflow_speed.run_version(
         "current", folder, "c.yaml", 2, 10.0, 1.0, repeat=3, keep_apart=True
     )
