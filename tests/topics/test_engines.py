@@ -222,6 +222,81 @@ def test_heldout_perplexity(planted, engine):
     assert math.isnan(model.perplexity([]))
 
 
+def wide_planted_corpus(
+    n_topics: int = 4, words_per_topic: int = 150, n_docs: int = 300, doc_length: int = 40
+) -> list[list[str]]:
+    """Documents of one of ``n_topics`` disjoint vocabularies of ``words_per_topic`` words
+    each (uniform within it): a vocabulary wide against the held-out words."""
+    rng = np.random.RandomState(3)
+    vocabularies = [[f"w{t}_{i}" for i in range(words_per_topic)] for t in range(n_topics)]
+    return [
+        rng.choice(vocabularies[rng.randint(n_topics)], size=doc_length).tolist()
+        for _ in range(n_docs)
+    ]
+
+
+@pytest.mark.parametrize("engine", ["gensim", "sklearn_lda"])
+def test_variational_heldout_perplexity_spreads_the_topics_term_over_the_corpus(engine):
+    """Planted truth: every held-out document draws uniformly from one of 4 vocabularies of
+    150 words, so a model of the 4 topics predicts it with perplexity about 150, a uniform
+    guess over the 600 words with 600. The variational bound also holds a term of the
+    topics themselves (K x 600 words); divided by the held-out words alone it would push the
+    perplexity far above 600, and further at a larger K."""
+    tokens = wide_planted_corpus()
+    dictionary = lda.build_dictionary(tokens)
+    bow = [dictionary.doc2bow(t) for t in tokens]
+    train, test = lda.heldout_split(len(bow), 0.1, random_state=0)
+    perplexities = {}
+    for k in (4, 8):
+        model = lda.fit_topic_model(
+            [bow[i] for i in train], dictionary, engine=engine, **{**FIT, "num_topics": k}
+        )
+        perplexities[k] = model.perplexity([bow[i] for i in test])
+    # A bound, so above the planted 150, but well below the uniform 600 at either K (the
+    # topics' term divided by the held-out words alone gave 1,247 and 1,276 with gensim).
+    assert 120 < perplexities[4] < 400
+    assert 120 < perplexities[8] < 400
+
+
+@pytest.mark.parametrize(
+    ("n_docs", "chunksize", "expected"),
+    [(2040, 2000, 1020), (2267, 2000, 1134), (4000, 2000, 2000), (4001, 2000, 1334), (5, 2000, 5)],
+)
+def test_balanced_chunksize_spreads_documents_over_the_same_number_of_chunks(
+    n_docs, chunksize, expected
+):
+    size = lda.balanced_chunksize(n_docs, chunksize)
+    assert size == expected
+    assert math.ceil(n_docs / size) == math.ceil(n_docs / chunksize)
+    # No chunk is smaller than the others by more than one document's worth of rounding.
+    assert n_docs - (math.ceil(n_docs / size) - 1) * size >= size - math.ceil(n_docs / size)
+
+
+def test_heldout_fit_trains_on_equal_chunks(tmp_path, planted, monkeypatch):
+    lda.save_corpus(
+        zip(planted["doc_ids"], planted["tokens"], strict=True), planted["dictionary"], tmp_path
+    )
+    seen = {}
+    fit = lda.fit_topic_model
+
+    def recording_fit(bow, dictionary, num_topics, **kwargs):
+        seen["documents"], seen["chunksize"] = len(bow), kwargs["chunksize"]
+        return fit(bow, dictionary, num_topics, **kwargs)
+
+    monkeypatch.setattr(lda, "fit_topic_model", recording_fit)
+    out = tmp_path / "heldout.json"
+    params = {"passes": 2, "iterations": 20, "chunksize": 50}
+    step.heldout_perplexity(
+        str(tmp_path), "gensim", 3, seed=0, params=params, share=0.2, perplexity=str(out)
+    )
+    record = json.loads(out.read_text())
+    # 48 training documents fit in one chunk of 50; 48, not 50, is what the record says.
+    assert seen == {"documents": 48, "chunksize": 48}
+    assert record["train_chunksize"] == 48
+    assert record["train_documents"] == 48 and record["test_documents"] == 12
+    assert params["chunksize"] == 50
+
+
 @pytest.mark.parametrize("in_memory", [True, False], ids=["in-memory", "streamed"])
 @pytest.mark.parametrize("engine", lda.ENGINES)
 def test_heldout_fit_from_the_loaded_corpus(tmp_path, planted, engine, in_memory, monkeypatch):

@@ -156,16 +156,26 @@ def heldout_perplexity(
 ) -> None:
     """Held-out perplexity of K topics: fit on all but a random ``share`` of the documents,
     measure on those (the split and the fit use ``seed``, so every K is measured on the same
-    documents).
+    documents). The training documents are spread over equal chunks
+    (:func:`~arabic_news_topics.topics.engines.balanced_chunksize`).
 
     Writes ``num_topics``, ``engine``, ``heldout_perplexity`` (the engine's, exp of minus the
     log-likelihood per held-out token in nats), ``heldout_log_likelihood_per_word`` (minus
     its log: the mean log-likelihood per held-out token, higher is better; for the
-    variational engines a lower bound), ``train_documents`` and ``test_documents``; null
-    where the engine has none (NMF) or nothing was held out."""
+    variational engines a lower bound, the topics' own term spread over the training
+    documents), ``train_documents``, ``test_documents`` and ``train_chunksize`` (null for
+    engines without chunks); null where the engine has none (NMF) or nothing was held
+    out."""
     dictionary, bow, _ = engines.load_bow(corpus_folder)
     train, test = engines.heldout_split(len(bow), share, seed)
     matrix = _prior_matrix(prior, vocabulary_of(dictionary), num_topics)
+    if "chunksize" in params:
+        # The training split's last chunk is otherwise a small remainder that online
+        # updates weigh many times over (engines.balanced_chunksize).
+        params = {
+            **params,
+            "chunksize": engines.balanced_chunksize(len(train), params["chunksize"]),
+        }
     value = float("nan")
     if len(test) and len(train):
         # MmCorpus is indexed: a list of positions streams those documents only.
@@ -187,6 +197,7 @@ def heldout_perplexity(
         "heldout_log_likelihood_per_word": -float(np.log(value)) if finite else None,
         "train_documents": len(train),
         "test_documents": len(test),
+        "train_chunksize": params.get("chunksize"),
     }
     write_text(perplexity, json.dumps(record, indent=1) + "\n")
     LOGGER.info(
