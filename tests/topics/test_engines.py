@@ -272,29 +272,45 @@ def test_balanced_chunksize_spreads_documents_over_the_same_number_of_chunks(
     assert n_docs - (math.ceil(n_docs / size) - 1) * size >= size - math.ceil(n_docs / size)
 
 
-def test_heldout_fit_trains_on_equal_chunks(tmp_path, planted, monkeypatch):
-    lda.save_corpus(
-        zip(planted["doc_ids"], planted["tokens"], strict=True), planted["dictionary"], tmp_path
-    )
-    seen = {}
-    fit = lda.fit_topic_model
+@pytest.mark.parametrize(
+    ("n_docs", "chunksize", "expected"),
+    [
+        (2040, 2000, 1020),  # 2,000 + 40: spread
+        (2267, 2000, 1134),  # 2,000 + 267: spread
+        (28123, 2000, 1875),  # 14 x 2,000 + 123: spread
+        (11047, 2000, 2000),  # 5 x 2,000 + 1,047: kept
+        (3000, 2000, 2000),  # a last chunk of half: kept
+        (4000, 2000, 2000),
+        (1850, 2000, 2000),  # one chunk
+    ],
+)
+def test_update_chunksize_spreads_only_a_small_last_chunk(n_docs, chunksize, expected):
+    size = lda.update_chunksize(n_docs, chunksize)
+    assert size == expected
+    assert math.ceil(n_docs / size) == math.ceil(n_docs / chunksize)
+    last = n_docs - (math.ceil(n_docs / size) - 1) * size
+    assert 2 * last >= min(size, n_docs)
 
-    def recording_fit(bow, dictionary, num_topics, **kwargs):
-        seen["documents"], seen["chunksize"] = len(bow), kwargs["chunksize"]
-        return fit(bow, dictionary, num_topics, **kwargs)
 
-    monkeypatch.setattr(lda, "fit_topic_model", recording_fit)
+def test_fits_and_heldout_fits_update_in_the_spread_chunks(tmp_path, planted):
+    bow, dictionary = planted["bow"], planted["dictionary"]
+    # 48 documents in chunks of 20 would end on one of 8: three chunks of 16.
+    assert lda.fit_lda(bow[:48], dictionary, 3, passes=1, chunksize=20).chunksize == 16
+    assert lda.fit_lda(bow[:50], dictionary, 3, passes=1, chunksize=20).chunksize == 20
+    lda.save_corpus(zip(planted["doc_ids"], planted["tokens"], strict=True), dictionary, tmp_path)
     out = tmp_path / "heldout.json"
-    params = {"passes": 2, "iterations": 20, "chunksize": 50}
     step.heldout_perplexity(
-        str(tmp_path), "gensim", 3, seed=0, params=params, share=0.2, perplexity=str(out)
+        str(tmp_path),
+        "gensim",
+        3,
+        seed=0,
+        params={"passes": 2, "iterations": 20, "chunksize": 20},
+        share=0.2,
+        perplexity=str(out),
     )
     record = json.loads(out.read_text())
-    # 48 training documents fit in one chunk of 50; 48, not 50, is what the record says.
-    assert seen == {"documents": 48, "chunksize": 48}
-    assert record["train_chunksize"] == 48
-    assert record["train_documents"] == 48 and record["test_documents"] == 12
-    assert params["chunksize"] == 50
+    assert (record["train_documents"], record["test_documents"]) == (48, 12)
+    assert record["train_chunksize"] == 16
 
 
 @pytest.mark.parametrize("in_memory", [True, False], ids=["in-memory", "streamed"])

@@ -104,16 +104,27 @@ MAX_AUTO_PASSES = 20
 
 def balanced_chunksize(n_docs: int, chunksize: int) -> int:
     """The chunk size that spreads ``n_docs`` documents evenly over as many chunks as
-    ``chunksize`` makes (2,040 documents: two chunks of 1,020, not 2,000 and 40).
-
-    Online variational Bayes scales each chunk's statistics by ``n_docs / len(chunk)``: a
-    last chunk of 40 documents (in corpus order, often all from one section) counts 50
-    times over in its update, and a held-out fit on hespress-4cat's 2,040 training
-    documents collapsed into one topic that way (docs/topic_models.md)."""
+    ``chunksize`` makes (2,040 documents: two chunks of 1,020, not 2,000 and 40)."""
     if n_docs <= 0 or chunksize <= 0:
         return max(1, chunksize)
     chunks = math.ceil(n_docs / chunksize)
     return math.ceil(n_docs / chunks)
+
+
+def update_chunksize(n_docs: int, chunksize: int) -> int:
+    """The documents per update of an online fit of ``n_docs`` documents: ``chunksize``,
+    unless its last chunk would hold less than half of it; then the documents are spread
+    evenly over the same number of chunks (:func:`balanced_chunksize`).
+
+    Online variational Bayes scales each chunk's statistics by ``n_docs / len(chunk)``, so
+    a small last chunk (in corpus order, often all from one section) counts many times over
+    in its update: a fit of hespress-4cat's 2,040 training documents in chunks of 2,000 and
+    40 put most documents into one topic (docs/topic_models.md). Up to half a chunk, the
+    last one weighs at most twice the others, and the corpus's chunks stay as they are."""
+    remainder = n_docs % chunksize if chunksize > 0 else 0
+    if n_docs <= chunksize or remainder == 0 or 2 * remainder >= chunksize:
+        return chunksize
+    return balanced_chunksize(n_docs, chunksize)
 
 
 def resolve_passes(passes: int | str, n_docs: int, chunksize: int = 2000) -> int:
@@ -517,7 +528,7 @@ class SklearnLDA(_SklearnTopicModel):
             doc_topic_prior=None if _is_symmetric(self.alpha) else float(self.alpha),
             topic_word_prior=None if _is_symmetric(self.eta) else float(self.eta),
             learning_method="online",
-            batch_size=self.chunksize,
+            batch_size=update_chunksize(counts.shape[0], self.chunksize),
             max_iter=resolve_passes(self.passes, counts.shape[0], self.chunksize),
             max_doc_update_iter=self.iterations,
             random_state=self.random_state,
@@ -1197,7 +1208,8 @@ def fit_lda(
     """Fit a single-process gensim LdaModel, reproducible for a given ``random_state``.
 
     ``bow`` is read once per pass (a gensim ``MmCorpus`` streams it from disk); ``passes``
-    may be ``auto`` (:func:`resolve_passes`), ``iterations`` too (gensim's own 50).
+    may be ``auto`` (:func:`resolve_passes`), ``iterations`` too (gensim's own 50); a small
+    last chunk is spread over the others (:func:`update_chunksize`).
     gensim's LdaMulticore cannot be made reproducible with a seed, so it is not used.
 
     ``eta`` may be a topics-by-terms matrix (a guided prior, :func:`guided_prior`).
@@ -1212,7 +1224,7 @@ def fit_lda(
         iterations=resolve_iterations(iterations, "gensim"),
         alpha=alpha,
         eta=eta,
-        chunksize=chunksize,
+        chunksize=update_chunksize(len(bow), chunksize),
         eval_every=None,
         minimum_probability=0.0,
     )

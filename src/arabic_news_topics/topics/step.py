@@ -156,8 +156,8 @@ def heldout_perplexity(
 ) -> None:
     """Held-out perplexity of K topics: fit on all but a random ``share`` of the documents,
     measure on those (the split and the fit use ``seed``, so every K is measured on the same
-    documents). The training documents are spread over equal chunks
-    (:func:`~arabic_news_topics.topics.engines.balanced_chunksize`).
+    documents), in chunks as the grid's fits
+    (:func:`~arabic_news_topics.topics.engines.update_chunksize`).
 
     Writes ``num_topics``, ``engine``, ``heldout_perplexity`` (the engine's, exp of minus the
     log-likelihood per held-out token in nats), ``heldout_log_likelihood_per_word`` (minus
@@ -169,13 +169,6 @@ def heldout_perplexity(
     dictionary, bow, _ = engines.load_bow(corpus_folder)
     train, test = engines.heldout_split(len(bow), share, seed)
     matrix = _prior_matrix(prior, vocabulary_of(dictionary), num_topics)
-    if "chunksize" in params:
-        # The training split's last chunk is otherwise a small remainder that online
-        # updates weigh many times over (engines.balanced_chunksize).
-        params = {
-            **params,
-            "chunksize": engines.balanced_chunksize(len(train), params["chunksize"]),
-        }
     value = float("nan")
     if len(test) and len(train):
         # MmCorpus is indexed: a list of positions streams those documents only.
@@ -197,7 +190,12 @@ def heldout_perplexity(
         "heldout_log_likelihood_per_word": -float(np.log(value)) if finite else None,
         "train_documents": len(train),
         "test_documents": len(test),
-        "train_chunksize": params.get("chunksize"),
+        # What the engine's updates take (a small last chunk spread over the others).
+        "train_chunksize": (
+            engines.update_chunksize(len(train), params["chunksize"])
+            if "chunksize" in params
+            else None
+        ),
     }
     write_text(perplexity, json.dumps(record, indent=1) + "\n")
     LOGGER.info(
