@@ -292,6 +292,53 @@ def test_update_chunksize_spreads_only_a_small_last_chunk(n_docs, chunksize, exp
     assert 2 * last >= min(size, n_docs)
 
 
+def sorted_sections_corpus(
+    per_section: int = 100, extra: int = 4, doc_length: int = 20, vocabulary: int = 200
+) -> tuple[list[list[str]], np.ndarray]:
+    """Three planted sections in corpus order (as read from section folders), the last with
+    ``extra`` more documents, so that chunks of ``3 * per_section`` end on a chunk of
+    ``extra`` documents all from one section; every document also draws twice its length
+    from words all sections share."""
+    rng = np.random.RandomState(0)
+    own = [[f"w{t}_{i}" for i in range(vocabulary)] for t in range(3)]
+    shared = [f"s_{i}" for i in range(vocabulary)]
+    labels = np.repeat([0, 1, 2], [per_section, per_section, per_section + extra])
+    tokens = [
+        rng.choice(own[label], size=doc_length).tolist()
+        + rng.choice(shared, size=2 * doc_length).tolist()
+        for label in labels
+    ]
+    return tokens, labels
+
+
+def test_a_small_last_chunk_no_longer_collapses_the_topics(monkeypatch):
+    """Planted truth: 304 documents of three sections in corpus order, in chunks of 300.
+    Kept as gensim makes them, the last update comes from 4 documents of one section,
+    weighed 76 times over, and most fits put nearly every document into one topic; spread
+    over two chunks of 152, every fit finds the sections."""
+    tokens, labels = sorted_sections_corpus()
+    dictionary = lda.build_dictionary(tokens, 1, 1.0, None)
+    bow = [dictionary.doc2bow(t) for t in tokens]
+
+    def scores() -> list[float]:
+        return [
+            normalized_mutual_info_score(
+                labels,
+                lda.fit_topic_model(
+                    bow, dictionary, 3, "gensim", random_state=seed, passes="auto", chunksize=300
+                ).theta.argmax(axis=1),
+            )
+            for seed in range(4)
+        ]
+
+    spread = scores()
+    monkeypatch.setattr(lda, "update_chunksize", lambda n_docs, chunksize: chunksize)
+    kept = scores()
+    assert min(spread) > 0.9
+    # The corpus does provoke the fault the spread chunks avoid.
+    assert np.mean(kept) < 0.5
+
+
 def test_fits_and_heldout_fits_update_in_the_spread_chunks(tmp_path, planted):
     bow, dictionary = planted["bow"], planted["dictionary"]
     # 48 documents in chunks of 20 would end on one of 8: three chunks of 16.
