@@ -534,8 +534,8 @@ class SklearnLDA(_SklearnTopicModel):
             random_state=self.random_state,
             n_jobs=1,
             # Not used by fit; perplexity(sub_sampling=True) spreads the topics' own term of
-            # the bound over this many documents (see GensimModel.perplexity).
-            total_samples=counts.shape[0],
+            # the bound over this many documents (see GensimLDA.perplexity).
+            total_samples=max(1, counts.shape[0]),
         )
         theta = model.fit_transform(counts)
         return model, model.components_, _normalize_rows(theta)
