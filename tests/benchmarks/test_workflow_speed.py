@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-
-import workflow_speed  # benchmarks/, on the path above
+import workflow_speed  # benchmarks/, on the path by tests/benchmarks/conftest.py
 
 
 def test_repeats_alternate_which_version_goes_first() -> None:

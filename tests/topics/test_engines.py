@@ -258,40 +258,6 @@ def test_variational_heldout_perplexity_spreads_the_topics_term_over_the_corpus(
     assert 120 < perplexities[8] < 400
 
 
-@pytest.mark.parametrize(
-    ("n_docs", "chunksize", "expected"),
-    [(2040, 2000, 1020), (2267, 2000, 1134), (4000, 2000, 2000), (4001, 2000, 1334), (5, 2000, 5)],
-)
-def test_balanced_chunksize_spreads_documents_over_the_same_number_of_chunks(
-    n_docs, chunksize, expected
-):
-    size = lda.balanced_chunksize(n_docs, chunksize)
-    assert size == expected
-    assert math.ceil(n_docs / size) == math.ceil(n_docs / chunksize)
-    # No chunk is smaller than the others by more than one document's worth of rounding.
-    assert n_docs - (math.ceil(n_docs / size) - 1) * size >= size - math.ceil(n_docs / size)
-
-
-@pytest.mark.parametrize(
-    ("n_docs", "chunksize", "expected"),
-    [
-        (2040, 2000, 1020),  # 2,000 + 40: spread
-        (2267, 2000, 1134),  # 2,000 + 267: spread
-        (28123, 2000, 1875),  # 14 x 2,000 + 123: spread
-        (11047, 2000, 2000),  # 5 x 2,000 + 1,047: kept
-        (3000, 2000, 2000),  # a last chunk of half: kept
-        (4000, 2000, 2000),
-        (1850, 2000, 2000),  # one chunk
-    ],
-)
-def test_update_chunksize_spreads_only_a_small_last_chunk(n_docs, chunksize, expected):
-    size = lda.update_chunksize(n_docs, chunksize)
-    assert size == expected
-    assert math.ceil(n_docs / size) == math.ceil(n_docs / chunksize)
-    last = n_docs - (math.ceil(n_docs / size) - 1) * size
-    assert 2 * last >= min(size, n_docs)
-
-
 def sorted_sections_corpus(
     per_section: int = 100, extra: int = 4, doc_length: int = 20, vocabulary: int = 200
 ) -> tuple[list[list[str]], np.ndarray]:

@@ -102,29 +102,20 @@ AUTO_PASSES_UPDATES = 20
 MAX_AUTO_PASSES = 20
 
 
-def balanced_chunksize(n_docs: int, chunksize: int) -> int:
-    """The chunk size that spreads ``n_docs`` documents evenly over as many chunks as
-    ``chunksize`` makes (2,040 documents: two chunks of 1,020, not 2,000 and 40)."""
-    if n_docs <= 0 or chunksize <= 0:
-        return max(1, chunksize)
-    chunks = math.ceil(n_docs / chunksize)
-    return math.ceil(n_docs / chunks)
-
-
 def update_chunksize(n_docs: int, chunksize: int) -> int:
     """The documents per update of an online fit of ``n_docs`` documents: ``chunksize``,
     unless its last chunk would hold less than half of it; then the documents are spread
-    evenly over the same number of chunks (:func:`balanced_chunksize`).
+    evenly over the same number of chunks (2,040 documents: two of 1,020, not 2,000 and 40).
 
     Online variational Bayes scales each chunk's statistics by ``n_docs / len(chunk)``, so
     a small last chunk (in corpus order, often all from one section) counts many times over
     in its update: a fit of hespress-4cat's 2,040 training documents in chunks of 2,000 and
     40 put most documents into one topic (docs/topic_models.md). Up to half a chunk, the
     last one weighs at most twice the others, and the corpus's chunks stay as they are."""
-    remainder = n_docs % chunksize if chunksize > 0 else 0
+    remainder = n_docs % chunksize
     if n_docs <= chunksize or remainder == 0 or 2 * remainder >= chunksize:
         return chunksize
-    return balanced_chunksize(n_docs, chunksize)
+    return math.ceil(n_docs / math.ceil(n_docs / chunksize))
 
 
 def resolve_passes(passes: int | str, n_docs: int, chunksize: int = 2000) -> int:
