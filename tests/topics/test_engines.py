@@ -305,6 +305,27 @@ def test_a_small_last_chunk_no_longer_collapses_the_topics(monkeypatch):
     assert np.mean(kept) < 0.5
 
 
+@pytest.mark.parametrize(
+    ("n_docs", "chunksize", "expected"),
+    [
+        (2040, 2000, 1020),  # 2,000 + 40: spread
+        (2267, 2000, 1134),  # 2,000 + 267: spread
+        (28123, 2000, 1875),  # 14 x 2,000 + 123: spread
+        (4001, 2000, 1334),  # 2 x 2,000 + 1: spread over three
+        (11047, 2000, 2000),  # 5 x 2,000 + 1,047: kept
+        (3000, 2000, 2000),  # a last chunk of half: kept
+        (4000, 2000, 2000),
+        (1850, 2000, 2000),  # one chunk
+    ],
+)
+def test_update_chunksize_spreads_only_a_small_last_chunk(n_docs, chunksize, expected):
+    size = lda.update_chunksize(n_docs, chunksize)
+    assert size == expected
+    assert math.ceil(n_docs / size) == math.ceil(n_docs / chunksize)
+    last = n_docs - (math.ceil(n_docs / size) - 1) * size
+    assert 2 * last >= min(size, n_docs)
+
+
 def test_fits_and_heldout_fits_update_in_the_spread_chunks(tmp_path, planted):
     bow, dictionary = planted["bow"], planted["dictionary"]
     # 48 documents in chunks of 20 would end on one of 8: three chunks of 16.
