@@ -3,14 +3,14 @@ coherence, its argmax topics against the gold labels, and its CPU time per fit.
 
 For a workflow run folder (``results/04_lda/bow`` and ``results/01_corpus/metadata.tsv``, e.g.
 a run of ``evaluate_defaults.py``), every setting given with ``--setting NAME=JSON`` (keys of
-``lda``: ``engine``, ``iterations``, ``sampling_iterations`` ...; the rest as in
-``config/config.yaml``) is fitted at every K of the run's own grid
-(``04_lda/model_selection.csv``) and at K = the number of gold labels, or at the Ks of
-``--num-topics`` alone, with each seed of ``lda.random_seeds`` (or ``--seeds``), one fit after
-the other in this process. Per setting and K: mean and sd of NPMI (the project's coherence),
-NMI of the argmax topic (where the corpus has gold labels), CPU seconds per fit; and, from a
-whole grid, the K that ``lda.select_rule`` would choose. The first setting is the peer: the
-CPU time and NPMI of the others are given as ratios to it.
+``lda``: ``engine``, ``iterations``, ``sampling_iterations`` ...; ``no_below``, ``no_above``
+and ``keep_n`` filter the run's vocabulary first; the rest as in ``config/config.yaml``) is
+fitted at every K of the run's own grid (``04_lda/model_selection.csv``) and at K = the number
+of gold labels, or at the Ks of ``--num-topics`` alone, with each seed of ``lda.random_seeds``
+(or ``--seeds``), one fit after the other in this process. Per setting and K: mean and sd of
+NPMI (the project's coherence), NMI of the argmax topic (where the corpus has gold labels), CPU
+seconds per fit; and, from a whole grid, the K that ``lda.select_rule`` would choose. The first
+setting is the peer: the CPU time and NPMI of the others are given as ratios to it.
 
 Topic quality per second (issue 17: the shipped engine against tomotopy's 1,000 sweeps at
 K = 20 on SaudiNewsNet, beside scikit-learn's LDA), on the bag of words of a run of
@@ -31,6 +31,7 @@ Run from the repository root, for example (hespress-4cat: about 15 minutes on 2 
 from __future__ import annotations
 
 import argparse
+import copy
 import inspect
 import json
 import sys
@@ -56,19 +57,48 @@ FIT_KEYS = tuple(
 )
 
 
+#: Keys of ``lda`` that filter the run's vocabulary (``build_dictionary``) before the fits.
+VOCABULARY_KEYS = ("no_below", "no_above", "keep_n")
+
+
+def filtered_bag(data: dict, filters: dict) -> tuple:
+    """The run's dictionary and bag of words filtered as ``build_dictionary`` would with
+    ``filters`` (keys of :data:`VOCABULARY_KEYS`), and the filtered words' ids in the run's
+    dictionary (so that a topic's words can be scored on the run's own token ids)."""
+    import numpy as np
+
+    dictionary = data["dictionary"]
+    if not filters:
+        return dictionary, data["bow"], np.arange(len(dictionary))
+    filtered = copy.deepcopy(dictionary)
+    filtered.filter_extremes(**{key: filters.get(key, data["lda"][key]) for key in VOCABULARY_KEYS})
+    # filter_extremes keeps the surviving words in their old order, numbered from 0.
+    kept = np.array([dictionary.token2id[filtered[i]] for i in range(len(filtered))])
+    new_id = {old: new for new, old in enumerate(kept.tolist())}
+    bow = [[(new_id[i], c) for i, c in bag if i in new_id] for bag in data["bow"]]
+    return filtered, bow, kept
+
+
 def fit_rows(data: dict, name: str, settings: dict, ks: Sequence[int], seeds) -> list[dict]:
     """One row per K and seed: NPMI, the argmax topic's NMI and ARI (NaN without gold
-    labels), CPU seconds."""
-    dictionary, bow, token_ids, gold = (
-        data[key] for key in ("dictionary", "bow", "token_ids", "gold")
-    )
+    labels), CPU seconds. Settings of :data:`VOCABULARY_KEYS` fit on a filtered vocabulary;
+    NPMI is counted on the run's own tokens either way."""
+    import numpy as np
+
+    token_ids, gold = data["token_ids"], data["gold"]
+    filters = {key: settings.pop(key) for key in VOCABULARY_KEYS if key in settings}
+    dictionary, bow, kept = filtered_bag(data, filters)
     rows = []
     for k in ks:
         for seed in seeds:
             start = time.process_time()
             model = engines.fit_topic_model(bow, dictionary, k, random_state=seed, **settings)
             cpu = time.process_time() - start
-            npmi = coherence.coherence_scores(model.phi, token_ids, dictionary, bow)["c_npmi"]
+            phi = np.zeros((model.phi.shape[0], len(data["dictionary"])))
+            phi[:, kept] = model.phi
+            npmi = coherence.coherence_scores(phi, token_ids, data["dictionary"], data["bow"])[
+                "c_npmi"
+            ]
             scores = (
                 evaluation.label_scores(gold, evaluation.argmax_topics(model.theta))
                 if gold
@@ -89,6 +119,7 @@ def run_data(run: Path) -> dict:
     labels = meta.set_index("doc_id").reindex(doc_ids).get("label")
     gold = None if labels is None or labels.nunique() < 2 else labels.tolist()
     return {
+        "lda": harness.project_config()["lda"],
         "dictionary": dictionary,
         "bow": list(corpus),
         "token_ids": coherence.load_token_ids(folder),

@@ -57,3 +57,34 @@ def test_unlabelled_run_at_given_ks_reports_quality_per_second(run, tmp_path):
     # The peer's ratios to itself are 1.
     peer_line = next(line for line in report.splitlines() if line.startswith("| peer"))
     assert peer_line.count("1.00×") == 2
+
+
+def test_a_vocabulary_filter_keeps_the_words_of_enough_documents():
+    from gensim.corpora import Dictionary
+
+    documents = [["a", "b", "c"], ["a", "b", "b"], ["a", "d"], ["e", "b"]]
+    dictionary = Dictionary(documents)
+    data = {
+        "dictionary": dictionary,
+        "bow": [dictionary.doc2bow(words) for words in documents],
+        "lda": {"no_below": 1, "no_above": 1.0, "keep_n": None},
+    }
+    filtered, bow, kept = engine_choice.filtered_bag(data, {"no_below": 2})
+    # a (3 documents) and b (3) stay; c, d and e are each in one document.
+    assert sorted(filtered.token2id) == ["a", "b"]
+    for new_id, old_id in enumerate(kept):
+        assert filtered[new_id] == dictionary[old_id]
+    words = [{filtered[i]: count for i, count in bag} for bag in bow]
+    assert words == [{"a": 1, "b": 1}, {"a": 1, "b": 2}, {"a": 1}, {"b": 1}]
+    # Without filters the run's own bag comes back.
+    same, same_bow, all_ids = engine_choice.filtered_bag(data, {})
+    assert same is dictionary and same_bow is data["bow"] and list(all_ids) == [0, 1, 2, 3, 4]
+
+
+def test_a_setting_may_filter_the_vocabulary_and_is_scored_on_the_runs_tokens(run, tmp_path):
+    settings = ["--setting", "peer={}", "--setting", 'common={"no_below": 3}']
+    arguments = ["--run", str(run), "--name", "v", "--out", str(tmp_path), "--seeds", "1"]
+    assert engine_choice.main([*arguments, *settings, "--num-topics", "2"]) == 0
+    rows = pd.read_csv(tmp_path / "engine_choice_v.csv")
+    assert rows["setting"].tolist() == ["peer", "common"]
+    assert rows["c_npmi"].notna().all() and rows["nmi"].notna().all()
