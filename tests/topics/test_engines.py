@@ -1126,6 +1126,26 @@ def test_build_dictionary_filters(params, expected):
 
 
 @pytest.mark.parametrize(
+    ("n_docs", "expected"),
+    [(1, 1), (5, 1), (lda.AUTO_NO_BELOW_DOCUMENTS - 1, 1), (lda.AUTO_NO_BELOW_DOCUMENTS, 2)],
+)
+def test_no_below_auto_keeps_every_word_of_a_tiny_corpus_only(n_docs, expected):
+    assert lda.resolve_no_below("auto", n_docs) == expected
+    # A number is used as it is, whatever the corpus.
+    assert lda.resolve_no_below(3, n_docs) == 3
+
+
+def test_no_below_auto_drops_the_words_of_one_document_from_ten_documents():
+    # Ten documents share "ناتو"; each also has a word of its own.
+    documents = [["ناتو", f"كلمه{i}"] for i in range(10)]
+    assert set(lda.build_dictionary(documents, no_below="auto").token2id) == {"ناتو"}
+    # Nine: every word stays (a topic may be one document).
+    assert len(lda.build_dictionary(documents[:9], no_below="auto")) == 10
+    # The small corpus above (4 documents) too.
+    assert len(lda.build_dictionary(SMALL, no_below="auto")) == 5
+
+
+@pytest.mark.parametrize(
     "params",
     [
         pytest.param({"no_below": 5}, id="no-below-above-corpus"),

@@ -22,14 +22,21 @@ LOGGER = logging.getLogger(__name__)
 
 
 def build_lda_corpus(
-    tokens: str, no_below: int, no_above: float, keep_n: int | None, folder: str
+    tokens: str, no_below: int | str, no_above: float, keep_n: int | None, folder: str
 ) -> None:
     """Build the LDA dictionary and bag-of-words corpus once, for every K (two passes over
     the tokens file, never all token lists at once)."""
     token_lists = (t for _, t in iter_tokens(tokens))
     dictionary = engines.build_dictionary(token_lists, no_below, no_above, keep_n)
     n_docs = engines.save_corpus(iter_tokens(tokens), dictionary, folder)
-    LOGGER.info("LDA corpus: %d documents, vocabulary of %d terms", n_docs, len(dictionary))
+    LOGGER.info(
+        "LDA corpus: %d documents, vocabulary of %d terms (each in at least %d documents: "
+        "lda.no_below %s)",
+        n_docs,
+        len(dictionary),
+        engines.resolve_no_below(no_below, n_docs),
+        no_below,
+    )
 
 
 def vocabulary_of(dictionary) -> list[str]:
