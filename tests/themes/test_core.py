@@ -29,6 +29,7 @@ def test_seed_table_columns():
     table = themes.seed_table(SEED_THEMES, SEED_NORMALIZED, TERM_COUNTS)
     assert list(table.columns) == [
         "theme", "seed", "normalized", "corpus_count", "status", "matched_terms", "matched_count",
+        "matched_count_in_topics",
     ]  # fmt: skip
     assert len(table) == 5
 
@@ -305,6 +306,19 @@ def test_a_seed_word_matches_its_inflections_with_their_counts():
     assert shown["matched_terms"].iloc[0] == "اقتصادي (9); اقتصاد (5); اقتصادية (2)"
     assert table["matched_count"].tolist() == [16, 16, 7, 0]
     assert table["status"].tolist() == ["found", "found", "found", "not_in_corpus"]
+    # Without the topic models' vocabulary, every matched occurrence counts there too.
+    assert table["matched_count_in_topics"].tolist() == [16, 16, 7, 0]
+    # A matched term the topic models' vocabulary left out (a word of one document, say)
+    # is counted apart: the theme scores do not see it.
+    in_topics = themes.seed_table(
+        {"economy": ["اقتصاد"]},
+        {"economy": [["اقتصاد"]]},
+        counts,
+        {"economy": [matched["economy"][0]]},
+        topic_vocabulary={"اقتصادي", "اقتصاد"},
+    )
+    assert in_topics["matched_count"].tolist() == [16]
+    assert in_topics["matched_count_in_topics"].tolist() == [14]
 
 
 def test_inflections_raise_the_theme_score_of_a_topic_that_uses_them():

@@ -133,6 +133,11 @@ def test_table_columns(seed_run):
     doc_themes = pd.read_csv(results / "06_themes/doc_themes.csv")
     config = yaml.safe_load((seed_run / "config/config.yaml").read_text())
     assert list(doc_themes.columns) == ["doc_id", *config["themes"]["seed_words"], "dominant_theme"]
+    seeds = pd.read_csv(results / "06_themes/seed_words.csv")
+    # The matched occurrences the topic models' vocabulary keeps: never more than matched,
+    # and each of them a term of that vocabulary.
+    assert (seeds["matched_count_in_topics"] <= seeds["matched_count"]).all()
+    assert seeds["matched_count_in_topics"].sum() > 0
     selection = pd.read_csv(results / "04_lda/model_selection.csv")
     assert list(selection["num_topics"]) == [2, 3, 4, 5]
     assert selection["chosen"].sum() == 1

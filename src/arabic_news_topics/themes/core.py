@@ -11,7 +11,7 @@ topic mixture predicts (see :func:`document_theme_scores`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -103,10 +103,14 @@ def seed_table(
     term_counts: Mapping[str, int],
     matched: Mapping[str, Sequence[Sequence[tuple[str, int]]]] | None = None,
     displays: Mapping[str, str] | None = None,
+    topic_vocabulary: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """One row per seed: its normalized terms, whether the corpus has all of them, and the
     corpus terms it matched with their counts (:func:`match_seed_terms`), in their display
-    forms when ``displays`` (``term -> display``) is given.
+    forms when ``displays`` (``term -> display``) is given; ``matched_count_in_topics``
+    counts only the matched terms of ``topic_vocabulary`` (the topic models' vocabulary,
+    which ``lda.no_below`` and ``no_above`` filter): the occurrences that the topics'
+    and the documents' theme scores see (all of them when it is None).
 
     Parameters
     ----------
@@ -114,6 +118,8 @@ def seed_table(
     normalized : mapping of theme name to the normalized token list of each seed
     term_counts : mapping of term to its corpus count
     matched : mapping of theme name to each seed's matched terms and counts, optional
+    displays : mapping of term to its display form, optional
+    topic_vocabulary : collection of terms, optional
     """
     rows = []
     for theme, seeds in themes.items():
@@ -138,10 +144,14 @@ def seed_table(
                         f"{(displays or {}).get(t, t)} ({n})" for t, n in found
                     ),
                     "matched_count": sum(n for _, n in found),
+                    "matched_count_in_topics": sum(
+                        n for t, n in found if topic_vocabulary is None or t in topic_vocabulary
+                    ),
                 }
             )
     columns = ["theme", "seed", "normalized", "corpus_count", "status"]
-    return pd.DataFrame(rows, columns=[*columns, "matched_terms", "matched_count"])
+    matches = ["matched_terms", "matched_count", "matched_count_in_topics"]
+    return pd.DataFrame(rows, columns=[*columns, *matches])
 
 
 def _seed_terms(vocabulary: Sequence[str], normalized: Mapping[str, Sequence[Sequence[str]]]):

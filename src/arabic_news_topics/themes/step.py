@@ -80,16 +80,29 @@ def assign_themes(
     )
     matched = core.match_seed_terms(normalized, term_counts, seed_matching)
     displays = read_display_forms(vocabulary_csv)
-    seeds = core.seed_table(themes_config, normalized, term_counts, matched, displays)
+    phi, vocabulary = load_phi(topic_word)
+    seeds = core.seed_table(
+        themes_config, normalized, term_counts, matched, displays, topic_vocabulary=set(vocabulary)
+    )
     for row in seeds.itertuples():
         if row.status != "found":
             LOGGER.warning("theme %s: seed %r is %s", row.theme, row.seed, row.status)
+        elif row.matched_count_in_topics < row.matched_count:
+            # Matched terms the topic models' vocabulary leaves out (lda.no_below, no_above)
+            # count in neither the topics' nor the documents' theme scores.
+            LOGGER.warning(
+                "theme %s: seed %r matched %d occurrences, %d of them in the topic models' "
+                "vocabulary (lda.no_below, lda.no_above); seed_words.csv lists them",
+                row.theme,
+                row.seed,
+                row.matched_count,
+                row.matched_count_in_topics,
+            )
     write_table(seeds, seeds_csv, seeds_md)
     names = list(themes_config)
     # From here a seed word stands for every corpus term it matched (its inflections).
     normalized = core.expand_seeds(normalized, matched)
 
-    phi, vocabulary = load_phi(topic_word)
     topic_scores = core.theme_scores(phi, vocabulary, normalized)
     topic_table = _write_best(
         topic_scores, "topic", range(1, len(phi) + 1), topic_themes_csv, topic_themes_md, min_score
