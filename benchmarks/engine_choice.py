@@ -70,8 +70,11 @@ def filtered_bag(data: dict, filters: dict) -> tuple:
     dictionary = data["dictionary"]
     if not filters:
         return dictionary, data["bow"], np.arange(len(dictionary))
+    settings = {key: filters.get(key, data["lda"][key]) for key in VOCABULARY_KEYS}
+    # The shipped no_below may be auto, which filter_extremes cannot take.
+    settings["no_below"] = engines.resolve_no_below(settings["no_below"], dictionary.num_docs)
     filtered = copy.deepcopy(dictionary)
-    filtered.filter_extremes(**{key: filters.get(key, data["lda"][key]) for key in VOCABULARY_KEYS})
+    filtered.filter_extremes(**settings)
     # filter_extremes keeps the surviving words in their old order, numbered from 0.
     kept = np.array([dictionary.token2id[filtered[i]] for i in range(len(filtered))])
     new_id = {old: new for new, old in enumerate(kept.tolist())}

@@ -79,6 +79,11 @@ def test_a_vocabulary_filter_keeps_the_words_of_enough_documents():
     # Without filters the run's own bag comes back.
     same, same_bow, all_ids = engine_choice.filtered_bag(data, {})
     assert same is dictionary and same_bow is data["bow"] and list(all_ids) == [0, 1, 2, 3, 4]
+    # The shipped no_below (auto) where a setting filters by no_above alone: resolved, as the
+    # workflow resolves it (4 documents: no word is too rare), then a and b (3 of 4) go.
+    data["lda"]["no_below"] = "auto"
+    common_gone, _, _ = engine_choice.filtered_bag(data, {"no_above": 0.7})
+    assert sorted(common_gone.token2id) == ["c", "d", "e"]
 
 
 def test_a_setting_may_filter_the_vocabulary_and_is_scored_on_the_runs_tokens(run, tmp_path):

@@ -135,7 +135,7 @@ def test_table_columns(seed_run):
     assert list(doc_themes.columns) == ["doc_id", *config["themes"]["seed_words"], "dominant_theme"]
     seeds = pd.read_csv(results / "06_themes/seed_words.csv")
     # The matched occurrences the topic models' vocabulary keeps: never more than matched,
-    # and each of them a term of that vocabulary.
+    # and the seed articles' themes do reach that vocabulary.
     assert (seeds["matched_count_in_topics"] <= seeds["matched_count"]).all()
     assert seeds["matched_count_in_topics"].sum() > 0
     selection = pd.read_csv(results / "04_lda/model_selection.csv")
