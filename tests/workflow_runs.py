@@ -153,8 +153,9 @@ def shadow_every_rule(workdir: Path) -> int:
 #: The topic models of the runs whose point is not the topic models: the sharded, shadowed
 #: rerun of the seeds and the runs through SLURM (tests/slurm/cluster_runs.py), where each
 #: job waits seconds for SLURM's status check. Two random seeds keep every rule of the seeds
-#: run in play, and the held-out fit (one article, which the seeds run leaves out: fewer than
-#: lda.heldout_min_documents) its rule too; ``short_seed_run`` is the seeds run refitted so.
+#: run in play, and the held-out measure (one article, which the seeds run leaves out: fewer
+#: than lda.heldout_min_documents) too: the second seed's fits hold it out;
+#: ``short_seed_run`` is the seeds run refitted so.
 SHORT_LDA = {"num_topics": [2, 3], "random_seeds": [42, 7], "heldout_min_documents": 1}
 
 
@@ -216,7 +217,8 @@ def dated_corpus(workdir: Path) -> list[str]:
         handle.write("\n".join(lines) + "\n")
     (workdir / "news.yaml").write_text(
         "corpus:\n  sources:\n    - path: news.jsonl.gz\n      format: jsonl\n"
-        "  shard_size: 7\nlda:\n  num_topics: 3\n  random_seeds: [42]\n  heldout_share: 0\n"
+        # One random seed: the held-out measure is one more fit (rule heldout_perplexity).
+        "  shard_size: 7\nlda:\n  num_topics: 3\n  random_seeds: [42]\n  heldout_min_documents: 1\n"
         "cluster:\n  k: 3\n"
         # Collocations learned across shards, which the model bundle must carry.
         "normalize:\n  multiword_expressions: true\n  learn_multiword: true\n"

@@ -44,8 +44,8 @@ DOC_TOPICS = {
 }
 
 
-def write_run(folder: Path, k: int, seed: int) -> dict[str, str]:
-    """The files fit_topic_model writes for one (K, seed)."""
+def write_run(folder: Path, k: int, seed: int, extra: dict | None = None) -> dict[str, str]:
+    """The files fit_topic_model writes for one (K, seed); ``extra``: more score fields."""
     folder.mkdir(parents=True)
     phi = THEMES[:k] if k == 3 else np.array([THEMES[0] + THEMES[2], THEMES[1]]) / [[2], [1]]
     if seed != SEEDS[0]:
@@ -67,6 +67,7 @@ def write_run(folder: Path, k: int, seed: int) -> dict[str, str]:
         "c_v": 0.5,
         "u_mass": -1.0,
         "diversity": 0.9,
+        **(extra or {}),
     }
     Path(paths["scores.json"]).write_text(json.dumps(scores))
     return paths
@@ -78,15 +79,24 @@ def run_select(tmp_path):
 
     calls = []
 
-    def run(heldout: dict[int, dict] | None = None, **kwargs) -> dict[str, Path]:
+    def run(
+        heldout: dict[int, dict] | None = None,
+        score_fields: dict[tuple[int, int], dict] | None = None,
+        **kwargs,
+    ) -> dict[str, Path]:
         calls.append(None)
         folder = tmp_path / f"call_{len(calls)}"
         runs = [(k, s) for k in (2, 3) for s in SEEDS]
-        files = [write_run(folder / "runs" / f"k_{k}" / f"seed_{s}", k, s) for k, s in runs]
-        heldout = heldout or {
-            2: {"num_topics": 2, "heldout_perplexity": 20.0},
-            3: {"num_topics": 3, "heldout_perplexity": 30.0},
-        }
+        score_fields = score_fields or {}
+        files = [
+            write_run(folder / "runs" / f"k_{k}" / f"seed_{s}", k, s, score_fields.get((k, s)))
+            for k, s in runs
+        ]
+        if heldout is None:
+            heldout = {
+                2: {"num_topics": 2, "heldout_perplexity": 20.0},
+                3: {"num_topics": 3, "heldout_perplexity": 30.0},
+            }
         heldout_files = []
         for k, record in heldout.items():
             path = folder / "runs" / f"k_{k}" / "heldout.json"
@@ -213,13 +223,82 @@ def test_select_num_topics_reads_every_form_of_heldout_file(run_select):
     assert table["heldout_log_likelihood_per_word"].isna().all()
 
 
-@pytest.mark.parametrize("engine", ["gensim", "sklearn_nmf"])
-def test_heldout_perplexity_writes_the_log_likelihood_per_word(tmp_path, engine):
+def test_select_num_topics_averages_the_heldout_measure_of_the_fits_that_held_out(run_select):
+    """With several seeds the fits of the seeds after the first hold documents out and score
+    them (fit_topic_model's heldout_share): no held-out file, the measure in their scores."""
+    fields = {
+        (2, 7): {"heldout_perplexity": 20.0, "heldout_log_likelihood_per_word": -math.log(20)},
+        (3, 7): {"heldout_perplexity": 45.0, "heldout_log_likelihood_per_word": -math.log(45)},
+    }
+    table = read_table(run_select(heldout={}, score_fields=fields)["selection_csv"])
+    np.testing.assert_allclose(table["heldout_perplexity"], [20.0, 45.0], rtol=1e-6)
+    # Two fits of one K: the mean log-likelihood, the geometric mean of the perplexities.
+    fields[3, 42] = {"heldout_perplexity": 20.0, "heldout_log_likelihood_per_word": -math.log(20)}
+    table = read_table(run_select(heldout={}, score_fields=fields)["selection_csv"])
+    np.testing.assert_allclose(table["heldout_perplexity"], [20.0, 30.0], rtol=1e-6)
+    np.testing.assert_allclose(
+        table["heldout_log_likelihood_per_word"], -np.log([20.0, 30.0]), atol=1e-6
+    )
+    # No fit held anything out: empty.
+    table = read_table(run_select(heldout={})["selection_csv"])
+    assert table["heldout_log_likelihood_per_word"].isna().all()
+
+
+def planted_bow(folder: Path, n_documents: int = 12) -> None:
+    """A bag of words of documents on three themes of disjoint words, saved in ``folder``."""
     rng = np.random.RandomState(3)
     themes = [VOCABULARY[:3], VOCABULARY[3:6], VOCABULARY[6:]]
-    documents = [(f"خبر_{i}", rng.choice(themes[i % 3], size=20).tolist()) for i in range(12)]
+    documents = [
+        (f"خبر_{i}", rng.choice(themes[i % 3], size=20).tolist()) for i in range(n_documents)
+    ]
     dictionary = engines.build_dictionary(tokens for _, tokens in documents)
-    engines.save_corpus(documents, dictionary, tmp_path)
+    engines.save_corpus(documents, dictionary, folder)
+
+
+@pytest.mark.parametrize("engine", ["gensim", "tomotopy", "dmm"])
+def test_a_fit_that_holds_out_documents_scores_them_and_infers_their_mixtures(tmp_path, engine):
+    corpus = tmp_path / "bow"
+    planted_bow(corpus)
+    params = {"passes": 2, "iterations": 20, "sampling_iterations": 20, "dmm_iterations": 5}
+    params = {k: v for k, v in params.items() if k in engines.ENGINE_SETTINGS[engine]}
+
+    def fit(name: str, share: float) -> dict[str, Path]:
+        out = {n: tmp_path / name / n for n in ("topics", "doc_topics", "scores")}
+        paths = {
+            "model": str(tmp_path / name / "model"),
+            "topics": str(out["topics"]) + ".csv",
+            "doc_topics": str(out["doc_topics"]) + ".csv",
+            "topic_word": str(tmp_path / name / "topic_word.npz"),
+            "scores": str(out["scores"]) + ".json",
+        }
+        (tmp_path / name).mkdir()
+        step.fit_topic_model(
+            str(corpus), engine, 3, 5, params, **paths, heldout_share=share, heldout_seed=5
+        )
+        return {n: Path(p) for n, p in paths.items()}
+
+    whole, held = fit("whole", 0.0), fit("held", 0.25)
+    scores = json.loads(held["scores"].read_text())
+    assert (scores["train_documents"], scores["test_documents"]) == (9, 3)
+    assert "heldout_perplexity" not in json.loads(whole["scores"].read_text())
+    # The same held-out documents and fit as the one more fit of heldout_perplexity.
+    separate = tmp_path / "heldout.json"
+    step.heldout_perplexity(str(corpus), engine, 3, 5, params, 0.25, str(separate))
+    record = json.loads(separate.read_text())
+    assert scores["heldout_perplexity"] == pytest.approx(record["heldout_perplexity"])
+    assert scores["heldout_log_likelihood_per_word"] < 0
+    # Every document has a mixture, in corpus order; the held-out ones inferred.
+    table = read_table(held["doc_topics"])
+    assert table["doc_id"].tolist() == read_table(whole["doc_topics"])["doc_id"].tolist()
+    theta = table.filter(like="topic_").to_numpy()
+    np.testing.assert_allclose(theta.sum(axis=1), 1, atol=1e-6)
+    train, test = engines.heldout_split(12, 0.25, 5)
+    assert len(test) == 3 and set(train).isdisjoint(test)
+
+
+@pytest.mark.parametrize("engine", ["gensim", "sklearn_nmf"])
+def test_heldout_perplexity_writes_the_log_likelihood_per_word(tmp_path, engine):
+    planted_bow(tmp_path)
     path = tmp_path / "heldout.json"
     params = {"passes": 2, "iterations": 20}
     step.heldout_perplexity(str(tmp_path), engine, 3, 0, params, 0.25, str(path))

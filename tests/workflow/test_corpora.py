@@ -52,6 +52,18 @@ def test_dated_jsonl_corpus_with_sources(dated_corpus_run):
     assert sorted(sources["source"]) == ["alriyadh", "okaz"]
     themes = pd.read_csv(results / "08_trends/themes_over_time.csv")
     assert set(themes["period"]) == {"2015-07", "2015-08"}
+    # One random seed: the held-out measure is one more fit on all but the held-out
+    # documents (rule heldout_perplexity); the seed's own fit keeps every document.
+    fitted = results / "04_lda/runs/gensim/unguided/k_3"
+    heldout = json.loads((fitted / "heldout.json").read_text())
+    assert heldout["test_documents"] == round(0.1 * len(kept))
+    assert heldout["train_documents"] == len(kept) - heldout["test_documents"]
+    scores = json.loads((fitted / "seed_42/scores.json").read_text())
+    assert "heldout_perplexity" not in scores
+    selection = pd.read_csv(results / "04_lda/model_selection.csv")
+    assert selection["heldout_log_likelihood_per_word"].tolist() == pytest.approx(
+        [heldout["heldout_log_likelihood_per_word"]]
+    )
 
 
 def test_config_error_stops_before_any_job(tmp_path, copy_project, edit_config, snakemake):

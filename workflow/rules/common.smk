@@ -327,13 +327,13 @@ def get_run_files(name):
     return run_files
 
 
-def get_heldout_files(wildcards):
-    """The held-out perplexity of every K of the main model, in the order of
-    :func:`get_num_topics`: none when lda.heldout_share is 0, or when it would hold out fewer
-    than lda.heldout_min_documents of the corpus (a warning says so)."""
+def get_heldout_enabled():
+    """Whether the main model's Ks get a held-out measure: not when lda.heldout_share is 0,
+    nor when it would hold out fewer than lda.heldout_min_documents of the corpus (a
+    warning says so)."""
     share = config["lda"]["heldout_share"]
     if share == 0:
-        return []
+        return False
     documents = get_corpus_size()
     minimum = config["lda"]["heldout_min_documents"]
     if documents is not None and heldout_size(documents, share) < minimum:
@@ -342,9 +342,33 @@ def get_heldout_files(wildcards):
             f"({share}) of {documents} documents holds out {heldout_size(documents, share)}, "
             f"fewer than {minimum}"
         )
+        return False
+    return True
+
+
+def get_heldout_files(wildcards):
+    """The held-out perplexity of every K of the main model, in the order of
+    :func:`get_num_topics`, from one more fit per K: only with a single random seed. With
+    more, the fits of the other seeds hold the documents out and measure them
+    (:func:`get_fit_heldout_share`), and their scores hold the measure."""
+    if len(config["lda"]["random_seeds"]) > 1 or not get_heldout_enabled():
         return []
     path = f"{RUNS}/{RUN_K}/heldout.json"
     return [path.format(**get_main_model(), k=k) for k in get_num_topics()]
+
+
+def get_fit_heldout_share(wildcards):
+    """lda.heldout_share for a run of the main model's K grid with a random seed other than
+    the first (the reference), where the held-out measure is on; 0 (all documents) for
+    every other fit. Those runs are fitted on the same training documents (the split is
+    drawn with the reference seed), so their topics are matched to the reference's across
+    seeds and data (as Greene et al. 2014 match topics fitted on subsamples), and they
+    score the documents they did not see."""
+    run = {key: wildcards[key] for key in ("engine", "prior", "k", "seed")}
+    if int(run["seed"]) == get_reference_seed() or not get_heldout_enabled():
+        return 0.0
+    grid = [{**r, "k": str(r["k"]), "seed": str(r["seed"])} for r in get_runs()]
+    return config["lda"]["heldout_share"] if run in grid else 0.0
 
 
 def get_run_names(wildcards):

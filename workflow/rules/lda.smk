@@ -80,6 +80,8 @@ rule fit_topic_model:
         code=get_code_hash("topics.step"),
         lda=get_lda_params,
         top_n=config["lda"]["top_n"],
+        heldout_share=get_fit_heldout_share,
+        heldout_seed=get_reference_seed(),
     script:
         "../scripts/fit_topic_model.py"
 

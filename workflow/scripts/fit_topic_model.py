@@ -17,5 +17,7 @@ fit_topic_model(
     params=snakemake.params.lda,
     prior=snakemake.input.get("prior"),
     top_n=snakemake.params.top_n,
+    heldout_share=snakemake.params.heldout_share,
+    heldout_seed=snakemake.params.heldout_seed,
     **snakemake.output,
 )

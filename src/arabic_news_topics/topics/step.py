@@ -104,31 +104,68 @@ def fit_topic_model(
     scores: str,
     prior: str | None = None,
     top_n: int = 10,
+    heldout_share: float = 0.0,
+    heldout_seed: int = 0,
 ) -> None:
     """Fit one topic model (an engine, K and seed); write the model, its topics, document
     mixtures, topic-word matrix, and its coherence (NPMI, c_v, UMass) and diversity (with
-    the engine's own numbers of the fit, ``TopicModel.fit_scores``)."""
+    the engine's own numbers of the fit, ``TopicModel.fit_scores``).
+
+    With a ``heldout_share`` above 0 the model is fitted on the training documents of
+    :func:`~arabic_news_topics.topics.engines.heldout_split` (``heldout_seed`` draws the
+    split, so every fit given the same seed holds out the same documents), the held-out
+    documents' mixtures are inferred, and the scores also hold the held-out perplexity
+    of those documents (the fields of :func:`heldout_perplexity`): a stability fit that
+    measures the held-out likelihood too, instead of one more fit per K."""
     # Here, not at the top: it imports gensim, which only the fits need.
     from . import coherence
 
     dictionary, bow, doc_ids = engines.load_bow(corpus_folder)
     vocabulary = vocabulary_of(dictionary)
     matrix = _prior_matrix(prior, vocabulary, num_topics)
+    train, test = engines.heldout_split(len(bow), heldout_share, heldout_seed)
+    if not (len(train) and len(test)):
+        train, test = np.arange(len(bow)), np.zeros(0, dtype=int)
     LOGGER.info(
-        "%s K=%d seed=%d: %d documents%s",
+        "%s K=%d seed=%d: %d documents%s%s",
         engine,
         num_topics,
         seed,
-        len(bow),
+        len(train),
         ", guided" if matrix is not None else "",
+        f", {len(test)} more held out (lda.heldout_share {heldout_share})" if len(test) else "",
     )
     fitted = engines.fit_topic_model(
-        bow, dictionary, num_topics, engine=engine, random_state=seed, prior=matrix, **params
+        bow[train] if len(test) else bow,
+        dictionary,
+        num_topics,
+        engine=engine,
+        random_state=seed,
+        prior=matrix,
+        **params,
     )
     fitted.save(model)
     write_table(engines.topics_table(fitted.phi, vocabulary, top_n), topics)
-    # The fitted documents' own mixtures (tomotopy's sampled ones, gensim's inferred ones).
-    write_table(engines.doc_topics_table(fitted.theta, doc_ids), doc_topics)
+    # The fitted documents' own mixtures (tomotopy's sampled ones, gensim's inferred ones);
+    # the held-out documents' inferred by the fitted model.
+    theta = fitted.theta
+    heldout = {}
+    if len(test):
+        theta = np.empty((len(bow), num_topics))
+        theta[train] = fitted.theta
+        theta[test] = fitted.transform(bow[test])
+        heldout = _heldout_record(
+            engine, num_topics, fitted.perplexity(bow[test]), len(train), len(test), params
+        )
+        LOGGER.info(
+            "%s K=%d seed=%d: held-out perplexity %s on %d documents",
+            engine,
+            num_topics,
+            seed,
+            heldout["heldout_perplexity"],
+            len(test),
+        )
+    write_table(engines.doc_topics_table(theta, doc_ids), doc_topics)
     with atomic_path(topic_word) as temporary:
         np.savez_compressed(temporary, phi=fitted.phi, vocabulary=np.array(vocabulary, dtype=str))
     measures, by_topic = coherence.coherence_by_topic(
@@ -142,6 +179,7 @@ def fit_topic_model(
         "num_topics": num_topics,
         "seed": seed,
         **measures,
+        **{k: v for k, v in heldout.items() if k not in ("engine", "num_topics")},
         **fitted.fit_scores,
         "coherence_by_topic": by_topic,
     }
@@ -149,6 +187,27 @@ def fit_topic_model(
     LOGGER.info("%s K=%d seed=%d: %s", engine, num_topics, seed, measures)
     if fitted.fit_scores:
         LOGGER.info("%s K=%d seed=%d: %s", engine, num_topics, seed, fitted.fit_scores)
+
+
+def _heldout_record(
+    engine: str, num_topics: int, value: float, n_train: int, n_test: int, params: Mapping
+) -> dict:
+    """The held-out measures of one fit (:func:`heldout_perplexity` describes them)."""
+    finite = bool(np.isfinite(value) and value > 0)
+    return {
+        "num_topics": num_topics,
+        "engine": engine,
+        "heldout_perplexity": float(value) if finite else None,
+        "heldout_log_likelihood_per_word": -float(np.log(value)) if finite else None,
+        "train_documents": n_train,
+        "test_documents": n_test,
+        # What the engine's updates take (a small last chunk spread over the others).
+        "train_chunksize": (
+            engines.update_chunksize(n_train, params["chunksize"])
+            if "chunksize" in params
+            else None
+        ),
+    }
 
 
 def heldout_perplexity(
@@ -189,21 +248,7 @@ def heldout_perplexity(
             **params,
         )
         value = fitted.perplexity(bow[test])
-    finite = bool(np.isfinite(value) and value > 0)
-    record = {
-        "num_topics": num_topics,
-        "engine": engine,
-        "heldout_perplexity": value if finite else None,
-        "heldout_log_likelihood_per_word": -float(np.log(value)) if finite else None,
-        "train_documents": len(train),
-        "test_documents": len(test),
-        # What the engine's updates take (a small last chunk spread over the others).
-        "train_chunksize": (
-            engines.update_chunksize(len(train), params["chunksize"])
-            if "chunksize" in params
-            else None
-        ),
-    }
+    record = _heldout_record(engine, num_topics, value, len(train), len(test), params)
     write_text(perplexity, json.dumps(record, indent=1) + "\n")
     LOGGER.info(
         "%s K=%d: held-out perplexity %s on %d documents", engine, num_topics, value, len(test)
@@ -228,22 +273,31 @@ def load_phi(path: str | Path) -> tuple[np.ndarray, list[str]]:
         return stored["phi"], stored["vocabulary"].tolist()
 
 
-def _heldout_values(heldout_files: Sequence[str]) -> tuple[dict[int, float], dict[int, float]]:
+def _heldout_values(
+    heldout_files: Sequence[str], records: Sequence[Mapping] = ()
+) -> tuple[dict[int, float], dict[int, float]]:
     """Held-out perplexity and log-likelihood per word by K, from :func:`heldout_perplexity`'s
-    files (the log-likelihood derived from the perplexity in files without it)."""
-    perplexity, log_likelihood = {}, {}
-    for path in heldout_files:
-        record = json.loads(Path(path).read_text())
+    files (the log-likelihood derived from the perplexity in files without it) and from the
+    score records of fits that held documents out (:func:`fit_topic_model`). Where a K has
+    several, its log-likelihood is their mean and its perplexity exp(-mean), the geometric
+    mean of theirs; NaN where none has a value."""
+    values: dict[int, list[float]] = {}
+    for record in [json.loads(Path(path).read_text()) for path in heldout_files]:
         k = int(record["num_topics"])
-        value = record.get("heldout_perplexity")
-        perplexity[k] = np.nan if value is None else float(value)
+        value = record.get("heldout_log_likelihood_per_word")
+        if "heldout_log_likelihood_per_word" not in record:
+            perplexity = record.get("heldout_perplexity")
+            value = -float(np.log(perplexity)) if perplexity and perplexity > 0 else None
+        values.setdefault(k, []).append(np.nan if value is None else float(value))
+    for record in records:
         if "heldout_log_likelihood_per_word" in record:
             value = record["heldout_log_likelihood_per_word"]
-            log_likelihood[k] = np.nan if value is None else float(value)
-        elif perplexity[k] > 0:
-            log_likelihood[k] = -float(np.log(perplexity[k]))
-        else:
-            log_likelihood[k] = np.nan
+            k = int(record["num_topics"])
+            values.setdefault(k, []).append(np.nan if value is None else float(value))
+    log_likelihood = {
+        k: float(np.mean(v)) if np.isfinite(v).all() else np.nan for k, v in values.items()
+    }
+    perplexity = {k: float(np.exp(-v)) for k, v in log_likelihood.items()}
     return perplexity, log_likelihood
 
 
@@ -339,7 +393,7 @@ def select_num_topics(
     write_table(stability, stability_csv, stability_md)
     runs_table["stability"] = runs_table["num_topics"].map(stability_by_k)
     runs_table["low_prevalence_topics"] = runs_table["num_topics"].map(low_by_k)
-    perplexity, log_likelihood = _heldout_values(heldout_files)
+    perplexity, log_likelihood = _heldout_values(heldout_files, records)
     runs_table["heldout_perplexity"] = runs_table["num_topics"].map(perplexity).astype(float)
     runs_table["heldout_log_likelihood_per_word"] = (
         runs_table["num_topics"].map(log_likelihood).astype(float)
