@@ -22,6 +22,28 @@ def test_planted_corpus_auto_finds_k(planted_run):
     assert silhouette.loc[silhouette["chosen"], "k"].tolist() == [3]
 
 
+def test_planted_corpus_heldout_measure_comes_from_the_second_seeds_fits(planted_run):
+    """The K grid's fits of the second seed leave 9 of the 90 articles out and score them;
+    the first seed's (used downstream) and the evaluation engines' fits keep every article,
+    and every fit has a mixture for every article."""
+    results = planted_run / "results/04_lda"
+    runs = results / "runs"
+    for k in (2, 3, 4):
+        held = json.loads((runs / f"gensim/unguided/k_{k}/seed_2/scores.json").read_text())
+        assert (held["train_documents"], held["test_documents"]) == (81, 9)
+        assert held["heldout_log_likelihood_per_word"] < 0
+        whole = json.loads((runs / f"gensim/unguided/k_{k}/seed_1/scores.json").read_text())
+        assert "test_documents" not in whole
+    for engine in ("dmm", "tomotopy"):
+        scores = json.loads((runs / f"{engine}/unguided/k_3/seed_2/scores.json").read_text())
+        assert "test_documents" not in scores
+    assert not list(runs.rglob("heldout.json"))
+    selection = pd.read_csv(results / "model_selection.csv")
+    assert selection["heldout_log_likelihood_per_word"].notna().all()
+    for path in runs.rglob("doc_topics.csv"):
+        assert len(pd.read_csv(path)) == 90, path
+
+
 def test_planted_corpus_evaluation_recovers_labels(planted_run):
     results = planted_run / "results/07_evaluation"
     metrics = pd.read_csv(results / "metrics.csv")
