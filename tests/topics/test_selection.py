@@ -316,6 +316,7 @@ def test_model_selection_table_by_hand():
         "diversity_se",
         "heldout_perplexity",
         "heldout_log_likelihood_per_word",
+        "heldout_log_likelihood_per_word_sd",
         "stability",
         "low_prevalence_topics",
         "best",

@@ -239,6 +239,11 @@ def test_select_num_topics_averages_the_heldout_measure_of_the_fits_that_held_ou
     np.testing.assert_allclose(
         table["heldout_log_likelihood_per_word"], -np.log([20.0, 30.0]), atol=1e-6
     )
+    # Their sd where a K has two (K = 3: log 45 and log 20), none where it has one.
+    assert np.isnan(table["heldout_log_likelihood_per_word_sd"].iloc[0])
+    assert table["heldout_log_likelihood_per_word_sd"].iloc[1] == pytest.approx(
+        abs(math.log(45) - math.log(20)) / math.sqrt(2), abs=1e-6
+    )
     # No fit held anything out: empty.
     table = read_table(run_select(heldout={})["selection_csv"])
     assert table["heldout_log_likelihood_per_word"].isna().all()

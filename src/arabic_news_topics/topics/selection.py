@@ -49,6 +49,7 @@ SUMMARY_MEASURES = ("c_npmi", "c_v", "u_mass", "diversity")
 PER_K_MEASURES = (
     "heldout_perplexity",
     "heldout_log_likelihood_per_word",
+    "heldout_log_likelihood_per_word_sd",
     "stability",
     "low_prevalence_topics",
 )

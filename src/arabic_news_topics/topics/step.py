@@ -275,12 +275,13 @@ def load_phi(path: str | Path) -> tuple[np.ndarray, list[str]]:
 
 def _heldout_values(
     heldout_files: Sequence[str], records: Sequence[Mapping] = ()
-) -> tuple[dict[int, float], dict[int, float]]:
-    """Held-out perplexity and log-likelihood per word by K, from :func:`heldout_perplexity`'s
-    files (the log-likelihood derived from the perplexity in files without it) and from the
-    score records of fits that held documents out (:func:`fit_topic_model`). Where a K has
-    several, its log-likelihood is their mean and its perplexity exp(-mean), the geometric
-    mean of theirs; NaN where none has a value."""
+) -> tuple[dict[int, float], dict[int, float], dict[int, float]]:
+    """Held-out perplexity, log-likelihood per word and its sd by K, from
+    :func:`heldout_perplexity`'s files (the log-likelihood derived from the perplexity in
+    files without it) and from the score records of fits that held documents out
+    (:func:`fit_topic_model`). Where a K has several, its log-likelihood is their mean, its
+    sd theirs (NaN with one), and its perplexity exp(-mean), the geometric mean of theirs;
+    NaN where any lacks a value."""
     values: dict[int, list[float]] = {}
     for record in [json.loads(Path(path).read_text()) for path in heldout_files]:
         k = int(record["num_topics"])
@@ -297,8 +298,12 @@ def _heldout_values(
     log_likelihood = {
         k: float(np.mean(v)) if np.isfinite(v).all() else np.nan for k, v in values.items()
     }
+    sd = {
+        k: float(np.std(v, ddof=1)) if len(v) > 1 and np.isfinite(v).all() else np.nan
+        for k, v in values.items()
+    }
     perplexity = {k: float(np.exp(-v)) for k, v in log_likelihood.items()}
-    return perplexity, log_likelihood
+    return perplexity, log_likelihood, sd
 
 
 def _prevalence(doc_topics_csv: str, num_topics: int) -> np.ndarray:
@@ -393,10 +398,13 @@ def select_num_topics(
     write_table(stability, stability_csv, stability_md)
     runs_table["stability"] = runs_table["num_topics"].map(stability_by_k)
     runs_table["low_prevalence_topics"] = runs_table["num_topics"].map(low_by_k)
-    perplexity, log_likelihood = _heldout_values(heldout_files, records)
+    perplexity, log_likelihood, spread = _heldout_values(heldout_files, records)
     runs_table["heldout_perplexity"] = runs_table["num_topics"].map(perplexity).astype(float)
     runs_table["heldout_log_likelihood_per_word"] = (
         runs_table["num_topics"].map(log_likelihood).astype(float)
+    )
+    runs_table["heldout_log_likelihood_per_word_sd"] = (
+        runs_table["num_topics"].map(spread).astype(float)
     )
     table = selection.model_selection_table(runs_table, measure, select_rule)
     write_table(table, selection_csv, selection_md)
