@@ -98,12 +98,14 @@ def test_an_engine_setting_refits_only_the_engines_that_read_it(
     # The short run (SHORT_LDA) has held-out fits, which the seeds run leaves out: its
     # second seed's fits hold an article out, and no fit is there for that alone.
     workdir = copy_run(short_seed_run, tmp_path / "short")
+    runs = workdir / "results/04_lda/runs/gensim/unguided"
     held_out = [
-        json.loads(p.read_text()).get("test_documents")
-        for p in sorted((workdir / "results/04_lda/runs").rglob("scores.json"))
+        json.loads((runs / f"k_{k}/seed_{seed}/scores.json").read_text()).get("test_documents")
+        for k in (2, 3)
+        for seed in (42, 7)
     ]
-    assert held_out == [None, 1, None, 1]  # K 2 and 3, seeds 42 and 7
-    assert not list((workdir / "results/04_lda/runs").rglob("heldout.json"))
+    assert held_out == [None, 1, None, 1]
+    assert not list(runs.rglob("heldout.json"))
     edit_config(workdir, lambda c: c["lda"].update({key: value}))
     jobs = jobs_of_dry_run(snakemake, workdir)
     assert ("fit_topic_model" in jobs) is refits

@@ -58,6 +58,10 @@ rule fit_topic_model:
     input:
         unpack(get_prior_input),
         **get_bow_files(*BOW_CORPUS, "token_ids"),
+        # Not read by the job: params.heldout_share asks read_corpus's checkpoint for the
+        # corpus size (the K grid), which Snakemake allows only to a rule with its first
+        # output among the inputs.
+        corpus_summary="results/01_corpus/corpus_summary.csv",
     output:
         model=directory(f"{RUNS}/{RUN}/model"),
         topics=f"{RUNS}/{RUN}/topics.csv",
