@@ -135,28 +135,24 @@ def fit_topic_model(
         ", guided" if matrix is not None else "",
         f", {len(test)} more held out (lda.heldout_share {heldout_share})" if len(test) else "",
     )
-    fitted = engines.fit_topic_model(
-        bow[train] if len(test) else bow,
-        dictionary,
-        num_topics,
-        engine=engine,
-        random_state=seed,
-        prior=matrix,
-        **params,
-    )
+    heldout = {}
+    if len(test):
+        fitted, heldout = _fit_holding_out(
+            bow, dictionary, num_topics, engine, seed, matrix, params, train, test
+        )
+    else:
+        fitted = engines.fit_topic_model(
+            bow, dictionary, num_topics, engine=engine, random_state=seed, prior=matrix, **params
+        )
     fitted.save(model)
     write_table(engines.topics_table(fitted.phi, vocabulary, top_n), topics)
     # The fitted documents' own mixtures (tomotopy's sampled ones, gensim's inferred ones);
     # the held-out documents' inferred by the fitted model.
     theta = fitted.theta
-    heldout = {}
     if len(test):
         theta = np.empty((len(bow), num_topics))
         theta[train] = fitted.theta
         theta[test] = fitted.transform(bow[test])
-        heldout = _heldout_record(
-            engine, num_topics, fitted.perplexity(bow[test]), len(train), len(test), params
-        )
         LOGGER.info(
             "%s K=%d seed=%d: held-out perplexity %s on %d documents",
             engine,
@@ -187,6 +183,28 @@ def fit_topic_model(
     LOGGER.info("%s K=%d seed=%d: %s", engine, num_topics, seed, measures)
     if fitted.fit_scores:
         LOGGER.info("%s K=%d seed=%d: %s", engine, num_topics, seed, fitted.fit_scores)
+
+
+def _fit_holding_out(
+    bow,
+    dictionary,
+    num_topics: int,
+    engine: str,
+    seed: int,
+    matrix: np.ndarray | None,
+    params: Mapping,
+    train: np.ndarray,
+    test: np.ndarray,
+) -> tuple[engines.TopicModel, dict]:
+    """Fit on the ``train`` documents of ``bow``, score the ``test`` ones: the model and its
+    held-out record (:func:`_heldout_record`). Shared by the stability fits that hold
+    documents out and the one more fit per K of :func:`heldout_perplexity`."""
+    # MmCorpus is indexed: a list of positions streams those documents only.
+    fitted = engines.fit_topic_model(
+        bow[train], dictionary, num_topics, engine=engine, random_state=seed, prior=matrix, **params
+    )
+    value = fitted.perplexity(bow[test])
+    return fitted, _heldout_record(engine, num_topics, value, len(train), len(test), params)
 
 
 def _heldout_record(
@@ -235,23 +253,19 @@ def heldout_perplexity(
     dictionary, bow, _ = engines.load_bow(corpus_folder)
     train, test = engines.heldout_split(len(bow), share, seed)
     matrix = _prior_matrix(prior, vocabulary_of(dictionary), num_topics)
-    value = float("nan")
     if len(test) and len(train):
-        # MmCorpus is indexed: a list of positions streams those documents only.
-        fitted = engines.fit_topic_model(
-            bow[train],
-            dictionary,
-            num_topics,
-            engine=engine,
-            random_state=seed,
-            prior=matrix,
-            **params,
+        _, record = _fit_holding_out(
+            bow, dictionary, num_topics, engine, seed, matrix, params, train, test
         )
-        value = fitted.perplexity(bow[test])
-    record = _heldout_record(engine, num_topics, value, len(train), len(test), params)
+    else:
+        record = _heldout_record(engine, num_topics, np.nan, len(train), len(test), params)
     write_text(perplexity, json.dumps(record, indent=1) + "\n")
     LOGGER.info(
-        "%s K=%d: held-out perplexity %s on %d documents", engine, num_topics, value, len(test)
+        "%s K=%d: held-out perplexity %s on %d documents",
+        engine,
+        num_topics,
+        record["heldout_perplexity"],
+        len(test),
     )
 
 
