@@ -1185,3 +1185,38 @@ def test_save_and_load_corpus_round_trip(tmp_path):
     np.testing.assert_array_equal(token_ids.offsets, [0, 2, 4, 7, 8])
     counts = lda.bow_matrix(folder).toarray()
     assert counts[:, [nato, alliance]].tolist() == [[1, 1], [1, 0], [1, 1], [0, 0]]
+
+
+# ---------------------------------------------------------------------------------------
+# gensim's gamma_threshold
+
+
+def test_gamma_threshold_auto_is_in_proportion_to_the_mean_document_length():
+    long_documents = [[(0, 150.0), (1, 50.0)], [(0, 300.0), (2, 100.0)]]  # 200 and 400 tokens
+    assert lda.mean_document_length(long_documents) == 300.0
+    assert lda.resolve_gamma_threshold("auto", long_documents) == pytest.approx(300 / 2000)
+    # The in-memory corpus gives the same mean from its matrix.
+    matrix = lda._count_matrix(long_documents, 3)
+    assert lda.mean_document_length(lda.BowCorpus(matrix)) == 300.0
+    # Short texts get a tolerance as tight in relative terms, never looser than gensim's own.
+    short_documents = [[(0, 1.0), (1, 1.0)]]
+    assert lda.resolve_gamma_threshold("auto", short_documents) == 0.001
+    assert lda.resolve_gamma_threshold("auto", []) == 0.001
+    assert lda.resolve_gamma_threshold(0.5, long_documents) == 0.5
+
+
+def test_gensim_fits_with_the_resolved_gamma_threshold(planted):
+    bow, dictionary = planted["bow"], planted["dictionary"]
+    mean_length = lda.mean_document_length(bow)
+    model = lda.fit_lda(bow, dictionary, 3, passes=1)
+    assert model.gamma_threshold == pytest.approx(max(0.001, mean_length / 2000))
+    model = lda.fit_lda(bow, dictionary, 3, passes=1, gamma_threshold=0.25)
+    assert model.gamma_threshold == 0.25
+    # The setting reaches gensim through the engine (ENGINE_SETTINGS) and changes the fit.
+    assert "gamma_threshold" in lda.ENGINE_SETTINGS["gensim"]
+    tight, loose = (
+        lda.fit_topic_model(bow, dictionary, 3, random_state=0, passes=1, gamma_threshold=value)
+        for value in (0.001, 5.0)
+    )
+    assert tight.model.gamma_threshold == 0.001 and loose.model.gamma_threshold == 5.0
+    assert not np.array_equal(tight.theta, loose.theta)

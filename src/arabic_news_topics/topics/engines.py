@@ -168,6 +168,35 @@ def resolve_iterations(iterations: int | str, engine: str) -> int:
     return AUTO_ITERATIONS[engine] if iterations == "auto" else int(iterations)
 
 
+#: ``gamma_threshold: auto``: this share of the mean document length in tokens (0.1 for
+#: documents of 200 tokens). gensim stops a document's inference when its topic weights
+#: (gamma, which sum to the document's length plus K alpha) change by less than the
+#: threshold on average; its own default, 0.001, keeps articles of hundreds of words
+#: iterating long after their mixtures have settled. A threshold in proportion to the
+#: length keeps short texts as tight in relative terms. On hespress-4cat, antms-6cat and
+#: SaudiNewsNet (mean lengths 298, 186 and 202 tokens) about 0.1 took 0.55-0.65x the CPU
+#: of 0.001 per fit with the same K chosen and the argmax topics as close to the sections;
+#: 1.0 lost 0.02-0.03 NMI on hespress-4cat (benchmarks/results/engine_choice_gamma_*.md).
+GAMMA_THRESHOLD_PER_TOKEN = 1 / 2000
+
+
+def mean_document_length(bow: Iterable[Bag]) -> float:
+    """The mean number of tokens of the documents of ``bow`` (0 for no documents)."""
+    if isinstance(bow, BowCorpus):
+        return float(bow.matrix.sum()) / len(bow) if len(bow) else 0.0
+    lengths = [sum(count for _, count in bag) for bag in bow]
+    return float(np.mean(lengths)) if lengths else 0.0
+
+
+def resolve_gamma_threshold(gamma_threshold: float | str, bow: Iterable[Bag]) -> float:
+    """gensim's ``gamma_threshold``: ``gamma_threshold`` itself, or for ``auto``
+    :data:`GAMMA_THRESHOLD_PER_TOKEN` times the mean document length of ``bow`` (at least
+    gensim's own 0.001)."""
+    if gamma_threshold != "auto":
+        return float(gamma_threshold)
+    return max(0.001, GAMMA_THRESHOLD_PER_TOKEN * mean_document_length(bow))
+
+
 # ---------------------------------------------------------------------------------------
 # Engine options
 
@@ -424,11 +453,13 @@ class GensimLDA(TopicModel):
         chunksize: int = 2000,
         alpha: str | float = "symmetric",
         eta: str | float | None = None,
+        gamma_threshold: float | str = "auto",
     ):
         super().__init__(num_topics, random_state)
         self.passes, self.chunksize = passes, chunksize
         self.iterations = resolve_iterations(iterations, self.engine)
         self.alpha, self.eta = alpha, eta
+        self.gamma_threshold = gamma_threshold
 
     def _fit(self, bow, dictionary, prior):
         model = fit_lda(
@@ -441,6 +472,7 @@ class GensimLDA(TopicModel):
             alpha=self.alpha,
             eta=self.eta if prior is None else prior,
             chunksize=self.chunksize,
+            gamma_threshold=self.gamma_threshold,
         )
         return model, model.get_topics(), document_topics(model, bow)
 
@@ -530,11 +562,13 @@ class SklearnLDA(_SklearnTopicModel):
         chunksize: int = 2000,
         alpha: str | float = "symmetric",
         eta: str | float | None = None,
+        gamma_threshold: float | str = "auto",
     ):
         super().__init__(num_topics, random_state)
         self.passes, self.chunksize = passes, chunksize
         self.iterations = resolve_iterations(iterations, self.engine)
         self.alpha, self.eta = alpha, eta
+        self.gamma_threshold = gamma_threshold
 
     def _fit(self, bow, dictionary, prior):
         from sklearn.decomposition import LatentDirichletAllocation
@@ -1221,12 +1255,14 @@ def fit_lda(
     alpha: str | float = "symmetric",
     eta: str | float | np.ndarray | None = None,
     chunksize: int = 2000,
+    gamma_threshold: float | str = "auto",
 ) -> LdaModel:
     """Fit a single-process gensim LdaModel, reproducible for a given ``random_state``.
 
     ``bow`` is read once per pass (a gensim ``MmCorpus`` streams it from disk); ``passes``
-    may be ``auto`` (:func:`resolve_passes`), ``iterations`` too (gensim's own 50); a small
-    last chunk is spread over the others (:func:`update_chunksize`).
+    may be ``auto`` (:func:`resolve_passes`), ``iterations`` too (gensim's own 50), and
+    ``gamma_threshold`` (:func:`resolve_gamma_threshold`); a small last chunk is spread over
+    the others (:func:`update_chunksize`).
     gensim's LdaMulticore cannot be made reproducible with a seed, so it is not used.
 
     ``eta`` may be a topics-by-terms matrix (a guided prior, :func:`guided_prior`).
@@ -1242,6 +1278,7 @@ def fit_lda(
         alpha=alpha,
         eta=eta,
         chunksize=update_chunksize(len(bow), chunksize),
+        gamma_threshold=resolve_gamma_threshold(gamma_threshold, bow),
         eval_every=None,
         minimum_probability=0.0,
     )
@@ -1270,6 +1307,7 @@ def fit_topic_model(
     sampling_iterations: int = 200,
     dmm_iterations: int = 30,
     dmm_restarts: int = 3,
+    gamma_threshold: float | str = "auto",
 ) -> TopicModel:
     """Fit a topic model with one of :data:`ENGINES`; reproducible for a given ``random_state``.
 
@@ -1284,6 +1322,9 @@ def fit_topic_model(
     chunksize            documents per update  --               --                --
     iterations (or auto) inference iterations  NMF iterations   inference sweeps  --
                          per document                           per document
+    gamma_threshold      gensim: a document's  --               --                --
+    (or auto)            inference stops
+                         below this change
     sampling_iterations  --                    --               Gibbs sweeps      --
     dmm_iterations       --                    --               --                Gibbs sweeps
                                                                                   per restart
@@ -1317,6 +1358,7 @@ def fit_topic_model(
         "sampling_iterations": sampling_iterations,
         "dmm_iterations": dmm_iterations,
         "dmm_restarts": dmm_restarts,
+        "gamma_threshold": gamma_threshold,
     }
     model = ENGINE_CLASSES[engine](
         num_topics, random_state, **{key: settings[key] for key in ENGINE_SETTINGS[engine]}
