@@ -1191,25 +1191,29 @@ def test_save_and_load_corpus_round_trip(tmp_path):
 # gensim's gamma_threshold
 
 
-def test_gamma_threshold_auto_is_in_proportion_to_the_mean_document_length():
+def test_gamma_threshold_auto_is_a_share_of_the_mean_topic_weight():
     long_documents = [[(0, 150.0), (1, 50.0)], [(0, 300.0), (2, 100.0)]]  # 200 and 400 tokens
     assert lda.mean_document_length(long_documents) == 300.0
-    assert lda.resolve_gamma_threshold("auto", long_documents) == pytest.approx(300 / 2000)
+    # 1 % of a topic's mean weight (300 / K tokens) from 20 topics up ...
+    assert lda.resolve_gamma_threshold("auto", long_documents, 50) == pytest.approx(0.01 * 6)
+    assert lda.resolve_gamma_threshold("auto", long_documents, 20) == pytest.approx(0.01 * 15)
+    # ... and no looser with fewer topics.
+    assert lda.resolve_gamma_threshold("auto", long_documents, 4) == pytest.approx(0.01 * 15)
     # The in-memory corpus gives the same mean from its matrix.
     matrix = lda._count_matrix(long_documents, 3)
     assert lda.mean_document_length(lda.BowCorpus(matrix)) == 300.0
     # Short texts get a tolerance as tight in relative terms, never looser than gensim's own.
     short_documents = [[(0, 1.0), (1, 1.0)]]
-    assert lda.resolve_gamma_threshold("auto", short_documents) == 0.001
-    assert lda.resolve_gamma_threshold("auto", []) == 0.001
-    assert lda.resolve_gamma_threshold(0.5, long_documents) == 0.5
+    assert lda.resolve_gamma_threshold("auto", short_documents, 3) == 0.001
+    assert lda.resolve_gamma_threshold("auto", [], 3) == 0.001
+    assert lda.resolve_gamma_threshold(0.5, long_documents, 50) == 0.5
 
 
 def test_gensim_fits_with_the_resolved_gamma_threshold(planted):
     bow, dictionary = planted["bow"], planted["dictionary"]
     mean_length = lda.mean_document_length(bow)
     model = lda.fit_lda(bow, dictionary, 3, passes=1)
-    assert model.gamma_threshold == pytest.approx(max(0.001, mean_length / 2000))
+    assert model.gamma_threshold == pytest.approx(max(0.001, 0.01 * mean_length / 20))
     model = lda.fit_lda(bow, dictionary, 3, passes=1, gamma_threshold=0.25)
     assert model.gamma_threshold == 0.25
     # The setting reaches gensim through the engine (ENGINE_SETTINGS) and changes the fit.

@@ -168,16 +168,23 @@ def resolve_iterations(iterations: int | str, engine: str) -> int:
     return AUTO_ITERATIONS[engine] if iterations == "auto" else int(iterations)
 
 
-#: ``gamma_threshold: auto``: this share of the mean document length in tokens (0.1 for
-#: documents of 200 tokens). gensim stops a document's inference when its topic weights
-#: (gamma, which sum to the document's length plus K alpha) change by less than the
-#: threshold on average; its own default, 0.001, keeps articles of hundreds of words
-#: iterating long after their mixtures have settled. A threshold in proportion to the
-#: length keeps short texts as tight in relative terms. On hespress-4cat, antms-6cat and
-#: SaudiNewsNet (mean lengths 298, 186 and 202 tokens) about 0.1 took 0.55-0.65x the CPU
-#: of 0.001 per fit with the same K chosen and the argmax topics as close to the sections;
-#: 1.0 lost 0.02-0.03 NMI on hespress-4cat (benchmarks/results/engine_choice_gamma_*.md).
-GAMMA_THRESHOLD_PER_TOKEN = 1 / 2000
+#: ``gamma_threshold: auto``: 1 % of a topic's mean weight in a document of the mean length,
+#: from :data:`GAMMA_THRESHOLD_MIN_TOPICS` topics up (length / (100 K)); with fewer topics
+#: the threshold of that many (length / 2000: 0.1 for documents of 200 tokens). gensim stops
+#: a document's inference when its topic weights (gamma, which sum to the document's length
+#: plus K alpha) change by less than the threshold on average; its own default, 0.001,
+#: keeps articles of hundreds of words iterating long after their mixtures have settled.
+#: Measured on hespress-4cat, antms-6cat and SaudiNewsNet (mean lengths 298, 186 and 202
+#: tokens; docs/performance.md, benchmarks/results/engine_choice_gamma_threshold_*.md): about
+#: 0.1 took 0.55-0.65x the CPU of 0.001 per fit, chose the same K and kept the argmax topics
+#: as close to the sections at every K up to 20; a fixed 0.1 lost NPMI at K = 50 on
+#: SaudiNewsNet (0.118 against 0.127), 0.04 (1 % there) did not (0.126); 0.3 at K = 6 on
+#: antms-6cat and 1.0 on hespress-4cat lost 0.02-0.03 NMI, so the threshold does not grow
+#: further as K falls.
+GAMMA_THRESHOLD_SHARE = 0.01
+
+#: The number of topics under which ``gamma_threshold: auto`` stops growing.
+GAMMA_THRESHOLD_MIN_TOPICS = 20
 
 
 def mean_document_length(bow: Iterable[Bag]) -> float:
@@ -188,13 +195,17 @@ def mean_document_length(bow: Iterable[Bag]) -> float:
     return float(np.mean(lengths)) if lengths else 0.0
 
 
-def resolve_gamma_threshold(gamma_threshold: float | str, bow: Iterable[Bag]) -> float:
+def resolve_gamma_threshold(
+    gamma_threshold: float | str, bow: Iterable[Bag], num_topics: int
+) -> float:
     """gensim's ``gamma_threshold``: ``gamma_threshold`` itself, or for ``auto``
-    :data:`GAMMA_THRESHOLD_PER_TOKEN` times the mean document length of ``bow`` (at least
-    gensim's own 0.001)."""
+    :data:`GAMMA_THRESHOLD_SHARE` of the mean topic weight of a document of ``bow``'s mean
+    length, with at least :data:`GAMMA_THRESHOLD_MIN_TOPICS` topics counted; never below
+    gensim's own 0.001."""
     if gamma_threshold != "auto":
         return float(gamma_threshold)
-    return max(0.001, GAMMA_THRESHOLD_PER_TOKEN * mean_document_length(bow))
+    topics = max(num_topics, GAMMA_THRESHOLD_MIN_TOPICS)
+    return max(0.001, GAMMA_THRESHOLD_SHARE * mean_document_length(bow) / topics)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1278,7 +1289,7 @@ def fit_lda(
         alpha=alpha,
         eta=eta,
         chunksize=update_chunksize(len(bow), chunksize),
-        gamma_threshold=resolve_gamma_threshold(gamma_threshold, bow),
+        gamma_threshold=resolve_gamma_threshold(gamma_threshold, bow, num_topics),
         eval_every=None,
         minimum_probability=0.0,
     )
