@@ -176,7 +176,7 @@ def resolve_iterations(iterations: int | str, engine: str) -> int:
 #: keeps articles of hundreds of words iterating long after their mixtures have settled.
 #: Measured on hespress-4cat, antms-6cat and SaudiNewsNet (mean lengths 298, 186 and 202
 #: tokens; docs/performance.md, benchmarks/results/engine_choice_gamma_threshold_*.md): about
-#: 0.1 took 0.55-0.65x the CPU of 0.001 per fit, chose the same K and kept the argmax topics
+#: 0.1 took 0.53-0.69x the CPU of 0.001 per fit, chose the same K and kept the argmax topics
 #: as close to the sections at every K up to 20; a fixed 0.1 lost NPMI at K = 50 on
 #: SaudiNewsNet (0.118 against 0.127), 0.04 (1 % there) did not (0.126); 0.3 at K = 6 on
 #: antms-6cat and 1.0 on hespress-4cat lost 0.02-0.03 NMI, so the threshold does not grow
