@@ -15,9 +15,11 @@ from arabic_news_topics.io import read_jsonl
 
 pytestmark = pytest.mark.workflow
 
-#: gensim's inference starts from random values; the bundle starts it from the model's seed,
-#: so a training document's shares come back within this (measured: 9e-7 on the seeds).
-SHARE_TOLERANCE = 1e-5
+#: gensim's inference starts from random values and stops once a document's weights change by
+#: less than lda.gamma_threshold per topic (auto: about 0.16 on the seed articles, 317 tokens on
+#: average); the bundle infers to gensim's own 0.001 from the model's seed, so a training
+#: document's shares come back within this (9e-7 when training used 0.001 too).
+SHARE_TOLERANCE = 1e-3
 
 #: Written for this test (not from the seeds): an ISIS attack and a NATO summit.
 ATTACK = (

@@ -112,6 +112,12 @@ class TopicBundle:
             # gensim draws the starting values of inference from the model's random state:
             # the same state for every batch, so the same articles give the same shares.
             self.model.model.random_state = np.random.RandomState(self.topics["random_state"])
+            # The fits' lda.gamma_threshold stops inference early to save time; new articles
+            # are inferred to gensim's own tolerance, so that an article's shares do not
+            # depend on the batch it comes in (the start values do).
+            self.model.model.gamma_threshold = min(
+                self.model.model.gamma_threshold, engines.GENSIM_GAMMA_THRESHOLD
+            )
         # OpenBLAS's float32 kernels can raise the "invalid value" flag in gensim's
         # inference on finite numbers (seen on AVX-512 machines, with finite results equal
         # to training's); the flag is silenced and the result checked instead.

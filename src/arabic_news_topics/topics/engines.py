@@ -186,6 +186,10 @@ GAMMA_THRESHOLD_SHARE = 0.01
 #: The number of topics under which ``gamma_threshold: auto`` stops growing.
 GAMMA_THRESHOLD_MIN_TOPICS = 20
 
+#: gensim's own ``gamma_threshold``: the floor of ``auto``, and the tolerance to which a
+#: bundle infers new articles (apply), so that their shares do not depend on their batch.
+GENSIM_GAMMA_THRESHOLD = 0.001
+
 
 def mean_document_length(bow: Iterable[Bag]) -> float:
     """The mean number of tokens of the documents of ``bow`` (0 for no documents)."""
@@ -205,7 +209,7 @@ def resolve_gamma_threshold(
     if gamma_threshold != "auto":
         return float(gamma_threshold)
     topics = max(num_topics, GAMMA_THRESHOLD_MIN_TOPICS)
-    return max(0.001, GAMMA_THRESHOLD_SHARE * mean_document_length(bow) / topics)
+    return max(GENSIM_GAMMA_THRESHOLD, GAMMA_THRESHOLD_SHARE * mean_document_length(bow) / topics)
 
 
 # ---------------------------------------------------------------------------------------
