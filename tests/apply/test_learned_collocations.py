@@ -30,8 +30,9 @@ def test_the_training_documents_get_their_tokens_and_shares_back(dated_corpus_ru
     table = bundle.transform(documents).set_index("doc_id")
     shares = pd.read_csv(results / "04_lda/curated/doc_topics.csv").set_index("doc_id")
     mine = table.loc[shares.index, shares.columns].to_numpy()
-    # gensim's variational inference stops once its document parameters change by less than
-    # lda.gamma_threshold per topic (auto: 0.008 for these 16-token articles), from a random
-    # start: the shares still agree within 1e-3.
-    np.testing.assert_allclose(mine, shares.to_numpy(), atol=1e-3)
+    # The fits stop a document's inference once its parameters change by less than
+    # lda.gamma_threshold per topic (auto: 0.008 for these 16-token articles), which on short
+    # articles leaves the training shares up to about 0.01 from where the bundle's inference
+    # (gensim's own 0.001) settles (measured 0.009); the dominant topic is the same.
+    np.testing.assert_allclose(mine, shares.to_numpy(), atol=0.02)
     assert (mine.argmax(axis=1) == shares.to_numpy().argmax(axis=1)).all()
