@@ -577,13 +577,11 @@ class SklearnLDA(_SklearnTopicModel):
         chunksize: int = 2000,
         alpha: str | float = "symmetric",
         eta: str | float | None = None,
-        gamma_threshold: float | str = "auto",
     ):
         super().__init__(num_topics, random_state)
         self.passes, self.chunksize = passes, chunksize
         self.iterations = resolve_iterations(iterations, self.engine)
         self.alpha, self.eta = alpha, eta
-        self.gamma_threshold = gamma_threshold
 
     def _fit(self, bow, dictionary, prior):
         from sklearn.decomposition import LatentDirichletAllocation
