@@ -862,6 +862,56 @@ def test_iter_records_streams(wire_sources):
     assert list(row) == corpus.MANIFEST_COLUMNS
 
 
+def _check_or_fail(text: str) -> corpus.TextCheck:
+    """A text check that fails on one text (module level, so worker processes get it)."""
+    if text == "fail":
+        raise ValueError("this text cannot be checked")
+    return corpus.TextCheck(reason=f"length {len(text)}")
+
+
+@pytest.fixture
+def small_pool(monkeypatch):
+    """checked_texts starts its worker processes from 4 records, in batches of 3."""
+    monkeypatch.setattr(corpus, "CHECK_POOL_MIN_RECORDS", 4)
+    monkeypatch.setattr(corpus, "CHECK_BATCH", 3)
+
+
+def test_checked_texts_in_workers_keep_order_and_stream(small_pool):
+    read = []
+
+    def items():
+        for number in range(100):
+            read.append(number)
+            yield number, None if number % 7 == 0 else "x" * number
+
+    stream = corpus.checked_texts(items(), _check_or_fail, processes=2)
+    first = next(stream)
+    # Read ahead: the first records, then at most processes + 1 batches.
+    assert len(read) <= corpus.CHECK_POOL_MIN_RECORDS + 3 * corpus.CHECK_BATCH < 100
+    results = [first, *stream]
+    assert [item for item, _ in results] == list(range(100))
+    assert [None if check is None else check.reason for _, check in results] == [
+        None if n % 7 == 0 else f"length {n}" for n in range(100)
+    ]
+
+
+def test_checked_texts_error_in_a_worker_stops_the_stream(small_pool):
+    items = [(n, "fail" if n == 9 else "text") for n in range(20)]
+    with pytest.raises(ValueError, match="cannot be checked"):
+        list(corpus.checked_texts(items, _check_or_fail, processes=2))
+
+
+def test_iter_records_the_same_with_worker_processes(bad_corpus, small_pool):
+    # Every kind of record, near-duplicates included, checked in 2 worker processes.
+    sources, inputs = bad_corpus
+    alone = list(corpus.iter_records(sources, near_duplicates={"enabled": True}))
+    workers = list(corpus.iter_records(sources, near_duplicates={"enabled": True}, processes=2))
+    assert len(alone) == inputs
+    assert workers == alone
+    reasons = {row["reason"].split(":")[0] for _, row in workers}
+    assert {"duplicate_of", "near_duplicate_of", "not_arabic", "empty"} <= reasons
+
+
 @pytest.fixture
 def bad_corpus(tmp_path) -> tuple[list[dict], int]:
     """Sources with every kind of record, good and bad; returns them and the input count."""

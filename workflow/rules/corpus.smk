@@ -30,9 +30,11 @@ checkpoint read_corpus:
         "results/benchmarks/read_corpus.tsv"
     conda:
         "../envs/pipeline.yaml"
-    threads: 1
+    # Worker processes check the texts (language, fingerprint, MinHash) while this one
+    # reads and compares them: 2 fits any node; more with --set-threads read_corpus=N.
+    threads: 2
     resources:
-        mem_mb=get_mem_mb(base=600, per_input_mb=4),
+        mem_mb=get_mem_mb(base=800, per_input_mb=4),
         runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 25)),
     params:
         code=get_code_hash("corpus.step"),

@@ -54,9 +54,11 @@ rule find_similar_documents:
         "results/benchmarks/find_similar_documents.tsv"
     conda:
         "../envs/pipeline.yaml"
-    # The top-n product splits its rows over threads. 2 fits any node (and the 2-CPU
-    # test cluster); more with --set-threads find_similar_documents=N.
-    threads: 2
+    # The top-n product splits its rows over threads. One: nothing waits for this table,
+    # so it fills a core the topic model fits leave free (with 2 it waited for both cores,
+    # after the last fit, on the way to choosing K); more with
+    # --set-threads find_similar_documents=N.
+    threads: 1
     resources:
         # Approximate (above similar_documents_exact_work), the matrix is held about four
         # times: 554 MiB at 38 MB of matrix, 1,831 MiB at 380 MB (docs/performance.md).

@@ -12,5 +12,6 @@ read_corpus(
     near_duplicates=snakemake.params.near_duplicates,
     shard_size=snakemake.params.shard_size,
     manifest_log=snakemake.log.manifest,
+    processes=snakemake.threads,
     **snakemake.output,
 )

@@ -114,10 +114,13 @@ def cluster_features(
         reduced = sp.csr_matrix(matrix, dtype=np.float64).toarray()
     else:
         svd = TruncatedSVD(n_components=components, random_state=random_state)
-        reduced = svd.fit_transform(matrix)
+        # In float32: a third of the time of float64 on SaudiNewsNet (4.4 against 13.3 s),
+        # singular values the same to six digits (docs/performance.md).
+        reduced = svd.fit_transform(sp.csr_matrix(matrix, dtype=np.float32))
+        reduced = reduced.astype(np.float64)
         signs = _axis_signs(reduced)
         reduced = reduced * signs
-        projection = svd.components_ * signs[:, None]
+        projection = svd.components_.astype(np.float64) * signs[:, None]
     # Unit rows: k-means on them is spherical k-means, as on the TF-IDF rows.
     features = normalize(reduced.astype(np.float64, copy=False))
     return (features, projection) if return_projection else features

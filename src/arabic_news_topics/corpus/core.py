@@ -26,6 +26,7 @@ import csv
 import gzip
 import hashlib
 import io
+import itertools
 import json
 import logging
 import lzma
@@ -39,7 +40,7 @@ from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from itertools import chain, pairwise
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
@@ -1261,6 +1262,37 @@ def shingle_hashes(word_hashes: np.ndarray, size: int) -> np.ndarray:
     return (combined >> np.uint64(32)) ^ (combined & np.uint64(0xFFFFFFFF))
 
 
+#: Word hashes of :func:`minhash_values` in this process, emptied at this many words.
+_MAX_CACHED_WORDS = 1_000_000
+_word_hashes: dict[str, int] = {}
+
+
+@cache
+def _minhash_template() -> datasketch.MinHash:
+    # Imported here: datasketch pulls in scipy.integrate (about 0.6 s), and every job that
+    # reads the corpus's headlines imports this module; only ingest builds MinHashes.
+    from datasketch import MinHash
+
+    # The shingle hashes are hashes already: datasketch takes them as they are.
+    return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=int)
+
+
+def minhash_values(normalized: str, shingle_size: int) -> np.ndarray:
+    """The MinHash (:data:`NUM_PERM` values, datasketch's, seed :data:`MINHASH_SEED`) of a
+    normalized text's word ``shingle_size``-grams. Word hashes are cached per process."""
+    cache = _word_hashes
+    if len(cache) >= _MAX_CACHED_WORDS:
+        cache.clear()
+    words = normalized.split()
+    for word in set(words).difference(cache):
+        cache[word] = word_hash(word)
+    minhash = _minhash_template().copy()
+    if words:
+        values = np.array(list(map(cache.__getitem__, words)), dtype=np.uint64)
+        minhash.update_batch(shingle_hashes(values, shingle_size).tolist())
+    return minhash.hashvalues
+
+
 class NearDuplicateIndex:
     """Streaming near-duplicate detection: MinHash LSH over word shingles (datasketch).
 
@@ -1268,44 +1300,34 @@ class NearDuplicateIndex:
     earlier document is similar, so the first occurrence of a story is kept and later
     ones point to it. LSH candidates are confirmed by the MinHash estimate of their
     Jaccard similarity (at least ``threshold``); among confirmed ones, the earliest is
-    named. Memory: a 128-number signature per indexed document, and a cache of word
-    hashes emptied at ``max_words`` words.
+    named. Memory: a 128-number signature per indexed document.
     """
 
-    def __init__(self, settings: NearDuplicateSettings, max_words: int = 1_000_000) -> None:
-        # Imported here: datasketch pulls in scipy.integrate (about 0.6 s), and every job that
-        # reads the corpus's headlines imports this module; only ingest builds the index.
-        from datasketch import MinHash, MinHashLSH
+    def __init__(self, settings: NearDuplicateSettings) -> None:
+        from datasketch import MinHashLSH
 
         self.settings = settings
-        self.max_words = max_words
         self._lsh = MinHashLSH(threshold=settings.threshold, num_perm=NUM_PERM)
-        # The shingle hashes are hashes already: datasketch takes them as they are.
-        self._template = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=int)
         self._signatures: dict[str, tuple[int, np.ndarray]] = {}
-        self._word_hashes: dict[str, int] = {}
-
-    def signature(self, normalized: str) -> datasketch.MinHash:
-        """The MinHash of a normalized text's word shingles."""
-        cache = self._word_hashes
-        if len(cache) >= self.max_words:
-            cache.clear()
-        words = normalized.split()
-        for word in set(words).difference(cache):
-            cache[word] = word_hash(word)
-        minhash = self._template.copy()
-        if words:
-            values = np.array(list(map(cache.__getitem__, words)), dtype=np.uint64)
-            minhash.update_batch(shingle_hashes(values, self.settings.shingle_size).tolist())
-        return minhash
 
     def first_similar(self, doc_id: str, normalized: str) -> str | None:
         """The earliest indexed document similar to this one; else ``None``, and index it."""
-        minhash = self.signature(normalized)
+        return self.first_similar_values(
+            doc_id, minhash_values(normalized, self.settings.shingle_size)
+        )
+
+    def first_similar_values(self, doc_id: str, values: np.ndarray) -> str | None:
+        """:meth:`first_similar` of a text's :func:`minhash_values`."""
+        from datasketch import LeanMinHash
+
+        # A LeanMinHash holds only the values: the LSH needs no permutations.
+        minhash = LeanMinHash(
+            seed=MINHASH_SEED, hashvalues=values, scheme=_minhash_template().scheme
+        )
         best: tuple[int, str] | None = None
         for key in self._lsh.query(minhash):
-            order, values = self._signatures[key]
-            if float(np.mean(values == minhash.hashvalues)) >= self.settings.threshold and (
+            order, indexed = self._signatures[key]
+            if float(np.mean(indexed == values)) >= self.settings.threshold and (
                 best is None or order < best[0]
             ):
                 best = (order, key)
@@ -1314,6 +1336,87 @@ class NearDuplicateIndex:
         self._lsh.insert(doc_id, minhash, check_duplication=False)
         self._signatures[doc_id] = (len(self._signatures), minhash.hashvalues)
         return None
+
+
+@dataclass(frozen=True)
+class TextCheck:
+    """What a record's text alone says (:func:`check_text`): the reason to drop it, or
+    for a text that is kept so far its fingerprint and, with near-duplicate detection, its
+    :func:`minhash_values`."""
+
+    reason: str = ""
+    fingerprint: bytes = b""
+    minhash: np.ndarray | None = None
+
+
+def check_text(text: str, min_arabic_share: float, shingle_size: int | None) -> TextCheck:
+    """The checks of one record's text that need no other record: ``empty``,
+    ``not_arabic`` (Arabic letters under ``min_arabic_share``), ``not_arabic:fa`` or
+    ``:ur`` (:func:`persian_or_urdu`); else the fingerprint of its :func:`normalized_text`
+    and, unless ``shingle_size`` is None, its :func:`minhash_values`."""
+    if not text.strip():
+        return TextCheck("empty")
+    if arabic_share(text) < min_arabic_share:
+        return TextCheck("not_arabic")
+    if language := persian_or_urdu(text):
+        return TextCheck(f"not_arabic:{language}")
+    normalized = normalized_text(text)
+    minhash = None if shingle_size is None else minhash_values(normalized, shingle_size)
+    return TextCheck("", text_fingerprint(normalized), minhash)
+
+
+def _check_texts(check: Callable[[str], TextCheck], texts: list[str | None]) -> list:
+    return [None if text is None else check(text) for text in texts]
+
+
+#: Records per task of :func:`checked_texts`'s worker processes, and the records read
+#: before it starts them (a smaller corpus is checked in the reading process).
+CHECK_BATCH = 256
+#: Records a corpus must have before :func:`checked_texts` starts worker processes: a
+#: pool costs a few tenths of a second, checking 256 records about 0.15 s.
+CHECK_POOL_MIN_RECORDS = 2048
+
+
+def checked_texts(
+    items: Iterable[tuple[Any, str | None]],
+    check: Callable[[str], TextCheck],
+    processes: int = 1,
+) -> Iterator[tuple[Any, TextCheck | None]]:
+    """``(item, check(text))`` for each ``(item, text)`` in order (``None`` for a ``None``
+    text), the checks computed by ``processes`` worker processes when there are more.
+
+    The records stream: at most ``processes + 1`` batches of :data:`CHECK_BATCH` are read
+    ahead, so memory does not grow with the corpus. The results are the same whatever
+    ``processes`` is (each check depends on its text alone). ``check`` must pickle (a
+    module-level function or a ``functools.partial`` of one) when ``processes`` > 1.
+    """
+    items = iter(items)
+    head = list(itertools.islice(items, CHECK_POOL_MIN_RECORDS))
+    if processes <= 1 or len(head) < CHECK_POOL_MIN_RECORDS:
+        for item, text in chain(head, items):
+            yield item, None if text is None else check(text)
+        return
+    import multiprocessing
+    from collections import deque
+
+    batches = _batched(chain(head, items), CHECK_BATCH)
+    with multiprocessing.get_context().Pool(processes) as pool:
+        pending: deque = deque()
+        for batch in batches:
+            texts = [text for _, text in batch]
+            pending.append((batch, pool.apply_async(_check_texts, (check, texts))))
+            if len(pending) > processes:
+                done, result = pending.popleft()
+                yield from zip((item for item, _ in done), result.get(), strict=True)
+        while pending:
+            done, result = pending.popleft()
+            yield from zip((item for item, _ in done), result.get(), strict=True)
+
+
+def _batched(items: Iterator, size: int) -> Iterator[list]:
+    # itertools.batched is Python 3.12's.
+    while batch := list(itertools.islice(items, size)):
+        yield batch
 
 
 def _note_value(value: Any) -> str:
@@ -1338,6 +1441,7 @@ def iter_records(
     sources: Iterable[Mapping | Source],
     min_arabic_share: float = 0.5,
     near_duplicates: Mapping | NearDuplicateSettings | None = None,
+    processes: int = 1,
 ) -> Iterator[tuple[dict | None, dict]]:
     """Stream the corpus: for every input record, in order, its document and manifest row;
     and a row for every file or archive member that gives no record.
@@ -1351,6 +1455,9 @@ def iter_records(
         Records whose letters are less than this share Arabic are dropped as ``not_arabic``.
     near_duplicates : dict, optional
         ``corpus.near_duplicates`` (``enabled``, ``threshold``, ``shingle_size``).
+    processes : int
+        Worker processes for the checks of each text (:func:`checked_texts`: language,
+        normalized fingerprint, MinHash); the same records and rows whatever the number.
 
     Yields
     ------
@@ -1393,72 +1500,79 @@ def iter_records(
     repeats: dict[str, int] = {}
     seen_texts: dict[bytes, str] = {}
     bad_dates = 0
-    for entry in sources:
-        source = entry if isinstance(entry, Source) else Source.from_config(entry)
-        for raw in _raw_records(source):
-            notes = []
-            # doc_id must be unique: suffix repeats (two sources with the same file names).
-            doc_id = _unique_id(raw.doc_id, used_ids, repeats)
-            if doc_id != raw.doc_id:
-                notes.append(f"repeated_id:{raw.doc_id}")
-            text, nul_bytes = _strip_nul(raw.text)
-            title, title_nul_bytes = _strip_nul(raw.title)
-            nul_bytes += raw.nul_bytes + title_nul_bytes
-            if nul_bytes:
-                notes.append(f"nul_bytes_removed:{nul_bytes}")
-            if raw.note:
-                notes.append(raw.note)
-            reason = raw.reason
-            iso_date = ""
-            if not reason:
-                parsed = parse_date(raw.date)
-                if parsed is None:
-                    notes.insert(0, f"bad_date:{_note_value(raw.date)}")
-                    bad_dates += 1
-                    if bad_dates <= 10:
-                        LOGGER.warning("%s: unparseable date %r", raw.location, raw.date)
-                else:
-                    iso_date = parsed
-                if not text.strip():
-                    reason = "empty"
-                elif arabic_share(text) < min_arabic_share:
-                    reason = "not_arabic"
-                elif language := persian_or_urdu(text):
-                    reason = f"not_arabic:{language}"
-                else:
-                    normalized = normalized_text(text)
-                    fingerprint = text_fingerprint(normalized)
-                    if fingerprint in seen_texts:
-                        reason = f"duplicate_of:{seen_texts[fingerprint]}"
+
+    def prepared() -> Iterator[tuple[tuple, str | None]]:
+        # What needs the records before it (ids, date warnings), in the reading process;
+        # the text's own checks (most of the time) are checked_texts's.
+        nonlocal bad_dates
+        for entry in sources:
+            source = entry if isinstance(entry, Source) else Source.from_config(entry)
+            for raw in _raw_records(source):
+                notes = []
+                # doc_id must be unique: suffix repeats (two sources with the same file names).
+                doc_id = _unique_id(raw.doc_id, used_ids, repeats)
+                if doc_id != raw.doc_id:
+                    notes.append(f"repeated_id:{raw.doc_id}")
+                text, nul_bytes = _strip_nul(raw.text)
+                title, title_nul_bytes = _strip_nul(raw.title)
+                nul_bytes += raw.nul_bytes + title_nul_bytes
+                if nul_bytes:
+                    notes.append(f"nul_bytes_removed:{nul_bytes}")
+                if raw.note:
+                    notes.append(raw.note)
+                iso_date = ""
+                if not raw.reason:
+                    parsed = parse_date(raw.date)
+                    if parsed is None:
+                        notes.insert(0, f"bad_date:{_note_value(raw.date)}")
+                        bad_dates += 1
+                        if bad_dates <= 10:
+                            LOGGER.warning("%s: unparseable date %r", raw.location, raw.date)
                     else:
-                        # Near-duplicates too: exact copies count the same with or without
-                        # near-duplicate detection (their duplicate_of names the copy).
-                        seen_texts[fingerprint] = doc_id
-                        if index is not None and (
-                            similar := index.first_similar(doc_id, normalized)
-                        ):
-                            reason = f"near_duplicate_of:{similar}"
-            status = SKIPPED if reason.startswith("skipped:") else DROPPED if reason else KEPT
-            row = {
+                        iso_date = parsed
+                yield (raw, doc_id, text, title, notes, iso_date), None if raw.reason else text
+
+    check = partial(
+        check_text,
+        min_arabic_share=min_arabic_share,
+        shingle_size=settings.shingle_size if index is not None else None,
+    )
+    for (raw, doc_id, text, title, notes, iso_date), checked in checked_texts(
+        prepared(), check, processes
+    ):
+        reason = raw.reason if checked is None else checked.reason
+        if checked is not None and not reason:
+            if checked.fingerprint in seen_texts:
+                reason = f"duplicate_of:{seen_texts[checked.fingerprint]}"
+            else:
+                # Near-duplicates too: exact copies count the same with or without
+                # near-duplicate detection (their duplicate_of names the copy).
+                seen_texts[checked.fingerprint] = doc_id
+                if index is not None and (
+                    similar := index.first_similar_values(doc_id, checked.minhash)
+                ):
+                    reason = f"near_duplicate_of:{similar}"
+        status = SKIPPED if reason.startswith("skipped:") else DROPPED if reason else KEPT
+        row = {
+            "doc_id": doc_id,
+            "location": raw.location,
+            "status": status,
+            "reason": reason,
+            "encoding": raw.encoding,
+            "note": ";".join(notes),
+        }
+        document = None
+        if not reason:
+            document = {
                 "doc_id": doc_id,
+                "title": title,
+                "text": text,
+                "date": iso_date,
+                "label": raw.label,
+                "source": raw.source,
                 "location": raw.location,
-                "status": status,
-                "reason": reason,
-                "encoding": raw.encoding,
-                "note": ";".join(notes),
             }
-            document = None
-            if not reason:
-                document = {
-                    "doc_id": doc_id,
-                    "title": title,
-                    "text": text,
-                    "date": iso_date,
-                    "label": raw.label,
-                    "source": raw.source,
-                    "location": raw.location,
-                }
-            yield document, row
+        yield document, row
     if bad_dates:
         LOGGER.warning("%d records with an unparseable date (manifest note bad_date:)", bad_dates)
 

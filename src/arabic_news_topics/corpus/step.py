@@ -28,20 +28,25 @@ def read_corpus(
     lengths_csv: str,
     lengths_md: str,
     manifest_log: str | None = None,
+    processes: int = 1,
 ) -> None:
     """Read the corpus, streaming; write the kept documents in shards of ``shard_size``, the
     manifest, the metadata of each document, and the count and length tables.
 
-    The manifest is also written to ``manifest_log`` (a log of the rule, which Snakemake
-    keeps when the job fails): when too few documents are kept
-    (:data:`core.MIN_DOCUMENTS`), the step stops with the counts by reason and that path.
+    ``processes`` worker processes check the texts (:func:`core.checked_texts`; the same
+    outputs whatever the number). The manifest is also written to ``manifest_log`` (a log
+    of the rule, which Snakemake keeps when the job fails): when too few documents are
+    kept (:data:`core.MIN_DOCUMENTS`), the step stops with the counts by reason and that
+    path.
     """
     rows: list[dict] = []
     meta: list[dict] = []
     columns = ["doc_id", "date", "label", "source"]
 
     def kept_documents() -> Iterator[dict]:
-        for document, row in core.iter_records(sources, min_arabic_share, near_duplicates):
+        for document, row in core.iter_records(
+            sources, min_arabic_share, near_duplicates, processes
+        ):
             rows.append(row)
             if document is None:
                 LOGGER.warning(

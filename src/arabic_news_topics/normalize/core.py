@@ -1202,8 +1202,17 @@ def display_terms(terms: Iterable[str], displays: Mapping[str, str]) -> list[str
     """The display form of each normalized term, from ``term -> display`` (the vocabulary
     table's columns): a term it lacks is shown by its parts' display forms when it is a
     multiword term, else as it is."""
-    written = {term: [(display, 1)] for term, display in displays.items() if display}
-    return [display_form(term, written) for term in terms]
+
+    # display_form's rule on ``displays`` as it is: a dict of the whole vocabulary made
+    # for each call took most of the time of a table of topic words.
+    def shown(term: str) -> str:
+        if display := displays.get(term):
+            return display
+        if "_" in term:
+            return " ".join(shown(part) for part in term.split("_") if part)
+        return term
+
+    return [shown(term) for term in terms]
 
 
 def with_display(frame: pd.DataFrame, displays: Mapping[str, str]) -> pd.DataFrame:

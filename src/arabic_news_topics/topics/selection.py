@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
-from scipy.special import rel_entr
+from scipy.special import entr, rel_entr
 
 #: Measures that may choose K (``lda.select_by``); higher is better for all of them.
 SELECTION_MEASURES = ("c_npmi", "c_v", "u_mass", "diversity")
@@ -111,8 +111,7 @@ def _distributions(phi: np.ndarray) -> np.ndarray:
 
 def _sum_xlogx(x: np.ndarray) -> np.ndarray:
     """Each row's sum of x ln x (0 ln 0 = 0)."""
-    logs = np.log(x, out=np.zeros_like(x), where=x > 0)
-    return np.einsum("ij,ij->i", x, logs)
+    return -entr(x).sum(axis=1)
 
 
 #: Divergences (bits) below this are computed again term by term (:func:`_js_distances`).
