@@ -21,6 +21,7 @@ from arabic_news_topics.io import (
     read_jsonl,
     read_table,
     write_jsonl,
+    write_npz,
     write_table,
     write_text,
     write_tsv,
@@ -420,3 +421,25 @@ def test_the_writer_check_finds_bare_writes(source):
     guarded = f"with atomic_path(path) as temporary:\n    {source}"
     assert _bare_writes(ast.parse(guarded), "stage/step.py") == []
     assert _bare_writes(ast.parse('open(path, "rb")'), "stage/step.py") == []
+
+
+def test_write_npz_round_trip_fixed_date_and_same_bytes(tmp_path):
+    import zipfile
+
+    rng = np.random.default_rng(0)
+    arrays = {"theta": rng.dirichlet(np.ones(5), size=200), "ids": np.arange(200)}
+    first, second = tmp_path / "a.npz", tmp_path / "b.npz"
+    write_npz(first, **arrays)
+    write_npz(second, **arrays)
+    assert first.read_bytes() == second.read_bytes()
+    with np.load(first) as loaded:
+        assert sorted(loaded.files) == ["ids", "theta"]
+        np.testing.assert_array_equal(loaded["theta"], arrays["theta"])
+        np.testing.assert_array_equal(loaded["ids"], arrays["ids"])
+    with zipfile.ZipFile(first) as archive:
+        members = archive.infolist()
+    assert {m.date_time for m in members} == {(1980, 1, 1, 0, 0, 0)}
+    assert {m.compress_type for m in members} == {zipfile.ZIP_DEFLATED}
+    # Compressed: the ids (small integers in 8 bytes) shrink.
+    ids = next(m for m in members if m.filename == "ids.npy")
+    assert ids.compress_size < ids.file_size / 3

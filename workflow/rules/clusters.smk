@@ -50,6 +50,9 @@ rule cluster_documents:
         "results/logs/cluster_documents.log",
     benchmark:
         "results/benchmarks/cluster_documents.tsv"
+    # Before any topic model fit: the longest job, and it needs none of them (unless
+    # cluster.features asks for topics).
+    priority: PRIORITY_BEFORE_FITS
     conda:
         "../envs/pipeline.yaml"
     threads: 1

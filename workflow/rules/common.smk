@@ -266,6 +266,9 @@ RUN_K = "{engine}/{prior}/k_{k}"
 #: One run.
 RUN = f"{RUN_K}/seed_{{seed}}"
 
+#: Scheduling priority above any fit's (:func:`get_fit_priority`, its K).
+PRIORITY_BEFORE_FITS = 1_000_000
+
 #: Wildcard constraints of the runs.
 RUN_WILDCARDS = {
     "engine": "|".join(ENGINES),
@@ -579,6 +582,12 @@ def get_package_imports(path, parts):
 
 
 @functools.cache
+def get_fit_priority(wildcards):
+    """A topic model fit's scheduling priority: its K, so that the longest fits start first
+    (a longest-first order leaves short fits, not one long one, for the end of the grid)."""
+    return int(wildcards.k)
+
+
 def get_code_hash(module):
     """SHA-256 of the package code a job runs (``get_code_files(module)``), passed as a param
     so that Snakemake reruns the job when that code changes, and only then (Snakemake's own

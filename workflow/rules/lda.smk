@@ -74,6 +74,9 @@ rule fit_topic_model:
         f"results/benchmarks/fit_topic_model/{RUN}.tsv"
     wildcard_constraints:
         **RUN_WILDCARDS,
+    # The larger K (the longer fit), the sooner: the grid then ends with short fits on
+    # both cores, not one long fit on one.
+    priority: get_fit_priority
     conda:
         "../envs/pipeline.yaml"
     threads: 1
@@ -102,6 +105,9 @@ rule heldout_perplexity:
         f"results/benchmarks/heldout_perplexity/{RUN_K}.tsv"
     wildcard_constraints:
         **RUN_WILDCARDS,
+    # The larger K (the longer fit), the sooner: the grid then ends with short fits on
+    # both cores, not one long fit on one.
+    priority: get_fit_priority
     conda:
         "../envs/pipeline.yaml"
     threads: 1

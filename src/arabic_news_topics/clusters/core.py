@@ -83,8 +83,9 @@ def cluster_features(
     ``theta``, a topic model's document-topic shares in the matrix's row order.
 
     With ``return_projection``, also the LSA axes (components by terms, signs as the
-    features'), so that a new document's TF-IDF row ``x`` (without IDF for ``lsa_no_idf``)
-    lands at ``normalize(x @ projection.T)``; None for the other spaces.
+    features', float32 as the SVD computed them), so that a new document's TF-IDF row
+    ``x`` (without IDF for ``lsa_no_idf``) lands at ``normalize(x @ projection.T)``; None
+    for the other spaces.
     """
     from sklearn.decomposition import TruncatedSVD
     from sklearn.preprocessing import normalize
@@ -120,7 +121,10 @@ def cluster_features(
         reduced = reduced.astype(np.float64)
         signs = _axis_signs(reduced)
         reduced = reduced * signs
-        projection = svd.components_.astype(np.float64) * signs[:, None]
+        # The axes as the SVD gave them, in float32: half the file and a fifth of the time
+        # to compress (8.3 s in float64 on SaudiNewsNet); a float64 TF-IDF row times them is
+        # computed in float64 all the same.
+        projection = svd.components_ * signs[:, None].astype(svd.components_.dtype)
     # Unit rows: k-means on them is spherical k-means, as on the TF-IDF rows.
     features = normalize(reduced.astype(np.float64, copy=False))
     return (features, projection) if return_projection else features
