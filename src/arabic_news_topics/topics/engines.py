@@ -1542,9 +1542,13 @@ def save_corpus(
     def bags() -> Iterator[list[tuple[int, int]]]:
         for doc_id, tokens in documents:
             doc_ids.append(doc_id)
-            parts.append(encode_tokens(tokens, dictionary.token2id))
+            ids = encode_tokens(tokens, dictionary.token2id)
+            parts.append(ids)
             lengths.append(len(tokens))
-            yield dictionary.doc2bow(tokens)
+            # dictionary.doc2bow(tokens) from the ids already looked up: the same sorted
+            # (id, count) pairs of Python ints, without a second lookup of every token.
+            terms, counts = np.unique(ids[ids >= 0], return_counts=True)
+            yield list(zip(terms.tolist(), counts.tolist(), strict=True))
 
     with (
         atomic_path(folder / "corpus.mm") as corpus,
