@@ -26,7 +26,6 @@ import csv
 import gzip
 import hashlib
 import io
-import itertools
 import json
 import logging
 import lzma
@@ -41,7 +40,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
-from itertools import chain, pairwise
+from itertools import chain, islice, pairwise
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
@@ -1391,7 +1390,7 @@ def checked_texts(
     module-level function or a ``functools.partial`` of one) when ``processes`` > 1.
     """
     items = iter(items)
-    head = list(itertools.islice(items, CHECK_POOL_MIN_RECORDS))
+    head = list(islice(items, CHECK_POOL_MIN_RECORDS))
     if processes <= 1 or len(head) < CHECK_POOL_MIN_RECORDS:
         for item, text in chain(head, items):
             yield item, None if text is None else check(text)
@@ -1415,7 +1414,7 @@ def checked_texts(
 
 def _batched(items: Iterator, size: int) -> Iterator[list]:
     # itertools.batched is Python 3.12's.
-    while batch := list(itertools.islice(items, size)):
+    while batch := list(islice(items, size)):
         yield batch
 
 
