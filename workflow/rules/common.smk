@@ -581,13 +581,13 @@ def get_package_imports(path, parts):
     return found
 
 
-@functools.cache
 def get_fit_priority(wildcards):
     """A topic model fit's scheduling priority: its K, so that the longest fits start first
     (a longest-first order leaves short fits, not one long one, for the end of the grid)."""
     return int(wildcards.k)
 
 
+@functools.cache
 def get_code_hash(module):
     """SHA-256 of the package code a job runs (``get_code_files(module)``), passed as a param
     so that Snakemake reruns the job when that code changes, and only then (Snakemake's own
