@@ -1384,8 +1384,9 @@ def checked_texts(
     """``(item, check(text))`` for each ``(item, text)`` in order (``None`` for a ``None``
     text), the checks computed by ``processes`` worker processes when there are more.
 
-    The records stream: at most ``processes + 1`` batches of :data:`CHECK_BATCH` are read
-    ahead, so memory does not grow with the corpus. The results are the same whatever
+    The records stream: the first :data:`CHECK_POOL_MIN_RECORDS` are read before the pool
+    starts, then at most ``processes + 1`` batches of :data:`CHECK_BATCH` are ahead of the
+    caller, so memory does not grow with the corpus. The results are the same whatever
     ``processes`` is (each check depends on its text alone). ``check`` must pickle (a
     module-level function or a ``functools.partial`` of one) when ``processes`` > 1.
     """
