@@ -105,7 +105,7 @@ def naive_baselines(path: Path, seeds: Sequence[int]) -> list[dict]:
             random_state=seed,
             passes=10,
             iterations=200,
-            gamma_threshold=0.001,
+            gamma_threshold=engines.GENSIM_GAMMA_THRESHOLD,
         )
         topics = evaluation.argmax_topics(model.theta)
         rows.append({"method": "naive_lda_gensim", "seed": seed, **_scores(labels, topics)})
