@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import re
+import zlib
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 from figure_checks import PNG_MAGIC
+from fontTools import subset as font_subset
+from fontTools.ttLib import TTFont
 
 from arabic_news_topics import plotting
 
@@ -156,3 +162,89 @@ def test_document_labels_are_titles_where_the_corpus_has_them(tmp_path):
     # No title (b) or no line (c): the id.
     assert labels[1:] == ["b", "c"]
     assert document_labels(["a"], None) == ["a"]
+
+
+def _pdf_objects(data: bytes) -> dict[int, tuple[bytes, bytes | None]]:
+    """The objects of a PDF that matplotlib wrote: number -> (dictionary text, decompressed
+    stream or None)."""
+    objects = {}
+    for match in re.finditer(rb"(\d+) 0 obj\s*(.*?)(stream\r?\n|endobj)", data, re.S):
+        stream = None
+        if match.group(3) != b"endobj":
+            rest = data[match.end() :]
+            # decompressobj stops at the end of the deflated stream (and leaves the rest).
+            flate = b"/FlateDecode" in match.group(2)
+            stream = (
+                zlib.decompressobj().decompress(rest) if flate else rest[: rest.index(b"endstream")]
+            )
+        objects[int(match.group(1))] = (match.group(2), stream)
+    return objects
+
+
+def _embedded_fonts(data: bytes) -> tuple[list[tuple[TTFont, list[int]]], list[bytes]]:
+    """The TrueType fonts a PDF embeds, each with its glyph of every character id (the
+    CIDToGIDMap), and the PDF's other streams (the page drawing, the text mappings)."""
+    objects = _pdf_objects(data)
+
+    def ref(text: bytes, key: bytes) -> int:
+        return int(re.search(rb"/" + key + rb" (\d+) 0 R", text).group(1))
+
+    fonts, used = [], set()
+    for text, _stream in objects.values():
+        if b"/CIDToGIDMap" not in text:
+            continue
+        gid_map, descriptor = ref(text, b"CIDToGIDMap"), ref(text, b"FontDescriptor")
+        font_file = ref(objects[descriptor][0], b"FontFile2")
+        raw = objects[gid_map][1]
+        gids = [int.from_bytes(raw[i : i + 2], "big") for i in range(0, len(raw), 2)]
+        fonts.append((TTFont(io.BytesIO(objects[font_file][1])), gids))
+        used |= {gid_map, font_file}
+    others = [stream for n, (_t, stream) in objects.items() if stream is not None and n not in used]
+    return fonts, others
+
+
+def _draw_arabic_pdf(path) -> bytes:
+    fig, axes = plotting.new_figure(1.5)
+    plotting.barh(axes[0, 0], ["الإرهاب", "حلف شمال الأطلسي", "السلام"], [3, 2, 1], fmt="d")
+    axes[0, 0].set_title("مواضيع الأخبار")
+    plotting.save_figure(fig, path.with_suffix(".png"), path)
+    return path.read_bytes()
+
+
+def _outline(font: TTFont, gid: int):
+    glyph = font["glyf"][font.getGlyphOrder()[gid]]
+    coordinates, ends, _flags = glyph.getCoordinates(font["glyf"])
+    return list(coordinates), list(ends)
+
+
+def test_pdf_fonts_leave_out_the_layout_tables_and_draw_the_same_page(tmp_path, monkeypatch):
+    """The fonts embedded in PDFs have no OpenType layout tables (plotting.
+    PDF_DROPPED_FONT_TABLES), and the page is drawn with the same glyph outlines at the
+    same places as with matplotlib's own subsets, which keep them."""
+    ours = _draw_arabic_pdf(tmp_path / "ours.pdf")
+    defaults = [
+        tag
+        for tag in font_subset.Options._drop_tables_default
+        if tag not in plotting.PDF_DROPPED_FONT_TABLES
+    ]
+    monkeypatch.setattr(font_subset.Options, "_drop_tables_default", defaults)
+    theirs = _draw_arabic_pdf(tmp_path / "theirs.pdf")
+    our_fonts, our_pages = _embedded_fonts(ours)
+    their_fonts, their_pages = _embedded_fonts(theirs)
+    assert our_fonts and len(our_fonts) == len(their_fonts)
+    n_drawn = 0
+    # The drawing itself (page content, glyph widths, text mappings) is the same.
+    assert our_pages == their_pages
+    for (our_font, our_gids), (their_font, their_gids) in zip(our_fonts, their_fonts, strict=True):
+        assert "GSUB" in their_font
+        assert not set(plotting.PDF_DROPPED_FONT_TABLES) & set(our_font.keys())
+        # Every character id drawn is the same outline in both fonts.
+        drawn = [cid for cid, gid in enumerate(their_gids) if gid]
+        n_drawn += len(drawn)
+        assert all(
+            _outline(our_font, our_gids[cid]) == _outline(their_font, their_gids[cid])
+            for cid in drawn
+        )
+    # The digits and the Arabic letters' shaped forms, not only a few glyphs.
+    assert n_drawn > 20
+    assert len(ours) < len(theirs)
