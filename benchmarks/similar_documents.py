@@ -23,6 +23,14 @@ Run from the repository root::
     .venv/bin/python benchmarks/similar_documents.py --matrix M.npz --work-per-document 20000 \\
         50000 --no-exact --out /tmp/similar
 
+``--documents`` runs every method on reproducible random subsets of the matrix's documents
+too (``--random-state``), so that a method's growth with the corpus is measured on one
+corpus's own structure; ``growth`` is the exponent of its CPU time from the next smaller
+size (1: linear), ``products_per_document`` the term-weight products it is allowed (the
+approximate budget) or takes (exact), ``reached_per_document`` how many other documents
+those products reach on average (500 sampled documents): the top-n product's work beside
+the products.
+
 It prints a table and writes it to ``benchmarks/results/similar_documents.csv`` and ``.md``
 (``--out`` elsewhere, ``--name`` another stem).
 """
@@ -48,6 +56,8 @@ COLUMNS = [
     "method",
     "work_per_document",
     "documents",
+    "products_per_document",
+    "reached_per_document",
     "wall_s",
     "cpu_s",
     "peak_mib",
@@ -56,7 +66,11 @@ COLUMNS = [
     "rows_below_0_9",
     "recall_close",
     "exact_over_this_wall",
+    "growth",
 ]
+
+#: Documents whose reached candidates are counted (reached_per_document).
+REACHED_SAMPLE = 500
 
 
 def sample_rows(n_docs: int, sample: int, random_state: int) -> np.ndarray:
@@ -119,10 +133,41 @@ def recall_per_row(
     return recall
 
 
+def subset_rows(n_docs: int, size: int | None, random_state: int) -> np.ndarray:
+    """``size`` of the ``n_docs`` rows (all when ``size`` is None or not smaller), sorted,
+    drawn with ``random_state``; the same rows in every process."""
+    if size is None or size >= n_docs:
+        return np.arange(n_docs)
+    return np.sort(np.random.default_rng(random_state).permutation(n_docs)[:size])
+
+
+def load_subset(path: str, size: int | None, random_state: int):
+    """The matrix of ``path`` restricted to :func:`subset_rows`."""
+    matrix, doc_ids, _ = core.load_matrix(path)
+    rows = subset_rows(matrix.shape[0], size, random_state)
+    return matrix[rows], [doc_ids[i] for i in rows]
+
+
+def products_and_reach(matrix, budget: float | None, random_state: int) -> tuple[float, float]:
+    """Per document: the products of term weights of the terms a method uses (all terms
+    when ``budget`` is None, the exact method) and the number of other documents they
+    reach, averaged over :data:`REACHED_SAMPLE` sampled documents."""
+    frequencies = core.document_frequencies(matrix)
+    n_docs = matrix.shape[0]
+    used = frequencies > 0 if budget is None else core.rare_term_mask(frequencies, budget * n_docs)
+    counts = frequencies[used].astype(np.float64)
+    pruned = matrix[:, np.flatnonzero(used)].tocsr()
+    rows = sample_rows(n_docs, REACHED_SAMPLE, random_state)
+    reached = (pruned[rows] @ pruned.T).tocsr()
+    reached.setdiag(0)
+    reached.eliminate_zeros()
+    return float(np.dot(counts, counts)) / n_docs, reached.nnz / len(rows)
+
+
 def work(name: str, spec: dict) -> dict:
     """One method on the matrix (in a worker process): its times, peak memory and the
     similarities it listed for the sampled rows."""
-    matrix, doc_ids, _ = core.load_matrix(spec["matrix"])
+    matrix, doc_ids = load_subset(spec["matrix"], spec["size"], spec["random_state"])
     settings = {}
     if name != "exact":
         settings = {"exact_work": 0, "work_per_document": float(name.split("_", 1)[1])}
@@ -158,6 +203,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--sample", type=int, default=2000, help="rows whose recall is measured")
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--no-exact", action="store_true", help="leave out the exact run")
+    parser.add_argument(
+        "--documents",
+        type=int,
+        nargs="+",
+        help="also on random subsets of this many documents (default: the whole matrix only)",
+    )
     parser.add_argument("--out", type=Path, default=harness.RESULTS)
     parser.add_argument("--name", default="similar_documents", help="stem of the result files")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -175,53 +226,83 @@ def main(argv: Sequence[str] | None = None) -> int:
         return harness.serve_worker(args, work)
     load_at_start = harness.load_average()
     matrix, doc_ids, _ = core.load_matrix(str(args.matrix))
-    n_docs = len(doc_ids)
-    rows = sample_rows(n_docs, args.sample, args.random_state)
-    started = time.perf_counter()
-    counts, floors, close = exact_neighbour_floor(matrix, rows, args.n_similar)
-    print(f"exact neighbours of {len(rows)} sampled rows: {time.perf_counter() - started:.1f} s")
+    n_whole = len(doc_ids)
     work_total = core.similarity_work(matrix)
     del matrix
-
+    sizes = sorted({min(size, n_whole) for size in args.documents or []} | {n_whole})
     names = ([] if args.no_exact else ["exact"]) + [
         f"approximate_{budget:g}" for budget in args.work_per_document
     ]
     labels = {name: name.replace("_", ", work per document ") for name in names}
-    spec = {
-        "matrix": str(args.matrix.resolve()),
-        "n_similar": args.n_similar,
-        "threads": args.threads,
-        "rows": rows.tolist(),
-    }
-    results = harness.run_workers(__file__, labels, names, spec)
-    if not results:
-        sys.exit("every run failed")
-    exact_wall = results.get("exact", {}).get("wall_s")
-    table = []
-    for name, numbers in results.items():
-        recall = recall_per_row(numbers["listed"], rows, counts, floors)
-        budget = None if name == "exact" else float(name.split("_", 1)[1])
-        table.append(
-            {
-                "method": "exact" if budget is None else "approximate",
-                "work_per_document": "" if budget is None else f"{budget:,.0f}",
-                "documents": n_docs,
-                "wall_s": round(numbers["wall_s"], 1),
-                "cpu_s": round(numbers["cpu_s"], 1),
-                "peak_mib": round(numbers["peak_mib"]),
-                "recall": round(float(np.nanmean(recall)), 4),
-                "recall_min_row": round(float(np.nanmin(recall)), 2),
-                "rows_below_0_9": int(np.sum(recall < 0.9)),
-                "recall_close": round(close_recall(numbers["listed"], rows, close), 4),
-                "exact_over_this_wall": ""
-                if exact_wall is None
-                else round(exact_wall / numbers["wall_s"], 2),
-            }
+    table, n_close, previous = [], 0, {}
+    for size in sizes:
+        matrix, doc_ids = load_subset(str(args.matrix), size, args.random_state)
+        n_docs = len(doc_ids)
+        rows = sample_rows(n_docs, args.sample, args.random_state)
+        started = time.perf_counter()
+        counts, floors, close = exact_neighbour_floor(matrix, rows, args.n_similar)
+        print(
+            f"{n_docs:,} documents: exact neighbours of {len(rows)} sampled rows: "
+            f"{time.perf_counter() - started:.1f} s"
         )
+        n_close += int(close.sum())
+        reach = {
+            name: products_and_reach(
+                matrix,
+                None if name == "exact" else float(name.split("_", 1)[1]),
+                args.random_state,
+            )
+            for name in names
+        }
+        del matrix
+        spec = {
+            "matrix": str(args.matrix.resolve()),
+            "size": size,
+            "random_state": args.random_state,
+            "n_similar": args.n_similar,
+            "threads": args.threads,
+            "rows": rows.tolist(),
+        }
+        results = harness.run_workers(__file__, labels, names, spec)
+        if not results:
+            sys.exit("every run failed")
+        exact_wall = results.get("exact", {}).get("wall_s")
+        for name, numbers in results.items():
+            recall = recall_per_row(numbers["listed"], rows, counts, floors)
+            budget = None if name == "exact" else float(name.split("_", 1)[1])
+            grown = ""
+            if name in previous:
+                smaller_docs, smaller_cpu = previous[name]
+                grown = round(
+                    float(np.log(numbers["cpu_s"] / smaller_cpu) / np.log(n_docs / smaller_docs)),
+                    2,
+                )
+            previous[name] = (n_docs, numbers["cpu_s"])
+            table.append(
+                {
+                    "method": "exact" if budget is None else "approximate",
+                    "work_per_document": "" if budget is None else f"{budget:,.0f}",
+                    "documents": n_docs,
+                    "products_per_document": f"{reach[name][0]:,.0f}",
+                    "reached_per_document": f"{reach[name][1]:,.0f}",
+                    "wall_s": round(numbers["wall_s"], 1),
+                    "cpu_s": round(numbers["cpu_s"], 1),
+                    "peak_mib": round(numbers["peak_mib"]),
+                    "recall": round(float(np.nanmean(recall)), 4),
+                    "recall_min_row": round(float(np.nanmin(recall)), 2),
+                    "rows_below_0_9": int(np.sum(recall < 0.9)),
+                    "recall_close": round(close_recall(numbers["listed"], rows, close), 4),
+                    "exact_over_this_wall": ""
+                    if exact_wall is None
+                    else round(exact_wall / numbers["wall_s"], 2),
+                    "growth": grown,
+                }
+            )
+    n_docs = n_whole
     lines = [
         "# The most similar documents: exact against approximate",
         "",
-        f"Matrix: `{args.matrix}` ({n_docs:,} documents; exact work "
+        f"Matrix: `{args.matrix}` ({n_whole:,} documents; exact work "
         f"{work_total:.3g} products of term weights, {work_total / n_docs:,.0f} per "
         "document).  ",
         *harness.run_lines(load_at_start=load_at_start),
@@ -231,12 +312,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Each row ran once, in its own process, on {args.threads} thread(s), nothing else "
         "running; wall_s and cpu_s: the call of `similar_documents` only; peak_mib: the "
         "process's peak resident memory, matrix included. recall: mean over "
-        f"{len(rows):,} sampled documents (random_state {args.random_state}) of the share of "
+        f"{args.sample:,} sampled documents (random_state {args.random_state}) of the share of "
         f"their {args.n_similar} exact most similar documents listed (ties interchangeable); "
         "recall_min_row: the lowest document's; rows_below_0_9: documents under 0.9; "
         f"recall_close: the share of the exact neighbours with a cosine of {CLOSE} or more "
-        f"listed ({int(close.sum()):,} of them), pooled. "
-        "exact_over_this_wall: the exact run's wall time over this row's.",
+        f"listed ({n_close:,} of them over the sizes), pooled. "
+        "exact_over_this_wall: the exact run's wall time over this row's. "
+        "products_per_document: the products of term weights of the terms the method uses "
+        "(every pair of documents sharing such a term, once per term), per document; "
+        f"reached_per_document: the other documents they reach ({REACHED_SAMPLE} sampled "
+        "documents' mean), which the top-n product visits besides the products. "
+        "growth: the exponent of the CPU time from the next smaller size "
+        "(log of the ratio of times over log of the ratio of documents; 1 is linear). "
+        + (
+            f"Subsets: {', '.join(f'{size:,}' for size in sizes[:-1])} documents drawn "
+            f"at random (random_state {args.random_state}) from the matrix's."
+            if len(sizes) > 1
+            else ""
+        ),
     ]
     harness.write_results(
         args.out, args.name, pd.DataFrame(table, columns=COLUMNS), "\n".join(lines)

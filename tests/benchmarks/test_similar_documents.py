@@ -84,3 +84,60 @@ def test_a_run_reports_exact_recall_one_and_the_approximate_below(tmp_path):
     assert exact["recall"] == 1.0 and exact["rows_below_0_9"] == 0
     assert 0 < approximate["recall"] < 1
     assert (tmp_path / "similar_documents.md").read_text().count("| approximate") == 1
+
+
+def test_subset_rows_are_reproducible_sorted_and_all_when_not_smaller():
+    first = similar_documents.subset_rows(100, 30, random_state=4)
+    assert len(first) == 30 and len(set(first.tolist())) == 30
+    assert np.all(np.diff(first) > 0)
+    assert np.array_equal(first, similar_documents.subset_rows(100, 30, random_state=4))
+    assert np.array_equal(similar_documents.subset_rows(100, None, 4), np.arange(100))
+    assert np.array_equal(similar_documents.subset_rows(100, 100, 4), np.arange(100))
+
+
+def test_products_and_reach_count_pairs_sharing_the_terms_used():
+    rng = np.random.RandomState(2)
+    dense = rng.rand(30, 15) * (rng.rand(30, 15) < 0.2)
+    matrix = sp.csr_matrix(dense)
+    present = dense > 0
+    frequencies = present.sum(axis=0)
+    numbers = {}
+    for budget, used in [
+        (None, frequencies > 0),
+        (5.0, core.rare_term_mask(frequencies, 5.0 * 30)),
+    ]:
+        products, reached = similar_documents.products_and_reach(matrix, budget, random_state=0)
+        assert products == pytest.approx((frequencies[used] ** 2).sum() / 30)
+        shares = present[:, used].astype(int) @ present[:, used].T.astype(int)
+        np.fill_diagonal(shares, 0)
+        # 30 documents, fewer than REACHED_SAMPLE: every one is counted.
+        assert reached == pytest.approx((shares > 0).sum(axis=1).mean())
+        numbers[budget] = products
+    # The budget keeps fewer terms: fewer products.
+    assert numbers[5.0] < numbers[None]
+
+
+def test_a_run_on_subsets_reports_each_size_and_the_growth(tmp_path):
+    rng = np.random.RandomState(3)
+    dense = rng.rand(120, 60) * (rng.rand(120, 60) < 0.15)
+    dense[:, 0] = 1.0
+    dense /= np.linalg.norm(dense, axis=1)[:, None]
+    path = tmp_path / "tfidf_matrix.npz"
+    core.save_matrix(
+        sp.csr_matrix(dense), [f"d{i}" for i in range(120)], [f"t{j}" for j in range(60)], str(path)
+    )
+    similar_documents.main(
+        [
+            *("--matrix", str(path), "--documents", "60", "500", "--sample", "20"),
+            *("--work-per-document", "20", "--threads", "1", "--out", str(tmp_path)),
+        ]
+    )
+    table = pd.read_csv(tmp_path / "similar_documents.csv")
+    # 500 is more than the matrix has: the whole matrix, once.
+    assert table["documents"].tolist() == [60, 60, 120, 120]
+    assert table["method"].tolist() == ["exact", "approximate"] * 2
+    assert table["growth"].iloc[:2].isna().all()
+    assert table["growth"].iloc[2:].notna().all()
+    assert (table.loc[table["method"] == "exact", "recall"] == 1.0).all()
+    text = (tmp_path / "similar_documents.md").read_text()
+    assert "Subsets: 60 documents" in text
