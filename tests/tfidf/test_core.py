@@ -522,3 +522,49 @@ def test_term_counts_ignore_words_outside_the_terms(ngram_range):
     index = {"سوق": 0, "نفط": 1}
     again = tfidf.term_counts([["نفط", "غريب", "نفط"]], index, ngram_range)
     np.testing.assert_array_equal(again.toarray(), [[0, 2]])
+
+
+def test_rarest_term_order_sorts_rows_by_their_rarest_term():
+    rng = np.random.RandomState(5)
+    dense = rng.rand(40, 12) * (rng.rand(40, 12) < 0.2)
+    dense[7] = 0.0  # a row without a term goes last
+    matrix = sp.csr_matrix(dense)
+    frequencies = (dense > 0).sum(axis=0)
+    order = tfidf.rarest_term_order(matrix, frequencies)
+
+    def key(row):
+        columns = np.flatnonzero(dense[row])
+        if not len(columns):
+            return (np.inf, np.inf, row)
+        rarest = min(columns, key=lambda c: (frequencies[c], c))
+        return (frequencies[rarest], rarest, row)
+
+    assert order.tolist() == sorted(range(40), key=key)
+    empty = int((dense.sum(axis=1) == 0).sum())
+    assert 7 in order[len(order) - empty :].tolist()
+
+
+def test_approximate_similar_documents_do_not_depend_on_the_rows_order(monkeypatch):
+    """The rows go through the product in the order of their rarest term; the table is the
+    one the documents' own order gives (continuous weights: no ties)."""
+    matrix, _ = planted_pairs_corpus()
+    # Shuffled, so that the order of the rarest terms is not the documents' own.
+    matrix = matrix[np.random.RandomState(0).permutation(matrix.shape[0])]
+    doc_ids = list(range(matrix.shape[0]))
+    budget = tfidf.similarity_work(matrix) / matrix.shape[0] / 20
+    # The order of the rarest terms is not the documents' own, so the test means something.
+    frequencies = tfidf.document_frequencies(matrix)
+    rare = tfidf.rare_term_mask(frequencies, budget * matrix.shape[0])
+    real = tfidf.rarest_term_order(matrix[:, np.flatnonzero(rare)], frequencies[rare])
+    assert not np.array_equal(real, np.arange(matrix.shape[0]))
+    ordered = tfidf.similar_documents(matrix, doc_ids, 5, exact_work=0, work_per_document=budget)
+    calls = []
+
+    def own_order(rows, frequencies):
+        calls.append(rows.shape[0])
+        return np.arange(rows.shape[0])
+
+    monkeypatch.setattr(tfidf, "rarest_term_order", own_order)
+    unordered = tfidf.similar_documents(matrix, doc_ids, 5, exact_work=0, work_per_document=budget)
+    assert calls == [matrix.shape[0]]
+    pd.testing.assert_frame_equal(ordered, unordered)

@@ -339,6 +339,32 @@ def _best_per_row(
     return rows[keep], cols[keep], values[keep], rank[keep]
 
 
+def rarest_term_order(matrix: sp.csr_matrix, frequencies: np.ndarray) -> np.ndarray:
+    """The rows of ``matrix`` sorted by their rarest term (lowest of ``frequencies``, the
+    document frequency of each column, then the lowest column; rows without a term last),
+    ties in row order.
+
+    Documents that share a rare term end up side by side, so the top-n product of
+    :func:`_rare_term_candidates` reads memory that is close: with the rows in this order it
+    took 0.69 times the time at 299,297 documents and grew with an exponent of 1.09 instead
+    of 1.31 from half that corpus (docs/performance.md, "The rows in the order of their
+    rarest term"). The candidates found are the same but for ties.
+    """
+    frequencies = np.asarray(frequencies, dtype=np.int64)
+    coo = matrix.tocoo()
+    # Per row, its entry of lowest (frequency, column): sort the entries by row, then by them.
+    entries = np.lexsort((coo.col, frequencies[coo.col], coo.row))
+    rows = coo.row[entries]
+    firsts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else rows
+    n_rows, n_cols = matrix.shape
+    rank = np.full(n_rows, n_cols, dtype=np.int64)  # rows without a term: after every column
+    # Columns ranked by (frequency, column), so that one number orders the rows.
+    column_rank = np.empty(n_cols, dtype=np.int64)
+    column_rank[np.lexsort((np.arange(n_cols), frequencies))] = np.arange(n_cols)
+    rank[rows[firsts]] = column_rank[coo.col[entries][firsts]]
+    return np.argsort(rank, kind="stable")
+
+
 def _rare_term_candidates(
     matrix: sp.csr_matrix,
     n_keep: int,
@@ -356,11 +382,14 @@ def _rare_term_candidates(
     n_docs = matrix.shape[0]
     frequencies = document_frequencies(matrix)
     rare = rare_term_mask(frequencies, budget)
-    pruned = sp.csr_matrix(matrix[:, np.flatnonzero(rare)])
+    # The rows in the order of their rarest term (see rarest_term_order); positions in that
+    # order are mapped back to the documents' own before ties are broken.
+    order = rarest_term_order(matrix[:, np.flatnonzero(rare)], frequencies[rare])
+    pruned = sp.csr_matrix(matrix[order][:, np.flatnonzero(rare)])
     pruned_transposed = pruned.T.tocsr()
     # The product gives the rare terms' part of each candidate's cosine; the common terms'
     # part is added pair by pair (fewer weights to gather than all the terms).
-    common = sp.csr_matrix(matrix[:, np.flatnonzero(~rare)])
+    common = sp.csr_matrix(matrix[order][:, np.flatnonzero(~rare)])
     parts, short, n_pairs = [], [], 0
     block = max(1, CANDIDATE_BLOCK_PAIRS // (n_candidates + 1))
     for begin in range(0, n_docs, block):
@@ -380,8 +409,8 @@ def _rare_term_candidates(
         values = top.data[others] + pair_similarities(common, rows, cols)
         n_pairs += len(rows)
         found = np.bincount(rows - begin, minlength=len(lengths))
-        short.append(begin + np.flatnonzero(found < n_keep))
-        parts.append(_best_per_row(rows, cols, values, n_keep)[:3])
+        short.append(order[begin + np.flatnonzero(found < n_keep)])
+        parts.append(_best_per_row(order[rows], order[cols], values, n_keep)[:3])
     short = np.concatenate(short)
     rows, cols, values = (np.concatenate(part) for part in zip(*parts, strict=True))
     if len(short):
