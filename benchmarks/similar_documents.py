@@ -298,12 +298,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "growth": grown,
                 }
             )
-    n_docs = n_whole
     lines = [
         "# The most similar documents: exact against approximate",
         "",
         f"Matrix: `{args.matrix}` ({n_whole:,} documents; exact work "
-        f"{work_total:.3g} products of term weights, {work_total / n_docs:,.0f} per "
+        f"{work_total:.3g} products of term weights, {work_total / n_whole:,.0f} per "
         "document).  ",
         *harness.run_lines(load_at_start=load_at_start),
         "",

@@ -350,18 +350,15 @@ def rarest_term_order(matrix: sp.csr_matrix, frequencies: np.ndarray) -> np.ndar
     of 1.31 from half that corpus (docs/performance.md, "The rows in the order of their
     rarest term"). The candidates found are the same but for ties.
     """
-    frequencies = np.asarray(frequencies, dtype=np.int64)
-    coo = matrix.tocoo()
-    # Per row, its entry of lowest (frequency, column): sort the entries by row, then by them.
-    entries = np.lexsort((coo.col, frequencies[coo.col], coo.row))
-    rows = coo.row[entries]
-    firsts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else rows
+    matrix = sp.csr_matrix(matrix)
     n_rows, n_cols = matrix.shape
-    rank = np.full(n_rows, n_cols, dtype=np.int64)  # rows without a term: after every column
-    # Columns ranked by (frequency, column), so that one number orders the rows.
+    # Columns ranked by (frequency, column): a row's key is the least rank among its terms.
     column_rank = np.empty(n_cols, dtype=np.int64)
-    column_rank[np.lexsort((np.arange(n_cols), frequencies))] = np.arange(n_cols)
-    rank[rows[firsts]] = column_rank[coo.col[entries][firsts]]
+    column_rank[np.lexsort((np.arange(n_cols), np.asarray(frequencies)))] = np.arange(n_cols)
+    rank = np.full(n_rows, n_cols, dtype=np.int64)  # rows without a term: after every column
+    filled = np.flatnonzero(np.diff(matrix.indptr))
+    if len(filled):
+        rank[filled] = np.minimum.reduceat(column_rank[matrix.indices], matrix.indptr[filled])
     return np.argsort(rank, kind="stable")
 
 
@@ -384,12 +381,13 @@ def _rare_term_candidates(
     rare = rare_term_mask(frequencies, budget)
     # The rows in the order of their rarest term (see rarest_term_order); positions in that
     # order are mapped back to the documents' own before ties are broken.
-    order = rarest_term_order(matrix[:, np.flatnonzero(rare)], frequencies[rare])
-    pruned = sp.csr_matrix(matrix[order][:, np.flatnonzero(rare)])
+    pruned = sp.csr_matrix(matrix[:, np.flatnonzero(rare)])
+    order = rarest_term_order(pruned, frequencies[rare])
+    pruned = pruned[order]
     pruned_transposed = pruned.T.tocsr()
     # The product gives the rare terms' part of each candidate's cosine; the common terms'
     # part is added pair by pair (fewer weights to gather than all the terms).
-    common = sp.csr_matrix(matrix[order][:, np.flatnonzero(~rare)])
+    common = sp.csr_matrix(matrix[:, np.flatnonzero(~rare)])[order]
     parts, short, n_pairs = [], [], 0
     block = max(1, CANDIDATE_BLOCK_PAIRS // (n_candidates + 1))
     for begin in range(0, n_docs, block):
