@@ -1225,3 +1225,48 @@ def test_gensim_fits_with_the_resolved_gamma_threshold(planted):
     )
     assert tight.model.gamma_threshold == 0.001 and loose.model.gamma_threshold == 5.0
     assert not np.array_equal(tight.theta, loose.theta)
+
+
+@pytest.mark.parametrize(
+    ("loss", "solver", "sublinear"),
+    [("kullback-leibler", "mu", False), ("frobenius", "cd", True)],
+)
+def test_nmf_loss_reaches_the_model_and_recovers_planted_labels(planted, loss, solver, sublinear):
+    """Each ``lda.nmf_loss`` fits its own recipe (loss, solver, tf weighting), and either
+    recovers the planted vocabularies."""
+    model = lda.fit_topic_model(
+        planted["bow"], planted["dictionary"], engine="sklearn_nmf", nmf_loss=loss, **FIT
+    )
+    tfidf, nmf = model.model.named_steps["tfidftransformer"], model.model[-1]
+    assert (nmf.beta_loss, nmf.solver, tfidf.sublinear_tf) == (loss, solver, sublinear)
+    assert normalized_mutual_info_score(planted["labels"], model.theta.argmax(axis=1)) >= 0.9
+    # The divergence is fitted in float32, the squared error in float64; both give float64
+    # distributions, and new documents go through the same steps.
+    precision = np.float32 if loss == "kullback-leibler" else np.float64
+    assert nmf.components_.dtype == precision
+    assert model.phi.dtype == model.theta.dtype == np.float64
+    new = model.transform(planted["bow"][:5])
+    assert new.dtype == np.float64
+    np.testing.assert_allclose(new.sum(axis=1), 1.0)
+    assert (new.argmax(axis=1) == model.theta[:5].argmax(axis=1)).all()
+
+
+def test_nmf_losses_differ_and_the_default_is_kullback_leibler(planted):
+    kwargs = {"engine": "sklearn_nmf", **FIT}
+    default = lda.fit_topic_model(planted["bow"], planted["dictionary"], **kwargs)
+    frobenius = lda.fit_topic_model(
+        planted["bow"], planted["dictionary"], nmf_loss="frobenius", **kwargs
+    )
+    assert default.model[-1].beta_loss == "kullback-leibler"
+    assert not np.allclose(default.phi, frobenius.phi)
+
+
+def test_nmf_loss_is_a_setting_of_nmf_alone():
+    """Changing it refits no other engine (get_lda_params passes each engine its own)."""
+    assert [e for e, keys in lda.ENGINE_SETTINGS.items() if "nmf_loss" in keys] == ["sklearn_nmf"]
+    assert set(lda.NMF_LOSSES) == {"kullback-leibler", "frobenius"}
+
+
+def test_unknown_nmf_loss_is_refused():
+    with pytest.raises(ValueError, match=r"lda\.nmf_loss must be one of"):
+        lda.ENGINE_CLASSES["sklearn_nmf"](2, 1, nmf_loss="itakura-saito")
