@@ -33,7 +33,8 @@ NAMES = list(PLANTED)
 N_DOCS = 60
 DOC_LENGTH = 30
 
-#: Engines whose fit depends on the random state (NMF's nndsvda start does not).
+#: Engines whose fit depends on the random state (NMF's nndsvda start is a randomized SVD,
+#: exact on a corpus this small, so its fit need not change).
 STOCHASTIC = ("gensim", "sklearn_lda", "tomotopy", "dmm")
 LDA_ENGINES = ("gensim", "sklearn_lda", "tomotopy")
 

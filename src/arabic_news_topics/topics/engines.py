@@ -606,12 +606,12 @@ class SklearnLDA(_SklearnTopicModel):
 
 
 #: The losses of ``lda.nmf_loss``, each with the TF-IDF weighting it is fitted on (sublinear
-#: tf or not), scikit-learn's solver for it and the precision of the matrix. The divergence's
-#: multiplicative updates in float32 took 0.35-0.5 times the CPU of float64 on hespress-4cat
-#: (K = 4 and 10) for the same argmax topics; the squared error stays as it was.
+#: tf or not), scikit-learn's solver for it and whether the matrix goes in float32. The
+#: divergence's multiplicative updates in float32 took 0.35-0.5 times the CPU of float64 on
+#: hespress-4cat (K = 4 and 10) for the same argmax topics; the squared error stays as it was.
 NMF_LOSSES = {
-    "kullback-leibler": {"sublinear_tf": False, "solver": "mu", "dtype": "float32"},
-    "frobenius": {"sublinear_tf": True, "solver": "cd", "dtype": "float64"},
+    "kullback-leibler": {"sublinear_tf": False, "solver": "mu", "float32": True},
+    "frobenius": {"sublinear_tf": True, "solver": "cd", "float32": False},
 }
 
 
@@ -658,11 +658,8 @@ class SklearnNMF(_SklearnTopicModel):
         recipe = NMF_LOSSES[self.nmf_loss]
         counts = _count_matrix(bow, len(self.vocabulary))
         # scikit-learn's TF-IDF and NMF keep float32 input in float32.
-        precision = (
-            [FunctionTransformer(_as_float32, accept_sparse=True)]
-            if recipe["dtype"] == "float32"
-            else []
-        )
+        cast = FunctionTransformer(_as_float32, accept_sparse=True)
+        precision = [cast] if recipe["float32"] else []
         model = make_pipeline(
             *precision,
             TfidfTransformer(sublinear_tf=recipe["sublinear_tf"]),
