@@ -19,6 +19,11 @@ section folder in each document id. Writes ``feature_choice_subsets.{csv,md}`` i
 ``benchmarks/results`` (or ``--out``). About 6 minutes on 2 cores::
 
     .venv/bin/python benchmarks/feature_choice_subsets.py --runs benchmarks/runs
+
+``--design wide --draws 0 1 2 3`` asks the same of 112 other sub-corpora (two to four
+sections, four draws; ``feature_choice_subsets_wide.{csv,md}``, about 12 minutes), and
+every report sets the rule beside an alternative (the first candidate unless another is
+more stable by :data:`MARGIN_SE` standard errors) and beside each space used always.
 """
 
 from __future__ import annotations
@@ -41,9 +46,25 @@ from arabic_news_topics.evaluation import core as evaluation
 from arabic_news_topics.tfidf import core as tfidf
 
 ROOT = Path(__file__).resolve().parents[1]
-#: (corpus, sections per sub-corpus, how many sub-corpora); the whole corpus is added.
-DESIGN = (("hespress-4cat", 3, 4), ("antms-6cat", 4, 6), ("antms-6cat", 3, 4))
+#: (corpus, sections per sub-corpus, how many sub-corpora) of each ``--design``. ``standard``
+#: adds the whole corpora; ``wide`` also draws sub-corpora of two sections, and is meant for
+#: several ``--draws`` (other sub-corpora, other documents).
+DESIGNS = {
+    "standard": (("hespress-4cat", 3, 4), ("antms-6cat", 4, 6), ("antms-6cat", 3, 4)),
+    "wide": (
+        ("hespress-4cat", 3, 4),
+        ("hespress-4cat", 2, 6),
+        ("antms-6cat", 4, 6),
+        ("antms-6cat", 3, 6),
+        ("antms-6cat", 2, 6),
+    ),
+}
 MAX_DOCUMENTS = 1850
+#: Standard errors of the alternative rule the report compares with the shipped one: the
+#: first candidate unless another is more stable by more than this many standard errors
+#: of the difference (each candidate's standard error: the sd of its pairs' adjusted Rand
+#: indices over the square root of the pairs).
+MARGIN_SE = 2.0
 
 
 def shipped_settings() -> tuple[dict, dict]:
@@ -73,15 +94,30 @@ def evaluate(name: str, tokens: list, labels: np.ndarray, settings: dict, vector
     table = clusters.feature_stability_table(partitions)
     chosen = clusters.chosen_features(table)
     row = {"corpus": name, "documents": len(labels), "sections": k, "chosen": chosen}
+    errors = {}
     for feature in names:
         runs = partitions[feature, k]
         scores = [evaluation.label_scores(list(labels), p)["nmi"] for p in runs]
         row[f"nmi_{feature}"] = float(np.mean(scores))
-        row[f"stability_{feature}"] = float(
-            table.loc[table["features"] == feature, "stability"].iloc[0]
-        )
+        line = table.loc[table["features"] == feature].iloc[0]
+        row[f"stability_{feature}"] = float(line["stability"])
+        row[f"stability_sd_{feature}"] = float(line["stability_sd"])
+        errors[feature] = line["stability_sd"] / np.sqrt(len(runs) * (len(runs) - 1) / 2)
     best = max(row[f"nmi_{f}"] for f in names)
     row["regret"] = best - row[f"nmi_{chosen}"]
+    # The alternative rule: the first candidate unless another is clearly more stable.
+    first = names[0]
+    clearly = [
+        f
+        for f in names[1:]
+        if row[f"stability_{f}"] - row[f"stability_{first}"]
+        > MARGIN_SE * np.hypot(errors[f], errors[first])
+    ]
+    margin_choice = max(clearly, key=lambda f: row[f"stability_{f}"]) if clearly else first
+    row["chosen_with_margin"] = margin_choice
+    row["regret_with_margin"] = best - row[f"nmi_{margin_choice}"]
+    for feature in names:
+        row[f"regret_always_{feature}"] = best - row[f"nmi_{feature}"]
     # The stage's partition, then refined as the stage refines it.
     medoid = clusters.medoid_partition(partitions[chosen, k])
     refined = clusters.refine_partition(counts, medoid, settings["refine_iterations"])
@@ -95,6 +131,14 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=Path, default=ROOT / "benchmarks" / "runs")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument("--design", choices=sorted(DESIGNS), default="standard")
+    parser.add_argument(
+        "--draws",
+        type=int,
+        nargs="+",
+        default=[0],
+        help="random seeds of the draw of the sub-corpora (each gives other ones)",
+    )
     parser.add_argument(
         "--refine-iterations",
         type=int,
@@ -107,35 +151,49 @@ def main(argv=None) -> None:
     if args.refine_iterations is not None:
         settings["refine_iterations"] = args.refine_iterations
     rows = []
-    for corpus, n_sections, n_subsets in DESIGN:
-        path = args.runs / corpus / "results" / "02_normalize" / "tokens.jsonl"
-        docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-        labels = np.array([d["doc_id"].split("/")[1] for d in docs])
-        rng = np.random.default_rng(0)
-        combos = list(itertools.combinations(sorted(set(labels)), n_sections))
-        rng.shuffle(combos)
-        for combo in combos[:n_subsets]:
-            positions = np.flatnonzero(np.isin(labels, combo))
-            size = min(MAX_DOCUMENTS, len(positions))
-            positions = np.sort(rng.choice(positions, size, replace=False))
-            name = f"{corpus}: {', '.join(combo)}"
-            tokens = [(docs[i]["doc_id"], docs[i]["tokens"]) for i in positions]
-            rows.append(evaluate(name, tokens, labels[positions], settings, vectorizer))
-            print(rows[-1], flush=True)
-        if (corpus, n_sections) != ("antms-6cat", 3):
-            tokens = [(d["doc_id"], d["tokens"]) for d in docs]
-            rows.append(evaluate(f"{corpus} (whole)", tokens, labels, settings, vectorizer))
-            print(rows[-1], flush=True)
+    tokens_by_corpus = {}
+    for draw in args.draws:
+        for corpus, n_sections, n_subsets in DESIGNS[args.design]:
+            if corpus not in tokens_by_corpus:
+                path = args.runs / corpus / "results" / "02_normalize" / "tokens.jsonl"
+                text = path.read_text(encoding="utf-8")
+                tokens_by_corpus[corpus] = [json.loads(line) for line in text.splitlines()]
+            docs = tokens_by_corpus[corpus]
+            labels = np.array([d["doc_id"].split("/")[1] for d in docs])
+            rng = np.random.default_rng(draw)
+            combos = list(itertools.combinations(sorted(set(labels)), n_sections))
+            rng.shuffle(combos)
+            for combo in combos[:n_subsets]:
+                positions = np.flatnonzero(np.isin(labels, combo))
+                size = min(MAX_DOCUMENTS, len(positions))
+                positions = np.sort(rng.choice(positions, size, replace=False))
+                name = f"{corpus}: {', '.join(combo)}"
+                tokens = [(docs[i]["doc_id"], docs[i]["tokens"]) for i in positions]
+                row = evaluate(name, tokens, labels[positions], settings, vectorizer)
+                rows.append({"draw": draw, **row})
+                print(rows[-1], flush=True)
+            whole = (corpus, n_sections) in (("hespress-4cat", 3), ("antms-6cat", 4))
+            if args.design == "standard" and whole and draw == args.draws[0]:
+                tokens = [(d["doc_id"], d["tokens"]) for d in docs]
+                row = evaluate(f"{corpus} (whole)", tokens, labels, settings, vectorizer)
+                rows.append({"draw": draw, **row})
+                print(rows[-1], flush=True)
     frame = pd.DataFrame(rows)
     frame["refinement_gain"] = frame["nmi_refined"] - frame["nmi_stage"]
     args.out.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(args.out / "feature_choice_subsets.csv", index=False, float_format="%.4f")
+    stem = "feature_choice_subsets" + ("" if args.design == "standard" else f"_{args.design}")
+    frame.to_csv(args.out / f"{stem}.csv", index=False, float_format="%.4f")
     names = settings["auto_features"]
-    frame["family"] = frame["corpus"].str.split(":| ", regex=True).str[0]
+    family = frame["corpus"].str.split(":| ", regex=True).str[0]
+    if args.design != "standard":
+        family = family + ", " + frame["sections"].astype(str) + " sections"
+    frame["family"] = family
     summary = frame.groupby("family").agg(
         corpora=("corpus", "size"),
         chose_best=("regret", lambda r: int((r <= 1e-9).sum())),
         mean_regret=("regret", "mean"),
+        mean_regret_with_margin=("regret_with_margin", "mean"),
+        **{f"mean_regret_always_{f}": (f"regret_always_{f}", "mean") for f in names},
         **{f"mean_nmi_{f}": (f"nmi_{f}", "mean") for f in names},
         mean_nmi_stage=("nmi_stage", "mean"),
         mean_nmi_refined=("nmi_refined", "mean"),
@@ -159,7 +217,12 @@ def main(argv=None) -> None:
         "partition (the chosen space's medoid run); `nmi_refined`: that partition after "
         f"{settings['refine_iterations']} EM iteration(s) of the refinement on word counts "
         "(`cluster.refine_iterations`); `refined_better`/`refined_worse`: sub-corpora where "
-        "the refinement raised/lowered the NMI.",
+        "the refinement raised/lowered the NMI. `mean_regret`: the best space's NMI minus "
+        "the chosen one's; `_with_margin`: had the first candidate been kept unless another "
+        f"were more stable by more than {MARGIN_SE:g} standard errors of the difference "
+        "(an alternative rule, not the shipped one); `_always_<space>`: had that space "
+        f"always been used. Draws of the sub-corpora: {', '.join(map(str, args.draws))} "
+        f"(design `{args.design}`).",
         "",
         "## Summary",
         "",
@@ -170,7 +233,7 @@ def main(argv=None) -> None:
         frame.drop(columns="family").to_markdown(index=False, floatfmt=".3f"),
         "",
     ]
-    (args.out / "feature_choice_subsets.md").write_text("\n".join(lines), encoding="utf-8")
+    (args.out / f"{stem}.md").write_text("\n".join(lines), encoding="utf-8")
 
 
 if __name__ == "__main__":

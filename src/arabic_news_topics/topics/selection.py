@@ -36,7 +36,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
 from scipy.special import entr, rel_entr
 
 #: Measures that may choose K (``lda.select_by``); higher is better for all of them.
@@ -188,6 +187,10 @@ def match_topics(reference_phi: np.ndarray, other_phi: np.ndarray) -> tuple[np.n
     k_ref, k_other = np.shape(reference_phi)[0], np.shape(other_phi)[0]
     if k_ref != k_other:
         raise ValueError(f"cannot match {k_ref} topics with {k_other}: the runs need the same K")
+    # Imported here: scipy.optimize takes about 0.09 s to import, in every job that imports
+    # this module (each topic model fit among them), and only the matching needs it.
+    from scipy.optimize import linear_sum_assignment
+
     similarity = topic_similarity(reference_phi, other_phi)
     rows, matched = linear_sum_assignment(similarity, maximize=True)
     # linear_sum_assignment returns the rows in order, 0 .. K - 1, for a square matrix.

@@ -1,0 +1,69 @@
+"""benchmarks/feature_choice_subsets.py: the label-free choice of the cluster features on
+sub-corpora of labelled runs, beside an alternative rule and each space used always."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import feature_choice_subsets  # benchmarks/, on the path (conftest.py)
+import pandas as pd
+import pytest
+from planted_corpora import planted_sections
+
+
+@pytest.fixture
+def runs(tmp_path) -> Path:
+    """Stage 2's tokens of two planted corpora named as the labelled ones, with as many
+    sections (4 and 6); the section is the second part of each document id."""
+    folder = tmp_path / "runs"
+    for corpus, sections in (("hespress-4cat", 4), ("antms-6cat", 6)):
+        documents, labels = planted_sections(sections, n_documents=30 * sections, random_state=1)
+        path = folder / corpus / "results/02_normalize/tokens.jsonl"
+        path.parent.mkdir(parents=True)
+        lines = [
+            json.dumps({"doc_id": f"{corpus}/s{label}/{doc_id}", "tokens": tokens})
+            for (doc_id, tokens), label in zip(documents, labels, strict=True)
+        ]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_the_wide_design_over_two_draws(runs, tmp_path):
+    out = tmp_path / "out"
+    feature_choice_subsets.main(
+        ["--runs", str(runs), "--out", str(out), "--design", "wide", "--draws", "0", "1"]
+    )
+    rows = pd.read_csv(out / "feature_choice_subsets_wide.csv")
+    per_draw = sum(n for _, _, n in feature_choice_subsets.DESIGNS["wide"])
+    assert per_draw == 28 and len(rows) == 2 * per_draw
+    assert sorted(rows["draw"].unique()) == [0, 1]
+    # Another draw, other sub-corpora: the same sections drawn in another order or other
+    # documents of them.
+    first, second = (rows[rows["draw"] == d].reset_index() for d in (0, 1))
+    assert (first["corpus"] != second["corpus"]).any() or (
+        first["nmi_lsa"] != second["nmi_lsa"]
+    ).any()
+    assert set(rows["sections"]) == {2, 3, 4}
+    # Each regret is the best space's NMI minus the one the rule (or the fixed space) took.
+    best = rows[["nmi_lsa", "nmi_lsa_no_idf"]].max(axis=1)
+    for rule, chosen in (("regret", "chosen"), ("regret_with_margin", "chosen_with_margin")):
+        taken = [row[f"nmi_{row[chosen]}"] for _, row in rows.iterrows()]
+        assert (best - taken).round(4).tolist() == rows[rule].round(4).tolist()
+    assert rows["regret_always_lsa"].ge(-1e-4).all()
+    assert ((rows["regret_always_lsa"] < 1e-4) | (rows["regret_always_lsa_no_idf"] < 1e-4)).all()
+    # The planted sections are found (their words are section words, no IDF trap).
+    assert rows["nmi_stage"].mean() > 0.5
+    report = (out / "feature_choice_subsets_wide.md").read_text(encoding="utf-8")
+    assert "antms-6cat, 2 sections" in report and "mean_regret_with_margin" in report
+    assert "Draws of the sub-corpora: 0, 1" in report
+
+
+def test_the_standard_design_adds_the_whole_corpora(runs, tmp_path):
+    out = tmp_path / "out"
+    feature_choice_subsets.main(["--runs", str(runs), "--out", str(out)])
+    rows = pd.read_csv(out / "feature_choice_subsets.csv")
+    whole = rows[rows["corpus"].str.endswith("(whole)")]
+    assert sorted(whole["corpus"]) == ["antms-6cat (whole)", "hespress-4cat (whole)"]
+    assert len(rows) == sum(n for _, _, n in feature_choice_subsets.DESIGNS["standard"]) + 2
+    assert (out / "feature_choice_subsets.md").exists()
