@@ -510,6 +510,62 @@ def test_stability_chooses_the_weighting_that_finds_the_planted_sections(idf, ex
     assert normalized_mutual_info_score(labels, forced["labels"]) < 0.6
 
 
+def noisy_partitions(rng: np.random.Generator, rate: float, runs: int = 5) -> list[np.ndarray]:
+    """``runs`` partitions of 300 items: three planted groups, a share ``rate`` of each run's
+    items moved to a random group (the more moved, the less alike the runs)."""
+    planted = np.repeat([1, 2, 3], 100)
+    partitions = []
+    for _ in range(runs):
+        labels = planted.copy()
+        moved = rng.random(len(labels)) < rate
+        labels[moved] = rng.integers(1, 4, moved.sum())
+        partitions.append(labels)
+    return partitions
+
+
+def test_a_choice_within_the_seeds_noise_is_flagged():
+    rng = np.random.default_rng(0)
+    first, close, clear = (noisy_partitions(rng, rate) for rate in (0.30, 0.28, 0.05))
+    table = clusters.feature_stability_table({("first", 3): first, ("close", 3): close})
+    rows = table.set_index("features")
+    # "close" is the more stable and chosen, by less than two standard errors.
+    assert clusters.chosen_features(table) == "close"
+    difference = rows.loc["close", "mean_stability"] - rows.loc["first", "mean_stability"]
+    errors = np.hypot(rows.loc["close", "stability_se"], rows.loc["first", "stability_se"])
+    assert 0 < difference <= clusters.NOISE_STANDARD_ERRORS * errors
+    assert clusters.features_within_noise(table) == ["first"]
+    assert not rows.loc["close", "within_noise"]
+    # Two spaces with the same clusters are as stable, but the choice changes nothing.
+    same = clusters.feature_stability_table({("first", 3): first, ("copy", 3): list(first)})
+    assert same.set_index("features").loc["copy", "agreement_with_chosen"] == 1
+    assert clusters.features_within_noise(same) == []
+    # A far more stable space is a clear choice: nothing within noise.
+    table = clusters.feature_stability_table({("first", 3): first, ("clear", 3): clear})
+    assert clusters.chosen_features(table) == "clear"
+    assert clusters.features_within_noise(table) == []
+
+
+def test_the_standard_error_pools_the_pairs_of_every_k_and_one_run_has_none():
+    rng = np.random.default_rng(2)
+    at_2, at_3, single = (
+        noisy_partitions(rng, 0.1),
+        noisy_partitions(rng, 0.3),
+        noisy_partitions(rng, 0.1, runs=1),
+    )
+    table = clusters.feature_stability_table(
+        {("lsa", 2): at_2, ("lsa", 3): at_3, ("topics", 2): single, ("topics", 3): single}
+    )
+    pairs = np.concatenate([clusters._pair_agreements(at_2), clusters._pair_agreements(at_3)])
+    lsa = table[table["features"] == "lsa"]
+    assert len(pairs) == 20
+    assert lsa["mean_stability"].iloc[0] == pytest.approx(pairs.mean())
+    assert lsa["stability_se"].iloc[0] == pytest.approx(pairs.std() / np.sqrt(20))
+    # One run: no pair, no stability, never chosen and never within noise.
+    topics = table[table["features"] == "topics"]
+    assert topics["stability_se"].isna().all() and not topics["within_noise"].any()
+    assert clusters.chosen_features(table) == "lsa"
+
+
 def test_without_idf_is_what_tfidf_without_idf_gives():
     documents, _ = planted_sections("off", n_per=10)
     with_idf, _, terms = tfidf.compute_tfidf(documents, sublinear_tf=True, use_idf=True, min_df=2)

@@ -113,6 +113,24 @@ def test_document_map_names_its_method(tmp_path, drawn, method, xlabel, title_wo
     assert title_words in ax.get_title()
 
 
+def test_feature_stability_says_when_the_choice_is_within_noise(tmp_path, drawn):
+    table = feature_stability_table().assign(within_noise=[True, True, False, False])
+    case = ("features_noise", figures.plot_feature_stability, [lambda: table], {})
+    draw(tmp_path, case, "noise")
+    ax = plotted(drawn[0])[0]
+    assert ticks(ax.get_yticklabels()) == [
+        "LSA of TF-IDF  (within noise)",
+        "LSA of TF (no IDF)  (chosen)",
+    ]
+    assert "an uncertain choice" in ax.get_title()
+    # A clear choice says nothing of noise (nor does a table from before the column).
+    clear = ("features_clear", figures.plot_feature_stability, [
+        lambda: feature_stability_table().assign(within_noise=False)
+    ], {})  # fmt: skip
+    draw(tmp_path, clear, "clear")
+    assert "uncertain" not in plotted(drawn[1])[0].get_title()
+
+
 def test_feature_stability_marks_the_chosen_space_and_keeps_bars_within_one(tmp_path, drawn):
     draw(tmp_path, CASE["feature_stability"], "features")
     ax = plotted(drawn[0])[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 
@@ -51,3 +52,46 @@ def test_count_blocks_fail_on_other_documents(tokens, ids, message):
     with pytest.raises(ValueError, match=message) as error:
         list(step.count_blocks(str(tokens), ids, ["نفط"], (1, 1))())
     assert str(tokens) in str(error.value)
+
+
+def test_the_stage_warns_when_its_feature_choice_is_within_noise(tmp_path, caplog):
+    """Documents of random words: no grouping for either space to hold, so k-means varies
+    from seed to seed in both, about as much. The stage writes the space it did not choose
+    as within noise and says so in its log."""
+    rng = np.random.default_rng(3)
+    documents = [
+        (f"d{i}", [f"w{j}" for j in rng.integers(0, 60, rng.integers(5, 30))]) for i in range(200)
+    ]
+    matrix, doc_ids, terms = tfidf.compute_tfidf(documents, sublinear_tf=True)
+    path = tmp_path / "tfidf_matrix.npz"
+    tfidf.save_matrix(matrix, doc_ids, terms, str(path))
+    settings = {
+        "method": "kmeans",
+        "features": "auto",
+        "auto_features": ["lsa", "lsa_no_idf"],
+        "stability_runs": 3,
+        "lsa_components": 5,
+        "refine_iterations": 0,
+        "k": 3,
+        "k_range": {"min": 2, "max": 4},
+        "map": "lsa",
+    }
+    out = {
+        name: str(tmp_path / name)
+        for name in (
+            "assignments_csv", "assignments_md", "top_terms_csv", "top_terms_md", "sizes_csv",
+            "sizes_md", "silhouette_csv", "silhouette_md", "features_csv", "features_md",
+            "coordinates", "linkage", "space",
+        )
+    }  # fmt: skip
+    out["space"] += ".npz"
+    with caplog.at_level("WARNING"):
+        step.cluster_documents(str(path), settings, 42, **out)
+    table = pd.read_csv(out["features_csv"]).set_index("features")
+    chosen = table.index[table["chosen"]][0]
+    other = "lsa" if chosen == "lsa_no_idf" else "lsa_no_idf"
+    assert table.loc[other, "within_noise"] and not table.loc[chosen, "within_noise"]
+    assert table.loc[other, "agreement_with_chosen"] < 1
+    assert table.loc[chosen, "agreement_with_chosen"] == 1
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any(f"{chosen} was chosen, but the stability of {other}" in m for m in warnings)

@@ -17,6 +17,9 @@ METHODS = ("kmeans", "agglomerative")
 #: What the documents are clustered on, by ``cluster.features`` (``auto``: one of
 #: ``cluster.auto_features``, chosen by :func:`feature_stability_table`).
 FEATURES = ("tfidf", "lsa", "lsa_no_idf", "topics")
+#: Standard errors of the difference of two candidates' stabilities within which the choice
+#: between them is reported as within the seeds' noise (:func:`feature_stability_table`).
+NOISE_STANDARD_ERRORS = 2.0
 #: How the 2-D document map is drawn, by ``cluster.map``.
 MAP_METHODS = ("lsa", "tsne")
 #: LSA dimensions that t-SNE starts from (the usual PCA-to-50 before t-SNE).
@@ -447,11 +450,15 @@ def ward_linkage(matrix: sp.csr_matrix | np.ndarray) -> np.ndarray:
 def partition_agreement(partitions: Sequence[np.ndarray]) -> tuple[float, float]:
     """Mean and sd of the adjusted Rand index over every pair of ``partitions`` (1: all
     the same; about 0: no more alike than chance); NaN with fewer than two."""
-    matrix = _agreement_matrix(partitions)
-    pairs = matrix[np.triu_indices(len(partitions), k=1)]
+    pairs = _pair_agreements(partitions)
     if not len(pairs):
         return np.nan, np.nan
     return float(np.mean(pairs)), float(np.std(pairs))
+
+
+def _pair_agreements(partitions: Sequence[np.ndarray]) -> np.ndarray:
+    """The adjusted Rand index of every pair of ``partitions`` (empty with fewer than two)."""
+    return _agreement_matrix(partitions)[np.triu_indices(len(partitions), k=1)]
 
 
 def _agreement_matrix(partitions: Sequence[np.ndarray]) -> np.ndarray:
@@ -512,25 +519,74 @@ def feature_stability_table(
     antms-6cat: with IDF, 0.84 against 0.73; docs/topic_models.md). A representation that
     does not hold the corpus's grouping leaves k-means between many equally poor optima.
 
+    How sure the choice is: a candidate's ``stability_se`` is the standard error of its
+    ``mean_stability`` (the sd of its pairs' adjusted Rand indices, pooled over the ks, over
+    the square root of the pairs). A candidate whose mean is below the chosen one's by no
+    more than :data:`NOISE_STANDARD_ERRORS` standard errors of the difference is
+    ``within_noise`` (unless its clusters are the chosen space's, ``agreement_with_chosen``
+    1 at every k: then the choice changes nothing): another set of seeds could have chosen
+    it. On 112 sub-corpora of the
+    labelled corpora half of the choices were that close, and there the rule picked the
+    space that matched the sections less about as often as the one that matched them more
+    (docs/topic_models.md); the stage says so in its log.
+
     Returns
     -------
     DataFrame
         One row per candidate and k: ``features``, ``k``, ``runs``, ``stability`` (mean
-        ARI), ``stability_sd``, ``mean_stability`` (over the ks) and ``chosen``.
+        ARI), ``stability_sd``, ``mean_stability`` (over the ks), ``stability_se``,
+        ``chosen``, ``agreement_with_chosen`` (adjusted Rand index of the candidate's medoid
+        partition with the chosen space's at that k) and ``within_noise`` (False for the
+        chosen space itself).
     """
-    rows = []
+    rows, pairs = [], {}
     for (name, k), runs in partitions.items():
-        mean, sd = partition_agreement(runs)
+        values = _pair_agreements(runs)
+        mean, sd = (float(np.mean(values)), float(np.std(values))) if len(values) else (np.nan,) * 2
         rows.append(
             {"features": name, "k": k, "runs": len(runs), "stability": mean, "stability_sd": sd}
         )
+        pairs.setdefault(name, []).extend(values)
     table = pd.DataFrame(rows)
     means = table.groupby("features", sort=False)["stability"].mean()
     table["mean_stability"] = table["features"].map(means)
+    errors = {
+        name: float(np.std(values) / np.sqrt(len(values))) if values else np.nan
+        for name, values in pairs.items()
+    }
+    table["stability_se"] = table["features"].map(errors)
     rounded = means.round(3).fillna(-np.inf)
     chosen = rounded.index[int(np.argmax(rounded.to_numpy()))]
     table["chosen"] = table["features"] == chosen
+    # How alike each space's clusters are to the chosen space's (their medoid runs, at each
+    # k): where they are the same, the choice changes nothing.
+    from sklearn.metrics import adjusted_rand_score
+
+    medoids = {key: medoid_partition(runs) for key, runs in partitions.items()}
+    table["agreement_with_chosen"] = [
+        adjusted_rand_score(medoids[name, k], medoids[chosen, k])
+        if (chosen, k) in medoids
+        else np.nan
+        for name, k in zip(table["features"], table["k"], strict=True)
+    ]
+    differs = table.groupby("features", sort=False)["agreement_with_chosen"].min() < 1 - 1e-9
+    # NaN (one run, no pair) compares False: a space without a stability is never close.
+    noise = {
+        name: name != chosen
+        and bool(differs[name])
+        and means[chosen] - means[name]
+        <= NOISE_STANDARD_ERRORS * np.hypot(errors[name], errors[chosen])
+        for name in means.index
+    }
+    table["within_noise"] = table["features"].map(noise).astype(bool)
     return table
+
+
+def features_within_noise(table: pd.DataFrame) -> list[str]:
+    """The candidates of :func:`feature_stability_table` whose stability is within the
+    seeds' noise of the chosen space's (``within_noise``), in their order."""
+    flags = table["within_noise"].astype(str).str.lower() == "true"
+    return list(dict.fromkeys(table.loc[flags, "features"].astype(str)))
 
 
 def chosen_features(table: pd.DataFrame) -> str:

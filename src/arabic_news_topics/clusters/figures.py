@@ -25,6 +25,7 @@ from ..plotting import (
     sampled_note,
     save_figure,
 )
+from .core import NOISE_STANDARD_ERRORS, features_within_noise
 
 #: Axis and title wording of the document map, by ``cluster.map``.
 MAP_NAMES = {
@@ -184,6 +185,7 @@ def plot_feature_stability(features_csv: str, png: str, pdf: str) -> None:
     ks = sorted(table["k"].astype(int).unique())
     flags = table["chosen"].astype(str).str.lower() == "true"
     chosen = set(table.loc[flags, "features"].astype(str))
+    close = set(features_within_noise(table)) if "within_noise" in table else set()
     fig, axes = new_figure(2.4 + 0.1 * len(names) * len(ks))
     ax = axes[0, 0]
     width = 0.8 / len(ks)
@@ -211,14 +213,21 @@ def plot_feature_stability(features_csv: str, png: str, pdf: str) -> None:
             ax.text(0.01, y, text, va="center", ha="left", fontsize=7, color="white")
     ax.set_yticks(np.arange(len(names)))
     ax.set_yticklabels(
-        [FEATURE_NAMES.get(n, n) + ("  (chosen)" if n in chosen else "") for n in names]
+        [
+            FEATURE_NAMES.get(n, n)
+            + ("  (chosen)" if n in chosen else "  (within noise)" if n in close else "")
+            for n in names
+        ]
     )
     ax.invert_yaxis()
     ax.set_xlim(min(0.0, float(np.nanmin(table["stability"].astype(float).fillna(0)))), 1.05)
     ax.set_xlabel("agreement of the partitions of its runs (mean adjusted Rand index)")
     if len(ks) > 1:
         ax.legend(frameon=False, fontsize=8)
-    ax.set_title(f"{title}\n(k-means runs with other seeds; the most stable is chosen, no labels)")
+    note = "the most stable is chosen, no labels"
+    if close:
+        note += f";\nanother within {NOISE_STANDARD_ERRORS:g} standard errors: an uncertain choice"
+    ax.set_title(f"{title}\n(k-means runs with other seeds; {note})")
     save_figure(fig, png, pdf)
 
 

@@ -76,6 +76,16 @@ def cluster_documents(
         result["features"],
         ", ".join(result["stability"]["features"].unique()),
     )
+    close = core.features_within_noise(result["stability"])
+    if close:
+        LOGGER.warning(
+            "cluster.features: %s was chosen, but the stability of %s is within %g standard "
+            "errors of it (feature_stability.csv): other seeds could choose otherwise. Set "
+            "cluster.features to each and compare, or raise cluster.stability_runs",
+            result["features"],
+            ", ".join(close),
+            core.NOISE_STANDARD_ERRORS,
+        )
     LOGGER.info(
         "refinement on word counts (%d EM iterations): %d of %d documents moved",
         settings.get("refine_iterations", 0) if counts is not None else 0,
