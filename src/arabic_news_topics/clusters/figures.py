@@ -193,7 +193,8 @@ def plot_feature_stability(features_csv: str, png: str, pdf: str) -> None:
         part = table[table["k"].astype(int) == k].set_index("features")
         values = [float(part["stability"].get(n, np.nan)) for n in names]
         errors = [float(part["stability_sd"].get(n, 0.0)) for n in names]
-        colours = [CHOSEN_COLOUR if n in chosen else palette_colour(j) for n in names]
+        # Colour by k (never the chosen colour, which outlines the chosen space's bars).
+        colour = palette_colour(j if j < 1 else j + 1)
         positions = np.arange(len(names)) + (j - (len(ks) - 1) / 2) * width
         bars = np.nan_to_num(values)
         # The error bar is the sd, cut at 1 (no agreement is above it).
@@ -203,7 +204,9 @@ def plot_feature_stability(features_csv: str, png: str, pdf: str) -> None:
             positions,
             bars,
             height=width * 0.9,
-            color=colours,
+            color=colour,
+            edgecolor=[CHOSEN_COLOUR if n in chosen else colour for n in names],
+            linewidth=[2.5 if n in chosen else 0.0 for n in names],
             xerr=xerr,
             capsize=3,
             label=f"k = {k}",
@@ -223,8 +226,8 @@ def plot_feature_stability(features_csv: str, png: str, pdf: str) -> None:
     ax.set_xlim(min(0.0, float(np.nanmin(table["stability"].astype(float).fillna(0)))), 1.05)
     ax.set_xlabel("agreement of the partitions of its runs (mean adjusted Rand index)")
     if len(ks) > 1:
-        ax.legend(frameon=False, fontsize=8)
-    note = "the most stable is chosen, no labels"
+        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    note = "the most stable (outlined) is chosen, no labels"
     if close:
         note += f";\nanother within {NOISE_STANDARD_ERRORS:g} standard errors: an uncertain choice"
     ax.set_title(f"{title}\n(k-means runs with other seeds; {note})")
