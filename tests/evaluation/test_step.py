@@ -133,3 +133,26 @@ def test_the_clusters_are_refined_on_the_tokens_word_counts(inputs, tmp_path, mo
     seen.clear()
     evaluate_labels(**{**inputs, "settings": settings})
     assert seen == []
+
+
+def test_each_seeds_uncertain_feature_choice_is_recorded(inputs, monkeypatch):
+    """``within_noise``: for the clusters, the spaces the stage's stability table says are
+    within the seeds' noise of the chosen one, per seed; empty for the topic models."""
+    from arabic_news_topics.clusters import core as clusters
+
+    tables = []
+
+    def close(table):
+        if not any(table is seen for seen in tables):
+            tables.append(table)
+        return ["lsa_no_idf"] if table is tables[0] else []
+
+    monkeypatch.setattr(clusters, "features_within_noise", close)
+    evaluate_labels(**inputs)
+    metrics = pd.read_csv(inputs["metrics_csv"], keep_default_na=False)
+    rows = metrics[metrics["method"].str.startswith("kmeans")]
+    # Two seeds, one clustering each (the stage's k is the number of labels), both rows
+    # of a seed from its own table: the first seed's says lsa_no_idf, the second's none.
+    assert len(tables) == 2 and all("stability" in table for table in tables)
+    assert rows.groupby("seed")["within_noise"].agg(set).tolist() == [{"lsa_no_idf"}, {""}]
+    assert (metrics.loc[metrics["method"].str.startswith("topics"), "within_noise"] == "").all()

@@ -96,6 +96,8 @@ def evaluate_labels(
                     "method": name,
                     "seed": seed,
                     "features": result["features"],
+                    # The spaces another set of seeds could have chosen (clusters).
+                    "within_noise": ", ".join(clusters.features_within_noise(result["stability"])),
                     **_scores(gold, result["labels"][kept]),
                 }
             )
@@ -143,7 +145,13 @@ def _argmax_topics(doc_topics_csv: str, position: Mapping[str, int]) -> np.ndarr
 
 
 def _topic_row(method: str, run: Mapping, gold, topics: np.ndarray) -> dict:
-    return {"method": method, "seed": run["seed"], "features": "", **_scores(gold, topics)}
+    return {
+        "method": method,
+        "seed": run["seed"],
+        "features": "",
+        "within_noise": "",
+        **_scores(gold, topics),
+    }
 
 
 def _scores(gold, predicted) -> dict:
