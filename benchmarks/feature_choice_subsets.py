@@ -94,6 +94,8 @@ def evaluate(name: str, tokens: list, labels: np.ndarray, settings: dict, vector
     table = clusters.feature_stability_table(partitions)
     chosen = clusters.chosen_features(table)
     row = {"corpus": name, "documents": len(labels), "sections": k, "chosen": chosen}
+    # Whether the stage would call its choice uncertain (another space within the noise).
+    row["within_noise"] = bool(clusters.features_within_noise(table))
     errors = {}
     for feature in names:
         runs = partitions[feature, k]
@@ -192,6 +194,11 @@ def main(argv=None) -> None:
         corpora=("corpus", "size"),
         chose_best=("regret", lambda r: int((r <= 1e-9).sum())),
         mean_regret=("regret", "mean"),
+        within_noise=("within_noise", "sum"),
+        chose_best_within_noise=(
+            "regret",
+            lambda r: int(((r <= 1e-9) & frame.loc[r.index, "within_noise"]).sum()),
+        ),
         mean_regret_with_margin=("regret_with_margin", "mean"),
         **{f"mean_regret_always_{f}": (f"regret_always_{f}", "mean") for f in names},
         **{f"mean_nmi_{f}": (f"nmi_{f}", "mean") for f in names},
@@ -218,7 +225,10 @@ def main(argv=None) -> None:
         f"{settings['refine_iterations']} EM iteration(s) of the refinement on word counts "
         "(`cluster.refine_iterations`); `refined_better`/`refined_worse`: sub-corpora where "
         "the refinement raised/lowered the NMI. `mean_regret`: the best space's NMI minus "
-        "the chosen one's; `_with_margin`: had the first candidate been kept unless another "
+        "the chosen one's; `within_noise`: sub-corpora where the stage would call its choice "
+        "uncertain (another space as stable within two standard errors, with other "
+        "clusters), `chose_best_within_noise`: of those, where it chose the better space; "
+        "`_with_margin`: had the first candidate been kept unless another "
         f"were more stable by more than {MARGIN_SE:g} standard errors of the difference "
         "(an alternative rule, not the shipped one); `_always_<space>`: had that space "
         f"always been used. Draws of the sub-corpora: {', '.join(map(str, args.draws))} "

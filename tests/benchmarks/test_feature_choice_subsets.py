@@ -54,7 +54,9 @@ def test_the_wide_design_over_two_draws(runs, tmp_path):
     assert ((rows["regret_always_lsa"] < 1e-4) | (rows["regret_always_lsa_no_idf"] < 1e-4)).all()
     # The planted sections are found (their words are section words, no IDF trap).
     assert rows["nmi_stage"].mean() > 0.5
+    assert rows["within_noise"].dtype == bool
     report = (out / "feature_choice_subsets_wide.md").read_text(encoding="utf-8")
+    assert "chose_best_within_noise" in report
     assert "antms-6cat, 2 sections" in report and "mean_regret_with_margin" in report
     assert "Draws of the sub-corpora: 0, 1" in report
 
