@@ -53,6 +53,9 @@ LABELLED = {"hespress-4cat": "hespress-4cat.tar.gz", "antms-6cat": "antms-6cat.t
 #: The seeds of the shipped config (lda.random_seeds), for the naive baselines too.
 SEEDS = (42, 7, 2024)
 METRICS = ("nmi", "ari", "v_measure")
+#: What stage 7 says of each seed's clusters: the feature space chosen, and the others as
+#: stable within the seeds' noise (empty for topic models and baselines).
+CHOICES = ("features", "within_noise")
 
 
 def run_workflow(corpus: str, path: Path, cores: int, runs: Path) -> tuple[Path, float]:
@@ -160,8 +163,25 @@ def markdown(frame: pd.DataFrame, times: dict[str, float], load_at_start: str) -
                 f"{getattr(row, f'{m}_mean'):.3f} ± {getattr(row, f'{m}_sd'):.3f}" for m in METRICS
             ]
             lines.append(f"| {row.method} | " + " | ".join(cells) + " |")
-        lines.append("")
+        lines += ["", *feature_choices(frame[frame["corpus"] == corpus]), ""]
     return "\n".join(lines)
+
+
+def feature_choices(frame: pd.DataFrame) -> list[str]:
+    """One line per clustering method: the feature space each seed chose, and where another
+    was within the seeds' noise of it (an uncertain choice)."""
+    lines = []
+    if "features" not in frame:
+        return lines
+    chosen = frame[frame["features"].fillna("").astype(str) != ""]
+    for method, part in chosen.groupby("method", sort=False):
+        seeds = []
+        for row in part.itertuples():
+            close = "" if pd.isna(row.within_noise) else str(row.within_noise)
+            note = f" (`{close}` within noise)" if close else ""
+            seeds.append(f"seed {row.seed} `{row.features}`{note}")
+        lines.append(f"Features chosen by `{method}`: " + "; ".join(seeds) + ".  ")
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -184,9 +204,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             workdir = args.runs.resolve() / corpus
         else:
             workdir, times[corpus] = run_workflow(corpus, path, args.cores, args.runs.resolve())
-        metrics = pd.read_csv(workdir / "results/07_evaluation/metrics.csv")
+        metrics = pd.read_csv(
+            workdir / "results/07_evaluation/metrics.csv", dtype={c: str for c in CHOICES}
+        )
         for record in metrics.to_dict("records"):
-            rows.append({"corpus": corpus, **{k: record[k] for k in ("method", "seed", *METRICS)}})
+            choices = {c: "" if pd.isna(record.get(c)) else record[c] for c in CHOICES}
+            scores = {k: record[k] for k in ("method", "seed", *METRICS)}
+            rows.append({"corpus": corpus, **scores, **choices})
         rows += [{"corpus": corpus, **row} for row in naive_baselines(path, SEEDS)]
     frame = pd.DataFrame(rows)
     args.out.mkdir(parents=True, exist_ok=True)
