@@ -525,10 +525,9 @@ def feature_stability_table(
     more than :data:`NOISE_STANDARD_ERRORS` standard errors of the difference is
     ``within_noise`` (unless its clusters are the chosen space's, ``agreement_with_chosen``
     1 at every k: then the choice changes nothing): another set of seeds could have chosen
-    it. On 112 sub-corpora of the
-    labelled corpora 39 choices were that close, and the rule picked the space that matched
-    the sections better in only 13 of them, against 48 of the 73 others
-    (docs/topic_models.md); the stage says so in its log.
+    it. On 112 sub-corpora of the labelled corpora 39 choices were that close, and the rule
+    picked the space that matched the sections better in only 13 of them, against 48 of the
+    73 others (docs/topic_models.md); the stage says so in its log.
 
     Returns
     -------
