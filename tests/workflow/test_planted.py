@@ -51,6 +51,7 @@ def test_planted_corpus_evaluation_recovers_labels(planted_run):
         "method",
         "seed",
         "features",
+        "within_noise",
         "documents",
         "nmi",
         "ari",
