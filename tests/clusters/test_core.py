@@ -555,7 +555,9 @@ def test_the_standard_error_pools_the_pairs_of_every_k_and_one_run_has_none():
     table = clusters.feature_stability_table(
         {("lsa", 2): at_2, ("lsa", 3): at_3, ("topics", 2): single, ("topics", 3): single}
     )
-    pairs = np.concatenate([clusters._pair_agreements(at_2), clusters._pair_agreements(at_3)])
+    pairs = np.concatenate(
+        [clusters._pair_agreements(clusters._agreement_matrix(runs)) for runs in (at_2, at_3)]
+    )
     lsa = table[table["features"] == "lsa"]
     assert len(pairs) == 20
     assert lsa["mean_stability"].iloc[0] == pytest.approx(pairs.mean())

@@ -450,15 +450,22 @@ def ward_linkage(matrix: sp.csr_matrix | np.ndarray) -> np.ndarray:
 def partition_agreement(partitions: Sequence[np.ndarray]) -> tuple[float, float]:
     """Mean and sd of the adjusted Rand index over every pair of ``partitions`` (1: all
     the same; about 0: no more alike than chance); NaN with fewer than two."""
-    pairs = _pair_agreements(partitions)
+    pairs = _pair_agreements(_agreement_matrix(partitions))
     if not len(pairs):
         return np.nan, np.nan
     return float(np.mean(pairs)), float(np.std(pairs))
 
 
-def _pair_agreements(partitions: Sequence[np.ndarray]) -> np.ndarray:
-    """The adjusted Rand index of every pair of ``partitions`` (empty with fewer than two)."""
-    return _agreement_matrix(partitions)[np.triu_indices(len(partitions), k=1)]
+def _pair_agreements(matrix: np.ndarray) -> np.ndarray:
+    """The adjusted Rand index of every pair of partitions, from their
+    :func:`_agreement_matrix` (empty with fewer than two)."""
+    return matrix[np.triu_indices(len(matrix), k=1)]
+
+
+def _medoid_position(matrix: np.ndarray) -> int:
+    """The position of the partition of highest mean agreement in an
+    :func:`_agreement_matrix` (ties: the first)."""
+    return int(np.argmax(matrix.mean(axis=1).round(12)))
 
 
 def _agreement_matrix(partitions: Sequence[np.ndarray]) -> np.ndarray:
@@ -477,8 +484,7 @@ def medoid_partition(partitions: Sequence[np.ndarray]) -> np.ndarray:
     ties: the first): of several k-means runs, the one least tied to its seed."""
     if not partitions:
         raise ValueError("medoid_partition needs at least one partition")
-    matrix = _agreement_matrix(partitions)
-    return partitions[int(np.argmax(matrix.mean(axis=1).round(12)))]
+    return partitions[_medoid_position(_agreement_matrix(partitions))]
 
 
 def stability_partitions(
@@ -538,9 +544,12 @@ def feature_stability_table(
         partition with the chosen space's at that k) and ``within_noise`` (False for the
         chosen space itself).
     """
-    rows, pairs = [], {}
+    rows, pairs, medoids = [], {}, {}
     for (name, k), runs in partitions.items():
-        values = _pair_agreements(runs)
+        # One agreement matrix per space and k gives its stability and its medoid run.
+        matrix = _agreement_matrix(runs)
+        values = _pair_agreements(matrix)
+        medoids[name, k] = runs[_medoid_position(matrix)]
         mean, sd = (float(np.mean(values)), float(np.std(values))) if len(values) else (np.nan,) * 2
         rows.append(
             {"features": name, "k": k, "runs": len(runs), "stability": mean, "stability_sd": sd}
@@ -561,7 +570,6 @@ def feature_stability_table(
     # k): where they are the same, the choice changes nothing.
     from sklearn.metrics import adjusted_rand_score
 
-    medoids = {key: medoid_partition(runs) for key, runs in partitions.items()}
     table["agreement_with_chosen"] = [
         adjusted_rand_score(medoids[name, k], medoids[chosen, k])
         if (chosen, k) in medoids
