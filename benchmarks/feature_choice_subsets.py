@@ -77,6 +77,39 @@ def shipped_settings() -> tuple[dict, dict]:
     return config["cluster"], vectorizer
 
 
+def read_tokens(runs: Path, corpus: str) -> list[dict]:
+    """Stage 2's documents (``doc_id``, ``tokens``) of the run of ``corpus`` under ``runs``."""
+    path = runs / corpus / "results" / "02_normalize" / "tokens.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def sub_corpora(runs: Path, design: str, draws: list[int]):
+    """Yield ``(draw, name, tokens, labels)`` of every sub-corpus of ``design`` for each
+    draw (its random seed): ``tokens`` as ``(doc_id, tokens)`` pairs, ``labels`` the section
+    folder in each document id. The ``standard`` design adds the whole corpora (first draw).
+    """
+    tokens_by_corpus = {}
+    for draw in draws:
+        for corpus, n_sections, n_subsets in DESIGNS[design]:
+            if corpus not in tokens_by_corpus:
+                tokens_by_corpus[corpus] = read_tokens(runs, corpus)
+            docs = tokens_by_corpus[corpus]
+            labels = np.array([d["doc_id"].split("/")[1] for d in docs])
+            rng = np.random.default_rng(draw)
+            combos = list(itertools.combinations(sorted(set(labels)), n_sections))
+            rng.shuffle(combos)
+            for combo in combos[:n_subsets]:
+                positions = np.flatnonzero(np.isin(labels, combo))
+                size = min(MAX_DOCUMENTS, len(positions))
+                positions = np.sort(rng.choice(positions, size, replace=False))
+                tokens = [(docs[i]["doc_id"], docs[i]["tokens"]) for i in positions]
+                yield draw, f"{corpus}: {', '.join(combo)}", tokens, labels[positions]
+            whole = (corpus, n_sections) in (("hespress-4cat", 3), ("antms-6cat", 4))
+            if design == "standard" and whole and draw == draws[0]:
+                tokens = [(d["doc_id"], d["tokens"]) for d in docs]
+                yield draw, f"{corpus} (whole)", tokens, labels
+
+
 def evaluate(name: str, tokens: list, labels: np.ndarray, settings: dict, vectorizer: dict):
     matrix, _, terms = tfidf.compute_tfidf(tokens, **vectorizer)
     counts = tfidf.term_counts([words for _, words in tokens], terms, vectorizer["ngram_range"])
@@ -153,33 +186,10 @@ def main(argv=None) -> None:
     if args.refine_iterations is not None:
         settings["refine_iterations"] = args.refine_iterations
     rows = []
-    tokens_by_corpus = {}
-    for draw in args.draws:
-        for corpus, n_sections, n_subsets in DESIGNS[args.design]:
-            if corpus not in tokens_by_corpus:
-                path = args.runs / corpus / "results" / "02_normalize" / "tokens.jsonl"
-                text = path.read_text(encoding="utf-8")
-                tokens_by_corpus[corpus] = [json.loads(line) for line in text.splitlines()]
-            docs = tokens_by_corpus[corpus]
-            labels = np.array([d["doc_id"].split("/")[1] for d in docs])
-            rng = np.random.default_rng(draw)
-            combos = list(itertools.combinations(sorted(set(labels)), n_sections))
-            rng.shuffle(combos)
-            for combo in combos[:n_subsets]:
-                positions = np.flatnonzero(np.isin(labels, combo))
-                size = min(MAX_DOCUMENTS, len(positions))
-                positions = np.sort(rng.choice(positions, size, replace=False))
-                name = f"{corpus}: {', '.join(combo)}"
-                tokens = [(docs[i]["doc_id"], docs[i]["tokens"]) for i in positions]
-                row = evaluate(name, tokens, labels[positions], settings, vectorizer)
-                rows.append({"draw": draw, **row})
-                print(rows[-1], flush=True)
-            whole = (corpus, n_sections) in (("hespress-4cat", 3), ("antms-6cat", 4))
-            if args.design == "standard" and whole and draw == args.draws[0]:
-                tokens = [(d["doc_id"], d["tokens"]) for d in docs]
-                row = evaluate(f"{corpus} (whole)", tokens, labels, settings, vectorizer)
-                rows.append({"draw": draw, **row})
-                print(rows[-1], flush=True)
+    for draw, name, tokens, labels in sub_corpora(args.runs, args.design, args.draws):
+        row = evaluate(name, tokens, labels, settings, vectorizer)
+        rows.append({"draw": draw, **row})
+        print(rows[-1], flush=True)
     frame = pd.DataFrame(rows)
     frame["refinement_gain"] = frame["nmi_refined"] - frame["nmi_stage"]
     args.out.mkdir(parents=True, exist_ok=True)

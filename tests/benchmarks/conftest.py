@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from planted_corpora import planted_sections
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
@@ -36,3 +38,20 @@ def fake_snakemake(monkeypatch, tmp_path) -> SimpleNamespace:
     monkeypatch.setattr(workflow_speed.harness, "read_benchmark_files", lambda _: pd.DataFrame())
     monkeypatch.setattr(workflow_speed, "SHARED", tmp_path)
     return fake
+
+
+@pytest.fixture
+def runs(tmp_path) -> Path:
+    """Stage 2's tokens of two planted corpora named as the labelled ones, with as many
+    sections (4 and 6); the section is the second part of each document id."""
+    folder = tmp_path / "runs"
+    for corpus, sections in (("hespress-4cat", 4), ("antms-6cat", 6)):
+        documents, labels = planted_sections(sections, n_documents=30 * sections, random_state=1)
+        path = folder / corpus / "results/02_normalize/tokens.jsonl"
+        path.parent.mkdir(parents=True)
+        lines = [
+            json.dumps({"doc_id": f"{corpus}/s{label}/{doc_id}", "tokens": tokens})
+            for (doc_id, tokens), label in zip(documents, labels, strict=True)
+        ]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder

@@ -3,30 +3,8 @@ sub-corpora of labelled runs, beside an alternative rule and each space used alw
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import feature_choice_subsets  # benchmarks/, on the path (conftest.py)
 import pandas as pd
-import pytest
-from planted_corpora import planted_sections
-
-
-@pytest.fixture
-def runs(tmp_path) -> Path:
-    """Stage 2's tokens of two planted corpora named as the labelled ones, with as many
-    sections (4 and 6); the section is the second part of each document id."""
-    folder = tmp_path / "runs"
-    for corpus, sections in (("hespress-4cat", 4), ("antms-6cat", 6)):
-        documents, labels = planted_sections(sections, n_documents=30 * sections, random_state=1)
-        path = folder / corpus / "results/02_normalize/tokens.jsonl"
-        path.parent.mkdir(parents=True)
-        lines = [
-            json.dumps({"doc_id": f"{corpus}/s{label}/{doc_id}", "tokens": tokens})
-            for (doc_id, tokens), label in zip(documents, labels, strict=True)
-        ]
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder
 
 
 def test_the_wide_design_over_two_draws(runs, tmp_path):

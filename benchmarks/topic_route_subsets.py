@@ -1,0 +1,198 @@
+"""Would clustering the documents on topic mixtures help on corpora the defaults never saw?
+
+The validity issue reports a held-out corpus (four sections, about 1,850 articles) where
+k-means on LDA's topic mixtures (K = 20) found the sections far better than LSA (NMI 0.73
+against 0.61). ``cluster.features: topics`` does that, but it is not a default candidate of
+``features: auto`` (docs/topic_models.md). This benchmark asks, on the sub-corpora of
+``feature_choice_subsets.py`` (the same draws, held-out-sized), what the topic route and two
+mixtures of it with LSA give beside the shipped choice, and whether the stability rule could
+tell when they are better:
+
+- the shipped choice (``feature_choice_subsets.evaluate``: both LSA spaces, the space the
+  stability rule chose, its refined partition);
+- ``topics_K<K>``: tomotopy LDA at each ``--num-topics`` K (the shipped ``sampling_iterations``,
+  vocabulary as ``lda.no_below: auto`` and ``lda.no_above``), fitted with seeds 42, 7 and 2024;
+  k-means (k = the sections, ``n_init`` 10) on the square roots of each fit's topic shares
+  (Hellinger distance). ``nmi``: mean over the three fits; ``stability``: mean adjusted Rand
+  index between the three fits' partitions (what ``features: auto`` measures for
+  ``topics``); ``stability_kmeans``: between five k-means seeds on the first fit alone (what
+  it measures for an LSA space, whose SVD is fixed);
+- ``hybrid_lda_K<K>``: the chosen LSA space's rows with the first fit's √θ appended (equal
+  weight), k-means, five seeds;
+- ``hybrid_nmf``: the chosen LSA space's rows at weight 0.5 with √θ of the shipped NMF
+  (Kullback-Leibler) at K = the sections appended, five k-means seeds.
+
+Needs the normalized tokens of each corpus as ``feature_choice_subsets.py`` does. Writes
+``topic_route_subsets.{csv,md}`` in ``benchmarks/results`` (or ``--out``). About 25 minutes
+for ``--draws 0 1`` on 2 cores::
+
+    .venv/bin/python benchmarks/topic_route_subsets.py --runs benchmarks/runs --draws 0 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import feature_choice_subsets
+import harness
+
+from arabic_news_topics.clusters import core as clusters
+from arabic_news_topics.evaluation import core as evaluation
+from arabic_news_topics.tfidf import core as tfidf
+from arabic_news_topics.topics import engines
+
+ROOT = Path(__file__).resolve().parents[1]
+#: The seeds of the three topic model fits of each K (the shipped ``lda.random_seeds``).
+LDA_SEEDS = (42, 7, 2024)
+KMEANS_RUNS = 5
+
+
+def _nmi(labels: np.ndarray, partitions: list[np.ndarray]) -> float:
+    return float(np.mean([evaluation.label_scores(list(labels), p)["nmi"] for p in partitions]))
+
+
+def _kmeans_runs(features: np.ndarray, k: int) -> list[np.ndarray]:
+    return [
+        clusters.cluster_documents(features, k, "kmeans", 42 + i, 10) for i in range(KMEANS_RUNS)
+    ]
+
+
+def topic_route(
+    tokens: list,
+    labels: np.ndarray,
+    settings: dict,
+    vectorizer: dict,
+    lda: dict,
+    num_topics: list[int],
+    chosen: str,
+) -> dict:
+    """The topic route's and the hybrids' NMI and stability on one (sub-)corpus."""
+    k = len(set(labels))
+    matrix, _, _ = tfidf.compute_tfidf(tokens, **vectorizer)
+    lsa = np.asarray(
+        clusters.cluster_features(
+            matrix, chosen, settings["lsa_components"], 42, vectorizer["use_idf"]
+        )
+    )
+    words = [t for _, t in tokens]
+    dictionary = engines.build_dictionary(words, lda["no_below"], lda["no_above"])
+    bow = [dictionary.doc2bow(t) for t in words]
+    row: dict = {}
+    for n_topics in num_topics:
+        roots = [
+            clusters.topic_features(
+                engines.TomotopyLDA(n_topics, seed, sampling_iterations=lda["sampling_iterations"])
+                .fit(bow, dictionary)
+                .theta
+            )
+            for seed in LDA_SEEDS
+        ]
+        per_fit = [clusters.cluster_documents(r, k, "kmeans", 42, 10) for r in roots]
+        row[f"nmi_topics_K{n_topics}"] = _nmi(labels, per_fit)
+        row[f"stability_topics_K{n_topics}"] = clusters.partition_agreement(per_fit)[0]
+        first = _kmeans_runs(roots[0], k)
+        row[f"stability_kmeans_topics_K{n_topics}"] = clusters.partition_agreement(first)[0]
+        row[f"nmi_hybrid_lda_K{n_topics}"] = _nmi(
+            labels, _kmeans_runs(np.hstack([lsa, roots[0]]), k)
+        )
+    nmf = engines.SklearnNMF(k, 42, nmf_loss=lda["nmf_loss"]).fit(bow, dictionary)
+    hybrid = np.hstack([0.5 * lsa, clusters.topic_features(nmf.theta)])
+    row["nmi_hybrid_nmf"] = _nmi(labels, _kmeans_runs(hybrid, k))
+    return row
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=Path, default=ROOT / "benchmarks" / "runs")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument("--design", choices=sorted(feature_choice_subsets.DESIGNS), default="wide")
+    parser.add_argument("--draws", type=int, nargs="+", default=[0, 1])
+    parser.add_argument("--num-topics", type=int, nargs="+", default=[10, 20])
+    args = parser.parse_args(argv)
+    load = harness.load_average()
+    settings, vectorizer = feature_choice_subsets.shipped_settings()
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    lda = config["lda"]
+    rows = []
+    subsets = feature_choice_subsets.sub_corpora(args.runs, args.design, args.draws)
+    for draw, name, tokens, labels in subsets:
+        row = feature_choice_subsets.evaluate(name, tokens, labels, settings, vectorizer)
+        keep = ["corpus", "documents", "sections", "chosen", "nmi_lsa", "nmi_lsa_no_idf"]
+        row = {key: row[key] for key in keep} | {
+            "stability_chosen": row[f"stability_{row['chosen']}"],
+            "nmi_chosen": row[f"nmi_{row['chosen']}"],
+            "nmi_refined": row["nmi_refined"],
+        }
+        row |= topic_route(
+            tokens, labels, settings, vectorizer, lda, args.num_topics, row["chosen"]
+        )
+        rows.append({"draw": draw, **row})
+        print(rows[-1], flush=True)
+    frame = pd.DataFrame(rows)
+    args.out.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(args.out / "topic_route_subsets.csv", index=False, float_format="%.4f")
+    frame["family"] = frame["corpus"].str.split(":| ", regex=True).str[0]
+    routes = ["nmi_chosen", "nmi_refined"] + [
+        c for c in frame.columns if c.startswith(("nmi_topics", "nmi_hybrid"))
+    ]
+    summary = frame.groupby("family")[["nmi_lsa", "nmi_lsa_no_idf", *routes]].mean()
+    stabilities = [c for c in frame.columns if c.startswith("stability")]
+    summary = summary.join(frame.groupby("family")[stabilities].mean())
+    counts = pd.DataFrame(
+        {
+            f"{c.removeprefix('nmi_')}_better": (frame[c] > frame["nmi_refined"] + 0.01)
+            .groupby(frame["family"])
+            .sum()
+            for c in routes[2:]
+        }
+    )
+    # Would the stability rule take the topic route? Only where its partitions agree more
+    # across fits than the chosen LSA space's across k-means seeds.
+    taken = pd.DataFrame(
+        {
+            f"rule_takes_topics_K{n}": (frame[f"stability_topics_K{n}"] > frame["stability_chosen"])
+            .groupby(frame["family"])
+            .sum()
+            for n in args.num_topics
+        }
+    )
+    lines = [
+        "# Clusters on topic mixtures, on sub-corpora of the labelled corpora",
+        "",
+        *harness.run_lines(load_at_start=load),
+        "",
+        "`benchmarks/topic_route_subsets.py` (its docstring defines every column). Sub-corpora "
+        f"of design `{args.design}`, draws {', '.join(map(str, args.draws))} (those of "
+        "`feature_choice_subsets.py`); k = the number of sections. `nmi_chosen`: the LSA "
+        "space the shipped stability rule chose (mean over its k-means runs), `nmi_refined`: "
+        "the stage's partition after its refinement (what the workflow gives); "
+        "`<route>_better`: sub-corpora where a route beats `nmi_refined` by more than 0.01; "
+        "`rule_takes_topics_K<K>`: sub-corpora where the topic route's partitions agree more "
+        "across the three fits than the chosen space's across its k-means seeds (so "
+        "`features: auto` with `topics` among its candidates would take it).",
+        "",
+        "## Mean NMI and stability",
+        "",
+        summary.reset_index().to_markdown(index=False, floatfmt=".3f"),
+        "",
+        "## How often a route is better, and would be taken",
+        "",
+        counts.join(taken).reset_index().to_markdown(index=False),
+        "",
+        "## Every sub-corpus",
+        "",
+        frame.drop(columns="family").to_markdown(index=False, floatfmt=".3f"),
+        "",
+    ]
+    (args.out / "topic_route_subsets.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
