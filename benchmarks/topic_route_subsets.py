@@ -23,8 +23,8 @@ tell when they are better:
   (Kullback-Leibler) at K = the sections appended, five k-means seeds.
 
 Needs the normalized tokens of each corpus as ``feature_choice_subsets.py`` does. Writes
-``topic_route_subsets.{csv,md}`` in ``benchmarks/results`` (or ``--out``). About 25 minutes
-for ``--draws 0 1`` on 2 cores::
+``topic_route_subsets_<design>.{csv,md}`` in ``benchmarks/results`` (or ``--out``). About 25 minutes
+for ``--draws 0 1`` on 2 cores, 8 for ``--design standard`` (its whole corpora)::
 
     .venv/bin/python benchmarks/topic_route_subsets.py --runs benchmarks/runs --draws 0 1
 """
@@ -137,7 +137,8 @@ def main(argv=None) -> None:
         print(rows[-1], flush=True)
     frame = pd.DataFrame(rows)
     args.out.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(args.out / "topic_route_subsets.csv", index=False, float_format="%.4f")
+    stem = f"topic_route_subsets_{args.design}"
+    frame.to_csv(args.out / f"{stem}.csv", index=False, float_format="%.4f")
     frame["family"] = frame["corpus"].str.split(":| ", regex=True).str[0]
     routes = ["nmi_chosen", "nmi_refined"] + [
         c for c in frame.columns if c.startswith(("nmi_topics", "nmi_hybrid"))
@@ -191,7 +192,7 @@ def main(argv=None) -> None:
         frame.drop(columns="family").to_markdown(index=False, floatfmt=".3f"),
         "",
     ]
-    (args.out / "topic_route_subsets.md").write_text("\n".join(lines), encoding="utf-8")
+    (args.out / f"{stem}.md").write_text("\n".join(lines), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ def test_the_routes_on_the_sub_corpora_of_one_draw(runs, tmp_path):
     topic_route_subsets.main(
         ["--runs", str(runs), "--out", str(out), "--draws", "3", "--num-topics", "6"]
     )
-    rows = pd.read_csv(out / "topic_route_subsets.csv")
+    rows = pd.read_csv(out / "topic_route_subsets_wide.csv")
     # The same sub-corpora as feature_choice_subsets.py draws with that seed.
     drawn = [name for _, name, _, _ in feature_choice_subsets.sub_corpora(runs, "wide", [3])]
     assert rows["corpus"].tolist() == drawn
@@ -31,7 +31,7 @@ def test_the_routes_on_the_sub_corpora_of_one_draw(runs, tmp_path):
     # The chosen space's NMI is that of the space the rule chose.
     taken = [row[f"nmi_{row['chosen']}"] for _, row in rows.iterrows()]
     assert rows["nmi_chosen"].round(4).tolist() == pd.Series(taken).round(4).tolist()
-    report = (out / "topic_route_subsets.md").read_text(encoding="utf-8")
+    report = (out / "topic_route_subsets_wide.md").read_text(encoding="utf-8")
     # The counts of the report are those of the table.
     family = rows["corpus"].str.split(":").str[0]
     better = (rows["nmi_topics_K6"] > rows["nmi_refined"] + 0.01).groupby(family).sum()
