@@ -19,8 +19,9 @@ tell when they are better:
   it measures for an LSA space, whose SVD is fixed);
 - ``hybrid_lda_K<K>``: the chosen LSA space's rows with the first fit's √θ appended (equal
   weight), k-means, five seeds;
-- ``hybrid_nmf``: the chosen LSA space's rows at weight 0.5 with √θ of the shipped NMF
-  (Kullback-Leibler) at K = the sections appended, five k-means seeds.
+- ``hybrid_nmf_w<w>``: the chosen LSA space's rows with √θ of the shipped NMF
+  (Kullback-Leibler) at K = the sections appended at weight ``w`` (each of
+  :data:`NMF_WEIGHTS`; the LSA rows and √θ both have unit length), five k-means seeds.
 
 Needs the normalized tokens of each corpus as ``feature_choice_subsets.py`` does. Writes
 ``topic_route_subsets_<design>.{csv,md}`` in ``benchmarks/results`` (or ``--out``). About 25 minutes
@@ -52,6 +53,9 @@ ROOT = Path(__file__).resolve().parents[1]
 #: The seeds of the three topic model fits of each K (the shipped ``lda.random_seeds``).
 LDA_SEEDS = (42, 7, 2024)
 KMEANS_RUNS = 5
+#: Weights of NMF's √θ beside the LSA rows in ``hybrid_nmf_w<w>``. A quarter is where the
+#: whole hespress-4cat corpus gains most (docs/topic_models.md).
+NMF_WEIGHTS = (0.1, 0.25, 1.0)
 
 
 def _nmi(labels: np.ndarray, partitions: list[np.ndarray]) -> float:
@@ -103,8 +107,9 @@ def topic_route(
             labels, _kmeans_runs(np.hstack([lsa, roots[0]]), k)
         )
     nmf = engines.SklearnNMF(k, 42, nmf_loss=lda["nmf_loss"]).fit(bow, dictionary)
-    hybrid = np.hstack([0.5 * lsa, clusters.topic_features(nmf.theta)])
-    row["nmi_hybrid_nmf"] = _nmi(labels, _kmeans_runs(hybrid, k))
+    for weight in NMF_WEIGHTS:
+        hybrid = np.hstack([lsa, weight * clusters.topic_features(nmf.theta)])
+        row[f"nmi_hybrid_nmf_w{weight:g}"] = _nmi(labels, _kmeans_runs(hybrid, k))
     return row
 
 

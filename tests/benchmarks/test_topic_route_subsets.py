@@ -22,12 +22,14 @@ def test_the_routes_on_the_sub_corpora_of_one_draw(runs, tmp_path):
         "stability_topics_K6",
         "stability_kmeans_topics_K6",
         "nmi_hybrid_lda_K6",
-        "nmi_hybrid_nmf",
+        "nmi_hybrid_nmf_w0.1",
+        "nmi_hybrid_nmf_w0.25",
+        "nmi_hybrid_nmf_w1",
     ):
         assert rows[column].between(-1, 1).all(), column
     # Planted sections of their own words: every route finds them better than chance.
     assert rows["nmi_topics_K6"].mean() > 0.5
-    assert rows["nmi_hybrid_nmf"].mean() > 0.5
+    assert rows["nmi_hybrid_nmf_w0.25"].mean() > 0.5
     # The chosen space's NMI is that of the space the rule chose.
     taken = [row[f"nmi_{row['chosen']}"] for _, row in rows.iterrows()]
     assert rows["nmi_chosen"].round(4).tolist() == pd.Series(taken).round(4).tolist()
