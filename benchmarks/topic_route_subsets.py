@@ -21,7 +21,11 @@ tell when they are better:
   weight), k-means, five seeds;
 - ``hybrid_nmf_w<w>``: the chosen LSA space's rows with √θ of the shipped NMF
   (Kullback-Leibler) at K = the sections appended at weight ``w`` (each of
-  :data:`NMF_WEIGHTS`; the LSA rows and √θ both have unit length), five k-means seeds.
+  :data:`NMF_WEIGHTS`; the LSA rows and √θ both have unit length), five k-means seeds;
+- ``dmm``: the one-topic-per-document DMM at K = k (shipped ``dmm_iterations`` and
+  ``dmm_restarts``), its argmax topics with the three seeds: ``nmi``, ``stability`` (as for
+  ``topics``), and ``nmi_rule_with_dmm``: the DMM's partition where it is more stable than the
+  chosen LSA space, the workflow's elsewhere (the stability rule with the DMM as a candidate).
 
 Needs the normalized tokens of each corpus as ``feature_choice_subsets.py`` does. Writes
 ``topic_route_subsets_<design>.{csv,md}`` in ``benchmarks/results`` (or ``--out``). About 25 minutes
@@ -110,6 +114,17 @@ def topic_route(
     for weight in NMF_WEIGHTS:
         hybrid = np.hstack([lsa, weight * clusters.topic_features(nmf.theta)])
         row[f"nmi_hybrid_nmf_w{weight:g}"] = _nmi(labels, _kmeans_runs(hybrid, k))
+    # The one-topic-per-document DMM at K = k is a partition itself: its fits' argmax topics.
+    dmm = [
+        engines.DirichletMultinomialMixture(
+            k, seed, dmm_iterations=lda["dmm_iterations"], dmm_restarts=lda["dmm_restarts"]
+        )
+        .fit(bow, dictionary)
+        .theta.argmax(axis=1)
+        for seed in LDA_SEEDS
+    ]
+    row["nmi_dmm"] = _nmi(labels, dmm)
+    row["stability_dmm"] = clusters.partition_agreement(dmm)[0]
     return row
 
 
@@ -141,12 +156,17 @@ def main(argv=None) -> None:
         rows.append({"draw": draw, **row})
         print(rows[-1], flush=True)
     frame = pd.DataFrame(rows)
+    # The rule with the DMM as a third candidate: its partition where it is the more stable.
+    takes_dmm = frame["stability_dmm"] > frame["stability_chosen"]
+    frame["nmi_rule_with_dmm"] = frame["nmi_dmm"].where(takes_dmm, frame["nmi_refined"])
     args.out.mkdir(parents=True, exist_ok=True)
     stem = f"topic_route_subsets_{args.design}"
     frame.to_csv(args.out / f"{stem}.csv", index=False, float_format="%.4f")
     frame["family"] = frame["corpus"].str.split(":| ", regex=True).str[0]
     routes = ["nmi_chosen", "nmi_refined"] + [
-        c for c in frame.columns if c.startswith(("nmi_topics", "nmi_hybrid"))
+        c
+        for c in frame.columns
+        if c.startswith(("nmi_topics", "nmi_hybrid", "nmi_dmm", "nmi_rule"))
     ]
     summary = frame.groupby("family")[["nmi_lsa", "nmi_lsa_no_idf", *routes]].mean()
     stabilities = [c for c in frame.columns if c.startswith("stability")]
@@ -168,6 +188,7 @@ def main(argv=None) -> None:
             .sum()
             for n in args.num_topics
         }
+        | {"rule_takes_dmm": takes_dmm.groupby(frame["family"]).sum()}
     )
     lines = [
         "# Clusters on topic mixtures, on sub-corpora of the labelled corpora",
@@ -182,7 +203,8 @@ def main(argv=None) -> None:
         "`<route>_better`: sub-corpora where a route beats `nmi_refined` by more than 0.01; "
         "`rule_takes_topics_K<K>`: sub-corpora where the topic route's partitions agree more "
         "across the three fits than the chosen space's across its k-means seeds (so "
-        "`features: auto` with `topics` among its candidates would take it).",
+        "`features: auto` with `topics` among its candidates would take it); `rule_takes_dmm` "
+        "and `nmi_rule_with_dmm`: the same with the DMM's partitions as the candidate.",
         "",
         "## Mean NMI and stability",
         "",

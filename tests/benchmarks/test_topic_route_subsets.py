@@ -25,6 +25,8 @@ def test_the_routes_on_the_sub_corpora_of_one_draw(runs, tmp_path):
         "nmi_hybrid_nmf_w0.1",
         "nmi_hybrid_nmf_w0.25",
         "nmi_hybrid_nmf_w1",
+        "nmi_dmm",
+        "stability_dmm",
     ):
         assert rows[column].between(-1, 1).all(), column
     # Planted sections of their own words: every route finds them better than chance.
@@ -33,6 +35,10 @@ def test_the_routes_on_the_sub_corpora_of_one_draw(runs, tmp_path):
     # The chosen space's NMI is that of the space the rule chose.
     taken = [row[f"nmi_{row['chosen']}"] for _, row in rows.iterrows()]
     assert rows["nmi_chosen"].round(4).tolist() == pd.Series(taken).round(4).tolist()
+    # The rule with the DMM takes its partition exactly where it is the more stable.
+    takes = rows["stability_dmm"] > rows["stability_chosen"]
+    expected = rows["nmi_dmm"].where(takes, rows["nmi_refined"])
+    assert rows["nmi_rule_with_dmm"].round(4).tolist() == expected.round(4).tolist()
     report = (out / "topic_route_subsets_wide.md").read_text(encoding="utf-8")
     # The counts of the report are those of the table.
     family = rows["corpus"].str.split(":").str[0]
