@@ -28,8 +28,9 @@ tell when they are better:
   chosen LSA space, the workflow's elsewhere (the stability rule with the DMM as a candidate).
 
 Needs the normalized tokens of each corpus as ``feature_choice_subsets.py`` does. Writes
-``topic_route_subsets_<design>.{csv,md}`` in ``benchmarks/results`` (or ``--out``). About 25 minutes
-for ``--draws 0 1`` on 2 cores, 8 for ``--design standard`` (its whole corpora)::
+``topic_route_subsets_<design>.{csv,md}`` in ``benchmarks/results`` (or ``--out``). About 27
+minutes for ``--draws 0 1`` and 11 for ``--design standard`` (its whole corpora), the two
+side by side on 2 cores::
 
     .venv/bin/python benchmarks/topic_route_subsets.py --runs benchmarks/runs --draws 0 1
 """
