@@ -82,7 +82,7 @@ def topic_route(
     num_topics: list[int],
     chosen: str,
 ) -> dict:
-    """The topic route's and the hybrids' NMI and stability on one (sub-)corpus."""
+    """The topic route's, the hybrids' and the DMM's NMI and stability on one (sub-)corpus."""
     k = len(set(labels))
     matrix, _, _ = tfidf.compute_tfidf(tokens, **vectorizer)
     lsa = np.asarray(
