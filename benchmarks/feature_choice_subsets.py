@@ -77,6 +77,11 @@ def shipped_settings() -> tuple[dict, dict]:
     return config["cluster"], vectorizer
 
 
+def corpus_family(names: pd.Series) -> pd.Series:
+    """The labelled corpus each (sub-)corpus name of :func:`sub_corpora` comes from."""
+    return names.str.split(":| ", regex=True).str[0]
+
+
 def read_tokens(runs: Path, corpus: str) -> list[dict]:
     """Stage 2's documents (``doc_id``, ``tokens``) of the run of ``corpus`` under ``runs``."""
     path = runs / corpus / "results" / "02_normalize" / "tokens.jsonl"
@@ -192,11 +197,10 @@ def main(argv=None) -> None:
         print(rows[-1], flush=True)
     frame = pd.DataFrame(rows)
     frame["refinement_gain"] = frame["nmi_refined"] - frame["nmi_stage"]
-    args.out.mkdir(parents=True, exist_ok=True)
     stem = "feature_choice_subsets" + ("" if args.design == "standard" else f"_{args.design}")
-    frame.to_csv(args.out / f"{stem}.csv", index=False, float_format="%.4f")
+    table = frame.copy()
     names = settings["auto_features"]
-    family = frame["corpus"].str.split(":| ", regex=True).str[0]
+    family = corpus_family(frame["corpus"])
     if args.design != "standard":
         family = family + ", " + frame["sections"].astype(str) + " sections"
     frame["family"] = family
@@ -253,7 +257,7 @@ def main(argv=None) -> None:
         frame.drop(columns="family").to_markdown(index=False, floatfmt=".3f"),
         "",
     ]
-    (args.out / f"{stem}.md").write_text("\n".join(lines), encoding="utf-8")
+    harness.write_results(args.out, stem, table, "\n".join(lines), float_format="%.4f")
 
 
 if __name__ == "__main__":

@@ -160,10 +160,8 @@ def main(argv=None) -> None:
     # The rule with the DMM as a third candidate: its partition where it is the more stable.
     takes_dmm = frame["stability_dmm"] > frame["stability_chosen"]
     frame["nmi_rule_with_dmm"] = frame["nmi_dmm"].where(takes_dmm, frame["nmi_refined"])
-    args.out.mkdir(parents=True, exist_ok=True)
-    stem = f"topic_route_subsets_{args.design}"
-    frame.to_csv(args.out / f"{stem}.csv", index=False, float_format="%.4f")
-    frame["family"] = frame["corpus"].str.split(":| ", regex=True).str[0]
+    table = frame.copy()
+    frame["family"] = feature_choice_subsets.corpus_family(frame["corpus"])
     routes = ["nmi_chosen", "nmi_refined"] + [
         c
         for c in frame.columns
@@ -220,7 +218,8 @@ def main(argv=None) -> None:
         frame.drop(columns="family").to_markdown(index=False, floatfmt=".3f"),
         "",
     ]
-    (args.out / f"{stem}.md").write_text("\n".join(lines), encoding="utf-8")
+    stem = f"topic_route_subsets_{args.design}"
+    harness.write_results(args.out, stem, table, "\n".join(lines), float_format="%.4f")
 
 
 if __name__ == "__main__":

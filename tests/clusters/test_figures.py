@@ -123,12 +123,23 @@ def test_feature_stability_says_when_the_choice_is_within_noise(tmp_path, drawn)
         "LSA of TF (no IDF)  (chosen)",
     ]
     assert "an uncertain choice" in ax.get_title()
+    # The longest title fits the figure (in one line it ran past its right edge; with one k
+    # there is no legend beside the bars to move them left).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    one_k = table[table["k"] == table["k"].min()]
+    draw(tmp_path, ("features_one_k", figures.plot_feature_stability, [lambda: one_k], {}), "k")
+    figure = drawn[-1]
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    box = plotted(figure)[0].title.get_window_extent(canvas.get_renderer())
+    assert box.x0 >= figure.bbox.x0 and box.x1 <= figure.bbox.x1
     # A clear choice says nothing of noise (nor does a table from before the column).
     clear = ("features_clear", figures.plot_feature_stability, [
         lambda: feature_stability_table().assign(within_noise=False)
     ], {})  # fmt: skip
     draw(tmp_path, clear, "clear")
-    assert "uncertain" not in plotted(drawn[1])[0].get_title()
+    assert "uncertain" not in plotted(drawn[-1])[0].get_title()
 
 
 def test_feature_stability_marks_the_chosen_space_and_keeps_bars_within_one(tmp_path, drawn):

@@ -450,7 +450,11 @@ def ward_linkage(matrix: sp.csr_matrix | np.ndarray) -> np.ndarray:
 def partition_agreement(partitions: Sequence[np.ndarray]) -> tuple[float, float]:
     """Mean and sd of the adjusted Rand index over every pair of ``partitions`` (1: all
     the same; about 0: no more alike than chance); NaN with fewer than two."""
-    pairs = _pair_agreements(_agreement_matrix(partitions))
+    return _mean_sd(_pair_agreements(_agreement_matrix(partitions)))
+
+
+def _mean_sd(pairs: np.ndarray) -> tuple[float, float]:
+    """Mean and sd of pairs' adjusted Rand indices; NaN for no pair."""
     if not len(pairs):
         return np.nan, np.nan
     return float(np.mean(pairs)), float(np.std(pairs))
@@ -550,7 +554,7 @@ def feature_stability_table(
         matrix = _agreement_matrix(runs)
         values = _pair_agreements(matrix)
         medoids[name, k] = runs[_medoid_position(matrix)]
-        mean, sd = (float(np.mean(values)), float(np.std(values))) if len(values) else (np.nan,) * 2
+        mean, sd = _mean_sd(values)
         rows.append(
             {"features": name, "k": k, "runs": len(runs), "stability": mean, "stability_sd": sd}
         )

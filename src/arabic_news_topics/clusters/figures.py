@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from scipy.cluster.hierarchy import dendrogram
 
 from ..io import read_table
@@ -189,6 +190,7 @@ def plot_feature_stability(features_csv: str, png: str, pdf: str) -> None:
     fig, axes = new_figure(2.4 + 0.1 * len(names) * len(ks))
     ax = axes[0, 0]
     width = 0.8 / len(ks)
+    handles = []
     for j, k in enumerate(ks):
         part = table[table["k"].astype(int) == k].set_index("features")
         values = [float(part["stability"].get(n, np.nan)) for n in names]
@@ -209,8 +211,9 @@ def plot_feature_stability(features_csv: str, png: str, pdf: str) -> None:
             linewidth=[2.5 if n in chosen else 0.0 for n in names],
             xerr=xerr,
             capsize=3,
-            label=f"k = {k}",
         )
+        # The legend's swatch is the k's colour alone (a bar of the chosen space is outlined).
+        handles.append(Patch(facecolor=colour, label=f"k = {k}"))
         for y, value in zip(positions, values, strict=True):
             text = "n/a" if not np.isfinite(value) else f"{value:.2f}"
             ax.text(0.01, y, text, va="center", ha="left", fontsize=7, color="white")
@@ -226,11 +229,16 @@ def plot_feature_stability(features_csv: str, png: str, pdf: str) -> None:
     ax.set_xlim(min(0.0, float(np.nanmin(table["stability"].astype(float).fillna(0)))), 1.05)
     ax.set_xlabel("agreement of the partitions of its runs (mean adjusted Rand index)")
     if len(ks) > 1:
-        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    note = "the most stable (outlined) is chosen, no labels"
+        ax.legend(
+            handles=handles, frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0)
+        )
+    note = "(k-means runs with other seeds;\nthe most stable, outlined, is chosen without labels"
     if close:
-        note += f";\nanother within {NOISE_STANDARD_ERRORS:g} standard errors: an uncertain choice"
-    ax.set_title(f"{title}\n(k-means runs with other seeds; {note})")
+        note += (
+            f";\nanother is within {NOISE_STANDARD_ERRORS:g} standard errors: an uncertain choice"
+        )
+    # One clause a line: in one line the note ran past the figure's right edge.
+    ax.set_title(f"{title}\n{note})")
     save_figure(fig, png, pdf)
 
 
