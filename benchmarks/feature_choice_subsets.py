@@ -74,7 +74,12 @@ def shipped_settings() -> tuple[dict, dict]:
         for key in ("min_df", "max_df", "max_features", "sublinear_tf", "use_idf")
     }
     vectorizer["ngram_range"] = tuple(config["tfidf"]["ngram_range"])
-    return config["cluster"], vectorizer
+    # The dmm candidate's fits are the dmm engine's (stage 5 reads them from lda).
+    dmm = {
+        "dmm_iterations": config["lda"]["dmm_iterations"],
+        "dmm_restarts": config["lda"]["dmm_restarts"],
+    }
+    return {**config["cluster"], **dmm}, vectorizer
 
 
 def corpus_family(names: pd.Series) -> pd.Series:
@@ -119,7 +124,9 @@ def evaluate(name: str, tokens: list, labels: np.ndarray, settings: dict, vector
     matrix, _, terms = tfidf.compute_tfidf(tokens, **vectorizer)
     counts = tfidf.term_counts([words for _, words in tokens], terms, vectorizer["ngram_range"])
     k = len(set(labels))
-    names = settings["auto_features"]
+    # The stage's candidates for this corpus (the dmm one only up to its size limit, and
+    # only where it fills the k clusters).
+    names, left_out = clusters.candidate_names(settings, len(labels))
     candidates = clusters.candidate_runs(
         matrix,
         names,
@@ -127,11 +134,22 @@ def evaluate(name: str, tokens: list, labels: np.ndarray, settings: dict, vector
         42,
         settings["stability_runs"],
         vectorizer["use_idf"],
+        counts=counts if "dmm" in names else None,
     )
-    partitions = clusters.stability_partitions(candidates, [k], settings["method"])
+    partitions = clusters.stability_partitions(
+        candidates,
+        [k],
+        settings["method"],
+        dmm_iterations=settings["dmm_iterations"],
+        dmm_restarts=settings["dmm_restarts"],
+    )
+    partitions, short = clusters.without_empty_clusters(partitions)
+    left_out.update(short)
+    names = [n for n in names if n not in left_out]
     table = clusters.feature_stability_table(partitions)
     chosen = clusters.chosen_features(table)
     row = {"corpus": name, "documents": len(labels), "sections": k, "chosen": chosen}
+    row["left_out"] = ", ".join(left_out)
     # Whether the stage would call its choice uncertain (another space within the noise).
     row["within_noise"] = bool(clusters.features_within_noise(table))
     errors = {}
@@ -156,8 +174,9 @@ def evaluate(name: str, tokens: list, labels: np.ndarray, settings: dict, vector
     margin_choice = max(clearly, key=lambda f: row[f"stability_{f}"]) if clearly else first
     row["chosen_with_margin"] = margin_choice
     row["regret_with_margin"] = best - row[f"nmi_{margin_choice}"]
-    for feature in names:
-        row[f"regret_always_{feature}"] = best - row[f"nmi_{feature}"]
+    for feature in settings["auto_features"]:
+        if feature in names:
+            row[f"regret_always_{feature}"] = best - row[f"nmi_{feature}"]
     # The stage's partition, then refined as the stage refines it.
     medoid = clusters.medoid_partition(partitions[chosen, k])
     refined = clusters.refine_partition(counts, medoid, settings["refine_iterations"])
@@ -185,11 +204,21 @@ def main(argv=None) -> None:
         default=None,
         help="cluster.refine_iterations instead of the shipped one (to compare)",
     )
+    parser.add_argument(
+        "--auto-features",
+        nargs="+",
+        default=None,
+        help="cluster.auto_features instead of the shipped ones (to compare; the results' "
+        "file names get _without_dmm when dmm is not among them but is shipped)",
+    )
     args = parser.parse_args(argv)
     load = harness.load_average()
     settings, vectorizer = shipped_settings()
     if args.refine_iterations is not None:
         settings["refine_iterations"] = args.refine_iterations
+    shipped = list(settings["auto_features"])
+    if args.auto_features is not None:
+        settings["auto_features"] = args.auto_features
     rows = []
     for draw, name, tokens, labels in sub_corpora(args.runs, args.design, args.draws):
         row = evaluate(name, tokens, labels, settings, vectorizer)
@@ -198,6 +227,8 @@ def main(argv=None) -> None:
     frame = pd.DataFrame(rows)
     frame["refinement_gain"] = frame["nmi_refined"] - frame["nmi_stage"]
     stem = "feature_choice_subsets" + ("" if args.design == "standard" else f"_{args.design}")
+    if "dmm" in shipped and "dmm" not in settings["auto_features"]:
+        stem += "_without_dmm"
     table = frame.copy()
     names = settings["auto_features"]
     family = corpus_family(frame["corpus"])

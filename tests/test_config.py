@@ -380,13 +380,13 @@ SCHEMA_ERRORS = [
         "cluster features typo",
         edit("cluster.features", "lsa_noidf"),
         "config key cluster.features: 'lsa_noidf' is not one of auto, lsa, lsa_no_idf, tfidf, "
-        "topics (did you mean lsa_no_idf?)",
+        "topics, dmm (did you mean lsa_no_idf?)",
     ),
     (
         "auto features typo",
         edit("cluster.auto_features", ["lsa", "topic"]),
         "config key cluster.auto_features[1]: 'topic' is not one of lsa, lsa_no_idf, tfidf, "
-        "topics (did you mean topics?)",
+        "topics, dmm (did you mean topics?)",
     ),
     (
         "one stability run",

@@ -855,3 +855,118 @@ def test_auto_finds_the_planted_number_of_clusters_at_2000_documents():
     assert result["k"] == 6
     assert min(ks) < 6 < max(ks)
     assert normalized_mutual_info_score(sections, result["labels"]) > 0.9
+
+
+# ------------------------------------------------------------------------------------------
+# The one-topic-per-document DMM as a candidate (cluster.features: dmm)
+
+
+def planted_counts(idf: str = "on", n_per: int = 40, seed: int = 0):
+    """The TF-IDF matrix, word counts and labels of :func:`planted_sections`."""
+    documents, labels = planted_sections(idf, n_per=n_per, seed=seed)
+    matrix, _, terms = tfidf.compute_tfidf(documents, sublinear_tf=True)
+    counts = tfidf.term_counts([words for _, words in documents], terms, (1, 1))
+    return matrix, counts, labels
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_dmm_partition_recovers_planted_one_topic_documents(seed):
+    _, counts, labels = planted_counts("on", seed=seed)
+    partition = clusters.dmm_partition(counts, 3, random_state=seed, iterations=10)
+    assert normalized_mutual_info_score(labels, partition) == pytest.approx(1.0)
+    # Numbered by first document from 1, as k-means partitions are; the same for a seed.
+    assert partition[0] == 1
+    assert list(dict.fromkeys(partition)) == [1, 2, 3]
+    np.testing.assert_array_equal(
+        partition, clusters.dmm_partition(counts, 3, random_state=seed, iterations=10)
+    )
+
+
+def test_dmm_candidate_needs_the_word_counts():
+    matrix, _, _ = planted_counts()
+    with pytest.raises(ValueError, match="dmm needs the documents' word counts"):
+        clusters.candidate_runs(matrix, ["dmm"])
+
+
+def test_dmm_counts_must_be_the_matrix_rows():
+    matrix, counts, _ = planted_counts()
+    with pytest.raises(ValueError, match="word counts have 119 documents, the TF-IDF matrix 120"):
+        clusters.candidate_runs(matrix, ["dmm"], counts=counts[:-1])
+
+
+def test_dmm_chosen_by_hand_is_shown_in_the_lsa_space():
+    matrix, counts, labels = planted_counts("on")
+    settings = {
+        "features": "dmm",
+        "auto_features": ["lsa"],
+        "method": "kmeans",
+        "lsa_components": 10,
+        "stability_runs": 3,
+        "refine_iterations": 1,
+    }
+    result = clusters.cluster_with_settings(
+        matrix, settings, [3], random_state=42, counts=counts, dmm_iterations=10
+    )
+    assert result["features"] == "dmm"
+    assert normalized_mutual_info_score(labels, result["labels"]) == pytest.approx(1.0)
+    lsa, projection = clusters.cluster_features(matrix, "lsa", 10, 42, return_projection=True)
+    np.testing.assert_array_equal(result["matrix"], lsa)
+    np.testing.assert_array_equal(result["projection"], projection)
+    assert result["silhouette"]["silhouette"].notna().all()
+    assert set(result["stability"]["features"]) == {"dmm"}
+    assert result["left_out"] == {}
+
+
+def test_auto_takes_the_dmm_where_its_runs_agree_more(monkeypatch):
+    # LSA without IDF cannot find the "idf on" sections (its runs disagree); a DMM whose
+    # runs all give the planted sections is the more stable candidate and is chosen.
+    matrix, counts, labels = planted_counts("on")
+    planted = clusters._relabel_by_first_appearance(labels) + 1
+    monkeypatch.setattr(clusters, "dmm_partition", lambda *args, **kwargs: planted)
+    settings = stage_settings(
+        ["lsa_no_idf", "dmm"], lsa_components=10, stability_runs=4, dmm_max_documents=500
+    )
+    result = clusters.cluster_with_settings(matrix, settings, [3], random_state=42, counts=counts)
+    table = result["stability"].set_index("features")
+    assert table.loc["dmm", "stability"] == 1.0
+    assert table.loc["lsa_no_idf", "stability"] < 0.9
+    assert result["features"] == "dmm"
+    np.testing.assert_array_equal(result["labels"], planted)
+    # Shown in the lsa space, which was not a candidate.
+    np.testing.assert_array_equal(
+        result["matrix"], clusters.cluster_features(matrix, "lsa", 10, 42)
+    )
+    assert result["projection"] is not None
+
+
+def test_auto_leaves_the_dmm_out_of_corpora_above_its_limit(monkeypatch):
+    matrix, counts, _ = planted_counts("on")
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the DMM was fitted")
+
+    monkeypatch.setattr(clusters, "dmm_partition", fail)
+    settings = stage_settings(["lsa", "dmm"], lsa_components=10, stability_runs=3)
+    result = clusters.cluster_with_settings(
+        matrix, {**settings, "dmm_max_documents": 119}, [3], counts=counts
+    )
+    assert result["left_out"] == {
+        "dmm": "120 documents, more than cluster.dmm_max_documents = 119"
+    }
+    assert set(result["stability"]["features"]) == {"lsa"}
+
+
+@pytest.mark.parametrize("limit", [120, 0])
+def test_auto_leaves_out_a_dmm_that_empties_clusters(monkeypatch, limit):
+    # At and under the limit (0: none) the DMM runs; one that fills 2 of 3 clusters is not
+    # a candidate at k = 3.
+    matrix, counts, labels = planted_counts("on")
+    two = np.where(labels == 2, 1, labels) + 1
+    monkeypatch.setattr(clusters, "dmm_partition", lambda *args, **kwargs: two)
+    settings = stage_settings(
+        ["lsa", "dmm"], lsa_components=10, stability_runs=3, dmm_max_documents=limit
+    )
+    result = clusters.cluster_with_settings(matrix, settings, [3], counts=counts)
+    assert result["left_out"] == {"dmm": "a run left clusters empty at k = 3"}
+    assert set(result["stability"]["features"]) == {"lsa"}
+    assert result["features"] == "lsa"

@@ -66,6 +66,9 @@ rule cluster_documents:
         use_idf=config["tfidf"]["use_idf"],
         ngram_range=config["tfidf"]["ngram_range"],
         max_documents=config["figures"]["max_documents"],
+        # Each fit of the dmm candidate is the dmm engine's.
+        dmm_iterations=config["lda"]["dmm_iterations"],
+        dmm_restarts=config["lda"]["dmm_restarts"],
     script:
         "../scripts/cluster_documents.py"
 

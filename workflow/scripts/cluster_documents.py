@@ -16,5 +16,7 @@ cluster_documents(
     vocabulary_csv=snakemake.input.vocabulary,
     tokens=snakemake.input.tokens,
     ngram_range=snakemake.params.ngram_range,
+    dmm_iterations=snakemake.params.dmm_iterations,
+    dmm_restarts=snakemake.params.dmm_restarts,
     **snakemake.output,
 )

@@ -21,5 +21,7 @@ evaluate_labels(
     use_idf=snakemake.params.use_idf,
     tokens=snakemake.input.tokens,
     ngram_range=snakemake.params.ngram_range,
+    dmm_iterations=snakemake.params.dmm_iterations,
+    dmm_restarts=snakemake.params.dmm_restarts,
     **snakemake.output,
 )

@@ -16,7 +16,13 @@ from ..tfidf import core as tfidf
 METHODS = ("kmeans", "agglomerative")
 #: What the documents are clustered on, by ``cluster.features`` (``auto``: one of
 #: ``cluster.auto_features``, chosen by :func:`feature_stability_table`).
-FEATURES = ("tfidf", "lsa", "lsa_no_idf", "topics")
+FEATURES = ("tfidf", "lsa", "lsa_no_idf", "topics", "dmm")
+#: Candidates whose runs are partitions fitted on the word counts, not feature rows that
+#: k-means (or Ward) clusters: the one-topic-per-document DMM (:func:`dmm_partition`).
+PARTITION_FEATURES = ("dmm",)
+#: The feature space in which a partition of :data:`PARTITION_FEATURES` is shown and scored
+#: (silhouette, map, centroids of the model bundle).
+PARTITION_SPACE = "lsa"
 #: Standard errors of the difference of two candidates' stabilities within which the choice
 #: between them is reported as within the seeds' noise (:func:`feature_stability_table`).
 NOISE_STANDARD_ERRORS = 2.0
@@ -496,21 +502,63 @@ def stability_partitions(
     ks: Sequence[int],
     method: str = "kmeans",
     n_init: int = 10,
+    dmm_iterations: int = 30,
+    dmm_restarts: int = 3,
 ) -> dict[tuple[str, int], list[np.ndarray]]:
     """The partitions of every run of every candidate feature space at every k.
 
     ``candidates`` maps a name of ``cluster.features`` to its runs, each a features matrix
     and the random state of its clustering (the same LSA rows with other k-means seeds, or
-    the topic shares of topic models fitted with other seeds)."""
+    the topic shares of topic models fitted with other seeds); a ``dmm`` run is word counts
+    and the seed of a DMM fit (:func:`dmm_partition`, ``dmm_iterations`` sweeps, the best of
+    ``dmm_restarts`` restarts)."""
     if not candidates:
         raise ValueError("cluster.auto_features is empty")
+
+    def partition(name, features, k, seed):
+        if name in PARTITION_FEATURES:
+            return dmm_partition(features, k, seed, dmm_iterations, dmm_restarts)
+        return cluster_documents(features, k, method, seed, n_init)
+
     return {
-        (name, int(k)): [
-            cluster_documents(features, int(k), method, seed, n_init) for features, seed in runs
-        ]
+        (name, int(k)): [partition(name, features, int(k), seed) for features, seed in runs]
         for name, runs in candidates.items()
         for k in sorted(set(ks))
     }
+
+
+def dmm_partition(
+    counts: sp.spmatrix,
+    n_clusters: int,
+    random_state: int = 42,
+    iterations: int = 30,
+    restarts: int = 3,
+) -> np.ndarray:
+    """The documents clustered by a Dirichlet multinomial mixture of ``n_clusters`` on their
+    word ``counts``: a fit of the ``dmm`` engine from ``random_state``
+    (:class:`~arabic_news_topics.topics.engines.DirichletMultinomialMixture`: ``restarts``
+    GSDMM runs of ``iterations`` sweeps, the most likely one kept), each document
+    in its most probable cluster; 1-based labels numbered by first document, as
+    :func:`cluster_documents` gives. The DMM may leave clusters empty: the labels then
+    hold fewer than ``n_clusters`` values. A document without words joins the first
+    cluster (its topic shares are uniform).
+
+    Why a candidate: one topic per document is a mixture of unigrams, the model the
+    refinement (:func:`refine_partition`) takes one step of; sampled from random starts it
+    found antms-6cat's sections better than k-means on LSA on its sub-corpora, and its runs
+    agreed more where it did (docs/topic_models.md). With one restart a fit's clusters
+    varied more from seed to seed, and the stability rule took them less often where they
+    were better.
+    """
+    from ..topics.engines import BowCorpus, DirichletMultinomialMixture
+
+    _check_k(n_clusters, counts.shape[0])
+    model = DirichletMultinomialMixture(
+        n_clusters, random_state, dmm_iterations=iterations, dmm_restarts=restarts
+    )
+    # The engine reads a vocabulary's length and names only: the columns' positions do.
+    model.fit(BowCorpus(counts), [str(j) for j in range(counts.shape[1])])
+    return _relabel_by_first_appearance(model.theta.argmax(axis=1)) + 1
 
 
 def feature_stability_table(
@@ -614,18 +662,32 @@ def candidate_runs(
     use_idf: bool = True,
     thetas: Sequence[np.ndarray] = (),
     projections: dict | None = None,
+    counts: Counts | None = None,
 ) -> dict[str, list[tuple[sp.csr_matrix | np.ndarray, int]]]:
     """The runs of each candidate feature space of ``names``: an LSA or TF-IDF space is
     computed once (``random_state``) and clustered with ``runs`` seeds from ``random_state``
     on; ``topics`` is one run per topic model of ``thetas`` (their own seeds), clustered
-    with ``random_state``. Spaces that are the same (``lsa_no_idf`` without IDF in stage 3)
-    are kept once, under the first name. ``projections``, when given, receives each space's
-    LSA axes (:func:`cluster_features`)."""
+    with ``random_state``; ``dmm`` is ``runs`` DMM fits on the word ``counts`` (rows as
+    the matrix's), seeds from ``random_state`` on (:func:`dmm_partition`). Spaces that are
+    the same (``lsa_no_idf`` without IDF in stage 3) are kept once, under the first name.
+    ``projections``, when given, receives each space's LSA axes (:func:`cluster_features`).
+    """
     candidates: dict[str, list] = {}
     for name in dict.fromkeys(names):
         if name == "lsa_no_idf" and not use_idf and "lsa" in candidates:
             continue
-        if name == "topics":
+        if name == "dmm":
+            if counts is None:
+                raise ValueError("cluster.features dmm needs the documents' word counts")
+            whole = counts if sp.issparse(counts) else sp.vstack(list(counts()))
+            whole = sp.csr_matrix(whole)
+            if whole.shape[0] != matrix.shape[0]:
+                raise ValueError(
+                    f"the word counts have {whole.shape[0]} documents, the TF-IDF matrix "
+                    f"{matrix.shape[0]}"
+                )
+            candidates[name] = [(whole, random_state + i) for i in range(runs)]
+        elif name == "topics":
             if not thetas:
                 raise ValueError("cluster.features topics needs the topic model's document topics")
             candidates[name] = [
@@ -722,6 +784,43 @@ def mixture_clusters(
     return scores.argmax(axis=1)
 
 
+def candidate_names(settings: Mapping, n_docs: int) -> tuple[list[str], dict[str, str]]:
+    """The candidates of stage 5 (``cluster.features``, or ``cluster.auto_features`` when
+    ``auto``) for a corpus of ``n_docs`` documents, and those left out with the reason:
+    ``auto`` leaves ``dmm`` out above ``cluster.dmm_max_documents`` (0: no limit), where its
+    runs would cost more than the rest of the stage."""
+    if settings["features"] != "auto":
+        return [settings["features"]], {}
+    names, left_out = list(settings["auto_features"]), {}
+    limit = settings.get("dmm_max_documents", 0)
+    if "dmm" in names and len(names) > 1 and limit and n_docs > limit:
+        names.remove("dmm")
+        left_out["dmm"] = f"{n_docs} documents, more than cluster.dmm_max_documents = {limit}"
+    return names, left_out
+
+
+def without_empty_clusters(
+    partitions: Mapping[tuple[str, int], Sequence[np.ndarray]],
+) -> tuple[dict, dict[str, str]]:
+    """``partitions`` (:func:`stability_partitions`) without the candidates of
+    :data:`PARTITION_FEATURES` of which a run fills fewer than k clusters at some k, unless
+    no other candidate is left; and those left out with the reason. A DMM that leaves
+    clusters empty says the corpus has fewer groups of its kind, not which k to keep."""
+    left_out = {}
+    names = {name for name, _ in partitions}
+    for name in PARTITION_FEATURES:
+        short = [
+            k
+            for (other, k), runs in partitions.items()
+            if other == name and min(len(np.unique(run)) for run in runs) < k
+        ]
+        if short and len(names) > 1:
+            partitions = {key: runs for key, runs in partitions.items() if key[0] != name}
+            names.discard(name)
+            left_out[name] = f"a run left clusters empty at k = {', '.join(map(str, short))}"
+    return dict(partitions), left_out
+
+
 def cluster_with_settings(
     matrix: sp.csr_matrix,
     settings: Mapping,
@@ -730,6 +829,8 @@ def cluster_with_settings(
     use_idf: bool = True,
     thetas: Sequence[np.ndarray] = (),
     counts: Counts | None = None,
+    dmm_iterations: int = 30,
+    dmm_restarts: int = 3,
 ) -> dict:
     """Stage 5's clustering: the feature space (``cluster.features``, or by stability among
     ``cluster.auto_features`` when ``auto``), k by silhouette when ``ks`` holds several, and
@@ -738,6 +839,13 @@ def cluster_with_settings(
     matrix's) by ``cluster.refine_iterations`` EM iterations (:func:`refine_partition`;
     none without ``counts``).
 
+    ``dmm`` (fits of :func:`dmm_partition` on the ``counts``: ``dmm_iterations``,
+    ``dmm_restarts``)
+    is a candidate of ``auto`` only up to ``cluster.dmm_max_documents`` documents (its
+    runs' cost grows with the corpus) and only if every run at every k fills the k
+    clusters; otherwise it is left out, and ``left_out`` says why. Its partitions are shown
+    and scored in the ``lsa`` space (:data:`PARTITION_SPACE`).
+
     Returns
     -------
     dict
@@ -745,10 +853,11 @@ def cluster_with_settings(
         ``refined`` (the documents the refinement moved to another cluster), ``mixture``
         (the refinement's log word probabilities and log shares, or None),
         ``stability`` (:func:`feature_stability_table`), ``silhouette``
-        (:func:`silhouette_by_k` of the chosen space), ``matrix`` (its features) and
-        ``projection`` (its LSA axes, or None: :func:`cluster_features`).
+        (:func:`silhouette_by_k` of the chosen space), ``matrix`` (its features),
+        ``projection`` (its LSA axes, or None: :func:`cluster_features`) and ``left_out``
+        (candidates of ``auto`` left out, each with the reason).
     """
-    names = settings["auto_features"] if settings["features"] == "auto" else [settings["features"]]
+    names, left_out = candidate_names(settings, matrix.shape[0])
     projections: dict = {}
     candidates = candidate_runs(
         matrix,
@@ -759,11 +868,35 @@ def cluster_with_settings(
         use_idf,
         thetas,
         projections,
+        counts if "dmm" in names else None,
     )
-    partitions = stability_partitions(candidates, ks, settings["method"])
+    partitions = stability_partitions(
+        candidates,
+        ks,
+        settings["method"],
+        dmm_iterations=dmm_iterations,
+        dmm_restarts=dmm_restarts,
+    )
+    partitions, short = without_empty_clusters(partitions)
+    left_out.update(short)
     stability = feature_stability_table(partitions)
     name = chosen_features(stability)
     features = candidates[name][0][0]
+    if name in PARTITION_FEATURES:
+        # The DMM has no feature rows: its clusters are shown, scored and given centroids
+        # in the LSA space (the candidate's own runs when it was one).
+        if PARTITION_SPACE in candidates:
+            features = candidates[PARTITION_SPACE][0][0]
+        else:
+            features, projections[PARTITION_SPACE] = cluster_features(
+                matrix,
+                PARTITION_SPACE,
+                settings["lsa_components"],
+                random_state,
+                use_idf,
+                return_projection=True,
+            )
+        projections[name] = projections[PARTITION_SPACE]
     # The silhouette of each k is that of the partition the stage would keep at that k.
     medoids = {k: medoid_partition(partitions[name, k]) for k in sorted(set(ks))}
     silhouettes = silhouette_by_k(
@@ -793,4 +926,5 @@ def cluster_with_settings(
         "silhouette": silhouettes,
         "matrix": features,
         "projection": projections.get(name),
+        "left_out": left_out,
     }

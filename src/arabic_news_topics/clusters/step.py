@@ -44,6 +44,8 @@ def cluster_documents(
     vocabulary_csv: str | None = None,
     tokens: str | None = None,
     ngram_range: Sequence[int] = (1, 1),
+    dmm_iterations: int = 30,
+    dmm_restarts: int = 3,
 ) -> None:
     """Cluster the documents: the feature space (by stability across seeds when
     ``cluster.features`` is auto), k by silhouette when several are given; write the choice
@@ -58,14 +60,17 @@ def cluster_documents(
     their display forms (``vocabulary_csv``, stage 2's vocabulary table). ``tokens``
     (stage 2's tokens, the documents of the matrix in its order) give the word counts on
     which the partition is refined (``cluster.refine_iterations``; ``ngram_range`` as the
-    TF-IDF's); without them, no refinement."""
+    TF-IDF's); without them, no refinement, and no ``dmm`` candidate, whose runs
+    (the ``dmm`` engine's fits: ``dmm_iterations``, ``dmm_restarts``) cluster those counts."""
     weights, doc_ids, terms = tfidf.load_matrix(matrix)
     ks = cluster_ks(settings, len(doc_ids))
     thetas = [load_theta(path, doc_ids) for path in doc_topics]
     counts = None if tokens is None else count_blocks(tokens, doc_ids, terms, ngram_range)
     result = core.cluster_with_settings(
-        weights, settings, ks, random_state, use_idf, thetas, counts
+        weights, settings, ks, random_state, use_idf, thetas, counts, dmm_iterations, dmm_restarts
     )
+    for name, reason in result["left_out"].items():
+        LOGGER.info("cluster.auto_features: %s left out (%s)", name, reason)
     write_table(result["stability"], features_csv, features_md)
     write_table(result["silhouette"], silhouette_csv, silhouette_md)
     labels = result["labels"]

@@ -41,6 +41,8 @@ def evaluate_labels(
     label_count_runs: Sequence[Mapping] = (),
     tokens: str | None = None,
     ngram_range: Sequence[int] = (1, 1),
+    dmm_iterations: int = 30,
+    dmm_restarts: int = 3,
 ) -> None:
     """Agreement of clusters and argmax topics with the gold labels (NMI, ARI, V-measure,
     purity), for every seed and every engine, and the label-by-group confusion tables.
@@ -48,7 +50,8 @@ def evaluate_labels(
     The clusters are made again with each seed by the stage's whole procedure (features
     chosen by stability when ``cluster.features`` is auto, the medoid partition), at the
     stage's k and at the number of gold labels (method ``<method>_k<labels>``), refined on
-    the word counts of ``tokens`` as the stage refines them (none without ``tokens``).
+    the word counts of ``tokens`` as the stage refines them (none without ``tokens``), with
+    the ``dmm`` candidate's fits (``dmm_iterations``, ``dmm_restarts``) on those counts.
 
     Only labelled documents count; how many were left out is logged. The clustering is
     rerun with each seed (k as the clustering stage chose it); ``doc_topics`` are the document
@@ -88,7 +91,15 @@ def evaluate_labels(
                 continue
             if ks[0] not in results:  # at k = the number of labels: the same clusters
                 results[ks[0]] = clusters.cluster_with_settings(
-                    weights, settings, ks, seed, use_idf, thetas if uses_topics else (), counts
+                    weights,
+                    settings,
+                    ks,
+                    seed,
+                    use_idf,
+                    thetas if uses_topics else (),
+                    counts,
+                    dmm_iterations,
+                    dmm_restarts,
                 )
             result = results[ks[0]]
             rows.append(
