@@ -950,9 +950,7 @@ def test_auto_leaves_the_dmm_out_of_corpora_above_its_limit(monkeypatch):
     result = clusters.cluster_with_settings(
         matrix, {**settings, "dmm_max_documents": 119}, [3], counts=counts
     )
-    assert result["left_out"] == {
-        "dmm": "120 documents, more than cluster.dmm_max_documents = 119"
-    }
+    assert result["left_out"] == {"dmm": "120 documents, more than cluster.dmm_max_documents = 119"}
     assert set(result["stability"]["features"]) == {"lsa"}
 
 
