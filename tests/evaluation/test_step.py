@@ -156,3 +156,32 @@ def test_each_seeds_uncertain_feature_choice_is_recorded(inputs, monkeypatch):
     assert len(tables) == 2 and all("stability" in table for table in tables)
     assert rows.groupby("seed")["within_noise"].agg(set).tolist() == [{"lsa_no_idf"}, {""}]
     assert (metrics.loc[metrics["method"].str.startswith("topics"), "within_noise"] == "").all()
+
+
+def test_seeds_in_parallel_processes_give_the_same_metrics(inputs, tmp_path):
+    """With the dmm candidate (fitted on the tokens' word counts) and two processes, every
+    seed's clusters and scores are those of one process, row for row."""
+    import json
+
+    tokens = [(d, WORDS[label].split() * 3) for d, label in zip(DOC_IDS, LABELS, strict=True)]
+    path = tmp_path / "tokens.jsonl"
+    path.write_text(
+        "".join(json.dumps({"doc_id": d, "tokens": t}) + "\n" for d, t in tokens),
+        encoding="utf-8",
+    )
+    settings = {**SETTINGS, "features": "auto", "auto_features": ["lsa", "dmm"]}
+    # The silhouette says k = 2: two ks (2 and the 3 labels), four tasks for two processes.
+    pd.DataFrame({"k": [2], "silhouette": [0.9], "chosen": [True]}).to_csv(
+        inputs["silhouette"], index=False
+    )
+    common = {**inputs, "settings": settings, "tokens": str(path), "dmm_iterations": 5}
+    evaluate_labels(**common, threads=1)
+    one = Path(inputs["metrics_csv"]).read_bytes()
+    evaluate_labels(**common, threads=2)
+    assert Path(inputs["metrics_csv"]).read_bytes() == one
+    metrics = pd.read_csv(inputs["metrics_csv"])
+    clustered = metrics[metrics["method"].str.startswith("kmeans")]
+    assert clustered["method"].tolist() == ["kmeans_auto", "kmeans_auto_k3"] * 2
+    assert clustered["seed"].tolist() == [1, 1, 2, 2]
+    # The sections are written in their own words: at k = 3 every seed finds them.
+    assert (clustered.loc[clustered["method"] == "kmeans_auto_k3", "nmi"] > 0.99).all()

@@ -45,9 +45,12 @@ rule evaluate_labels:
         "results/benchmarks/evaluate_labels.tsv"
     conda:
         "../envs/pipeline.yaml"
-    threads: 1
+    # The seeds' clusterings run in parallel processes (the dmm candidate's fits are most
+    # of the job), each holding the matrices as the clustering job does.
+    threads: 2
     resources:
-        mem_mb=get_cluster_mem_mb,
+        mem_mb=lambda wildcards, input, threads, attempt: threads
+        * get_cluster_mem_mb(wildcards, input, attempt),
         runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 50)),
     params:
         code=get_code_hash("evaluation.step"),

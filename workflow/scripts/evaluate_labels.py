@@ -23,5 +23,6 @@ evaluate_labels(
     ngram_range=snakemake.params.ngram_range,
     dmm_iterations=snakemake.params.dmm_iterations,
     dmm_restarts=snakemake.params.dmm_restarts,
+    threads=snakemake.threads,
     **snakemake.output,
 )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -43,6 +45,7 @@ def evaluate_labels(
     ngram_range: Sequence[int] = (1, 1),
     dmm_iterations: int = 30,
     dmm_restarts: int = 3,
+    threads: int = 1,
 ) -> None:
     """Agreement of clusters and argmax topics with the gold labels (NMI, ARI, V-measure,
     purity), for every seed and every engine, and the label-by-group confusion tables.
@@ -51,7 +54,8 @@ def evaluate_labels(
     chosen by stability when ``cluster.features`` is auto, the medoid partition), at the
     stage's k and at the number of gold labels (method ``<method>_k<labels>``), refined on
     the word counts of ``tokens`` as the stage refines them (none without ``tokens``), with
-    the ``dmm`` candidate's fits (``dmm_iterations``, ``dmm_restarts``) on those counts.
+    the ``dmm`` candidate's fits (``dmm_iterations``, ``dmm_restarts``) on those counts;
+    with ``threads`` above 1, the seeds' procedures run in as many processes.
 
     Only labelled documents count; how many were left out is logged. The clustering is
     rerun with each seed (k as the clustering stage chose it); ``doc_topics`` are the document
@@ -82,36 +86,37 @@ def evaluate_labels(
         if {"engine": run["engine"], "prior": run["prior"]} == dict(main_model)
     ]
     uses_topics = "topics" in (settings["auto_features"] + [settings["features"]])
+    # The stage's whole procedure with each seed: the choice of features, then the clusters
+    # at the stage's k and at the number of gold labels (once where they are the same k).
+    tasks = [
+        (seed, size)
+        for seed in random_seeds
+        for size in dict.fromkeys([k, n_labels])
+        if size <= len(doc_ids)
+    ]
+    job = functools.partial(
+        _clusters_scored,
+        weights,
+        settings,
+        use_idf,
+        thetas if uses_topics else (),
+        counts,
+        dmm_iterations,
+        dmm_restarts,
+        gold,
+        kept,
+    )
+    if threads > 1 and len(tasks) > 1:
+        # The seeds' procedures are independent and the longest part of the job (the dmm
+        # candidate's fits); each is seeded, so the processes change nothing but the time.
+        with ProcessPoolExecutor(max_workers=min(threads, len(tasks))) as pool:
+            outcomes = dict(zip(tasks, pool.map(job, tasks), strict=True))
+    else:
+        outcomes = {task: job(task) for task in tasks}
     for seed in random_seeds:
-        # The stage's whole procedure with this seed: the choice of features, then the
-        # clusters at the stage's k and at the number of gold labels.
-        results = {}
-        for name, ks in ((method, [k]), (f"{method}_k{n_labels}", [n_labels])):
-            if ks[0] > len(doc_ids):
-                continue
-            if ks[0] not in results:  # at k = the number of labels: the same clusters
-                results[ks[0]] = clusters.cluster_with_settings(
-                    weights,
-                    settings,
-                    ks,
-                    seed,
-                    use_idf,
-                    thetas if uses_topics else (),
-                    counts,
-                    dmm_iterations,
-                    dmm_restarts,
-                )
-            result = results[ks[0]]
-            rows.append(
-                {
-                    "method": name,
-                    "seed": seed,
-                    "features": result["features"],
-                    # The spaces another set of seeds could have chosen (clusters).
-                    "within_noise": ", ".join(clusters.features_within_noise(result["stability"])),
-                    **_scores(gold, result["labels"][kept]),
-                }
-            )
+        for name, size in ((method, k), (f"{method}_k{n_labels}", n_labels)):
+            if (seed, size) in outcomes:
+                rows.append({"method": name, "seed": seed, **outcomes[seed, size]})
     position = {doc_id: i for i, doc_id in enumerate(doc_ids)}
     reference = None
     for path, run in zip(doc_topics, runs, strict=True):
@@ -135,6 +140,33 @@ def evaluate_labels(
     )
     write_table(core.confusion_table(gold, reference[kept], "topic"), topics_csv, topics_md)
     LOGGER.info("evaluated %d labelled documents, %d runs", len(gold), len(metrics))
+
+
+def _clusters_scored(
+    weights: sp.csr_matrix,
+    settings: Mapping,
+    use_idf: bool,
+    thetas: Sequence[np.ndarray],
+    counts: sp.csr_matrix | None,
+    dmm_iterations: int,
+    dmm_restarts: int,
+    gold: np.ndarray,
+    kept: np.ndarray,
+    task: tuple[int, int],
+) -> dict:
+    """Stage 5's procedure with the seed and k of ``task``, scored against ``gold`` (the
+    labels of the documents at ``kept``): the features chosen, those within the seeds'
+    noise, and the scores."""
+    seed, size = task
+    result = clusters.cluster_with_settings(
+        weights, settings, [size], seed, use_idf, thetas, counts, dmm_iterations, dmm_restarts
+    )
+    return {
+        "features": result["features"],
+        # The spaces another set of seeds could have chosen (clusters).
+        "within_noise": ", ".join(clusters.features_within_noise(result["stability"])),
+        **_scores(gold, result["labels"][kept]),
+    }
 
 
 def topics_method(engine: str, prior: str) -> str:
