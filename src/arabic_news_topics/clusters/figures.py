@@ -169,6 +169,7 @@ FEATURE_NAMES = {
     "lsa_no_idf": "LSA of TF (no IDF)",
     "tfidf": "TF-IDF",
     "topics": "topic shares (√θ)",
+    "dmm": "one-topic mixture (DMM)",
 }
 
 
@@ -232,7 +233,7 @@ def plot_feature_stability(features_csv: str, png: str, pdf: str) -> None:
         ax.legend(
             handles=handles, frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0)
         )
-    note = "(k-means runs with other seeds;\nthe most stable, outlined, is chosen without labels"
+    note = "(runs with other seeds;\nthe most stable, outlined, is chosen without labels"
     if close:
         note += (
             f";\nanother is within {NOISE_STANDARD_ERRORS:g} standard errors: an uncertain choice"
