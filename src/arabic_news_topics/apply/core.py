@@ -95,7 +95,8 @@ class TopicBundle:
         return list(self.topics["labels"])
 
     def _cluster_features(self, token_lists: list[list[str]], raw_theta: np.ndarray):
-        """The documents in the space stage 5 clustered in (``cluster.features``)."""
+        """The documents in the space stage 5 clustered in (``cluster.features``; for
+        ``dmm``, the ``lsa`` space in which it stored the clusters' centroids and axes)."""
         weights = self.tfidf
         if weights["features"] == "topics":
             return clusters.topic_features(raw_theta)
