@@ -120,3 +120,27 @@ def test_the_manifest_says_what_the_bundle_holds(results):
     files = {"normalizer.pickle", "phrases.pickle", "dictionary.txt", "topics.npz"}
     assert files <= set(manifest["files"])
     assert any(name.startswith("model/") for name in manifest["files"])
+
+
+def test_a_bundle_of_dmm_clusters_assigns_them_again(copy_of_seed_run, snakemake, edit_config):
+    """With ``cluster.features: dmm`` the bundle stores the clusters in the ``lsa`` space
+    and their mixture; the training articles get the clusters stage 5 gave them."""
+
+    def dmm(config):
+        config["cluster"].update({"features": "dmm", "k": 2})
+
+    edit_config(copy_of_seed_run, dmm)
+    snakemake(copy_of_seed_run, "results/10_model")
+    results = copy_of_seed_run / "results"
+    space = np.load(results / "05_clusters/cluster_space.npz")
+    assert str(space["features"]) == "dmm"
+    assert space["projection"].size > 0
+    stability = pd.read_csv(results / "05_clusters/feature_stability.csv")
+    assert stability["features"].tolist() == ["dmm"]
+    documents = [
+        r for shard in sorted(results.glob("01_corpus/shards/*.jsonl")) for r in read_jsonl(shard)
+    ]
+    applied = load_bundle(results / "10_model").transform(documents).set_index("doc_id")
+    clusters = pd.read_csv(results / "05_clusters/assignments.csv").set_index("doc_id")
+    assert applied.loc[clusters.index, "cluster"].tolist() == clusters["cluster"].tolist()
+    assert applied["cluster_similarity"].between(-1, 1).all()

@@ -87,7 +87,7 @@ def test_planted_corpus_evaluation_recovers_labels(planted_run):
     clustered = metrics["method"].str.startswith("kmeans_")
     assert metrics.loc[clustered, "nmi"].min() > 0.99
     # The features each seed's clustering chose (by stability), named in the table.
-    assert set(metrics.loc[clustered, "features"]) <= {"lsa", "lsa_no_idf"}
+    assert set(metrics.loc[clustered, "features"]) <= {"lsa", "lsa_no_idf", "dmm"}
     summary = pd.read_csv(results / "metrics_summary.csv")
     assert list(summary["method"]) == methods
     confusion = pd.read_csv(results / "confusion_topics.csv")
