@@ -16,14 +16,17 @@ partition (the chosen space's medoid run) before and after its refinement on wor
 Needs the normalized tokens of each corpus: ``results/02_normalize/tokens.jsonl`` of a run of
 the workflow on it (``evaluate_defaults.py`` makes them, under ``--runs``); labels are the
 section folder in each document id. Writes ``feature_choice_subsets.{csv,md}`` in
-``benchmarks/results`` (or ``--out``). About 6 minutes on 2 cores::
+``benchmarks/results`` (or ``--out``)::
 
     .venv/bin/python benchmarks/feature_choice_subsets.py --runs benchmarks/runs
 
 ``--design wide --draws 0 1 2 3`` asks the same of 112 other sub-corpora (two to four
-sections, four draws; ``feature_choice_subsets_wide.{csv,md}``, about 5 minutes), and
-every report sets the rule beside an alternative (the first candidate unless another is
-more stable by :data:`MARGIN_SE` standard errors) and beside each space used always.
+sections, four draws; ``feature_choice_subsets_wide.{csv,md}``; 39 minutes at fc075ae, one
+BLAS thread, most of it the DMM candidate's fits: about 5 minutes with the two LSA
+candidates alone, ``--auto-features lsa lsa_no_idf``, whose results are named
+``_without_dmm``), and every report sets the rule beside an alternative (the first candidate
+unless another is more stable by :data:`MARGIN_SE` standard errors) and beside each space
+used always.
 """
 
 from __future__ import annotations

@@ -23,8 +23,10 @@ def test_the_wide_design_over_two_draws(runs, tmp_path):
         first["nmi_lsa"] != second["nmi_lsa"]
     ).any()
     assert set(rows["sections"]) == {2, 3, 4}
-    # Each regret is the best space's NMI minus the one the rule (or the fixed space) took.
-    best = rows[["nmi_lsa", "nmi_lsa_no_idf"]].max(axis=1)
+    # Each regret is the best space's NMI minus the one the rule (or the fixed space) took;
+    # the shipped candidates include the DMM (the planted runs are under its size limit).
+    assert rows["nmi_dmm"].notna().all() and rows["stability_dmm"].notna().all()
+    best = rows[["nmi_lsa", "nmi_lsa_no_idf", "nmi_dmm"]].max(axis=1)
     for rule, chosen in (("regret", "chosen"), ("regret_with_margin", "chosen_with_margin")):
         taken = [row[f"nmi_{row[chosen]}"] for _, row in rows.iterrows()]
         assert (best - taken).round(4).tolist() == rows[rule].round(4).tolist()
@@ -47,3 +49,18 @@ def test_the_standard_design_adds_the_whole_corpora(runs, tmp_path):
     assert sorted(whole["corpus"]) == ["antms-6cat (whole)", "hespress-4cat (whole)"]
     assert len(rows) == sum(n for _, _, n in feature_choice_subsets.DESIGNS["standard"]) + 2
     assert (out / "feature_choice_subsets.md").exists()
+
+
+def test_other_candidates_are_compared_under_their_own_name(runs, tmp_path):
+    """``--auto-features`` replaces the shipped candidates; without the shipped DMM the
+    results are named ``_without_dmm`` and no row has a DMM column or chose it."""
+    out = tmp_path / "out"
+    argv = ["--runs", str(runs), "--out", str(out), "--design", "wide", "--draws", "0"]
+    feature_choice_subsets.main([*argv, "--auto-features", "lsa", "lsa_no_idf"])
+    rows = pd.read_csv(out / "feature_choice_subsets_wide_without_dmm.csv")
+    assert not (out / "feature_choice_subsets_wide.csv").exists()
+    assert set(rows["chosen"]) <= {"lsa", "lsa_no_idf"}
+    assert not [c for c in rows.columns if "dmm" in c]
+    assert "among `lsa`, `lsa_no_idf`, chosen" in (
+        out / "feature_choice_subsets_wide_without_dmm.md"
+    ).read_text(encoding="utf-8")

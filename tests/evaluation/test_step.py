@@ -185,3 +185,48 @@ def test_seeds_in_parallel_processes_give_the_same_metrics(inputs, tmp_path):
     assert clustered["seed"].tolist() == [1, 1, 2, 2]
     # The sections are written in their own words: at k = 3 every seed finds them.
     assert (clustered.loc[clustered["method"] == "kmeans_auto_k3", "nmi"] > 0.99).all()
+
+
+def test_the_stages_own_seed_is_read_not_made_again(inputs, tmp_path, monkeypatch):
+    """Where stage 5 had one k, the row of its seed (random_state) at that k comes from its
+    assignments and feature table, the same as clustering again; the other seeds are made."""
+    import json
+
+    from arabic_news_topics.clusters import core as clusters
+    from arabic_news_topics.io import write_table
+
+    tokens = [(d, WORDS[label].split() * 3) for d, label in zip(DOC_IDS, LABELS, strict=True)]
+    path = tmp_path / "tokens.jsonl"
+    path.write_text(
+        "".join(json.dumps({"doc_id": d, "tokens": t}) + "\n" for d, t in tokens),
+        encoding="utf-8",
+    )
+    settings = {**SETTINGS, "features": "auto", "auto_features": ["lsa", "lsa_no_idf", "dmm"]}
+    common = {**inputs, "settings": settings, "tokens": str(path), "dmm_iterations": 5}
+    # Stage 5's outputs for seed 1 at k = 3, written as the stage writes them.
+    matrix, _, terms = tfidf.load_matrix(inputs["matrix"])
+    counts = tfidf.term_counts([t for _, t in tokens], terms)
+    stage = clusters.cluster_with_settings(matrix, settings, [3], 1, True, (), counts, 5)
+    pd.DataFrame({"doc_id": DOC_IDS, "cluster": stage["labels"]}).to_csv(
+        inputs["assignments"], index=False
+    )
+    write_table(stage["stability"], str(tmp_path / "feature_stability.csv"))
+    evaluate_labels(**common)
+    made = Path(inputs["metrics_csv"]).read_bytes()
+    calls = []
+    original = clusters.cluster_with_settings
+
+    def spy(matrix, settings, ks, random_state, *args, **kwargs):
+        calls.append((random_state, list(ks)))
+        return original(matrix, settings, ks, random_state, *args, **kwargs)
+
+    monkeypatch.setattr(clusters, "cluster_with_settings", spy)
+    evaluate_labels(
+        **common, features=str(tmp_path / "feature_stability.csv"), random_state=SEEDS[0]
+    )
+    assert Path(inputs["metrics_csv"]).read_bytes() == made
+    assert calls == [(SEEDS[1], [3])]
+    # A seed that is not among the random seeds is made with the others.
+    calls.clear()
+    evaluate_labels(**common, features=str(tmp_path / "feature_stability.csv"), random_state=99)
+    assert calls == [(SEEDS[0], [3]), (SEEDS[1], [3])]

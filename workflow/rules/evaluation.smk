@@ -6,6 +6,8 @@ rule evaluate_labels:
         tokens="results/02_normalize/tokens.jsonl",
         assignments="results/05_clusters/assignments.csv",
         silhouette="results/05_clusters/silhouette_by_k.csv",
+        # The stage's choice of features: its own seed's row, not made again.
+        features="results/05_clusters/feature_stability.csv",
         # The runs of params.runs, at the chosen K.
         doc_topics=get_chosen_run_files("doc_topics.csv", get_evaluation_runs()),
         # The same models at K = the number of gold labels (evaluation.topics_at_label_count).
@@ -60,6 +62,7 @@ rule evaluate_labels:
         dmm_iterations=config["lda"]["dmm_iterations"],
         dmm_restarts=config["lda"]["dmm_restarts"],
         random_seeds=config["lda"]["random_seeds"],
+        random_state=config["random_state"],
         runs=get_evaluation_runs(),
         label_count_runs=get_label_count_runs(),
         main_model=get_main_model(),

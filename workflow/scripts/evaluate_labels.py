@@ -11,6 +11,8 @@ evaluate_labels(
     matrix=snakemake.input.matrix,
     assignments=snakemake.input.assignments,
     silhouette=snakemake.input.silhouette,
+    features=snakemake.input.features,
+    random_state=snakemake.params.random_state,
     doc_topics=list(snakemake.input.doc_topics),
     runs=snakemake.params.runs,
     label_count_doc_topics=list(snakemake.input.label_count_doc_topics),

@@ -46,6 +46,8 @@ def evaluate_labels(
     dmm_iterations: int = 30,
     dmm_restarts: int = 3,
     threads: int = 1,
+    features: str | None = None,
+    random_state: int | None = None,
 ) -> None:
     """Agreement of clusters and argmax topics with the gold labels (NMI, ARI, V-measure,
     purity), for every seed and every engine, and the label-by-group confusion tables.
@@ -55,7 +57,10 @@ def evaluate_labels(
     stage's k and at the number of gold labels (method ``<method>_k<labels>``), refined on
     the word counts of ``tokens`` as the stage refines them (none without ``tokens``), with
     the ``dmm`` candidate's fits (``dmm_iterations``, ``dmm_restarts``) on those counts;
-    with ``threads`` above 1, the seeds' procedures run in as many processes.
+    with ``threads`` above 1, the seeds' procedures run in as many processes. Where the
+    stage had one k and ``random_state`` (its seed) is one of ``random_seeds``, that seed's
+    clusters at the stage's k are the stage's own (``assignments``, and its choice of
+    features from ``features``, its ``feature_stability.csv``), not made again.
 
     Only labelled documents count; how many were left out is logged. The clustering is
     rerun with each seed (k as the clustering stage chose it); ``doc_topics`` are the document
@@ -106,6 +111,17 @@ def evaluate_labels(
         gold,
         kept,
     )
+    stage = read_table(assignments, dtype={"doc_id": str}).set_index("doc_id")["cluster"]
+    reused = {}
+    if features is not None and random_state in random_seeds and len(chosen) == 1:
+        # The same procedure with the same seed and k: the stage's result as it wrote it.
+        table = read_table(features)
+        reused[random_state, k] = {
+            "features": clusters.chosen_features(table),
+            "within_noise": ", ".join(clusters.features_within_noise(table)),
+            **_scores(gold, stage.reindex(doc_ids).to_numpy()[kept]),
+        }
+        tasks = [task for task in tasks if task not in reused]
     if threads > 1 and len(tasks) > 1:
         # The seeds' procedures are independent and the longest part of the job (the dmm
         # candidate's fits); each is seeded, so the processes change nothing but the time.
@@ -113,6 +129,7 @@ def evaluate_labels(
             outcomes = dict(zip(tasks, pool.map(job, tasks), strict=True))
     else:
         outcomes = {task: job(task) for task in tasks}
+    outcomes.update(reused)
     for seed in random_seeds:
         for name, size in ((method, k), (f"{method}_k{n_labels}", n_labels)):
             if (seed, size) in outcomes:
@@ -132,7 +149,6 @@ def evaluate_labels(
     metrics = pd.DataFrame(rows)
     write_table(metrics, metrics_csv, metrics_md)
     write_table(core.metrics_summary(metrics), summary_csv, summary_md)
-    stage = read_table(assignments, dtype={"doc_id": str}).set_index("doc_id")["cluster"]
     write_table(
         core.confusion_table(gold, stage.reindex(doc_ids).to_numpy()[kept], "cluster"),
         clusters_csv,
