@@ -77,12 +77,9 @@ def shipped_settings() -> tuple[dict, dict]:
         for key in ("min_df", "max_df", "max_features", "sublinear_tf", "use_idf")
     }
     vectorizer["ngram_range"] = tuple(config["tfidf"]["ngram_range"])
-    # The dmm candidate's fits are the dmm engine's (stage 5 reads them from lda).
-    dmm = {
-        "dmm_iterations": config["lda"]["dmm_iterations"],
-        "dmm_restarts": config["lda"]["dmm_restarts"],
-    }
-    return {**config["cluster"], **dmm}, vectorizer
+    # The dmm candidate's fits are the dmm engine's, with the candidate's sweeps
+    # (cluster.dmm_iterations) and the engine's restarts (stage 5 reads them from lda).
+    return {**config["cluster"], "dmm_restarts": config["lda"]["dmm_restarts"]}, vectorizer
 
 
 def corpus_family(names: pd.Series) -> pd.Series:

@@ -66,8 +66,8 @@ rule cluster_documents:
         use_idf=config["tfidf"]["use_idf"],
         ngram_range=config["tfidf"]["ngram_range"],
         max_documents=config["figures"]["max_documents"],
-        # Each fit of the dmm candidate is the dmm engine's.
-        dmm_iterations=config["lda"]["dmm_iterations"],
+        # Each fit of the dmm candidate is the dmm engine's, with the candidate's sweeps.
+        dmm_iterations=config["cluster"]["dmm_iterations"],
         dmm_restarts=config["lda"]["dmm_restarts"],
     script:
         "../scripts/cluster_documents.py"

@@ -59,7 +59,7 @@ rule evaluate_labels:
         settings=get_sorted(config["cluster"]),
         use_idf=config["tfidf"]["use_idf"],
         ngram_range=config["tfidf"]["ngram_range"],
-        dmm_iterations=config["lda"]["dmm_iterations"],
+        dmm_iterations=config["cluster"]["dmm_iterations"],
         dmm_restarts=config["lda"]["dmm_restarts"],
         random_seeds=config["lda"]["random_seeds"],
         random_state=config["random_state"],

@@ -502,7 +502,7 @@ def stability_partitions(
     ks: Sequence[int],
     method: str = "kmeans",
     n_init: int = 10,
-    dmm_iterations: int = 30,
+    dmm_iterations: int = 10,
     dmm_restarts: int = 3,
 ) -> dict[tuple[str, int], list[np.ndarray]]:
     """The partitions of every run of every candidate feature space at every k.
@@ -531,7 +531,7 @@ def dmm_partition(
     counts: sp.spmatrix,
     n_clusters: int,
     random_state: int = 42,
-    iterations: int = 30,
+    iterations: int = 10,
     restarts: int = 3,
 ) -> np.ndarray:
     """The documents clustered by a Dirichlet multinomial mixture of ``n_clusters`` on their
@@ -829,7 +829,7 @@ def cluster_with_settings(
     use_idf: bool = True,
     thetas: Sequence[np.ndarray] = (),
     counts: Counts | None = None,
-    dmm_iterations: int = 30,
+    dmm_iterations: int = 10,
     dmm_restarts: int = 3,
 ) -> dict:
     """Stage 5's clustering: the feature space (``cluster.features``, or by stability among
