@@ -135,11 +135,14 @@ def test_an_undeclared_read_fails_in_the_shadow(copy_of_seed_run, snakemake):
         ),
         ("trends/figures.py", {"plot_trends", "plot_group_effects"}),
         (
-            # The fits and everything after them; not the corpus, normalization, TF-IDF or
-            # clusters, which import nothing of the topic models. (No held-out fit: the seeds
-            # hold out fewer than lda.heldout_min_documents.)
+            # The fits and everything after them, and the clusters, whose dmm candidate is
+            # the dmm engine; not the corpus, normalization or TF-IDF, which import nothing of
+            # the topic models. (No held-out fit: the seeds hold out fewer than
+            # lda.heldout_min_documents.)
             "topics/engines.py",
             {
+                "cluster_documents",
+                "plot_clusters",
                 "build_lda_corpus",
                 "fit_topic_model",
                 "select_num_topics",

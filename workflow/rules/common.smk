@@ -642,15 +642,16 @@ def get_mem_mb(base, per_input_mb):
     return mem_mb
 
 
-def get_cluster_mem_mb(wildcards, input, attempt):
-    """Memory of the clustering job: k-means grows with the TF-IDF matrix; agglomerative
+def get_cluster_mem_mb(wildcards, input, threads, attempt):
+    """Memory of a clustering job: k-means grows with the TF-IDF matrix; agglomerative
     (Ward) holds the condensed distance matrix twice, 8 bytes times documents squared; times
-    the attempt, as :func:`get_mem_mb`."""
+    its threads (each a process that clusters: evaluate_labels) and the attempt, as
+    :func:`get_mem_mb`."""
     import numpy
 
     base = int(400 + 12 * input.size_mb)
-    if config["cluster"]["method"] != "agglomerative":
-        return attempt * base
-    with numpy.load(input.matrix, allow_pickle=False) as stored:
-        n_docs = len(stored["doc_ids"])
-    return attempt * (base + int(8 * n_docs**2 / 2**20))
+    if config["cluster"]["method"] == "agglomerative":
+        with numpy.load(input.matrix, allow_pickle=False) as stored:
+            n_docs = len(stored["doc_ids"])
+        base += int(8 * n_docs**2 / 2**20)
+    return attempt * threads * base

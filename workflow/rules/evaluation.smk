@@ -51,8 +51,7 @@ rule evaluate_labels:
     # of the job), each holding the matrices as the clustering job does.
     threads: 2
     resources:
-        mem_mb=lambda wildcards, input, threads, attempt: threads
-        * get_cluster_mem_mb(wildcards, input, attempt),
+        mem_mb=get_cluster_mem_mb,
         runtime=lambda wildcards, input, attempt: attempt * (10 + int(input.size_mb / 50)),
     params:
         code=get_code_hash("evaluation.step"),
