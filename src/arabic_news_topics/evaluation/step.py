@@ -173,10 +173,15 @@ def _clusters_scored(
     """Stage 5's procedure with the seed and k of ``task``, scored against ``gold`` (the
     labels of the documents at ``kept``): the features chosen, those within the seeds'
     noise, and the scores."""
+    from threadpoolctl import threadpool_limits
+
     seed, size = task
-    result = clusters.cluster_with_settings(
-        weights, settings, [size], seed, use_idf, thetas, counts, dmm_iterations, dmm_restarts
-    )
+    # One BLAS thread, as stage 5 runs: the stabilities move in the third decimal with the
+    # number of threads, and a seed's row must not depend on how many processes share the job.
+    with threadpool_limits(limits=1):
+        result = clusters.cluster_with_settings(
+            weights, settings, [size], seed, use_idf, thetas, counts, dmm_iterations, dmm_restarts
+        )
     return {
         "features": result["features"],
         # The spaces another set of seeds could have chosen (clusters).
