@@ -394,6 +394,16 @@ SCHEMA_ERRORS = [
         "config key cluster.stability_runs: 1 is not an integer >= 2",
     ),
     (
+        "no dmm sweep",
+        edit("cluster.dmm_iterations", 0),
+        "config key cluster.dmm_iterations: 0 is not an integer >= 1",
+    ),
+    (
+        "negative dmm limit",
+        edit("cluster.dmm_max_documents", -1),
+        "config key cluster.dmm_max_documents: -1 is not an integer >= 0",
+    ),
+    (
         "topics range word",
         edit("lda.num_topics_range.max", "many"),
         "config key lda.num_topics_range.max: 'many' is not",

@@ -968,3 +968,20 @@ def test_auto_leaves_out_a_dmm_that_empties_clusters(monkeypatch, limit):
     assert result["left_out"] == {"dmm": "a run left clusters empty at k = 3"}
     assert set(result["stability"]["features"]) == {"lsa"}
     assert result["features"] == "lsa"
+
+
+def test_the_word_counts_are_read_once_for_the_dmm_and_the_refinement():
+    matrix, counts, labels = planted_counts("on")
+    reads = []
+
+    def blocks():
+        reads.append(1)
+        yield counts[:50]
+        yield counts[50:]
+
+    settings = stage_settings(
+        ["lsa", "dmm"], lsa_components=10, stability_runs=2, refine_iterations=1
+    )
+    result = clusters.cluster_with_settings(matrix, settings, [3], counts=blocks, dmm_iterations=5)
+    assert len(reads) == 1
+    assert normalized_mutual_info_score(labels, result["labels"]) == pytest.approx(1.0)

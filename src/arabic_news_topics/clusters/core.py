@@ -858,6 +858,9 @@ def cluster_with_settings(
         (candidates of ``auto`` left out, each with the reason).
     """
     names, left_out = candidate_names(settings, matrix.shape[0])
+    if "dmm" in names and counts is not None and not sp.issparse(counts):
+        # The DMM's fits and the refinement read the same counts: read the blocks once.
+        counts = sp.vstack(list(counts())).tocsr()
     projections: dict = {}
     candidates = candidate_runs(
         matrix,
