@@ -787,9 +787,8 @@ class TomotopyLDA(TopicModel):
 #
 # No maintained Python library samples GSDMM: rwalk's gsdmm (GitHub only, unmaintained) is
 # pure Python, a loop over every word of every document for every cluster, and slow;
-# fast-gsdmm had one release (0.0.1, 2021). The sampler below is numpy: the loop over the
-# documents is Python (each draw depends on the draws before it), each document's weights
-# over all K clusters one array computation.
+# fast-gsdmm had one release (0.0.1, 2021). The sampler's loops over the documents (each draw
+# depends on the draws before it) are compiled with numba, in the gsdmm module.
 
 #: The DMM's ``alpha`` and ``eta`` (its beta) for ``symmetric``: 0.1, the values of Yin and
 #: Wang's experiments, whatever K (a DMM's K is an upper bound on the clusters it fills, so
@@ -815,8 +814,8 @@ class _DMMDocuments:
 
     n_docs: int
     docs: np.ndarray
-    token_starts: list[int]
-    pair_starts: list[int]
+    token_starts: np.ndarray
+    pair_starts: np.ndarray
     words: np.ndarray
     repeats: np.ndarray
     terms: np.ndarray
@@ -838,8 +837,8 @@ class _DMMDocuments:
         return cls(
             n_docs=matrix.shape[0],
             docs=docs,
-            token_starts=np.append(starts[docs], words.size).tolist(),
-            pair_starts=np.append(matrix.indptr[docs], matrix.indptr[-1]).tolist(),
+            token_starts=np.append(starts[docs], words.size).astype(np.int64),
+            pair_starts=np.append(matrix.indptr[docs], matrix.indptr[-1]).astype(np.int64),
             words=words,
             repeats=(np.arange(words.size) - first_copy).astype(np.float64),
             terms=matrix.indices.astype(np.int64),
@@ -854,59 +853,14 @@ class _DMMDocuments:
         return int(np.diff(self.token_starts).max(initial=0))
 
 
-def _dmm_log_weights(
-    word_counts: np.ndarray,
-    cluster_words: np.ndarray,
-    cluster_documents: np.ndarray,
-    alpha: float,
-    words: np.ndarray,
-    shifted_repeats: np.ndarray,
-    shifted_positions: np.ndarray,
-    halvings: int,
-) -> np.ndarray:
-    """The log of GSDMM's weight of every cluster for one document (Yin and Wang 2014,
-    equation 4), given the counts of the other documents:
-
-        (m_k + alpha) * prod over tokens (n_kw + beta + j) / prod over i < N (n_k + V beta + i)
-
-    ``words`` are the document's N tokens, grouped by term, ``shifted_repeats`` their
-    ``beta + j`` (j: the earlier copies of the token's term in the document) and
-    ``shifted_positions`` the ``V beta + i``, i = 0 .. N - 1. The softmax of the K numbers
-    is p(z_d = k | z_-d, w).
-
-    The two products over a news article's hundreds of tokens overflow, and their ratio
-    underflows, so the products are taken in log space, without log-gamma: the ratio of the
-    paper's factors, token by token (the i-th token over the i-th position), each in
-    (0, 1] since j <= i and n_kw <= n_k, multiplied by pairs ``halvings`` times (products
-    of up to 2 ** halvings ratios, :func:`_dmm_halvings`), then summed as logs: the logs
-    were most of the sampler's time, and one costs ten to twenty products (numpy without
-    AVX-512 takes its logs one by one); three halvings made a sweep about 1.5 times faster.
-    """
-    ratios = word_counts[words]
-    ratios += shifted_repeats[:, None]
-    ratios /= cluster_words + shifted_positions[:, None]
-    rows = len(ratios)
-    for _ in range(halvings):
-        half = rows // 2
-        if not half:
-            break
-        ratios[:half] *= ratios[half : 2 * half]
-        if rows % 2:
-            ratios[half] = ratios[rows - 1]
-        rows -= half
-    weights = np.log(ratios[:rows]).sum(axis=0)
-    weights += np.log(cluster_documents + alpha)
-    return weights
-
-
-#: Products of ratios that :func:`_dmm_log_weights` takes before their logs: at most
-#: 2 ** this many ratios each.
+#: Products of ratios that GSDMM's weights (``gsdmm._log_weights``) take before their logs:
+#: at most 2 ** this many ratios each; three halvings made a sweep about 1.5 times faster.
 DMM_MAX_HALVINGS = 3
 
 
 def _dmm_halvings(beta: float, tokens: float, n_terms: int, longest: int) -> int:
-    """How many times :func:`_dmm_log_weights` may multiply its ratios by pairs: up to
-    :data:`DMM_MAX_HALVINGS`, fewer if products of the smallest possible ratio,
+    """How many times GSDMM's weights (``gsdmm._log_weights``) may multiply their ratios
+    by pairs: up to :data:`DMM_MAX_HALVINGS`, fewer if products of the smallest possible ratio,
     beta / (tokens + V beta + longest) (``tokens`` at least the tokens of any cluster,
     ``longest`` those of the longest document), could come near float64's smallest number.
     With beta = 0.1 and a billion tokens the smallest ratio is above 1e-11, its eighth
@@ -982,27 +936,23 @@ class DMMState:
     best_restart: int
 
     def log_weights(self, documents: _DMMDocuments) -> np.ndarray:
-        """GSDMM's log weights of every cluster (:func:`_dmm_log_weights`) for documents
-        that are not in the counts (documents by clusters)."""
+        """GSDMM's log weights of every cluster (``gsdmm.score``) for documents that are not
+        in the counts (documents by clusters)."""
+        from . import gsdmm
+
         n_terms = self.word_counts.shape[0]
-        shifted_repeats = documents.repeats + self.beta
         longest = documents.longest()
-        shifted_positions = n_terms * self.beta + np.arange(longest, dtype=float)
-        halvings = _dmm_halvings(self.beta, self.cluster_words.sum(), n_terms, longest)
-        result = np.empty((len(documents), self.word_counts.shape[1]))
-        starts = documents.token_starts
-        for d, (start, end) in enumerate(itertools.pairwise(starts)):
-            result[d] = _dmm_log_weights(
-                self.word_counts,
-                self.cluster_words,
-                self.cluster_documents,
-                self.alpha,
-                documents.words[start:end],
-                shifted_repeats[start:end],
-                shifted_positions[: end - start],
-                halvings,
-            )
-        return result
+        return gsdmm.score(
+            documents.words,
+            documents.repeats + self.beta,
+            documents.token_starts,
+            np.ascontiguousarray(self.word_counts),
+            self.cluster_words,
+            self.cluster_documents,
+            self.alpha,
+            n_terms * self.beta + np.arange(longest, dtype=float),
+            _dmm_halvings(self.beta, self.cluster_words.sum(), n_terms, longest),
+        )
 
 
 class _DMMSampler:
@@ -1023,7 +973,8 @@ class _DMMSampler:
         longest = documents.longest()
         self.shifted_positions = n_terms * beta + np.arange(longest, dtype=float)
         self.halvings = _dmm_halvings(beta, len(documents.words), n_terms, longest)
-        self.labels = np.asarray(labels, dtype=np.int64)
+        # A copy: the sweeps change it in place.
+        self.labels = np.array(labels, dtype=np.int64)
         pair_labels = np.repeat(self.labels, np.diff(documents.pair_starts))
         self.word_counts = np.bincount(
             documents.terms * num_topics + pair_labels,
@@ -1033,68 +984,48 @@ class _DMMSampler:
         self.cluster_words = self.word_counts.sum(axis=0)
         self.cluster_documents = np.bincount(self.labels, minlength=num_topics).astype(float)
 
-    def _visit(self, sweep: bool, uniforms: np.ndarray | None = None) -> tuple[int, np.ndarray]:
-        """Take each document in turn out of its cluster and put it back: with ``sweep``
-        into a cluster drawn from p(z_d = k | z_-d, w) with ``uniforms[d]``, or without
-        uniforms into its most probable cluster (it stays unless another is strictly more
-        probable); without ``sweep`` into its own. Returns how many documents changed
-        cluster and, without ``sweep``, every document's log weights (else an empty array).
-        """
-        documents, labels = self.documents, self.labels.tolist()
-        words, counts = documents.words, documents.counts
-        token_starts, pair_starts = documents.token_starts, documents.pair_starts
-        shifted_repeats, shifted_positions = self.shifted_repeats, self.shifted_positions
-        halvings = self.halvings
-        word_counts, cluster_words = self.word_counts, self.cluster_words
-        cluster_documents, alpha, last = self.cluster_documents, self.alpha, self.num_topics - 1
-        # The counts of term t in cluster k are cells[t] + k of the flat word_counts (a view).
-        cells, flat = documents.terms * self.num_topics, word_counts.reshape(-1)
-        kept = np.empty((0 if sweep else len(labels), self.num_topics))
-        moved = 0
-        for d in range(len(labels)):
-            start, end = token_starts[d], token_starts[d + 1]
-            doc_cells = cells[pair_starts[d] : pair_starts[d + 1]]
-            doc_counts = counts[pair_starts[d] : pair_starts[d + 1]]
-            old = labels[d]
-            flat[doc_cells + old] -= doc_counts
-            cluster_words[old] -= end - start
-            cluster_documents[old] -= 1
-            log_weights = _dmm_log_weights(
-                word_counts,
-                cluster_words,
-                cluster_documents,
-                alpha,
-                words[start:end],
-                shifted_repeats[start:end],
-                shifted_positions[: end - start],
-                halvings,
-            )
-            new = old
-            if not sweep:
-                kept[d] = log_weights
-            elif uniforms is not None:
-                cumulative = np.exp(log_weights - log_weights.max()).cumsum()
-                drawn = cumulative.searchsorted(uniforms[d] * cumulative[-1], side="right")
-                new = min(int(drawn), last)
-            elif log_weights.max() > log_weights[old]:
-                new = int(log_weights.argmax())
-            flat[doc_cells + new] += doc_counts
-            cluster_words[new] += end - start
-            cluster_documents[new] += 1
-            if new != old:
-                labels[d] = new
-                moved += 1
-        self.labels = np.array(labels, dtype=np.int64)
+    def _visit(self, mode: int, uniforms: np.ndarray | None = None) -> tuple[int, np.ndarray]:
+        """One pass of ``gsdmm.visit`` in ``mode``; returns how many documents changed
+        cluster and, in ``CONDITIONALS`` mode, every document's log weights (else an empty
+        array)."""
+        from . import gsdmm
+
+        documents = self.documents
+        n_kept = len(self.labels) if mode == gsdmm.CONDITIONALS else 0
+        kept = np.empty((n_kept, self.num_topics))
+        moved = gsdmm.visit(
+            mode,
+            np.empty(0) if uniforms is None else uniforms,
+            self.labels,
+            documents.words,
+            self.shifted_repeats,
+            documents.token_starts,
+            documents.pair_starts,
+            documents.terms,
+            documents.counts,
+            self.word_counts,
+            self.cluster_words,
+            self.cluster_documents,
+            self.alpha,
+            self.shifted_positions,
+            self.halvings,
+            kept,
+        )
         return moved, kept
 
     def sweep(self, uniforms: np.ndarray | None = None) -> int:
         """One sweep, drawn with ``uniforms`` (one per document) or greedy without; returns
         how many documents changed cluster."""
-        return self._visit(True, uniforms)[0]
+        from . import gsdmm
+
+        mode = gsdmm.GREEDY if uniforms is None else gsdmm.SAMPLE
+        return self._visit(mode, uniforms)[0]
 
     def conditionals(self) -> np.ndarray:
         """The log weights of p(z_d = k | z_-d, w) in this state (documents by clusters)."""
-        return self._visit(False)[1]
+        from . import gsdmm
+
+        return self._visit(gsdmm.CONDITIONALS)[1]
 
     def log_likelihood(self) -> float:
         return dmm_log_likelihood(
