@@ -20,9 +20,13 @@ section folder in each document id. Writes ``feature_choice_subsets.{csv,md}`` i
 
     .venv/bin/python benchmarks/feature_choice_subsets.py --runs benchmarks/runs
 
+``--design large`` takes every article of two to five of antms-6cat's sections (about 3,700
+to 9,200; three sub-corpora of each), and ``--dmm-max-documents N`` lets the DMM candidate in
+above its shipped limit (results named ``_dmm_max_<N>``).
 ``--design wide --draws 0 1 2 3`` asks the same of 112 other sub-corpora (two to four
 sections, four draws; ``feature_choice_subsets_wide.{csv,md}``; 39 minutes at fc075ae, one
-BLAS thread, most of it the DMM candidate's fits: about 5 minutes with the two LSA
+BLAS thread, most of it the numpy DMM sampler's fits, compiled since b5fb952; the large design's
+three draws took 7 minutes there: about 5 minutes with the two LSA
 candidates alone, ``--auto-features lsa lsa_no_idf``, whose results are named
 ``_without_dmm``), and every report sets the rule beside an alternative (the first candidate
 unless another is more stable by :data:`MARGIN_SE` standard errors) and beside each space
@@ -61,8 +65,13 @@ DESIGNS = {
         ("antms-6cat", 3, 6),
         ("antms-6cat", 2, 6),
     ),
+    # Whole sections of antms-6cat (about 3,700 to 9,200 articles; hespress-4cat has only
+    # 2,267 in all): does what the stage chooses at 1,850 articles hold at larger sizes?
+    "large": tuple(("antms-6cat", n_sections, 3) for n_sections in (2, 3, 4, 5)),
 }
-MAX_DOCUMENTS = 1850
+#: The most articles of a sub-corpus (drawn at random from its sections) by design; None:
+#: every article of its sections.
+MAX_DOCUMENTS = {"standard": 1850, "wide": 1850, "large": None}
 #: Standard errors of the alternative rule the report compares with the shipped one: the
 #: first candidate unless another is more stable by more than this many standard errors
 #: of the difference (each candidate's standard error: the sd of its pairs' adjusted Rand
@@ -110,7 +119,7 @@ def sub_corpora(runs: Path, design: str, draws: list[int]):
             rng.shuffle(combos)
             for combo in combos[:n_subsets]:
                 positions = np.flatnonzero(np.isin(labels, combo))
-                size = min(MAX_DOCUMENTS, len(positions))
+                size = min(MAX_DOCUMENTS[design] or len(positions), len(positions))
                 positions = np.sort(rng.choice(positions, size, replace=False))
                 tokens = [(docs[i]["doc_id"], docs[i]["tokens"]) for i in positions]
                 yield draw, f"{corpus}: {', '.join(combo)}", tokens, labels[positions]
@@ -211,9 +220,19 @@ def main(argv=None) -> None:
         help="cluster.auto_features instead of the shipped ones (to compare; the results' "
         "file names get _without_dmm when dmm is not among them but is shipped)",
     )
+    parser.add_argument(
+        "--dmm-max-documents",
+        type=int,
+        default=None,
+        help="cluster.dmm_max_documents instead of the shipped one (to compare; the "
+        "results' file names get _dmm_max_<N>)",
+    )
     args = parser.parse_args(argv)
     load = harness.load_average()
     settings, vectorizer = shipped_settings()
+    shipped_limit = settings["dmm_max_documents"]
+    if args.dmm_max_documents is not None:
+        settings["dmm_max_documents"] = args.dmm_max_documents
     if args.refine_iterations is not None:
         settings["refine_iterations"] = args.refine_iterations
     shipped = list(settings["auto_features"])
@@ -229,6 +248,8 @@ def main(argv=None) -> None:
     stem = "feature_choice_subsets" + ("" if args.design == "standard" else f"_{args.design}")
     if "dmm" in shipped and "dmm" not in settings["auto_features"]:
         stem += "_without_dmm"
+    if settings["dmm_max_documents"] != shipped_limit:
+        stem += f"_dmm_max_{settings['dmm_max_documents']}"
     table = frame.copy()
     names = settings["auto_features"]
     family = corpus_family(frame["corpus"])
@@ -256,6 +277,8 @@ def main(argv=None) -> None:
     summary["mean_nmi_chosen"] = (
         pd.Series(chosen_nmi, index=frame.index).groupby(frame["family"]).mean()
     )
+    limit = MAX_DOCUMENTS[args.design]
+    size_text = f"at most {limit:,} articles" if limit else "every article of their sections"
     lines = [
         "# The label-free choice of the cluster features on sub-corpora",
         "",
@@ -263,8 +286,10 @@ def main(argv=None) -> None:
         "",
         "Shipped `cluster` settings (`features: auto` among "
         f"{', '.join(f'`{n}`' for n in names)}, chosen by stability), k = the number of "
-        f"sections, sub-corpora of at most {MAX_DOCUMENTS} articles drawn from the labelled "
-        "corpora (`benchmarks/feature_choice_subsets.py`). NMI: mean over the "
+        f"sections, sub-corpora of {size_text} drawn from the labelled corpora "
+        f"(`benchmarks/feature_choice_subsets.py`); `dmm` a candidate up to "
+        f"{settings['dmm_max_documents']:,} articles (`cluster.dmm_max_documents`, shipped "
+        f"{shipped_limit:,}). NMI: mean over the "
         f"{settings['stability_runs']} k-means runs of each space. `nmi_stage`: the stage's "
         "partition (the chosen space's medoid run); `nmi_refined`: that partition after "
         f"{settings['refine_iterations']} EM iteration(s) of the refinement on word counts "

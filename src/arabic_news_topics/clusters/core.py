@@ -787,8 +787,8 @@ def mixture_clusters(
 def candidate_names(settings: Mapping, n_docs: int) -> tuple[list[str], dict[str, str]]:
     """The candidates of stage 5 (``cluster.features``, or ``cluster.auto_features`` when
     ``auto``) for a corpus of ``n_docs`` documents, and those left out with the reason:
-    ``auto`` leaves ``dmm`` out above ``cluster.dmm_max_documents`` (0: no limit), where its
-    runs would cost more than the rest of the stage."""
+    ``auto`` leaves ``dmm`` out above ``cluster.dmm_max_documents`` (0: no limit; why 5,000:
+    docs/topic_models.md)."""
     if settings["features"] != "auto":
         return [settings["features"]], {}
     names, left_out = list(settings["auto_features"]), {}
