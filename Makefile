@@ -15,12 +15,12 @@ SNAKEMAKE = $(BIN)/snakemake $(ARGS)
 
 .PHONY: run resume test report paper lint clean
 
+# The last step compiles the DMM's sampler once (numba caches it), not in the first run's jobs.
 $(BIN)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip==26.3
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
-	# The DMM's sampler compiled once (numba caches it), not in the first run's jobs.
 	$(BIN)/python -m arabic_news_topics.topics.gsdmm
 	touch $@
 
