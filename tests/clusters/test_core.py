@@ -985,3 +985,12 @@ def test_the_word_counts_are_read_once_for_the_dmm_and_the_refinement():
     result = clusters.cluster_with_settings(matrix, settings, [3], counts=blocks, dmm_iterations=5)
     assert len(reads) == 1
     assert normalized_mutual_info_score(labels, result["labels"]) == pytest.approx(1.0)
+
+
+def test_the_dmm_candidates_default_sweeps_are_the_schemas():
+    """The library's default (:data:`clusters.DMM_ITERATIONS`, every function's) is the
+    shipped ``cluster.dmm_iterations``, so a script that calls the stage without the config
+    clusters as the workflow does."""
+    from arabic_news_topics.config import schema_defaults
+
+    assert schema_defaults()["cluster"]["dmm_iterations"] == clusters.DMM_ITERATIONS

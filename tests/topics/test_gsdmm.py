@@ -135,4 +135,10 @@ def test_no_documents_is_no_work():
     sampler = engines._DMMSampler(docs, N_TERMS, N_CLUSTERS, ALPHA, BETA, np.zeros(0))
     assert sampler.sweep(np.zeros(0)) == 0
     assert sampler.conditionals().shape == (0, N_CLUSTERS)
-    assert gsdmm.SAMPLE != gsdmm.GREEDY != gsdmm.CONDITIONALS
+
+
+def test_compile_kernels_compiles_both_kernels():
+    """``make`` calls it after installing: afterwards each kernel holds machine code for the
+    argument types the sampler passes."""
+    gsdmm.compile_kernels()
+    assert gsdmm.visit.signatures and gsdmm.score.signatures

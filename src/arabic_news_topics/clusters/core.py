@@ -23,6 +23,9 @@ PARTITION_FEATURES = ("dmm",)
 #: The feature space in which a partition of :data:`PARTITION_FEATURES` is shown and scored
 #: (silhouette, map, centroids of the model bundle).
 PARTITION_SPACE = "lsa"
+#: Gibbs sweeps in each restart of a DMM candidate's fit (``cluster.dmm_iterations``'s
+#: default; the schema says why 10).
+DMM_ITERATIONS = 10
 #: Standard errors of the difference of two candidates' stabilities within which the choice
 #: between them is reported as within the seeds' noise (:func:`feature_stability_table`).
 NOISE_STANDARD_ERRORS = 2.0
@@ -502,7 +505,7 @@ def stability_partitions(
     ks: Sequence[int],
     method: str = "kmeans",
     n_init: int = 10,
-    dmm_iterations: int = 10,
+    dmm_iterations: int = DMM_ITERATIONS,
     dmm_restarts: int = 3,
 ) -> dict[tuple[str, int], list[np.ndarray]]:
     """The partitions of every run of every candidate feature space at every k.
@@ -531,7 +534,7 @@ def dmm_partition(
     counts: sp.spmatrix,
     n_clusters: int,
     random_state: int = 42,
-    iterations: int = 10,
+    iterations: int = DMM_ITERATIONS,
     restarts: int = 3,
 ) -> np.ndarray:
     """The documents clustered by a Dirichlet multinomial mixture of ``n_clusters`` on their
@@ -829,7 +832,7 @@ def cluster_with_settings(
     use_idf: bool = True,
     thetas: Sequence[np.ndarray] = (),
     counts: Counts | None = None,
-    dmm_iterations: int = 10,
+    dmm_iterations: int = DMM_ITERATIONS,
     dmm_restarts: int = 3,
 ) -> dict:
     """Stage 5's clustering: the feature space (``cluster.features``, or by stability among

@@ -44,7 +44,7 @@ def cluster_documents(
     vocabulary_csv: str | None = None,
     tokens: str | None = None,
     ngram_range: Sequence[int] = (1, 1),
-    dmm_iterations: int = 10,
+    dmm_iterations: int = core.DMM_ITERATIONS,
     dmm_restarts: int = 3,
 ) -> None:
     """Cluster the documents: the feature space (by stability across seeds when

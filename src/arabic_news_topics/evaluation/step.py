@@ -43,7 +43,7 @@ def evaluate_labels(
     label_count_runs: Sequence[Mapping] = (),
     tokens: str | None = None,
     ngram_range: Sequence[int] = (1, 1),
-    dmm_iterations: int = 10,
+    dmm_iterations: int = clusters.DMM_ITERATIONS,
     dmm_restarts: int = 3,
     threads: int = 1,
     features: str | None = None,

@@ -202,25 +202,25 @@ def compile_kernels() -> None:
     words, starts = np.array([0, 1], dtype=np.int64), np.array([0, 1, 2], dtype=np.int64)
     ones, positions = np.ones(2), np.array([0.2])
     word_counts, cluster_words, cluster_documents = np.eye(2), np.ones(2), np.ones(2)
-    for mode in (SAMPLE, GREEDY, CONDITIONALS):
-        visit(
-            mode,
-            np.full(2, 0.5),
-            np.array([0, 1], dtype=np.int64),
-            words,
-            ones,
-            starts,
-            starts,
-            words,
-            ones,
-            word_counts,
-            cluster_words,
-            cluster_documents,
-            0.1,
-            positions,
-            1,
-            np.empty((2, 2)),
-        )
+    # One call of each: numba compiles per argument types, and every mode has the same.
+    visit(
+        CONDITIONALS,
+        np.empty(0),
+        np.array([0, 1], dtype=np.int64),
+        words,
+        ones,
+        starts,
+        starts,
+        words,
+        ones,
+        word_counts,
+        cluster_words,
+        cluster_documents,
+        0.1,
+        positions,
+        1,
+        np.empty((2, 2)),
+    )
     score(words, ones, starts, word_counts, cluster_words, cluster_documents, 0.1, positions, 1)
 
 
