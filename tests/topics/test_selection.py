@@ -903,3 +903,16 @@ def test_auto_finds_the_planted_number_of_topics_at_2000_documents(tmp_path):
     table = pd.read_csv(tmp_path / "selection.csv").set_index("num_topics")
     npmi = table[f"{lda['select_by']}_mean"]
     assert npmi[5] < npmi[10]
+
+
+@pytest.mark.parametrize(("documents", "capped"), [(5, True), (6, False), (None, False)])
+def test_a_grid_that_reaches_the_number_of_documents_is_not_told_to_widen(documents, capped):
+    # The seeds' grid (2 to 5): with five documents there is no larger K to try.
+    means = {2: 0.1, 3: 0.1, 4: 0.2, 5: 0.3}
+    table = ms.model_selection_table(seeds_runs(means, dict.fromkeys(means, 0.01)), "c_npmi")
+    choice = ms.num_topics_choice(table, "c_npmi")
+    assert choice.best_at_largest
+    messages = choice.warnings(documents=documents)
+    assert len(messages) == 1
+    assert ("widen the grid" in messages[0]) is not capped
+    assert ("no larger K to try" in messages[0]) is capped

@@ -346,11 +346,21 @@ class KChoice:
         """The best K is the largest of a grid of more than one K: a larger K may be better."""
         return len(self.grid) > 1 and self.best_num_topics == self.grid[-1]
 
-    def warnings(self) -> list[str]:
-        """What a reader of the choice should be told: each a sentence naming the setting."""
+    def warnings(self, documents: int | None = None) -> list[str]:
+        """What a reader of the choice should be told: each a sentence naming the setting.
+
+        ``documents``, the number of documents modelled, if known: where the grid already
+        reaches it, a larger K is not suggested (a topic per document is the most a corpus
+        has)."""
         grid = ", ".join(str(k) for k in self.grid)
         messages = []
-        if self.best_at_largest:
+        if self.best_at_largest and documents is not None and self.grid[-1] >= documents:
+            messages.append(
+                f"the best mean {self.measure} is at K = {self.best_num_topics}, the largest K "
+                f"of lda.num_topics ({grid}) and the number of documents ({documents}): a "
+                f"corpus this small has no larger K to try"
+            )
+        elif self.best_at_largest:
             messages.append(
                 f"the best mean {self.measure} is at K = {self.best_num_topics}, the largest K "
                 f"of lda.num_topics ({grid}): a larger K may be better still; widen the grid "

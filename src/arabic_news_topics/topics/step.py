@@ -447,7 +447,8 @@ def select_num_topics(
     if "display" not in topics_table.columns:
         topics_table = normalize_core.with_display(topics_table, displays)
     write_table(topics_table, topics_csv, topics_md)
-    write_table(read_table(model["doc_topics"]), doc_topics_csv, doc_topics_md)
+    chosen_doc_topics = read_table(model["doc_topics"])
+    write_table(chosen_doc_topics, doc_topics_csv, doc_topics_md)
     with atomic_path(topic_word) as temporary:
         shutil.copyfile(model["topic_word"], temporary)
     se = f" ± {choice.best_se:.4g} (SE)" if np.isfinite(choice.best_se) else ""
@@ -464,7 +465,7 @@ def select_num_topics(
         se,
         list(choice.within_one_se),
     )
-    for message in choice.warnings():
+    for message in choice.warnings(documents=len(chosen_doc_topics)):
         LOGGER.warning(message)
     if low:
         shares = rows.loc[rows["low_prevalence"], "prevalence"].round(4).tolist()
