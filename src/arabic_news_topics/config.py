@@ -425,7 +425,7 @@ def check_config(
         where = "lda.engine" if engine == lda["engine"] else "evaluation.engines"
         guided = lda["guided"] and engine == lda["engine"]
         try:
-            check_engine_options(engine, lda["alpha"], lda["eta"], guided)
+            check_engine_options(engine, lda["alpha"], lda["eta"], guided, lda["warm_start_sweeps"])
         except ValueError as error:
             raise ValueError(f"config key {where}: {error} ({where} has {engine})") from None
     span = lda["num_topics_range"]

@@ -1271,3 +1271,76 @@ def test_nmf_loss_is_a_setting_of_nmf_alone():
 def test_unknown_nmf_loss_is_refused():
     with pytest.raises(ValueError, match=r"lda\.nmf_loss must be one of"):
         lda.ENGINE_CLASSES["sklearn_nmf"](2, 1, nmf_loss="itakura-saito")
+
+
+def test_gibbs_topic_counts_are_the_samplers_tokens_per_topic_and_word(planted):
+    counts = lda.gibbs_topic_counts(planted["bow"], planted["dictionary"], 3, 0, 100)
+    vocabulary = [planted["dictionary"][j] for j in range(len(planted["dictionary"]))]
+    assert counts.shape == (3, len(vocabulary))
+    assert counts.sum() == pytest.approx(N_DOCS * DOC_LENGTH)
+    # Planted truth: each topic's tokens are (nearly all) one planted vocabulary's.
+    found = []
+    for row in counts:
+        shares = {
+            name: row[[vocabulary.index(w) for w in words]].sum() / row.sum()
+            for name, words in PLANTED.items()
+        }
+        name = max(shares, key=shares.get)
+        assert shares[name] > 0.95
+        found.append(name)
+    assert sorted(found) == sorted(NAMES)
+
+
+# Random states at which gensim's random start ends with two planted vocabularies in one
+# topic and tomotopy's sampler finds all three (see FIT above).
+GENSIM_ONLY_FAILS = (4, 8)
+
+
+@pytest.mark.parametrize("random_state", GENSIM_ONLY_FAILS)
+def test_a_warm_start_starts_gensim_from_the_samplers_topics(planted, random_state):
+    def fit(sweeps: int) -> lda.TopicModel:
+        settings = {**FIT, "random_state": random_state, "warm_start_sweeps": sweeps}
+        return lda.fit_topic_model(planted["bow"], planted["dictionary"], **settings)
+
+    def recovered(model: lda.TopicModel) -> bool:
+        names = [planted_name(top_terms(model, topic, 5)) for topic in (1, 2, 3)]
+        return sorted(n for n in names if n) == sorted(NAMES)
+
+    # The random start does fall into the local optimum here ...
+    assert not recovered(fit(0))
+    # ... and the Gibbs sampler's topics lead variational Bayes out of it.
+    warm = fit(100)
+    assert recovered(warm)
+    assert normalized_mutual_info_score(planted["labels"], warm.theta.argmax(axis=1)) >= 0.9
+    assert isinstance(warm.model, LdaModel)
+
+
+def test_a_warm_start_is_reproducible_and_differs_from_the_random_start(planted):
+    settings = {**FIT, "warm_start_sweeps": 20}
+    first, second = (
+        lda.fit_topic_model(planted["bow"], planted["dictionary"], **settings) for _ in range(2)
+    )
+    np.testing.assert_array_equal(first.phi, second.phi)
+    np.testing.assert_array_equal(first.theta, second.theta)
+    cold = lda.fit_topic_model(planted["bow"], planted["dictionary"], **FIT)
+    assert not np.array_equal(first.phi, cold.phi)
+
+
+@pytest.mark.parametrize(("alpha", "eta"), [("auto", None), ("asymmetric", None), (None, "auto")])
+def test_a_warm_start_needs_the_samplers_priors(planted, alpha, eta):
+    with pytest.raises(ValueError, match=r"lda\.warm_start_sweeps") as error:
+        lda.fit_topic_model(
+            planted["bow"],
+            planted["dictionary"],
+            3,
+            alpha=alpha or "symmetric",
+            eta=eta,
+            warm_start_sweeps=10,
+        )
+    assert ("lda.alpha" if alpha else "lda.eta") in str(error.value)
+    # Without the warm start gensim takes them.
+    lda.check_engine_options("gensim", alpha or "symmetric", eta)
+
+
+def test_only_gensim_reads_the_warm_start():
+    assert [e for e in lda.ENGINES if "warm_start_sweeps" in lda.ENGINE_SETTINGS[e]] == ["gensim"]
