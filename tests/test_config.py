@@ -611,6 +611,16 @@ SEMANTIC_ERRORS = [
         "config key lda.engine: lda.alpha 'auto' is gensim-only",
     ),
     (
+        "warm start with a gensim-only prior",
+        both(
+            edit("lda.warm_start_sweeps", 30),
+            edit("lda.eta", "auto"),
+            edit("evaluation.engines", []),
+        ),
+        "config key lda.engine: lda.warm_start_sweeps starts gensim from Gibbs sweeps, whose "
+        "lda.eta is symmetric or a positive number, not 'auto'",
+    ),
+    (
         "guided with eta",
         both(edit("lda.guided", True), edit("lda.num_topics", [3]), edit("lda.eta", 0.5)),
         "config key lda.engine: lda.guided replaces lda.eta",
