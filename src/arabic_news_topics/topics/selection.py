@@ -354,18 +354,21 @@ class KChoice:
         has)."""
         grid = ", ".join(str(k) for k in self.grid)
         messages = []
-        if self.best_at_largest and documents is not None and self.grid[-1] >= documents:
-            messages.append(
+        if self.best_at_largest:
+            best = (
                 f"the best mean {self.measure} is at K = {self.best_num_topics}, the largest K "
-                f"of lda.num_topics ({grid}) and the number of documents ({documents}): a "
-                f"corpus this small has no larger K to try"
+                f"of lda.num_topics ({grid})"
             )
-        elif self.best_at_largest:
-            messages.append(
-                f"the best mean {self.measure} is at K = {self.best_num_topics}, the largest K "
-                f"of lda.num_topics ({grid}): a larger K may be better still; widen the grid "
-                f"(lda.num_topics) to find out"
-            )
+            if documents is not None and self.grid[-1] >= documents:
+                messages.append(
+                    f"{best} and the number of documents ({documents}): a corpus this small "
+                    "has no larger K to try"
+                )
+            else:
+                messages.append(
+                    f"{best}: a larger K may be better still; widen the grid (lda.num_topics) "
+                    "to find out"
+                )
         if self.at_edge and self.num_topics == self.grid[0] and self.num_topics > 2:
             messages.append(
                 f"the chosen K = {self.num_topics} is the smallest K of lda.num_topics "
