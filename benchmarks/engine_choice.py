@@ -107,21 +107,30 @@ def fit_rows(data: dict, name: str, settings: dict, ks: Sequence[int], seeds) ->
                 if gold
                 else {"nmi": float("nan"), "ari": float("nan")}
             )
-            row = {"setting": name, "num_topics": k, "seed": seed, "cpu_s": round(cpu, 2)}
+            row = {"setting": name, "engine": settings.get("engine", "gensim")}
+            row |= {"num_topics": k, "seed": seed, "cpu_s": round(cpu, 2)}
             rows.append({**row, "c_npmi": npmi, "nmi": scores["nmi"], "ari": scores["ari"]})
             print(rows[-1], flush=True)
     return rows
 
 
 def run_data(run: Path) -> dict:
-    """The run's bag of words (read once, for every setting), token ids and gold labels
-    (None where the corpus has fewer than two distinct labels)."""
+    """The run's bag of words (read once, for every setting), token ids, gold labels (None
+    where the corpus has fewer than two distinct labels) and its median document's words
+    (``corpus_summary.csv``, for ``lda.engine: auto``; None without it)."""
     folder = run / "results/04_lda/bow"
     dictionary, corpus, doc_ids = engines.load_bow(folder)
     meta = pd.read_csv(run / "results/01_corpus/metadata.tsv", sep="\t", dtype=str)
     labels = meta.set_index("doc_id").reindex(doc_ids).get("label")
     gold = None if labels is None or labels.nunique() < 2 else labels.tolist()
+    summary = run / "results/01_corpus/corpus_summary.csv"
+    median_words = (
+        float(pd.read_csv(summary).set_index("measure").loc["median_words", "value"])
+        if summary.exists()
+        else None
+    )
     return {
+        "median_words": median_words,
         "lda": harness.project_config()["lda"],
         "dictionary": dictionary,
         "bow": list(corpus),
@@ -222,6 +231,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for given in args.setting:
         name, _, text = given.partition("=")
         settings = {key: lda[key] for key in FIT_KEYS} | json.loads(text or "{}")
+        # lda.engine auto: the engine the workflow would fit to this run's corpus.
+        settings["engine"], _ = engines.resolve_engine(
+            settings["engine"], data["median_words"], lda["short_document_words"]
+        )
         rows += fit_rows(data, name, settings, ks, args.seeds or lda["random_seeds"])
     frame = pd.DataFrame(rows)
     table, chosen = summary(frame, grid, lda["select_rule"])

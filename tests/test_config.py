@@ -412,8 +412,8 @@ SCHEMA_ERRORS = [
     (
         "engine typo",
         edit("lda.engine", "gensimm"),
-        "config key lda.engine: 'gensimm' is not one of gensim, sklearn_lda, sklearn_nmf, "
-        "tomotopy, dmm (did you mean gensim?)",
+        "config key lda.engine: 'gensimm' is not one of auto, gensim, sklearn_lda, "
+        "sklearn_nmf, tomotopy, dmm (did you mean gensim?)",
     ),
     (
         "dmm restarts",
@@ -587,6 +587,13 @@ SEMANTIC_ERRORS = [
     (
         "alpha of another engine",
         edit("lda.alpha", "asymmetric"),
+        "config key lda.engine: lda.alpha 'asymmetric' is gensim-only; with lda.engine tomotopy "
+        "use symmetric or a positive number (lda.engine auto fits tomotopy to a corpus of short "
+        "documents, by lda.short_document_words; set lda.engine to one engine to use only it)",
+    ),
+    (
+        "alpha of an evaluation engine",
+        both(edit("lda.alpha", "asymmetric"), edit("lda.engine", "gensim")),
         "config key evaluation.engines: lda.alpha 'asymmetric' is gensim-only",
     ),
     (
@@ -613,12 +620,20 @@ SEMANTIC_ERRORS = [
     (
         "warm start with a gensim-only prior",
         both(
+            edit("lda.engine", "gensim"),
             edit("lda.warm_start_sweeps", 30),
             edit("lda.eta", "auto"),
             edit("evaluation.engines", []),
         ),
         "config key lda.engine: lda.warm_start_sweeps starts gensim from Gibbs sweeps, whose "
         "lda.eta is symmetric or a positive number, not 'auto'",
+    ),
+    (
+        "a gensim-only prior with engine auto",
+        both(edit("lda.eta", "auto"), edit("evaluation.engines", [])),
+        "config key lda.engine: lda.eta 'auto' is gensim-only; with lda.engine tomotopy use "
+        "symmetric or a positive number (lda.engine auto fits tomotopy to a corpus of short "
+        "documents",
     ),
     (
         "guided with eta",
@@ -721,8 +736,8 @@ def test_every_schema_error_is_reported_at_once():
     with pytest.raises(ValueError) as caught:
         check_config(broken(change))
     assert str(caught.value).splitlines() == [
-        "config key lda.engine: 'gensimm' is not one of gensim, sklearn_lda, sklearn_nmf, "
-        "tomotopy, dmm (did you mean gensim?)",
+        "config key lda.engine: 'gensimm' is not one of auto, gensim, sklearn_lda, "
+        "sklearn_nmf, tomotopy, dmm (did you mean gensim?)",
         "config key cluster.method: 'dbscan' is not one of kmeans, agglomerative",
     ]
 

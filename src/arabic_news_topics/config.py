@@ -417,17 +417,27 @@ def check_config(
     config = validated_config(config, schema)
     # The stages' own rules, imported here: the schema alone needs none of their libraries.
     from arabic_news_topics.clusters.core import k_grid
-    from arabic_news_topics.topics.engines import check_engine_options
+    from arabic_news_topics.topics.engines import AUTO_ENGINES, check_engine_options
     from arabic_news_topics.topics.selection import num_topics_grid
 
     lda, cluster = config["lda"], config["cluster"]
-    for engine in dict.fromkeys([lda["engine"], *config["evaluation"]["engines"]]):
-        where = "lda.engine" if engine == lda["engine"] else "evaluation.engines"
-        guided = lda["guided"] and engine == lda["engine"]
+    # auto is either of its engines once the corpus is read: both must take the settings.
+    main = list(AUTO_ENGINES.values()) if lda["engine"] == "auto" else [lda["engine"]]
+    for engine in dict.fromkeys([*main, *config["evaluation"]["engines"]]):
+        where = "lda.engine" if engine in main else "evaluation.engines"
+        guided = lda["guided"] and engine in main
         try:
             check_engine_options(engine, lda["alpha"], lda["eta"], guided, lda["warm_start_sweeps"])
         except ValueError as error:
-            raise ValueError(f"config key {where}: {error} ({where} has {engine})") from None
+            if lda["engine"] == "auto" and engine in main:
+                kind = "short" if engine == AUTO_ENGINES["short"] else "longer"
+                has = (
+                    f"lda.engine auto fits {engine} to a corpus of {kind} documents, by "
+                    "lda.short_document_words; set lda.engine to one engine to use only it"
+                )
+            else:
+                has = f"{where} has {engine}"
+            raise ValueError(f"config key {where}: {error} ({has})") from None
     span = lda["num_topics_range"]
     try:
         # The corpus is not read yet: a scaled bound (auto) is checked at its largest here,

@@ -59,6 +59,27 @@ def test_unlabelled_run_at_given_ks_reports_quality_per_second(run, tmp_path):
     assert peer_line.count("1.00×") == 2
 
 
+@pytest.mark.parametrize(
+    ("median_words", "engine"), [(None, "gensim"), (8, "tomotopy"), (400, "gensim")]
+)
+def test_the_shipped_engine_is_the_one_the_workflow_fits_to_the_run(
+    run, tmp_path, median_words, engine
+):
+    """lda.engine auto, resolved from the run's corpus_summary.csv as the workflow does;
+    a setting that names an engine keeps it."""
+    if median_words is not None:
+        summary = pd.DataFrame({"measure": ["kept", "median_words"], "value": [20, median_words]})
+        summary.to_csv(run / "results/01_corpus/corpus_summary.csv", index=False)
+    arguments = ["--run", str(run), "--name", "t", "--out", str(tmp_path), "--seeds", "1"]
+    settings = ["--setting", "shipped={}", "--setting", 'named={"engine": "sklearn_nmf"}']
+    assert engine_choice.main([*arguments, *settings, "--num-topics", "2"]) == 0
+    rows = pd.read_csv(tmp_path / "engine_choice_t.csv")
+    assert rows.set_index("setting")["engine"].to_dict() == {
+        "shipped": engine,
+        "named": "sklearn_nmf",
+    }
+
+
 def test_a_vocabulary_filter_keeps_the_words_of_enough_documents():
     from gensim.corpora import Dictionary
 

@@ -1344,3 +1344,69 @@ def test_a_warm_start_needs_the_samplers_priors(planted, alpha, eta):
 
 def test_only_gensim_reads_the_warm_start():
     assert [e for e in lda.ENGINES if "warm_start_sweeps" in lda.ENGINE_SETTINGS[e]] == ["gensim"]
+
+
+# lda.engine: auto. Headline-length documents of five planted vocabularies (Zipf-weighted)
+# and a few words common to all: gensim's variational Bayes infers a document's topics from
+# its own six words and merges vocabularies, as on the labelled corpora's titles, where
+# tomotopy's sampler finds them.
+SHORT_TOPICS, SHORT_WORDS, SHORT_LENGTH = 5, 40, 4
+
+
+def short_planted_corpus(n_docs: int = 600, seed: int = 0):
+    """Documents of SHORT_LENGTH words of one planted vocabulary and half as many common
+    words, the vocabularies in turn; their dictionary, bags of words and labels."""
+    rng = np.random.default_rng(seed)
+    weights = 1 / np.arange(1, SHORT_WORDS + 1)
+    weights /= weights.sum()
+    common = [f"مشترك{i}" for i in range(20)]
+    documents, labels = [], []
+    for number in range(n_docs):
+        topic = number % SHORT_TOPICS
+        words = [f"موضوع{topic}كلمة{i}" for i in rng.choice(SHORT_WORDS, SHORT_LENGTH, p=weights)]
+        documents.append(words + list(rng.choice(common, SHORT_LENGTH // 2)))
+        labels.append(topic)
+    dictionary = Dictionary(documents)
+    return dictionary, [dictionary.doc2bow(words) for words in documents], labels, documents
+
+
+def test_auto_fits_short_documents_with_the_engine_that_finds_their_topics():
+    dictionary, bow, labels, documents = short_planted_corpus()
+    median = float(np.median([len(words) for words in documents]))
+    engine, reason = lda.resolve_engine("auto", median, short_document_words=150)
+    assert engine == "tomotopy"
+    assert "6 words, fewer than lda.short_document_words (150)" in reason
+
+    def argmax_nmi(engine, random_state):
+        model = lda.fit_topic_model(bow, dictionary, SHORT_TOPICS, engine, random_state)
+        return normalized_mutual_info_score(labels, model.theta.argmax(axis=1))
+
+    for random_state in (42, 7, 2024):
+        # The planted topics, found by the engine auto chose ...
+        assert argmax_nmi(engine, random_state) >= 0.95
+        # ... and not by gensim, the engine of long documents, on any of the seeds.
+        assert argmax_nmi(lda.AUTO_ENGINES["long"], random_state) < 0.9
+
+
+@pytest.mark.parametrize(
+    ("median_words", "expected"),
+    [(8, "tomotopy"), (149, "tomotopy"), (150, "gensim"), (460, "gensim"), (None, "gensim")],
+)
+def test_auto_is_tomotopy_below_the_short_document_words_and_gensim_from_them(
+    median_words, expected
+):
+    engine, reason = lda.resolve_engine("auto", median_words, short_document_words=150)
+    assert engine == expected
+    assert reason.startswith(f"lda.engine auto: {expected}")
+    if median_words is not None:
+        assert f"having {median_words} words" in reason
+
+
+@pytest.mark.parametrize("engine", lda.ENGINES)
+def test_a_named_engine_is_kept_whatever_the_documents_length(engine):
+    assert lda.resolve_engine(engine, 8, short_document_words=150)[0] == engine
+    assert lda.resolve_engine(engine, 1000, short_document_words=150)[0] == engine
+
+
+def test_auto_chooses_between_engines_that_exist():
+    assert set(lda.AUTO_ENGINES.values()) <= set(lda.ENGINES)

@@ -22,6 +22,21 @@ def test_planted_corpus_auto_finds_k(planted_run):
     assert silhouette.loc[silhouette["chosen"], "k"].tolist() == [3]
 
 
+def test_planted_corpus_of_short_documents_is_fitted_with_tomotopy(planted_run):
+    """lda.engine auto: the planted articles have 40 words, fewer than
+    lda.short_document_words, so the main model is tomotopy's, and chosen_k.json and the
+    log say why."""
+    results = planted_run / "results"
+    chosen = json.loads((results / "04_lda/chosen_k.json").read_text())
+    reason = "lda.engine auto: tomotopy, the median document having 40 words, fewer than"
+    assert chosen["engine"] == "tomotopy"
+    assert chosen["engine_rule"].startswith(reason)
+    logs = (planted_run / ".snakemake/log").glob("*.snakemake.log")
+    assert any(reason in log.read_text(encoding="utf-8") for log in logs)
+    fitted = {path.name for path in (results / "04_lda/runs/tomotopy/unguided").iterdir()}
+    assert fitted == {"k_2", "k_3", "k_4"}
+
+
 def test_planted_corpus_heldout_measure_comes_from_the_second_seeds_fits(planted_run):
     """The K grid's fits of the second seed leave 9 of the 90 articles out and score them;
     the first seed's (used downstream) and the evaluation engines' fits keep every article,
@@ -29,12 +44,12 @@ def test_planted_corpus_heldout_measure_comes_from_the_second_seeds_fits(planted
     results = planted_run / "results/04_lda"
     runs = results / "runs"
     for k in (2, 3, 4):
-        held = json.loads((runs / f"gensim/unguided/k_{k}/seed_2/scores.json").read_text())
+        held = json.loads((runs / f"tomotopy/unguided/k_{k}/seed_2/scores.json").read_text())
         assert (held["train_documents"], held["test_documents"]) == (81, 9)
         assert held["heldout_log_likelihood_per_word"] < 0
-        whole = json.loads((runs / f"gensim/unguided/k_{k}/seed_1/scores.json").read_text())
+        whole = json.loads((runs / f"tomotopy/unguided/k_{k}/seed_1/scores.json").read_text())
         assert "test_documents" not in whole
-    for engine in ("dmm", "tomotopy"):
+    for engine in ("dmm", "gensim"):
         scores = json.loads((runs / f"{engine}/unguided/k_3/seed_2/scores.json").read_text())
         assert "test_documents" not in scores
     assert not list(runs.rglob("heldout.json"))
@@ -61,10 +76,10 @@ def test_planted_corpus_evaluation_recovers_labels(planted_run):
     methods = [
         "kmeans_auto",
         "kmeans_auto_k3",  # at the number of gold labels (the same k here)
+        "topics_tomotopy",  # lda.engine auto's (short documents), then evaluation.engines
         "topics_gensim",
         "topics_sklearn_lda",
         "topics_sklearn_nmf",
-        "topics_tomotopy",
         "topics_dmm",
     ]
     # And every engine at K = the number of gold labels (evaluation.topics_at_label_count):

@@ -4,7 +4,7 @@ rule export_model:
         phrases="results/02_normalize/phrases.pickle",
         dictionary="results/04_lda/bow/dictionary.txt",
         # The reference seed's fit of the main model at the chosen K.
-        model=get_reference_run_file("model", get_main_model()),
+        model=get_reference_run_file("model", get_main_model),
         topic_word="results/04_lda/topic_word.npz",
         curated_topic_word="results/04_lda/curated/topic_word.npz",
         curated_doc_topics="results/04_lda/curated/doc_topics.csv",
@@ -31,7 +31,7 @@ rule export_model:
     params:
         code=get_code_hash("apply.step"),
         config=get_sorted(config),
-        engine=config["lda"]["engine"],
+        engine=lambda wildcards: get_main_engine(),
         random_state=get_reference_seed(),
     script:
         "../scripts/export_model.py"

@@ -23,6 +23,7 @@ from arabic_news_topics.topics.engines import (
     ENGINES,
     check_engine_options,
     heldout_size,
+    resolve_engine,
 )
 from arabic_news_topics.topics.selection import num_topics_grid
 
@@ -159,27 +160,72 @@ def get_document_count(metadata, modified_ns):
         return sum(1 for _ in csv.DictReader(table, delimiter="\t"))
 
 
-def get_corpus_size():
-    """The documents read_corpus kept, once that checkpoint has run.
+def get_read_corpus_output(name):
+    """The path of read_corpus's output ``name``, once that checkpoint has run.
 
-    A dry run reads its metadata.tsv as it is (None before a first run: the grids are then
-    the configured ones), so that it lists the jobs a run would have; Snakemake evaluates
-    an input function that stops at the checkpoint again only when the checkpoint runs."""
+    A dry run reads the file as it is (None before a first run: the grids and lda.engine
+    auto are then the configured ones), so that it lists the jobs a run would have;
+    Snakemake evaluates an input function that stops at the checkpoint again only when the
+    checkpoint runs."""
     try:
-        metadata = checkpoints.read_corpus.get().output.metadata
+        return getattr(checkpoints.read_corpus.get().output, name)
     except IncompleteCheckpointException:
         if not workflow.dryrun:
             raise  # Snakemake evaluates the input function again after read_corpus
-        metadata = rules.read_corpus.output.metadata
-        if not Path(metadata).exists():
-            return None
+        path = getattr(rules.read_corpus.output, name)
+        return path if Path(path).exists() else None
+
+
+def get_corpus_size():
+    """The documents read_corpus kept, once that checkpoint has run (None in a dry run
+    before a first run: :func:`get_read_corpus_output`)."""
+    metadata = get_read_corpus_output("metadata")
+    if metadata is None:
+        return None
     return get_document_count(metadata, Path(metadata).stat().st_mtime_ns)
+
+
+@functools.cache
+def get_summary_value(summary, modified_ns, measure):
+    """A measure of a corpus_summary.csv (its path and modification time: read once per
+    version)."""
+    with open(summary, encoding="utf-8", newline="") as table:
+        values = {row["measure"]: row["value"] for row in csv.DictReader(table)}
+    return float(values[measure])
+
+
+def get_main_engine_choice():
+    """lda.engine and why: auto resolved from the corpus's median document length
+    (resolve_engine; the reason logged once). Called in input functions, and in params of
+    rules whose inputs wait for read_corpus."""
+    lda = config["lda"]
+    median = None
+    if lda["engine"] == "auto":
+        summary = get_read_corpus_output("summary_csv")
+        if summary is not None:
+            modified = Path(summary).stat().st_mtime_ns
+            median = get_summary_value(summary, modified, "median_words")
+    engine, reason = resolve_engine(lda["engine"], median, lda["short_document_words"])
+    if median is not None:
+        get_note(reason)
+    return [engine, reason]
+
+
+def get_main_engine():
+    """The engine of the main model (:func:`get_main_engine_choice`)."""
+    return get_main_engine_choice()[0]
 
 
 @functools.cache
 def get_warning(message):
     """Log a warning once, however often the input functions that find it run."""
     logger.warning(message)
+
+
+@functools.cache
+def get_note(message):
+    """Log a message once, however often the input functions that find it run."""
+    logger.info(message)
 
 
 def get_num_topics():
@@ -280,13 +326,15 @@ RUN_WILDCARDS = {
 
 def get_main_model():
     """The model later stages use: lda.engine, guided when lda.guided is on."""
-    lda = config["lda"]
-    return {"engine": lda["engine"], "prior": "guided" if lda["guided"] else "unguided"}
+    return {
+        "engine": get_main_engine(),
+        "prior": "guided" if config["lda"]["guided"] else "unguided",
+    }
 
 
 def get_unguided_model():
     """The main model's engine without the guided prior (what compare_guided compares with)."""
-    return {"engine": config["lda"]["engine"], "prior": "unguided"}
+    return {"engine": get_main_engine(), "prior": "unguided"}
 
 
 def get_evaluation_models():
@@ -386,6 +434,12 @@ def get_prior_input(wildcards):
     return {}
 
 
+def get_value(value):
+    """``value``, or what it returns if it is a function: a setting known only once a
+    checkpoint has run (lda.engine auto), given to a helper as the function that finds it."""
+    return value() if callable(value) else value
+
+
 def get_chosen_num_topics():
     """The K select_num_topics chose (known once that checkpoint has run)."""
     chosen = checkpoints.select_num_topics.get().output.chosen
@@ -408,7 +462,7 @@ def get_label_count_runs():
     prior needs a topic per theme, which that K may not have)."""
     if not config["evaluation"]["topics_at_label_count"]:
         return []
-    engines = dict.fromkeys([config["lda"]["engine"], *config["evaluation"]["engines"]])
+    engines = dict.fromkeys([get_main_engine(), *config["evaluation"]["engines"]])
     return [
         {"engine": engine, "prior": "unguided", "seed": seed}
         for engine in engines
@@ -440,21 +494,23 @@ def get_cluster_topic_files(wildcards):
 
 
 def get_chosen_run_files(name, runs):
-    """An input function: ``name`` of each of ``runs`` (dicts of engine, prior and seed) at
-    the chosen K, in their order."""
+    """An input function: ``name`` of each of ``runs`` (dicts of engine, prior and seed, or
+    a function that returns them: the main engine is known once the corpus is read) at the
+    chosen K, in their order."""
 
     def chosen_run_files(wildcards):
         k = get_chosen_num_topics()
-        return [get_run_file(name, {**run, "k": k}) for run in runs]
+        return [get_run_file(name, {**run, "k": k}) for run in get_value(runs)]
 
     return chosen_run_files
 
 
 def get_reference_run_file(name, model):
-    """An input function: ``name`` of ``model``'s run at the chosen K and the reference seed."""
+    """An input function: ``name`` of ``model``'s run (a dict of engine and prior, or a
+    function that returns it) at the chosen K and the reference seed."""
 
     def reference_run_file(wildcards):
-        run = {**model, "k": get_chosen_num_topics(), "seed": get_reference_seed()}
+        run = {**get_value(model), "k": get_chosen_num_topics(), "seed": get_reference_seed()}
         return get_run_file(name, run)
 
     return reference_run_file

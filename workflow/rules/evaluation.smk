@@ -9,7 +9,7 @@ rule evaluate_labels:
         # The stage's choice of features: its own seed's row, not made again.
         features="results/05_clusters/feature_stability.csv",
         # The runs of params.runs, at the chosen K.
-        doc_topics=get_chosen_run_files("doc_topics.csv", get_evaluation_runs()),
+        doc_topics=get_chosen_run_files("doc_topics.csv", get_evaluation_runs),
         # The same models at K = the number of gold labels (evaluation.topics_at_label_count).
         label_count_doc_topics=get_label_count_run_files("doc_topics.csv"),
     output:
@@ -62,9 +62,9 @@ rule evaluate_labels:
         dmm_restarts=config["lda"]["dmm_restarts"],
         random_seeds=config["lda"]["random_seeds"],
         random_state=config["random_state"],
-        runs=get_evaluation_runs(),
-        label_count_runs=get_label_count_runs(),
-        main_model=get_main_model(),
+        runs=lambda wildcards: get_evaluation_runs(),
+        label_count_runs=lambda wildcards: get_label_count_runs(),
+        main_model=lambda wildcards: get_main_model(),
     script:
         "../scripts/evaluate_labels.py"
 

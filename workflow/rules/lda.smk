@@ -181,6 +181,7 @@ checkpoint select_num_topics:
         min_relative_prevalence=config["lda"]["min_relative_prevalence"],
         random_seeds=config["lda"]["random_seeds"],
         runs=get_run_names,
+        engine_choice=lambda wildcards: get_main_engine_choice(),
         top_n=config["lda"]["top_n"],
     script:
         "../scripts/select_num_topics.py"

@@ -132,10 +132,10 @@ rule compare_guided:
         vocabulary="results/02_normalize/vocabulary.csv",
         guided_topic_word="results/04_lda/topic_word.npz",
         guided_doc_themes="results/06_themes/doc_themes.csv",
-        guided_scores=get_reference_run_file("scores.json", get_main_model()),
-        unguided_topic_word=get_reference_run_file("topic_word.npz", get_unguided_model()),
-        unguided_doc_topics=get_reference_run_file("doc_topics.csv", get_unguided_model()),
-        unguided_scores=get_reference_run_file("scores.json", get_unguided_model()),
+        guided_scores=get_reference_run_file("scores.json", get_main_model),
+        unguided_topic_word=get_reference_run_file("topic_word.npz", get_unguided_model),
+        unguided_doc_topics=get_reference_run_file("doc_topics.csv", get_unguided_model),
+        unguided_scores=get_reference_run_file("scores.json", get_unguided_model),
     output:
         **get_report_table(
             "themes",

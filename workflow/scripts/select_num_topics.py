@@ -18,5 +18,6 @@ select_num_topics(
     measure=snakemake.params.measure,
     select_rule=snakemake.params.select_rule,
     min_relative_prevalence=snakemake.params.min_relative_prevalence,
+    engine_choice=snakemake.params.engine_choice,
     **snakemake.output,
 )

@@ -356,6 +356,7 @@ def select_num_topics(
     select_rule: str = "one_se",
     min_relative_prevalence: float = selection.MIN_RELATIVE_PREVALENCE,
     vocabulary_csv: str | None = None,
+    engine_choice: Sequence[str] = (),
 ) -> None:
     """Tabulate every measure by K (mean, sd and standard error over random seeds), the
     stability of each K's topics across random seeds, choose K by ``select_rule``
@@ -371,7 +372,9 @@ def select_num_topics(
     stability. ``chosen`` records the choice (:meth:`selection.KChoice.record`) and the
     chosen model's low-prevalence topics; each of :meth:`selection.KChoice.warnings` is
     logged as a warning. Words are shown in their display forms (``vocabulary_csv``, stage
-    2's vocabulary table); ``topics.csv`` has both the term and its display form."""
+    2's vocabulary table); ``topics.csv`` has both the term and its display form.
+    ``engine_choice``, the engine of the runs and why (:func:`engines.resolve_engine`), is
+    recorded in ``chosen`` too."""
     displays = read_display_forms(vocabulary_csv)
     keys = [(int(k), int(seed)) for k, seed in runs]
     files = {
@@ -432,6 +435,8 @@ def select_num_topics(
         "min_relative_prevalence": min_relative_prevalence,
         "low_prevalence_topics": low,
     }
+    if engine_choice:
+        record["engine"], record["engine_rule"] = engine_choice
     write_text(chosen, json.dumps(record) + "\n")
     model = files[chosen_k, reference]
     phi, vocabulary = load_phi(model["topic_word"])
