@@ -219,6 +219,9 @@ def dated_corpus(workdir: Path) -> list[str]:
         "corpus:\n  sources:\n    - path: news.jsonl.gz\n      format: jsonl\n"
         # One random seed: the held-out measure is one more fit (rule heldout_perplexity).
         "  shard_size: 7\nlda:\n  num_topics: 3\n  random_seeds: [42]\n  heldout_min_documents: 1\n"
+        # gensim named: lda.engine auto would fit tomotopy to these short paragraphs, and the
+        # run checks gensim's bundle on short articles (tests/apply/test_learned_collocations).
+        "  engine: gensim\n"
         "cluster:\n  k: 3\n"
         # Collocations learned across shards, which the model bundle must carry.
         "normalize:\n  multiword_expressions: true\n  learn_multiword: true\n"

@@ -37,6 +37,24 @@ def test_planted_corpus_of_short_documents_is_fitted_with_tomotopy(planted_run):
     assert fitted == {"k_2", "k_3", "k_4"}
 
 
+def test_the_bundle_of_a_tomotopy_model_gives_the_planted_articles_their_topics_back(
+    planted_run,
+):
+    """The bundle infers each training article anew (a Gibbs chain from the model's seed):
+    on these articles, each of one category's words, their shares and topics come back."""
+    from arabic_news_topics.apply import load_bundle
+    from arabic_news_topics.io import read_jsonl
+
+    results = planted_run / "results"
+    bundle = load_bundle(results / "10_model")
+    assert bundle.manifest["engine"] == "tomotopy"
+    documents = [r for s in sorted(results.glob("01_corpus/shards/*.jsonl")) for r in read_jsonl(s)]
+    shares = pd.read_csv(results / "04_lda/curated/doc_topics.csv").set_index("doc_id")
+    inferred = bundle.transform(documents).set_index("doc_id").loc[shares.index, shares.columns]
+    assert (inferred.to_numpy().argmax(axis=1) == shares.to_numpy().argmax(axis=1)).all()
+    assert abs(inferred.to_numpy() - shares.to_numpy()).max() < 0.02
+
+
 def test_planted_corpus_heldout_measure_comes_from_the_second_seeds_fits(planted_run):
     """The K grid's fits of the second seed leave 9 of the 90 articles out and score them;
     the first seed's (used downstream) and the evaluation engines' fits keep every article,

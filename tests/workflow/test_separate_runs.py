@@ -65,9 +65,13 @@ def test_two_corpora_leave_two_separate_complete_result_folders(
 
     # And the fits and logs of its own settings only (my.yaml: K 3; news.yaml: K 2).
     for results, k in ((own, "k_3"), (news, "k_2")):
-        fits = results / "04_lda/runs/gensim/unguided"
+        # Each with the engine lda.engine auto chose for its corpus (the news paragraphs are
+        # short: tomotopy).
+        engine = json.loads((results / "04_lda/chosen_k.json").read_text())["engine"]
+        assert engine == ("gensim" if results == own else "tomotopy")
+        fits = results / f"04_lda/runs/{engine}/unguided"
         assert sorted(p.name for p in fits.iterdir()) == [k]
-        logs = results / "logs/fit_topic_model/gensim/unguided"
+        logs = results / f"logs/fit_topic_model/{engine}/unguided"
         assert sorted(p.name for p in logs.iterdir()) == [k]
 
     # Each records its corpus, as written in its config.

@@ -21,7 +21,6 @@ from arabic_news_topics.corpus.core import list_source_files
 from arabic_news_topics.topics.engines import (
     ENGINE_SETTINGS,
     ENGINES,
-    check_engine_options,
     heldout_size,
     resolve_engine,
 )
