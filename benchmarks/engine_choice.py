@@ -124,11 +124,7 @@ def run_data(run: Path) -> dict:
     labels = meta.set_index("doc_id").reindex(doc_ids).get("label")
     gold = None if labels is None or labels.nunique() < 2 else labels.tolist()
     summary = run / "results/01_corpus/corpus_summary.csv"
-    median_words = (
-        float(pd.read_csv(summary).set_index("measure").loc["median_words", "value"])
-        if summary.exists()
-        else None
-    )
+    median_words = engines.corpus_median_words(summary) if summary.exists() else None
     return {
         "median_words": median_words,
         "lda": harness.project_config()["lda"],

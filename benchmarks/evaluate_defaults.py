@@ -58,10 +58,12 @@ METRICS = ("nmi", "ari", "v_measure")
 CHOICES = ("features", "within_noise")
 
 
-def run_workflow(corpus: str, path: Path, cores: int, runs: Path) -> tuple[Path, float]:
+def run_workflow(
+    corpus: str, path: Path, cores: int, runs: Path, targets: Sequence[str] = ("all",)
+) -> tuple[Path, float]:
     """The shipped defaults on ``path``: only the corpus and its labels changed, in the run
-    folder ``runs/corpus``. Returns the folder and the wall time of Snakemake (what was
-    already done there with the same settings is kept)."""
+    folder ``runs/corpus``, up to ``targets``. Returns the folder and the wall time of
+    Snakemake (what was already done there with the same settings is kept)."""
     workdir = runs / corpus
     workdir.mkdir(parents=True, exist_ok=True)
     config = workdir / "config.yaml"
@@ -77,7 +79,7 @@ def run_workflow(corpus: str, path: Path, cores: int, runs: Path) -> tuple[Path,
         encoding="utf-8",
     )
     start = time.perf_counter()
-    command = [sys.executable, "-m", "snakemake", "all", "--cores", str(cores)]
+    command = [sys.executable, "-m", "snakemake", *targets, "--cores", str(cores)]
     subprocess.run(
         [*command, "--directory", str(workdir), "--configfile", str(config)],
         cwd=ROOT,

@@ -6,8 +6,8 @@ line and the body below) is written again, in ``--runs``, as shorter corpora of 
 articles and sections: their titles alone (``titles``), the first N words of each body
 (``first_<N>``, ``--lengths``), and the whole bodies (``whole``, for the cost and topics of
 the articles themselves). The
-shipped workflow (``config/config.yaml``, only the corpus path and ``label_from:
-parent_folder`` changed) builds each one's bag of words (up to
+shipped workflow (``evaluate_defaults.run_workflow``: only the corpus path and
+``label_from: parent_folder`` changed) builds each one's bag of words (up to
 ``results/04_lda/bow/corpus.mm``, whose ``corpus_summary.csv`` gives the median document's
 words), and ``engine_choice.py``'s fits compare, with the shipped settings of each engine,
 ``gensim`` (the peer) and ``tomotopy`` at K = the number of sections and K = 20, seeds 42, 7,
@@ -27,18 +27,17 @@ from __future__ import annotations
 
 import argparse
 import io
-import subprocess
 import sys
 import tarfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness
 from engine_choice import FIT_KEYS, fit_rows, run_data
+from evaluate_defaults import run_workflow
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"
@@ -48,7 +47,7 @@ LABELLED = {"hespress-4cat": ("hespress-4cat.tar.gz", 4), "antms-6cat": ("antms-
 ENGINES = ("gensim", "tomotopy")
 #: The Ks beside the number of sections.
 OTHER_KS = (20,)
-#: The bag of words and what its summary says of the documents.
+#: The bag of words, and the documents' labels and summary (read_corpus's outputs).
 TARGETS = ("results/04_lda/bow/corpus.mm", "results/01_corpus/metadata.tsv")
 
 
@@ -81,28 +80,6 @@ def write_short_corpus(source: Path, target: Path, length: int | None) -> Path:
             info.size = len(data)
             out.addfile(info, io.BytesIO(data))
     return target
-
-
-def build_bag(corpus: Path, workdir: Path, cores: int) -> Path:
-    """The shipped workflow's bag of words of ``corpus`` in the run folder ``workdir``."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    config = workdir / "config.yaml"
-    source = {"path": str(corpus), "format": "txt", "label_from": "parent_folder"}
-    config.write_text(yaml.safe_dump({"corpus": {"sources": [source]}}), encoding="utf-8")
-    command = [sys.executable, "-m", "snakemake", *TARGETS, "--cores", str(cores)]
-    subprocess.run(
-        [*command, "--directory", str(workdir), "--configfile", str(config)],
-        cwd=ROOT,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    return workdir
-
-
-def median_words(workdir: Path) -> float:
-    """The median document's words (``corpus_summary.csv``), what ``lda.engine: auto`` reads."""
-    summary = pd.read_csv(workdir / "results/01_corpus/corpus_summary.csv")
-    return float(summary.set_index("measure").loc["median_words", "value"])
 
 
 def summarize(frame: pd.DataFrame) -> pd.DataFrame:
@@ -151,9 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             short = write_short_corpus(
                 CORPORA / archive, args.runs / "corpora" / f"{corpus}_{name}.tar.gz", length
             )
-            workdir = build_bag(short, args.runs / f"{corpus}_{name}", args.cores)
+            workdir, _ = run_workflow(f"{corpus}_{name}", short, args.cores, args.runs, TARGETS)
             data = run_data(workdir)
-            words = median_words(workdir)
+            words = data["median_words"]
             for engine in ENGINES:
                 settings = {key: lda[key] for key in FIT_KEYS} | {"engine": engine}
                 for row in fit_rows(data, engine, settings, [sections, *OTHER_KS], seeds):

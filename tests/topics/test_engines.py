@@ -13,6 +13,7 @@ import pickle
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import tomotopy
 from gensim.corpora import Dictionary
@@ -1410,3 +1411,16 @@ def test_a_named_engine_is_kept_whatever_the_documents_length(engine):
 
 def test_auto_chooses_between_engines_that_exist():
     assert set(lda.AUTO_ENGINES.values()) <= set(lda.ENGINES)
+
+
+def test_the_median_words_come_from_stage_1s_summary(tmp_path):
+    from arabic_news_topics.corpus.core import corpus_summary, document_lengths
+
+    texts = ["روسيا فرنسا", "روسيا", "روسيا فرنسا ألمانيا إسبانيا"]
+    lengths = document_lengths([{"doc_id": str(i), "text": t} for i, t in enumerate(texts)])
+    manifest = pd.DataFrame({"status": ["kept"] * 3, "reason": [""] * 3})
+    path = tmp_path / "corpus_summary.csv"
+    corpus_summary(manifest, lengths).to_csv(path, index=False)
+    assert lda.corpus_median_words(path) == 2.0  # 2, 1 and 4 words
+    pd.DataFrame({"measure": ["kept"], "value": ["3"]}).to_csv(path, index=False)
+    assert lda.corpus_median_words(path) is None

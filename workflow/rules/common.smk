@@ -21,6 +21,7 @@ from arabic_news_topics.corpus.core import list_source_files
 from arabic_news_topics.topics.engines import (
     ENGINE_SETTINGS,
     ENGINES,
+    corpus_median_words,
     heldout_size,
     resolve_engine,
 )
@@ -185,12 +186,10 @@ def get_corpus_size():
 
 
 @functools.cache
-def get_summary_value(summary, modified_ns, measure):
-    """A measure of a corpus_summary.csv (its path and modification time: read once per
-    version)."""
-    with open(summary, encoding="utf-8", newline="") as table:
-        values = {row["measure"]: row["value"] for row in csv.DictReader(table)}
-    return float(values[measure])
+def get_median_words(summary, modified_ns):
+    """The median document's words of a corpus_summary.csv (its path and modification
+    time: read once per version)."""
+    return corpus_median_words(summary)
 
 
 def get_main_engine_choice():
@@ -203,7 +202,7 @@ def get_main_engine_choice():
         summary = get_read_corpus_output("summary_csv")
         if summary is not None:
             modified = Path(summary).stat().st_mtime_ns
-            median = get_summary_value(summary, modified, "median_words")
+            median = get_median_words(summary, modified)
     engine, reason = resolve_engine(lda["engine"], median, lda["short_document_words"])
     if median is not None:
         get_note(reason)

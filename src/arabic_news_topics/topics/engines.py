@@ -1232,6 +1232,14 @@ ENGINES = tuple(ENGINE_CLASSES)
 AUTO_ENGINES = {"short": "tomotopy", "long": "gensim"}
 
 
+def corpus_median_words(summary_csv: str | Path) -> float | None:
+    """The median document's words of stage 1's ``corpus_summary.csv``, what
+    :func:`resolve_engine` reads for ``lda.engine: auto``; None where it has no such row.
+    (Here, beside its one reader, not in the corpus package: a change there reruns stage 1.)"""
+    summary = pd.read_csv(summary_csv, dtype=str).set_index("measure")["value"]
+    return float(summary["median_words"]) if "median_words" in summary else None
+
+
 def resolve_engine(
     engine: str, median_words: float | None, short_document_words: int
 ) -> tuple[str, str]:
