@@ -21,8 +21,9 @@ section folder in each document id. Writes ``feature_choice_subsets.{csv,md}`` i
     .venv/bin/python benchmarks/feature_choice_subsets.py --runs benchmarks/runs
 
 ``--design large`` takes every article of two to five of antms-6cat's sections (about 3,700
-to 9,200; three sub-corpora of each), and ``--dmm-max-documents N`` lets the DMM candidate in
-above its shipped limit (results named ``_dmm_max_<N>``).
+to 9,200; three sub-corpora of each), and ``--dmm-max-tokens N`` moves the DMM candidate's
+limit (results named ``_dmm_max_<N>``; the large design's were measured with the earlier limit
+in documents, ``_dmm_max_20000``).
 ``--design wide --draws 0 1 2 3`` asks the same of 112 other sub-corpora (two to four
 sections, four draws; ``feature_choice_subsets_wide.{csv,md}``; 39 minutes at fc075ae, one
 BLAS thread, most of it the numpy DMM sampler's fits, compiled since b5fb952; the large design's
@@ -135,7 +136,8 @@ def evaluate(name: str, tokens: list, labels: np.ndarray, settings: dict, vector
     k = len(set(labels))
     # The stage's candidates for this corpus (the dmm one only up to its size limit, and
     # only where it fills the k clusters).
-    names, left_out = clusters.candidate_names(settings, len(labels))
+    n_tokens = int(counts.sum())
+    names, left_out = clusters.candidate_names(settings, n_tokens)
     candidates = clusters.candidate_runs(
         matrix,
         names,
@@ -157,7 +159,8 @@ def evaluate(name: str, tokens: list, labels: np.ndarray, settings: dict, vector
     names = [n for n in names if n not in left_out]
     table = clusters.feature_stability_table(partitions)
     chosen = clusters.chosen_features(table)
-    row = {"corpus": name, "documents": len(labels), "sections": k, "chosen": chosen}
+    row = {"corpus": name, "documents": len(labels), "tokens": n_tokens, "sections": k}
+    row["chosen"] = chosen
     row["left_out"] = ", ".join(left_out)
     # Whether the stage would call its choice uncertain (another space within the noise).
     row["within_noise"] = bool(clusters.features_within_noise(table))
@@ -221,18 +224,18 @@ def main(argv=None) -> None:
         "file names get _without_dmm when dmm is not among them but is shipped)",
     )
     parser.add_argument(
-        "--dmm-max-documents",
+        "--dmm-max-tokens",
         type=int,
         default=None,
-        help="cluster.dmm_max_documents instead of the shipped one (to compare; the "
+        help="cluster.dmm_max_tokens instead of the shipped one (to compare; the "
         "results' file names get _dmm_max_<N>)",
     )
     args = parser.parse_args(argv)
     load = harness.load_average()
     settings, vectorizer = shipped_settings()
-    shipped_limit = settings["dmm_max_documents"]
-    if args.dmm_max_documents is not None:
-        settings["dmm_max_documents"] = args.dmm_max_documents
+    shipped_limit = settings["dmm_max_tokens"]
+    if args.dmm_max_tokens is not None:
+        settings["dmm_max_tokens"] = args.dmm_max_tokens
     if args.refine_iterations is not None:
         settings["refine_iterations"] = args.refine_iterations
     shipped = list(settings["auto_features"])
@@ -248,8 +251,8 @@ def main(argv=None) -> None:
     stem = "feature_choice_subsets" + ("" if args.design == "standard" else f"_{args.design}")
     if "dmm" in shipped and "dmm" not in settings["auto_features"]:
         stem += "_without_dmm"
-    if settings["dmm_max_documents"] != shipped_limit:
-        stem += f"_dmm_max_{settings['dmm_max_documents']}"
+    if settings["dmm_max_tokens"] != shipped_limit:
+        stem += f"_dmm_max_{settings['dmm_max_tokens']}"
     table = frame.copy()
     names = settings["auto_features"]
     family = corpus_family(frame["corpus"])
@@ -288,7 +291,7 @@ def main(argv=None) -> None:
         f"{', '.join(f'`{n}`' for n in names)}, chosen by stability), k = the number of "
         f"sections, sub-corpora of {size_text} drawn from the labelled corpora "
         f"(`benchmarks/feature_choice_subsets.py`); `dmm` a candidate up to "
-        f"{settings['dmm_max_documents']:,} articles (`cluster.dmm_max_documents`, shipped "
+        f"{settings['dmm_max_tokens']:,} word tokens (`cluster.dmm_max_tokens`, shipped "
         f"{shipped_limit:,}). NMI: mean over the "
         f"{settings['stability_runs']} k-means runs of each space. `nmi_stage`: the stage's "
         "partition (the chosen space's medoid run); `nmi_refined`: that partition after "

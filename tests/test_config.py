@@ -400,8 +400,8 @@ SCHEMA_ERRORS = [
     ),
     (
         "negative dmm limit",
-        edit("cluster.dmm_max_documents", -1),
-        "config key cluster.dmm_max_documents: -1 is not an integer >= 0",
+        edit("cluster.dmm_max_tokens", -1),
+        "config key cluster.dmm_max_tokens: -1 is not an integer >= 0",
     ),
     (
         "topics range word",

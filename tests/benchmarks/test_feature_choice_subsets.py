@@ -68,27 +68,34 @@ def test_other_candidates_are_compared_under_their_own_name(runs, tmp_path):
 
 def test_the_large_design_takes_whole_sections_and_the_dmm_limit_can_be_moved(runs, tmp_path):
     """``--design large``: every article of two to five antms-6cat sections (about 30 each
-    in the planted runs); ``--dmm-max-documents`` below their sizes leaves the DMM out, and the
-    results are named after the limit."""
+    in the planted runs); ``--dmm-max-tokens`` below the larger ones' word tokens leaves the
+    DMM out of those, and the results are named after the limit."""
+    tokens = feature_choice_subsets.read_tokens(runs, "antms-6cat")
+    sections = pd.Series([d["doc_id"].split("/")[1] for d in tokens]).value_counts()
+    words = pd.Series([len(d["tokens"]) for d in tokens]).groupby(
+        [d["doc_id"].split("/")[1] for d in tokens]
+    )
+    # About three sections' tokens: two sections under it, four and five above.
+    limit = int(3 * words.sum().median())
     out = tmp_path / "out"
     argv = ["--runs", str(runs), "--out", str(out), "--design", "large"]
-    feature_choice_subsets.main([*argv, "--dmm-max-documents", "100"])
-    rows = pd.read_csv(out / "feature_choice_subsets_large_dmm_max_100.csv")
+    feature_choice_subsets.main([*argv, "--dmm-max-tokens", str(limit)])
+    rows = pd.read_csv(out / f"feature_choice_subsets_large_dmm_max_{limit}.csv")
     assert not (out / "feature_choice_subsets_large.csv").exists()
     assert len(rows) == 12 and set(rows["sections"]) == {2, 3, 4, 5}
     assert rows["corpus"].str.startswith("antms-6cat: ").all()
     # Every article of the drawn sections.
-    tokens = feature_choice_subsets.read_tokens(runs, "antms-6cat")
-    sections = pd.Series([d["doc_id"].split("/")[1] for d in tokens]).value_counts()
     for _, row in rows.iterrows():
         drawn = row["corpus"].removeprefix("antms-6cat: ").split(", ")
         assert row["documents"] == sections[drawn].sum()
-    # Two sections (about 60 articles) are under the limit, four and five above it.
-    under = rows["documents"] <= 100
+        # The counts the DMM samples are stage 2's tokens of the TF-IDF's terms.
+        assert 0 < row["tokens"] <= words.sum()[drawn].sum()
+    under = rows["tokens"] <= limit
     assert under.any() and not under.all()
     assert rows.loc[under, "nmi_dmm"].notna().all()
     assert rows.loc[~under, "nmi_dmm"].isna().all()
     assert rows.loc[~under, "left_out"].str.contains("dmm").all()
     assert (rows.loc[~under, "chosen"] != "dmm").all()
-    report = (out / "feature_choice_subsets_large_dmm_max_100.md").read_text(encoding="utf-8")
-    assert "every article of their sections" in report and "up to 100 articles" in report
+    report = (out / f"feature_choice_subsets_large_dmm_max_{limit}.md").read_text(encoding="utf-8")
+    assert "every article of their sections" in report
+    assert f"up to {limit:,} word tokens" in report

@@ -924,7 +924,10 @@ def test_auto_takes_the_dmm_where_its_runs_agree_more(monkeypatch):
     planted = clusters._relabel_by_first_appearance(labels) + 1
     monkeypatch.setattr(clusters, "dmm_partition", lambda *args, **kwargs: planted)
     settings = stage_settings(
-        ["lsa_no_idf", "dmm"], lsa_components=10, stability_runs=4, dmm_max_documents=500
+        ["lsa_no_idf", "dmm"],
+        lsa_components=10,
+        stability_runs=4,
+        dmm_max_tokens=int(counts.sum()),  # at the limit: a candidate
     )
     result = clusters.cluster_with_settings(matrix, settings, [3], random_state=42, counts=counts)
     table = result["stability"].set_index("features")
@@ -947,14 +950,45 @@ def test_auto_leaves_the_dmm_out_of_corpora_above_its_limit(monkeypatch):
 
     monkeypatch.setattr(clusters, "dmm_partition", fail)
     settings = stage_settings(["lsa", "dmm"], lsa_components=10, stability_runs=3)
+    limit = int(counts.sum()) - 1
     result = clusters.cluster_with_settings(
-        matrix, {**settings, "dmm_max_documents": 119}, [3], counts=counts
+        matrix, {**settings, "dmm_max_tokens": limit}, [3], counts=counts
     )
-    assert result["left_out"] == {"dmm": "120 documents, more than cluster.dmm_max_documents = 119"}
+    assert result["left_out"] == {
+        "dmm": f"more than cluster.dmm_max_tokens = {limit:,} word tokens"
+    }
     assert set(result["stability"]["features"]) == {"lsa"}
 
 
-@pytest.mark.parametrize("limit", [120, 0])
+def test_counting_the_tokens_stops_at_the_dmm_limit(monkeypatch):
+    # A corpus above the limit is not read whole to find that out: the blocks stop at the
+    # first one past it, and the refinement reads them again later.
+    matrix, counts, _ = planted_counts("on")
+    monkeypatch.setattr(clusters, "dmm_partition", lambda *args, **kwargs: 1 / 0)
+    read = []
+
+    def blocks():
+        for start in range(0, counts.shape[0], 30):
+            read.append(start)
+            yield counts[start : start + 30]
+
+    first = int(counts[:30].sum())
+    settings = stage_settings(
+        ["lsa", "dmm"], lsa_components=10, stability_runs=3, refine_iterations=1
+    )
+    result = clusters.cluster_with_settings(
+        matrix, {**settings, "dmm_max_tokens": first - 1}, [3], counts=blocks
+    )
+    assert "dmm" in result["left_out"]
+    n_blocks = len(range(0, counts.shape[0], 30))
+    # One block to find the corpus too large, then the refinement's whole passes.
+    assert read[:2] == [0, 0]
+    assert len(read) > 1 and (len(read) - 1) % n_blocks == 0
+    whole, tokens = clusters.counts_up_to(blocks, 0)
+    assert tokens == int(counts.sum()) and (whole != counts).nnz == 0
+
+
+@pytest.mark.parametrize("limit", ["at", 0])
 def test_auto_leaves_out_a_dmm_that_empties_clusters(monkeypatch, limit):
     # At and under the limit (0: none) the DMM runs; one that fills 2 of 3 clusters is not
     # a candidate at k = 3.
@@ -962,7 +996,10 @@ def test_auto_leaves_out_a_dmm_that_empties_clusters(monkeypatch, limit):
     two = np.where(labels == 2, 1, labels) + 1
     monkeypatch.setattr(clusters, "dmm_partition", lambda *args, **kwargs: two)
     settings = stage_settings(
-        ["lsa", "dmm"], lsa_components=10, stability_runs=3, dmm_max_documents=limit
+        ["lsa", "dmm"],
+        lsa_components=10,
+        stability_runs=3,
+        dmm_max_tokens=int(counts.sum()) if limit == "at" else limit,
     )
     result = clusters.cluster_with_settings(matrix, settings, [3], counts=counts)
     assert result["left_out"] == {"dmm": "a run left clusters empty at k = 3"}

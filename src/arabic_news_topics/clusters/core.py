@@ -787,19 +787,36 @@ def mixture_clusters(
     return scores.argmax(axis=1)
 
 
-def candidate_names(settings: Mapping, n_docs: int) -> tuple[list[str], dict[str, str]]:
+def candidate_names(
+    settings: Mapping, n_tokens: int | None = None
+) -> tuple[list[str], dict[str, str]]:
     """The candidates of stage 5 (``cluster.features``, or ``cluster.auto_features`` when
-    ``auto``) for a corpus of ``n_docs`` documents, and those left out with the reason:
-    ``auto`` leaves ``dmm`` out above ``cluster.dmm_max_documents`` (0: no limit; why 5,000:
-    docs/topic_models.md)."""
+    ``auto``) for a corpus of ``n_tokens`` word tokens (the counts the DMM would sample; None:
+    not known, no limit), and those left out with the reason: ``auto`` leaves ``dmm`` out
+    above ``cluster.dmm_max_tokens`` (0: no limit; why 1,000,000: docs/topic_models.md)."""
     if settings["features"] != "auto":
         return [settings["features"]], {}
     names, left_out = list(settings["auto_features"]), {}
-    limit = settings.get("dmm_max_documents", 0)
-    if "dmm" in names and len(names) > 1 and limit and n_docs > limit:
+    limit = settings.get("dmm_max_tokens", 0)
+    if "dmm" in names and len(names) > 1 and limit and n_tokens is not None and n_tokens > limit:
         names.remove("dmm")
-        left_out["dmm"] = f"{n_docs} documents, more than cluster.dmm_max_documents = {limit}"
+        left_out["dmm"] = f"more than cluster.dmm_max_tokens = {limit:,} word tokens"
     return names, left_out
+
+
+def counts_up_to(counts: Counts, limit: int) -> tuple[Counts, int]:
+    """The word ``counts`` read whole (a sparse matrix) and their tokens, or, once the blocks
+    read pass ``limit`` tokens (0: no limit), the blocks unread and the tokens read so far:
+    a corpus too large for the DMM candidate is never held whole to find that out."""
+    if sp.issparse(counts):
+        return counts, int(counts.sum())
+    blocks, tokens = [], 0
+    for block in counts():
+        blocks.append(block)
+        tokens += int(block.sum())
+        if limit and tokens > limit:
+            return counts, tokens
+    return sp.vstack(blocks).tocsr(), tokens
 
 
 def without_empty_clusters(
@@ -844,8 +861,8 @@ def cluster_with_settings(
 
     ``dmm`` (fits of :func:`dmm_partition` on the ``counts``: ``dmm_iterations``,
     ``dmm_restarts``)
-    is a candidate of ``auto`` only up to ``cluster.dmm_max_documents`` documents (its
-    runs' cost grows with the corpus) and only if every run at every k fills the k
+    is a candidate of ``auto`` only up to ``cluster.dmm_max_tokens`` word tokens of the
+    ``counts`` (its runs' cost grows with them) and only if every run at every k fills the k
     clusters; otherwise it is left out, and ``left_out`` says why. Its partitions are shown
     and scored in the ``lsa`` space (:data:`PARTITION_SPACE`).
 
@@ -860,10 +877,12 @@ def cluster_with_settings(
         ``projection`` (its LSA axes, or None: :func:`cluster_features`) and ``left_out``
         (candidates of ``auto`` left out, each with the reason).
     """
-    names, left_out = candidate_names(settings, matrix.shape[0])
-    if "dmm" in names and counts is not None and not sp.issparse(counts):
-        # The DMM's fits and the refinement read the same counts: read the blocks once.
-        counts = sp.vstack(list(counts())).tocsr()
+    n_tokens = None
+    if "dmm" in candidate_names(settings)[0] and counts is not None:
+        # The DMM's fits and the refinement read the same counts: read the blocks once,
+        # unless the corpus is too large for the DMM.
+        counts, n_tokens = counts_up_to(counts, settings.get("dmm_max_tokens", 0))
+    names, left_out = candidate_names(settings, n_tokens)
     projections: dict = {}
     candidates = candidate_runs(
         matrix,
