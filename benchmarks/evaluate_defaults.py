@@ -31,7 +31,7 @@ import argparse
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -59,25 +59,27 @@ CHOICES = ("features", "within_noise")
 
 
 def run_workflow(
-    corpus: str, path: Path, cores: int, runs: Path, targets: Sequence[str] = ("all",)
+    corpus: str,
+    path: Path,
+    cores: int,
+    runs: Path,
+    targets: Sequence[str] = ("all",),
+    settings: Mapping | None = None,
 ) -> tuple[Path, float]:
     """The shipped defaults on ``path``: only the corpus and its labels changed, in the run
-    folder ``runs/corpus``, up to ``targets``. Returns the folder and the wall time of
-    Snakemake (what was already done there with the same settings is kept)."""
+    folder ``runs/corpus``, up to ``targets``; ``settings`` replaces whole sections of that
+    config (a benchmark's variant). Returns the folder and the wall time of Snakemake (what
+    was already done there with the same settings is kept)."""
     workdir = runs / corpus
     workdir.mkdir(parents=True, exist_ok=True)
     config = workdir / "config.yaml"
-    config.write_text(
-        yaml.safe_dump(
-            {
-                "corpus": {
-                    "sources": [{"path": str(path), "format": "txt", "label_from": "parent_folder"}]
-                },
-                "evaluation": {"engines": list(engines.ENGINES)},
-            }
-        ),
-        encoding="utf-8",
-    )
+    values = {
+        "corpus": {
+            "sources": [{"path": str(path), "format": "txt", "label_from": "parent_folder"}]
+        },
+        "evaluation": {"engines": list(engines.ENGINES)},
+    }
+    config.write_text(yaml.safe_dump({**values, **(settings or {})}), encoding="utf-8")
     start = time.perf_counter()
     command = [sys.executable, "-m", "snakemake", *targets, "--cores", str(cores)]
     subprocess.run(
