@@ -35,7 +35,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness
 from evaluate_defaults import run_workflow
-from short_documents import CORPORA, LABELLED, length_name, write_short_corpus
+from short_documents import LABELLED, short_corpora
 
 from arabic_news_topics.clusters import core as clusters
 from arabic_news_topics.clusters.step import count_blocks
@@ -105,35 +105,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     shipped = harness.project_config()["cluster"]
     limit = shipped["dmm_max_tokens"]
     rows = []
-    for corpus in args.corpora:
-        archive, _ = LABELLED[corpus]
-        for length in [None, *args.lengths, 0]:
-            name = length_name(length)
-            short = write_short_corpus(
-                CORPORA / archive, args.runs / "corpora" / f"{corpus}_{name}.tar.gz", length
+    for corpus, _, name, short in short_corpora(args.runs, args.corpora, args.lengths):
+        for variant, features in variants(shipped["auto_features"]).items():
+            settings = {
+                "evaluation": {"engines": []},
+                "cluster": {**shipped, "auto_features": features},
+            }
+            workdir, _ = run_workflow(
+                f"{corpus}_{name}", short, args.cores, args.runs, TARGETS, settings
             )
-            for variant, features in variants(shipped["auto_features"]).items():
-                settings = {
-                    "evaluation": {"engines": []},
-                    "cluster": {**shipped, "auto_features": features},
-                }
-                workdir, _ = run_workflow(
-                    f"{corpus}_{name}", short, args.cores, args.runs, TARGETS, settings
+            metrics = pd.read_csv(workdir / "results" / "07_evaluation" / "metrics.csv")
+            documents, tokens = int(metrics["documents"].iloc[0]), dmm_tokens(workdir)
+            for _, row in cluster_rows(metrics).iterrows():
+                rows.append(
+                    {
+                        "corpus": corpus,
+                        "length": name,
+                        "documents": documents,
+                        "tokens": tokens,
+                        "variant": variant,
+                        **row,
+                    }
                 )
-                metrics = pd.read_csv(workdir / "results" / "07_evaluation" / "metrics.csv")
-                documents = int(metrics["documents"].iloc[0])
-                tokens = dmm_tokens(workdir)
-                for _, row in cluster_rows(metrics).iterrows():
-                    rows.append(
-                        {
-                            "corpus": corpus,
-                            "length": name,
-                            "documents": documents,
-                            "tokens": tokens,
-                            "variant": variant,
-                            **row,
-                        }
-                    )
     frame = pd.DataFrame(rows)
     table = summarize(frame, limit)
     lines = [

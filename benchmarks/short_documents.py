@@ -29,7 +29,7 @@ import argparse
 import io
 import sys
 import tarfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -82,6 +82,19 @@ def write_short_corpus(source: Path, target: Path, length: int | None) -> Path:
     return target
 
 
+def short_corpora(
+    runs: Path, corpora: Sequence[str], lengths: Sequence[int]
+) -> Iterator[tuple[str, int, str, Path]]:
+    """Each of ``corpora`` cut to its titles, the first N words of ``lengths`` and its whole
+    bodies, written under ``runs/corpora``: ``(corpus, sections, cut name, path)``."""
+    for corpus in corpora:
+        archive, sections = LABELLED[corpus]
+        for length in [None, *lengths, 0]:
+            name = length_name(length)
+            target = runs / "corpora" / f"{corpus}_{name}.tar.gz"
+            yield corpus, sections, name, write_short_corpus(CORPORA / archive, target, length)
+
+
 def summarize(frame: pd.DataFrame) -> pd.DataFrame:
     """Mean and sd over the seeds per corpus, length, K and engine; tomotopy's CPU time and
     NMI against gensim's."""
@@ -121,20 +134,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     lda = harness.project_config()["lda"]
     seeds = lda["random_seeds"]
     rows = []
-    for corpus in args.corpora:
-        archive, sections = LABELLED[corpus]
-        for length in [None, *args.lengths, 0]:
-            name = length_name(length)
-            short = write_short_corpus(
-                CORPORA / archive, args.runs / "corpora" / f"{corpus}_{name}.tar.gz", length
-            )
-            workdir, _ = run_workflow(f"{corpus}_{name}", short, args.cores, args.runs, TARGETS)
-            data = run_data(workdir)
-            words = data["median_words"]
-            for engine in ENGINES:
-                settings = {key: lda[key] for key in FIT_KEYS} | {"engine": engine}
-                for row in fit_rows(data, engine, settings, [sections, *OTHER_KS], seeds):
-                    rows.append({"corpus": corpus, "length": name, "median_words": words, **row})
+    for corpus, sections, name, short in short_corpora(args.runs, args.corpora, args.lengths):
+        workdir, _ = run_workflow(f"{corpus}_{name}", short, args.cores, args.runs, TARGETS)
+        data = run_data(workdir)
+        words = data["median_words"]
+        for engine in ENGINES:
+            settings = {key: lda[key] for key in FIT_KEYS} | {"engine": engine}
+            for row in fit_rows(data, engine, settings, [sections, *OTHER_KS], seeds):
+                rows.append({"corpus": corpus, "length": name, "median_words": words, **row})
     frame = pd.DataFrame(rows)
     table = summarize(frame)
     lines = [

@@ -6,6 +6,7 @@ import json
 
 import pandas as pd
 import short_document_clusters as bench
+import short_documents
 
 from arabic_news_topics.tfidf import core as tfidf
 
@@ -99,7 +100,7 @@ def test_main_runs_both_variants_in_one_folder_and_scores_only_the_clusters(monk
         return workdir, 1.0
 
     monkeypatch.setattr(bench, "run_workflow", run_workflow)
-    monkeypatch.setattr(bench, "write_short_corpus", lambda source, target, length: target)
+    monkeypatch.setattr(short_documents, "write_short_corpus", lambda source, target, _: target)
     monkeypatch.setattr(bench, "dmm_tokens", lambda workdir: 1000)
     out = tmp_path / "out"
     assert bench.main(["--runs", str(tmp_path / "runs"), "--out", str(out), "--lengths", "30"]) == 0
