@@ -942,6 +942,26 @@ def test_auto_takes_the_dmm_where_its_runs_agree_more(monkeypatch):
     assert result["projection"] is not None
 
 
+def test_a_dmm_chosen_by_hand_has_no_token_limit_and_reads_the_counts_once(monkeypatch):
+    matrix, counts, labels = planted_counts("on")
+    monkeypatch.setattr(clusters, "dmm_partition", lambda *args, **kwargs: labels + 1)
+    read = []
+
+    def blocks():
+        for start in range(0, counts.shape[0], 30):
+            read.append(start)
+            yield counts[start : start + 30]
+
+    settings = {
+        **stage_settings(["lsa"], lsa_components=10, stability_runs=2, refine_iterations=1),
+        "features": "dmm",
+        "dmm_max_tokens": 1,
+    }
+    result = clusters.cluster_with_settings(matrix, settings, [3], counts=blocks)
+    assert result["features"] == "dmm" and result["left_out"] == {}
+    assert read == list(range(0, counts.shape[0], 30))
+
+
 def test_auto_leaves_the_dmm_out_of_corpora_above_its_limit(monkeypatch):
     matrix, counts, _ = planted_counts("on")
 

@@ -880,8 +880,9 @@ def cluster_with_settings(
     n_tokens = None
     if "dmm" in candidate_names(settings)[0] and counts is not None:
         # The DMM's fits and the refinement read the same counts: read the blocks once,
-        # unless the corpus is too large for the DMM.
-        counts, n_tokens = counts_up_to(counts, settings.get("dmm_max_tokens", 0))
+        # unless the corpus is too large for the DMM of auto (a chosen dmm has no limit).
+        limit = settings.get("dmm_max_tokens", 0) if settings["features"] == "auto" else 0
+        counts, n_tokens = counts_up_to(counts, limit)
     names, left_out = candidate_names(settings, n_tokens)
     projections: dict = {}
     candidates = candidate_runs(
