@@ -106,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     limit = shipped["dmm_max_tokens"]
     rows = []
     for corpus, _, name, short in short_corpora(args.runs, args.corpora, args.lengths):
+        tokens = None  # the same in both variants: counted once per cut
         for variant, features in variants(shipped["auto_features"]).items():
             settings = {
                 "evaluation": {"engines": []},
@@ -115,7 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{corpus}_{name}", short, args.cores, args.runs, TARGETS, settings
             )
             metrics = pd.read_csv(workdir / "results" / "07_evaluation" / "metrics.csv")
-            documents, tokens = int(metrics["documents"].iloc[0]), dmm_tokens(workdir)
+            documents = int(metrics["documents"].iloc[0])
+            tokens = dmm_tokens(workdir) if tokens is None else tokens
             for _, row in cluster_rows(metrics).iterrows():
                 rows.append(
                     {

@@ -101,7 +101,8 @@ def test_main_runs_both_variants_in_one_folder_and_scores_only_the_clusters(monk
 
     monkeypatch.setattr(bench, "run_workflow", run_workflow)
     monkeypatch.setattr(short_documents, "write_short_corpus", lambda source, target, _: target)
-    monkeypatch.setattr(bench, "dmm_tokens", lambda workdir: 1000)
+    counted = []
+    monkeypatch.setattr(bench, "dmm_tokens", lambda workdir: counted.append(workdir) or 1000)
     out = tmp_path / "out"
     assert bench.main(["--runs", str(tmp_path / "runs"), "--out", str(out), "--lengths", "30"]) == 0
     # Titles, the first 30 words and the whole bodies, each twice in the same folder.
@@ -114,6 +115,8 @@ def test_main_runs_both_variants_in_one_folder_and_scores_only_the_clusters(monk
         assert settings["evaluation"] == {"engines": []}
     features = [settings["cluster"]["auto_features"] for _, _, settings in calls[:2]]
     assert "dmm" in features[0] and "dmm" not in features[1]
+    # The tokens are counted once per cut, not once per variant.
+    assert len(counted) == 3
     frame = pd.read_csv(out / "short_document_clusters.csv")
     assert len(frame) == 3 * 2 * 2
     report = (out / "short_document_clusters.md").read_text(encoding="utf-8")
