@@ -978,6 +978,7 @@ def test_auto_leaves_the_dmm_out_of_corpora_above_its_limit(monkeypatch):
         "dmm": f"more than cluster.dmm_max_tokens = {limit:,} word tokens"
     }
     assert set(result["stability"]["features"]) == {"lsa"}
+    assert result["dmm_tokens"] == int(counts.sum())  # a matrix is read whole
 
 
 def test_counting_the_tokens_stops_at_the_dmm_limit(monkeypatch):
@@ -1000,6 +1001,7 @@ def test_counting_the_tokens_stops_at_the_dmm_limit(monkeypatch):
         matrix, {**settings, "dmm_max_tokens": first - 1}, [3], counts=blocks
     )
     assert "dmm" in result["left_out"]
+    assert result["dmm_tokens"] == first  # counted up to the first block past the limit
     n_blocks = len(range(0, counts.shape[0], 30))
     # One block to find the corpus too large, then the refinement's whole passes.
     assert read[:2] == [0, 0]
@@ -1051,3 +1053,31 @@ def test_the_dmm_candidates_default_sweeps_are_the_schemas():
     from arabic_news_topics.config import schema_defaults
 
     assert schema_defaults()["cluster"]["dmm_iterations"] == clusters.DMM_ITERATIONS
+
+
+@pytest.mark.parametrize(
+    ("features", "auto_features", "limit", "expected"),
+    [
+        ("auto", ["lsa", "dmm"], 5, 5),
+        ("auto", ["lsa", "dmm"], 0, 0),
+        ("dmm", ["lsa"], 5, 0),  # chosen by hand: no limit
+        ("lsa", ["lsa", "dmm"], 5, 0),
+    ],
+)
+def test_the_dmm_token_limit_holds_only_under_auto(features, auto_features, limit, expected):
+    settings = {"features": features, "auto_features": auto_features, "dmm_max_tokens": limit}
+    assert clusters.dmm_token_limit(settings) == expected
+
+
+def test_stage_candidates_count_the_tokens_only_when_the_dmm_is_asked_for():
+    _, counts, _ = planted_counts("on")
+    settings = {"features": "auto", "auto_features": ["lsa"], "dmm_max_tokens": 0}
+    names, left_out, read, n_tokens = clusters.stage_candidates(settings, counts)
+    assert (names, left_out, n_tokens) == (["lsa"], {}, None) and read is counts
+    settings["auto_features"] = ["dmm", "lsa"]
+    names, left_out, read, n_tokens = clusters.stage_candidates(settings, counts)
+    assert names == ["dmm", "lsa"] and n_tokens == int(counts.sum())
+    settings["dmm_max_tokens"] = n_tokens - 1
+    names, left_out, _, _ = clusters.stage_candidates(settings, counts)
+    assert names == ["lsa"] and list(left_out) == ["dmm"]
+    assert clusters.stage_candidates(settings, None)[2:] == (None, None)

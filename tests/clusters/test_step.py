@@ -95,3 +95,49 @@ def test_the_stage_warns_when_its_feature_choice_is_within_noise(tmp_path, caplo
     assert table.loc[chosen, "agreement_with_chosen"] == 1
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any(f"{chosen} was chosen, but the stability of {other}" in m for m in warnings)
+
+
+@pytest.mark.parametrize("limit", [0, 1])
+def test_the_stage_logs_the_word_tokens_the_dmm_would_sample(tmp_path, tokens, caplog, limit):
+    """Under the limit (0: none) the whole count; past it, what was read when counting
+    stopped (the first block's tokens), with the limit named."""
+    matrix, doc_ids, terms = tfidf.compute_tfidf(DOCUMENTS)
+    path = tmp_path / "tfidf_matrix.npz"
+    tfidf.save_matrix(matrix, doc_ids, terms, str(path))
+    settings = {
+        "method": "kmeans",
+        "features": "auto",
+        "auto_features": ["lsa", "dmm"],
+        "dmm_max_tokens": limit,
+        "stability_runs": 2,
+        "lsa_components": 2,
+        "refine_iterations": 1,
+        "k": 2,
+        "k_range": {"min": 2, "max": 3},
+        "map": "lsa",
+    }
+    out = {
+        name: str(tmp_path / name)
+        for name in (
+            "assignments_csv", "assignments_md", "top_terms_csv", "top_terms_md", "sizes_csv",
+            "sizes_md", "silhouette_csv", "silhouette_md", "features_csv", "features_md",
+            "coordinates", "linkage",
+        )
+    }  # fmt: skip
+    with caplog.at_level("INFO"):
+        step.cluster_documents(
+            str(path), settings, 42, **out, space=str(tmp_path / "space.npz"),
+            tokens=str(tokens), dmm_iterations=2, dmm_restarts=1,
+        )  # fmt: skip
+    lines = [r.getMessage() for r in caplog.records if "the DMM's word counts" in r.getMessage()]
+    whole = sum(len(words) for _, words in DOCUMENTS)  # every token is one of the terms
+    if limit:
+        # One block of COUNT_BLOCK_DOCUMENTS holds all five documents here.
+        assert lines == [
+            "the DMM's word counts (stage 2's tokens of the TF-IDF's terms): at least "
+            f"{whole} word tokens (counting stopped past cluster.dmm_max_tokens = 1)"
+        ]
+    else:
+        assert lines == [
+            f"the DMM's word counts (stage 2's tokens of the TF-IDF's terms): {whole} word tokens"
+        ]

@@ -797,11 +797,31 @@ def candidate_names(
     if settings["features"] != "auto":
         return [settings["features"]], {}
     names, left_out = list(settings["auto_features"]), {}
-    limit = settings.get("dmm_max_tokens", 0)
+    limit = dmm_token_limit(settings)
     if "dmm" in names and len(names) > 1 and limit and n_tokens is not None and n_tokens > limit:
         names.remove("dmm")
         left_out["dmm"] = f"more than cluster.dmm_max_tokens = {limit:,} word tokens"
     return names, left_out
+
+
+def dmm_token_limit(settings: Mapping) -> int:
+    """The most word tokens with which ``dmm`` is a candidate of stage 5 (0: no limit):
+    ``cluster.dmm_max_tokens`` under ``auto``; a ``dmm`` chosen by hand has none."""
+    return settings.get("dmm_max_tokens", 0) if settings["features"] == "auto" else 0
+
+
+def stage_candidates(
+    settings: Mapping, counts: Counts | None
+) -> tuple[list[str], dict[str, str], Counts | None, int | None]:
+    """Stage 5's candidates for the word ``counts`` (:func:`candidate_names`), those left
+    out with the reason, the counts (read whole once when the DMM samples them, so its fits
+    and the refinement share one reading) and their word tokens (None: not counted, as
+    when no DMM is asked for, or ``counts`` is None)."""
+    n_tokens = None
+    if "dmm" in candidate_names(settings)[0] and counts is not None:
+        counts, n_tokens = counts_up_to(counts, dmm_token_limit(settings))
+    names, left_out = candidate_names(settings, n_tokens)
+    return names, left_out, counts, n_tokens
 
 
 def counts_up_to(counts: Counts, limit: int) -> tuple[Counts, int]:
@@ -874,16 +894,12 @@ def cluster_with_settings(
         (the refinement's log word probabilities and log shares, or None),
         ``stability`` (:func:`feature_stability_table`), ``silhouette``
         (:func:`silhouette_by_k` of the chosen space), ``matrix`` (its features),
-        ``projection`` (its LSA axes, or None: :func:`cluster_features`) and ``left_out``
-        (candidates of ``auto`` left out, each with the reason).
+        ``projection`` (its LSA axes, or None: :func:`cluster_features`), ``left_out``
+        (candidates of ``auto`` left out, each with the reason) and ``dmm_tokens`` (the
+        word tokens of the ``counts`` when the DMM was asked for, counted up to the first
+        block past its limit; else None: :func:`stage_candidates`).
     """
-    n_tokens = None
-    if "dmm" in candidate_names(settings)[0] and counts is not None:
-        # The DMM's fits and the refinement read the same counts: read the blocks once,
-        # unless the corpus is too large for the DMM of auto (a chosen dmm has no limit).
-        limit = settings.get("dmm_max_tokens", 0) if settings["features"] == "auto" else 0
-        counts, n_tokens = counts_up_to(counts, limit)
-    names, left_out = candidate_names(settings, n_tokens)
+    names, left_out, counts, n_tokens = stage_candidates(settings, counts)
     projections: dict = {}
     candidates = candidate_runs(
         matrix,
@@ -953,4 +969,5 @@ def cluster_with_settings(
         "matrix": features,
         "projection": projections.get(name),
         "left_out": left_out,
+        "dmm_tokens": n_tokens,
     }

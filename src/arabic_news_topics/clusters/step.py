@@ -69,6 +69,15 @@ def cluster_documents(
     result = core.cluster_with_settings(
         weights, settings, ks, random_state, use_idf, thetas, counts, dmm_iterations, dmm_restarts
     )
+    if result["dmm_tokens"] is not None:
+        limit = core.dmm_token_limit(settings)
+        stopped = bool(limit and result["dmm_tokens"] > limit)
+        LOGGER.info(
+            "the DMM's word counts (stage 2's tokens of the TF-IDF's terms): %s%s word tokens%s",
+            "at least " if stopped else "",
+            f"{result['dmm_tokens']:,}",
+            f" (counting stopped past cluster.dmm_max_tokens = {limit:,})" if stopped else "",
+        )
     for name, reason in result["left_out"].items():
         LOGGER.info("cluster.auto_features: %s left out (%s)", name, reason)
     write_table(result["stability"], features_csv, features_md)
