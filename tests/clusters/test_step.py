@@ -29,6 +29,16 @@ def tokens(tmp_path):
     return path
 
 
+def stage_outputs(folder) -> dict[str, str]:
+    """The output paths of :func:`step.cluster_documents`, in ``folder``."""
+    names = (
+        "assignments_csv", "assignments_md", "top_terms_csv", "top_terms_md", "sizes_csv",
+        "sizes_md", "silhouette_csv", "silhouette_md", "features_csv", "features_md",
+        "coordinates", "linkage",
+    )  # fmt: skip
+    return {name: str(folder / name) for name in names} | {"space": str(folder / "space.npz")}
+
+
 def test_count_blocks_are_the_counts_in_blocks_each_call(tokens, monkeypatch):
     monkeypatch.setattr(step, "COUNT_BLOCK_DOCUMENTS", 2)
     _, ids, terms = tfidf.compute_tfidf(DOCUMENTS)
@@ -76,15 +86,7 @@ def test_the_stage_warns_when_its_feature_choice_is_within_noise(tmp_path, caplo
         "k_range": {"min": 2, "max": 4},
         "map": "lsa",
     }
-    out = {
-        name: str(tmp_path / name)
-        for name in (
-            "assignments_csv", "assignments_md", "top_terms_csv", "top_terms_md", "sizes_csv",
-            "sizes_md", "silhouette_csv", "silhouette_md", "features_csv", "features_md",
-            "coordinates", "linkage", "space",
-        )
-    }  # fmt: skip
-    out["space"] += ".npz"
+    out = stage_outputs(tmp_path)
     with caplog.at_level("WARNING"):
         step.cluster_documents(str(path), settings, 42, **out)
     table = pd.read_csv(out["features_csv"]).set_index("features")
@@ -116,19 +118,11 @@ def test_the_stage_logs_the_word_tokens_the_dmm_would_sample(tmp_path, tokens, c
         "k_range": {"min": 2, "max": 3},
         "map": "lsa",
     }
-    out = {
-        name: str(tmp_path / name)
-        for name in (
-            "assignments_csv", "assignments_md", "top_terms_csv", "top_terms_md", "sizes_csv",
-            "sizes_md", "silhouette_csv", "silhouette_md", "features_csv", "features_md",
-            "coordinates", "linkage",
-        )
-    }  # fmt: skip
+    out = stage_outputs(tmp_path)
     with caplog.at_level("INFO"):
         step.cluster_documents(
-            str(path), settings, 42, **out, space=str(tmp_path / "space.npz"),
-            tokens=str(tokens), dmm_iterations=2, dmm_restarts=1,
-        )  # fmt: skip
+            str(path), settings, 42, **out, tokens=str(tokens), dmm_iterations=2, dmm_restarts=1
+        )
     lines = [r.getMessage() for r in caplog.records if "the DMM's word counts" in r.getMessage()]
     whole = sum(len(words) for _, words in DOCUMENTS)  # every token is one of the terms
     if limit:
