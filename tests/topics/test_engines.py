@@ -1424,3 +1424,56 @@ def test_the_median_words_come_from_stage_1s_summary(tmp_path):
     assert lda.corpus_median_words(path) == 2.0  # 2, 1 and 4 words
     pd.DataFrame({"measure": ["kept"], "value": ["3"]}).to_csv(path, index=False)
     assert lda.corpus_median_words(path) is None
+
+
+def _bow_corpus(bags, n_terms):
+    return lda.BowCorpus(lda._count_matrix(bags, n_terms))
+
+
+@pytest.mark.parametrize("collect_sstats", [False, True])
+def test_array_inference_is_gensims_own_bit_for_bit(planted, collect_sstats):
+    # With an empty document among them; the same random state drawn from for both.
+    bags = [*planted["bow"][:20], [], *planted["bow"][20:40]]
+    model = LdaModel(
+        id2word=planted["dictionary"], num_topics=3, random_state=5, passes=2, iterations=30
+    )
+    model.update(planted["bow"])
+    state = model.random_state.get_state()
+    expected = LdaModel.inference(model, bags, collect_sstats)
+    model.random_state.set_state(state)
+    chunk = list(_bow_corpus(bags, len(planted["dictionary"])).array_bags())
+    assert all(isinstance(document, lda.ArrayBag) for document in chunk)
+    got = lda.array_inference(model, chunk, collect_sstats)
+    np.testing.assert_array_equal(got[0], expected[0])
+    if collect_sstats:
+        np.testing.assert_array_equal(got[1], expected[1])
+    else:
+        assert got[1] is None and expected[1] is None
+    # Ordinary bags go to gensim's own inference.
+    model.random_state.set_state(state)
+    np.testing.assert_array_equal(lda.array_inference(model, bags)[0], expected[0])
+
+
+def test_a_bow_corpus_fits_gensims_model_of_its_bags_and_saves_gensims_class(planted, tmp_path):
+    bags = planted["bow"]
+    corpus = _bow_corpus(bags, len(planted["dictionary"]))
+    settings = {"num_topics": 3, "random_state": 4, "passes": 3, "warm_start_sweeps": 0}
+    from_bags = lda.GensimLDA(**settings).fit(bags, planted["dictionary"])
+    from_arrays = lda.GensimLDA(**settings).fit(corpus, planted["dictionary"])
+    np.testing.assert_array_equal(from_arrays.phi, from_bags.phi)
+    np.testing.assert_array_equal(from_arrays.theta, from_bags.theta)
+    np.testing.assert_array_equal(from_arrays.transform(corpus), from_bags.transform(bags))
+    # The array inference is set on the model only for its updates.
+    assert type(from_arrays.model) is LdaModel and "inference" not in vars(from_arrays.model)
+    from_arrays.model.save(str(tmp_path / "model.gensim"))
+    assert type(LdaModel.load(str(tmp_path / "model.gensim"))) is LdaModel
+
+
+def test_document_words_are_the_bags_words(planted):
+    vocabulary = [planted["dictionary"][j] for j in range(len(planted["dictionary"]))]
+    bags = [*planted["bow"][:5], [], planted["bow"][5]]
+    expected = [lda._words(bag, vocabulary) for bag in bags]
+    corpus = _bow_corpus(bags, len(vocabulary))
+    assert list(lda.document_words(corpus, vocabulary)) == expected
+    assert list(lda.document_words(bags, vocabulary)) == expected
+    assert expected[5] == [] and len(expected[0]) == sum(count for _, count in bags[0])

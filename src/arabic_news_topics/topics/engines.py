@@ -17,6 +17,7 @@ from it in memory (:class:`BowCorpus`) or, for a corpus too large for that, as a
 
 from __future__ import annotations
 
+import functools
 import inspect
 import itertools
 import math
@@ -445,6 +446,64 @@ class TopicModel:
         )
 
 
+class ArrayBag(tuple):
+    """One document as gensim's inference reads it: ``(term ids, counts)``, two arrays
+    (:meth:`BowCorpus.array_bags`), for :func:`array_inference`."""
+
+    __slots__ = ()
+
+
+def array_inference(
+    model: LdaModel, chunk: Sequence[Bag | ArrayBag], collect_sstats: bool = False
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """gensim's ``LdaModel.inference`` (4.4.0) of a chunk of :class:`ArrayBag` documents; a
+    chunk of ordinary bags goes to gensim's own.
+
+    Written here, not left to gensim, because gensim's loop turns each document's
+    ``(id, count)`` pairs back into arrays in Python (a list comprehension and
+    ``numpy.fromiter`` per document, every pass), which with the bags themselves was a
+    quarter of the CPU of a SaudiNewsNet fit at K = 20 (docs/performance.md). The arithmetic is
+    gensim's, line for line, and draws the same starting values from the model's random
+    state, so topics and mixtures are bit-identical to gensim's (tested against it).
+    """
+    from gensim.models import LdaModel
+    from gensim.models.ldamodel import dirichlet_expectation, mean_absolute_difference
+
+    if not chunk or not all(isinstance(document, ArrayBag) for document in chunk):
+        return LdaModel.inference(model, chunk, collect_sstats)
+    dtype = model.dtype
+    gamma = model.random_state.gamma(100.0, 1.0 / 100.0, (len(chunk), model.num_topics))
+    gamma = gamma.astype(dtype, copy=False)
+    log_theta = dirichlet_expectation(gamma)
+    exp_log_theta = np.exp(log_theta)
+    sstats = np.zeros_like(model.expElogbeta, dtype=dtype) if collect_sstats else None
+    epsilon = np.finfo(dtype).eps
+    for d, (ids, counts) in enumerate(chunk):
+        counts = counts.astype(dtype, copy=False)
+        gamma_d = gamma[d, :]
+        exp_log_theta_d = exp_log_theta[d, :]
+        exp_log_beta_d = model.expElogbeta[:, ids]
+        phinorm = np.dot(exp_log_theta_d, exp_log_beta_d) + epsilon
+        for _ in range(model.iterations):
+            last_gamma = gamma_d
+            gamma_d = model.alpha + exp_log_theta_d * np.dot(counts / phinorm, exp_log_beta_d.T)
+            exp_log_theta_d = np.exp(dirichlet_expectation(gamma_d))
+            phinorm = np.dot(exp_log_theta_d, exp_log_beta_d) + epsilon
+            if mean_absolute_difference(gamma_d, last_gamma) < model.gamma_threshold:
+                break
+        gamma[d, :] = gamma_d
+        if collect_sstats:
+            sstats[:, ids] += np.outer(exp_log_theta_d.T, counts / phinorm)
+    if collect_sstats:
+        sstats *= model.expElogbeta
+    return gamma, sstats
+
+
+def _array_bags(bow: Iterable[Bag]) -> Iterable[Bag | ArrayBag]:
+    """``bow`` as :func:`array_inference` reads it fastest (a :class:`BowCorpus` as arrays)."""
+    return bow.array_bags() if isinstance(bow, BowCorpus) else bow
+
+
 def document_topics(
     model: LdaModel, bow: Iterable[Bag], chunksize: int = INFERENCE_CHUNK
 ) -> np.ndarray:
@@ -453,12 +512,12 @@ def document_topics(
 
     The same numbers as ``model.get_document_topics(doc, minimum_probability=0)`` document by
     document (which draws its starting values from the model's random state in the same
-    order), without a Python list per document.
+    order), without a Python list per document (:func:`array_inference`).
     """
     parts = []
-    documents = iter(bow)
+    documents = iter(_array_bags(bow))
     while chunk := list(itertools.islice(documents, chunksize)):
-        gamma, _ = model.inference(chunk)
+        gamma, _ = array_inference(model, chunk)
         theta = gamma / gamma.sum(axis=1, keepdims=True)
         # get_document_topics leaves out proportions below 1e-8 even when asked for all.
         theta[theta < 1e-8] = 0.0
@@ -729,8 +788,7 @@ class TomotopyLDA(TopicModel):
         # alpha stays as given: by default tomotopy re-estimates it every 10 sweeps.
         model.optim_interval = 0
         n_docs, positions = 0, []
-        for n_docs, bag in enumerate(bow, start=1):
-            words = _words(bag, vocabulary)
+        for n_docs, words in enumerate(document_words(bow, vocabulary), start=1):
             # tomotopy leaves out empty documents; they get the uniform mixture below.
             if words:
                 model.add_doc(words)
@@ -754,8 +812,7 @@ class TomotopyLDA(TopicModel):
         """The number of documents; the positions of those with words known to the model,
         their inferred topic distributions and log-likelihoods; and the number of words."""
         n_docs, positions, documents = 0, [], []
-        for n_docs, bag in enumerate(bow, start=1):
-            words = _words(bag, self.vocabulary)
+        for n_docs, words in enumerate(document_words(bow, self.vocabulary), start=1):
             # make_doc aborts the process (an uncaught C++ exception) on an empty list.
             document = self.model.make_doc(words) if words else None
             # make_doc drops words the model never saw; an empty document has nothing to infer.
@@ -1286,6 +1343,21 @@ def _words(bag: Bag, vocabulary: Sequence[str]) -> list[str]:
     return [vocabulary[term] for term, count in bag for _ in range(int(count))]
 
 
+def document_words(bow: Iterable[Bag], vocabulary: Sequence[str]) -> Iterator[list[str]]:
+    """Each document of ``bow`` as tomotopy takes it (:func:`_words`): the same lists, made
+    at once for a :class:`BowCorpus` (one ``numpy.repeat`` over its matrix instead of a
+    Python loop over every token: about a second of a warm start on SaudiNewsNet)."""
+    if not isinstance(bow, BowCorpus):
+        yield from (_words(bag, vocabulary) for bag in bow)
+        return
+    matrix = bow.matrix
+    repeats = matrix.data.astype(np.int64)  # whole counts, truncated as int() does
+    words = np.asarray(vocabulary, dtype=object)[np.repeat(matrix.indices, repeats)]
+    bounds = np.concatenate([[0], np.cumsum(repeats)])[matrix.indptr].tolist()
+    for start, end in itertools.pairwise(bounds):
+        yield words[start:end].tolist()
+
+
 def fit_lda(
     bow: Iterable[Bag],
     dictionary: Dictionary,
@@ -1351,7 +1423,13 @@ def fit_lda(
         # topics with the prior lets the seed words steer the documents from the start
         # (and a warm start's topics steer them the same way).
         model.expElogbeta = np.exp(model.state.get_Elogbeta())
-    model.update(bow)
+    # The updates' inference reads the documents as arrays; the model stays gensim's own
+    # class (saved and loaded by gensim alone), so the method is set on it for the updates.
+    model.inference = functools.partial(array_inference, model)
+    try:
+        model.update(_array_bags(bow))
+    finally:
+        del model.inference
     return model
 
 
@@ -1689,6 +1767,11 @@ class BowCorpus:
         for start, end in itertools.pairwise(bounds):
             yield self._bag(start, end)
 
+    def array_bags(self) -> _ArrayBags:
+        """The same documents as :class:`ArrayBag` (views of the matrix, no list per
+        document), for :func:`array_inference`."""
+        return _ArrayBags(self.matrix)
+
     def __getitem__(self, key: int | Sequence[int]) -> list[tuple[int, float]] | BowCorpus:
         """One document's bag of words (an integer ``key``), or those of the documents at
         the positions ``key`` as a new corpus."""
@@ -1696,6 +1779,22 @@ class BowCorpus:
             position = range(len(self))[key]
             return self._bag(self.matrix.indptr[position], self.matrix.indptr[position + 1])
         return BowCorpus(self.matrix[np.asarray(key, dtype=np.int64)])
+
+
+class _ArrayBags:
+    """A :class:`BowCorpus`'s documents as :class:`ArrayBag` (a corpus gensim's updates can
+    read: a length, and each pass a new iterator)."""
+
+    def __init__(self, matrix: sp.csr_matrix):
+        self.matrix = matrix
+
+    def __len__(self) -> int:
+        return self.matrix.shape[0]
+
+    def __iter__(self) -> Iterator[ArrayBag]:
+        indices, data = self.matrix.indices, self.matrix.data
+        for start, end in itertools.pairwise(self.matrix.indptr.tolist()):
+            yield ArrayBag((indices[start:end], data[start:end]))
 
 
 def load_bow(folder: str | Path) -> tuple[Dictionary, BowCorpus | MmCorpus, list[str]]:
