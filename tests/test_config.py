@@ -618,17 +618,6 @@ SEMANTIC_ERRORS = [
         "config key lda.engine: lda.alpha 'auto' is gensim-only",
     ),
     (
-        "warm start with a gensim-only prior",
-        both(
-            edit("lda.engine", "gensim"),
-            edit("lda.warm_start_sweeps", 30),
-            edit("lda.eta", "auto"),
-            edit("evaluation.engines", []),
-        ),
-        "config key lda.engine: lda.warm_start_sweeps starts gensim from Gibbs sweeps, whose "
-        "lda.eta is symmetric or a positive number, not 'auto'",
-    ),
-    (
         "a gensim-only prior with engine auto",
         both(edit("lda.eta", "auto"), edit("evaluation.engines", [])),
         "config key lda.engine: lda.eta 'auto' is gensim-only; with lda.engine tomotopy use "

@@ -427,7 +427,7 @@ def check_config(
         where = "lda.engine" if engine in main else "evaluation.engines"
         guided = lda["guided"] and engine in main
         try:
-            check_engine_options(engine, lda["alpha"], lda["eta"], guided, lda["warm_start_sweeps"])
+            check_engine_options(engine, lda["alpha"], lda["eta"], guided)
         except ValueError as error:
             if lda["engine"] == "auto" and engine in main:
                 kind = "short" if engine == AUTO_ENGINES["short"] else "longer"

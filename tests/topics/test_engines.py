@@ -1328,19 +1328,24 @@ def test_a_warm_start_is_reproducible_and_differs_from_the_random_start(planted)
 
 
 @pytest.mark.parametrize(("alpha", "eta"), [("auto", None), ("asymmetric", None), (None, "auto")])
-def test_a_warm_start_needs_the_samplers_priors(planted, alpha, eta):
-    with pytest.raises(ValueError, match=r"lda\.warm_start_sweeps") as error:
-        lda.fit_topic_model(
-            planted["bow"],
-            planted["dictionary"],
-            3,
-            alpha=alpha or "symmetric",
-            eta=eta,
-            warm_start_sweeps=10,
+def test_a_warm_start_samples_gensim_only_priors_as_symmetric_ones(planted, alpha, eta):
+    # The sweeps start from 1/K; gensim's own prior then governs its updates.
+    def counts(alpha, eta):
+        return lda.gibbs_topic_counts(
+            planted["bow"], planted["dictionary"], 3, 0, 10, alpha=alpha, eta=eta
         )
-    assert ("lda.alpha" if alpha else "lda.eta") in str(error.value)
-    # Without the warm start gensim takes them.
-    lda.check_engine_options("gensim", alpha or "symmetric", eta)
+
+    np.testing.assert_array_equal(counts(alpha or "symmetric", eta), counts("symmetric", None))
+    fitted = lda.fit_topic_model(
+        planted["bow"],
+        planted["dictionary"],
+        3,
+        alpha=alpha or "symmetric",
+        eta=eta,
+        warm_start_sweeps=10,
+    )
+    assert fitted.phi.shape == (3, len(planted["dictionary"]))
+    assert lda.sampler_prior(0.5) == 0.5 and lda.sampler_prior(None) is None
 
 
 def test_only_gensim_reads_the_warm_start():

@@ -235,7 +235,6 @@ def check_engine_options(
     alpha: str | float | None,
     eta: str | float | None,
     guided: bool = False,
-    warm_start_sweeps: int = 0,
 ) -> None:
     """Raise ValueError, naming the config key, if ``engine`` cannot take these settings.
 
@@ -243,8 +242,9 @@ def check_engine_options(
     ``eta``: symmetric, auto or a number); scikit-learn's LDA, tomotopy and the DMM take
     symmetric or a number; NMF has no Dirichlet priors, so only the defaults. A guided prior
     (``guided``) works with gensim and tomotopy, and replaces ``eta``, which must then be
-    symmetric. gensim's warm start (``warm_start_sweeps``) samples with tomotopy's priors:
-    symmetric or a number.
+    symmetric. gensim's warm start (``warm_start_sweeps``) takes every gensim prior: its
+    sweeps start from the symmetric 1/K where gensim's prior is ``asymmetric`` or ``auto``
+    (:func:`sampler_prior`).
     """
     if engine not in ENGINES:
         raise ValueError(f"lda.engine must be one of {', '.join(ENGINES)}, not {engine!r}")
@@ -277,14 +277,6 @@ def check_engine_options(
             raise ValueError(
                 f"lda.eta must be symmetric, auto (gensim only) or a positive number, not {eta!r}"
             )
-    if engine == "gensim" and warm_start_sweeps:
-        for key, value in (("lda.alpha", alpha), ("lda.eta", eta)):
-            if not (_is_symmetric(value) or _is_positive_number(value)):
-                raise ValueError(
-                    f"lda.warm_start_sweeps starts gensim from Gibbs sweeps, whose {key} is "
-                    f"symmetric or a positive number, not {value!r}; set it so, or "
-                    "lda.warm_start_sweeps to 0"
-                )
     if guided:
         if engine not in GUIDED_ENGINES:
             raise ValueError(
@@ -295,6 +287,13 @@ def check_engine_options(
                 f"lda.guided replaces lda.eta by the guided prior; set lda.eta to symmetric, "
                 f"not {eta!r}"
             )
+
+
+def sampler_prior(value: str | float | None) -> str | float | None:
+    """A gensim prior as the warm start's Gibbs sweeps take it: a number or symmetric as it
+    is; ``asymmetric`` and ``auto`` (learned from 1/K) as symmetric. The sweeps only give
+    gensim its first topics; gensim's own prior governs its updates."""
+    return value if _is_symmetric(value) or _is_positive_number(value) else "symmetric"
 
 
 def _symmetric_value(value: str | float | None, num_topics: int) -> float:
@@ -1447,13 +1446,13 @@ def gibbs_topic_counts(
     LDA (:class:`TomotopyLDA`, one worker, so reproducible with ``random_state``): each
     topic's word distribution times the tokens assigned to it. Rows sum to the topics'
     token counts, and all to the corpus's tokens."""
-    check_engine_options("gensim", alpha, eta, prior is not None, warm_start_sweeps=sweeps)
+    check_engine_options("gensim", alpha, eta, prior is not None)
     sampler = TomotopyLDA(
         num_topics,
         random_state,
         sampling_iterations=sweeps,
-        alpha=alpha,
-        eta=eta,
+        alpha=sampler_prior(alpha),
+        eta=sampler_prior(eta),
     ).fit(bow, dictionary, prior)
     tokens = np.asarray(sampler.model.get_count_by_topics(), dtype=np.float64)
     return sampler.phi * tokens[:, None]
@@ -1525,7 +1524,7 @@ def fit_topic_model(
     prior : ndarray, optional
         A guided topic-word prior (topics by terms, :func:`guided_prior`).
     """
-    check_engine_options(engine, alpha, eta, prior is not None, warm_start_sweeps)
+    check_engine_options(engine, alpha, eta, prior is not None)
     settings = {
         "passes": passes,
         "iterations": iterations,
