@@ -29,6 +29,19 @@ def tokens(tmp_path):
     return path
 
 
+def stage_settings(auto_features: list[str], **settings) -> dict:
+    """Stage 5's settings (``cluster``) with ``auto`` features among ``auto_features``."""
+    defaults = {
+        "method": "kmeans",
+        "features": "auto",
+        "refine_iterations": 0,
+        "k": 3,
+        "k_range": {"min": 2, "max": 4},
+        "map": "lsa",
+    }
+    return {**defaults, "auto_features": auto_features, **settings}
+
+
 def stage_outputs(folder) -> dict[str, str]:
     """The output paths of :func:`step.cluster_documents`, in ``folder``."""
     names = (
@@ -75,17 +88,7 @@ def test_the_stage_warns_when_its_feature_choice_is_within_noise(tmp_path, caplo
     matrix, doc_ids, terms = tfidf.compute_tfidf(documents, sublinear_tf=True)
     path = tmp_path / "tfidf_matrix.npz"
     tfidf.save_matrix(matrix, doc_ids, terms, str(path))
-    settings = {
-        "method": "kmeans",
-        "features": "auto",
-        "auto_features": ["lsa", "lsa_no_idf"],
-        "stability_runs": 3,
-        "lsa_components": 5,
-        "refine_iterations": 0,
-        "k": 3,
-        "k_range": {"min": 2, "max": 4},
-        "map": "lsa",
-    }
+    settings = stage_settings(["lsa", "lsa_no_idf"], stability_runs=3, lsa_components=5)
     out = stage_outputs(tmp_path)
     with caplog.at_level("WARNING"):
         step.cluster_documents(str(path), settings, 42, **out)
@@ -106,18 +109,15 @@ def test_the_stage_logs_the_word_tokens_the_dmm_would_sample(tmp_path, tokens, c
     matrix, doc_ids, terms = tfidf.compute_tfidf(DOCUMENTS)
     path = tmp_path / "tfidf_matrix.npz"
     tfidf.save_matrix(matrix, doc_ids, terms, str(path))
-    settings = {
-        "method": "kmeans",
-        "features": "auto",
-        "auto_features": ["lsa", "dmm"],
-        "dmm_max_tokens": limit,
-        "stability_runs": 2,
-        "lsa_components": 2,
-        "refine_iterations": 1,
-        "k": 2,
-        "k_range": {"min": 2, "max": 3},
-        "map": "lsa",
-    }
+    settings = stage_settings(
+        ["lsa", "dmm"],
+        dmm_max_tokens=limit,
+        stability_runs=2,
+        lsa_components=2,
+        refine_iterations=1,
+        k=2,
+        k_range={"min": 2, "max": 3},
+    )
     out = stage_outputs(tmp_path)
     with caplog.at_level("INFO"):
         step.cluster_documents(
