@@ -173,6 +173,21 @@ def test_the_dmm_is_an_engine_of_both_lda_and_the_evaluation():
     check_config(broken(change), workdir=REPO)
 
 
+@pytest.mark.parametrize(
+    ("key", "value"), [("lda.alpha", "auto"), ("lda.alpha", "asymmetric"), ("lda.eta", "auto")]
+)
+def test_a_warm_start_takes_gensims_own_priors(key, value):
+    # The sweeps start from the symmetric 1/K (engines.sampler_prior); before 2026-12-06
+    # this was a config error.
+    change = both(
+        edit("lda.engine", "gensim"),
+        edit("lda.warm_start_sweeps", 30),
+        edit(key, value),
+        edit("evaluation.engines", []),
+    )
+    check_config(broken(change), workdir=REPO)
+
+
 @pytest.mark.parametrize("name", ["hespress.yaml", "saudinewsnet.yaml"])
 def test_shipped_overlays_are_valid(name):
     overlay = yaml.safe_load((REPO / "config" / name).read_text(encoding="utf-8"))
