@@ -342,14 +342,26 @@ def test_rare_term_mask_keeps_whole_frequency_levels_within_the_budget(budget, k
     np.testing.assert_array_equal(tfidf.rare_term_mask(frequencies[order], budget), mask[order])
 
 
-def test_pair_similarities_are_the_entries_of_the_product_across_chunks():
+def test_pair_similarities_are_the_entries_of_the_product():
     rng = np.random.RandomState(3)
     matrix = sp.csr_matrix(rng.rand(12, 8) * (rng.rand(12, 8) < 0.4))
     rows, cols = rng.randint(0, 12, 40), rng.randint(0, 12, 40)
     full = (matrix @ matrix.T).toarray()
-    np.testing.assert_allclose(
-        tfidf.pair_similarities(matrix, rows, cols, chunk=7), full[rows, cols]
+    np.testing.assert_allclose(tfidf.pair_similarities(matrix, rows, cols), full[rows, cols])
+
+
+def test_pair_similarities_sum_a_term_stored_twice():
+    # A matrix not in canonical form (a term twice in a row) counts both weights, as scipy's
+    # product does.
+    matrix = sp.csr_matrix(
+        (np.array([0.5, 0.25, 1.0, 2.0]), np.array([1, 1, 0, 1]), np.array([0, 2, 4])),
+        shape=(2, 3),
     )
+    assert not matrix.has_canonical_format
+    expected = (matrix @ matrix.T).toarray()
+    rows, cols = np.array([0, 0, 1]), np.array([0, 1, 1])
+    np.testing.assert_allclose(tfidf.pair_similarities(matrix, rows, cols), expected[rows, cols])
+    assert not matrix.has_canonical_format  # the caller's matrix is left as it was
 
 
 def zipf_corpus(n_docs: int, n_terms: int, length: int, random_state: int) -> sp.csr_matrix:

@@ -1,0 +1,51 @@
+"""The compiled dot products of pairs of rows (tfidf.pairs) against scipy's product."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from arabic_news_topics.tfidf import pairs
+
+
+def as_arrays(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    return matrix.indptr, matrix.indices, matrix.data, matrix.shape[1]
+
+
+@pytest.mark.parametrize("grouped", [True, False])
+def test_pair_dots_are_the_entries_of_the_product(grouped):
+    rng = np.random.RandomState(3)
+    weights = rng.rand(12, 8) * (rng.rand(12, 8) < 0.4)
+    weights[5] = 0  # a document without terms
+    matrix = sp.csr_matrix(weights)
+    rows, cols = rng.randint(0, 12, 60), rng.randint(0, 12, 60)
+    rows[:3], cols[:3] = 4, [4, 5, 4]  # itself, the empty one, and a pair twice
+    if grouped:  # as the approximate method gives them: each row's pairs side by side
+        order = np.argsort(rows, kind="stable")
+        rows, cols = rows[order], cols[order]
+    indptr, indices, data, n_cols = as_arrays(matrix)
+    full = (matrix @ matrix.T).toarray()
+    np.testing.assert_allclose(
+        pairs.pair_dots(indptr, indices, data, rows, cols, n_cols),
+        full[rows, cols],
+        rtol=1e-12,
+        atol=1e-15,
+    )
+
+
+def test_pair_dots_of_no_pairs_are_empty():
+    matrix = sp.csr_matrix(np.eye(3))
+    none = np.zeros(0, dtype=np.int64)
+    assert len(pairs.pair_dots(*as_arrays(matrix)[:3], none, none, 3)) == 0
+
+
+def test_pair_dots_read_unsorted_terms():
+    # Rows whose terms are stored out of order (as scipy leaves an indexed matrix).
+    matrix = sp.csr_matrix(
+        (np.array([0.5, 0.25, 2.0, 1.0]), np.array([2, 0, 1, 2]), np.array([0, 2, 4])),
+        shape=(2, 3),
+    )
+    rows, cols = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    np.testing.assert_allclose(
+        pairs.pair_dots(*as_arrays(matrix)[:3], rows, cols, 3),
+        (matrix @ matrix.T).toarray()[rows, cols],
+    )
