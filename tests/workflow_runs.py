@@ -194,6 +194,19 @@ def own_corpus(workdir: Path) -> list[str]:
     return ["all", "--configfile", "my.yaml"]
 
 
+def two_articles(workdir: Path) -> list[str]:
+    """A corpus of two seed articles (two.yaml: only the corpus path), under every default:
+    `cluster.k` 3 is more than its documents."""
+    corpus = workdir / "two_articles"
+    corpus.mkdir()
+    for name in ("nato_resume", "shoigu_isis"):
+        shutil.copy(workdir / "seeds" / f"{SEEDS[name]}.txt", corpus)
+    (workdir / "two.yaml").write_text(
+        "corpus:\n  sources:\n    - path: two_articles\n", encoding="utf-8"
+    )
+    return ["all", "--configfile", "two.yaml"]
+
+
 def dated_corpus(workdir: Path) -> list[str]:
     """news.jsonl.gz: the seeds' long paragraphs as records with dates in July and August
     2015 and two outlets, a record without text and a line that is not JSON; news.yaml
@@ -330,6 +343,7 @@ RECIPES: dict[str, Recipe] = {
     "short_seed_run": Recipe(short_lda_on_seeds, start_from="seed_run"),
     "own_corpus_run": Recipe(own_corpus),
     "dated_corpus_run": Recipe(dated_corpus),
+    "two_article_run": Recipe(two_articles),
     "news_in_own_folder_run": Recipe(news_in_own_folder, start_from="own_corpus_run"),
 }
 
@@ -347,6 +361,7 @@ THOROUGH_RUNS = frozenset(
         "guided_seed_run",
         "news_in_own_folder_run",
         "dated_corpus_run",
+        "two_article_run",
         *(f"{engine}_seed_run" for engine in OTHER_ENGINES),
     }
 )

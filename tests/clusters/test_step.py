@@ -135,3 +135,24 @@ def test_the_stage_logs_the_word_tokens_the_dmm_would_sample(tmp_path, tokens, c
         assert lines == [
             f"the DMM's word counts (stage 2's tokens of the TF-IDF's terms): {whole} word tokens"
         ]
+
+
+@pytest.mark.parametrize(
+    ("k", "n_docs", "expected", "warned"),
+    [
+        (3, 5, [3], None),
+        (3, 3, [3], None),  # a document each: allowed, as asked
+        (3, 2, [2], "cluster.k = 3 is more than the corpus's 2 documents: 2 clusters"),
+        ([2, 3, 6], 5, [2, 3], "cluster.k: [6] left out (the corpus has 5 documents)"),
+        ([4, 6], 3, [3], "cluster.k = 4 is more than the corpus's 3 documents"),
+        ("auto", 4, [2, 3], "cluster.k: [4, 5, 6] left out (the corpus has 4 documents)"),
+    ],
+)
+def test_cluster_ks_fit_the_number_of_documents(caplog, k, n_docs, expected, warned):
+    settings = {"k": k, "k_range": {"min": 2, "max": 6}}
+    with caplog.at_level("WARNING"):
+        assert step.cluster_ks(settings, n_docs) == expected
+    if warned is None:
+        assert not caplog.records
+    else:
+        assert warned in caplog.text

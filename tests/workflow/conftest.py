@@ -30,6 +30,12 @@ def own_corpus_run(workflow_runs_pool) -> Path:
 
 
 @pytest.fixture(scope="session")
+def two_article_run(workflow_runs_pool) -> Path:
+    """Two seed articles under every default (tests/workflow_runs.py ``two_articles``)."""
+    return workflow_runs_pool.finished("two_article_run")
+
+
+@pytest.fixture(scope="session")
 def news_in_own_folder_run(workflow_runs_pool) -> Path:
     """A copy of ``own_corpus_run`` (its corpus in results/) in which a second corpus, a
     JSON Lines export, ran in a folder of its own: ``--directory runs/news``."""

@@ -27,6 +27,19 @@ def test_own_corpus_with_bad_files(own_corpus_run, seed_ids):
     assert json.loads((results / "04_lda/chosen_k.json").read_text())["num_topics"] == 3
 
 
+def test_two_articles_run_under_every_default(two_article_run):
+    """The smallest corpus the workflow takes (stage 1 needs two documents): the default
+    cluster.k of 3 is capped at the two documents, with a warning, and every stage runs."""
+    results = two_article_run / "results"
+    assignments = pd.read_csv(results / "05_clusters/assignments.csv")
+    assert len(assignments) == 2
+    assert assignments["cluster"].nunique() == 2
+    log = (results / "logs/cluster_documents.log").read_text(encoding="utf-8")
+    assert "cluster.k = 3 is more than the corpus's 2 documents: 2 clusters" in log
+    assert len(pd.read_csv(results / "06_themes/doc_themes.csv")) == 2
+    assert (results / "09_explorer/explorer.html").is_file()
+
+
 def test_dated_jsonl_corpus_with_sources(dated_corpus_run):
     """A JSON Lines export with dates and outlets, gzipped: read in place, and the trends
     stage tabulates topics and themes by month and by outlet."""

@@ -164,13 +164,22 @@ def count_blocks(
 
 def cluster_ks(settings: Mapping, n_docs: int) -> list[int]:
     """The ks of ``cluster.k``; from several, those below the number of documents (a
-    warning names the others)."""
+    warning names the others); one k above the number of documents is capped at it (a
+    warning says so: a corpus of two articles still runs with the default k of 3)."""
     ks = core.k_grid(settings["k"], settings["k_range"]["min"], settings["k_range"]["max"])
     if len(ks) > 1:
         too_many = [k for k in ks if k >= n_docs]
         if too_many:
             LOGGER.warning("cluster.k: %s left out (the corpus has %d documents)", too_many, n_docs)
         ks = [k for k in ks if k < n_docs] or [min(ks)]
+    if ks[0] > n_docs:
+        LOGGER.warning(
+            "cluster.k = %d is more than the corpus's %d documents: %d clusters, a document each",
+            ks[0],
+            n_docs,
+            n_docs,
+        )
+        ks = [n_docs]
     return ks
 
 

@@ -86,12 +86,12 @@ def assign_themes(
     )
     for row in seeds.itertuples():
         if row.status != "found":
-            LOGGER.warning("theme %s: seed %r is %s", row.theme, row.seed, row.status)
+            LOGGER.warning("theme %s: seed word %r is %s", row.theme, row.seed, row.status)
         elif row.matched_count_in_topics < row.matched_count:
             # Matched terms the topic models' vocabulary leaves out (lda.no_below, no_above)
             # count in neither the topics' nor the documents' theme scores.
             LOGGER.warning(
-                "theme %s: seed %r matched %d occurrences, %d of them in the topic models' "
+                "theme %s: seed word %r matched %d occurrences, %d of them in the topic models' "
                 "vocabulary (lda.no_below, lda.no_above); seed_words.csv lists them",
                 row.theme,
                 row.seed,

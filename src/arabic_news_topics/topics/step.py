@@ -69,7 +69,7 @@ def build_guided_prior(
     for row in table.itertuples():
         if row.status != "in_vocabulary":
             LOGGER.warning(
-                "guided theme %s: seed %r is %s %s",
+                "guided theme %s: seed word %r is %s %s",
                 row.theme,
                 row.seed,
                 row.status,
