@@ -49,3 +49,38 @@ def test_pair_dots_read_unsorted_terms():
         pairs.pair_dots(*as_arrays(matrix)[:3], rows, cols, 3),
         (matrix @ matrix.T).toarray()[rows, cols],
     )
+
+
+def lexsorted_best(rows, cols, values, n_keep):
+    """The definition: every pair sorted by row, value (largest first) and column."""
+    order = np.lexsort((cols, -values, rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
+    keep = rank < n_keep
+    return rows[keep], cols[keep], values[keep], rank[keep]
+
+
+@pytest.mark.parametrize("n_keep", [1, 3, 10])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_best_per_row_is_the_lexsorted_best(n_keep, seed):
+    from arabic_news_topics.tfidf.core import _best_per_row
+
+    rng = np.random.RandomState(seed)
+    n = 400
+    rows = rng.randint(0, 30, n)
+    cols = rng.permutation(n * 3)[:n]  # no pair twice
+    values = rng.randint(0, 6, n) / 5.0  # many ties: decided by the column
+    values[:5] = 0.0
+    got = _best_per_row(rows, cols, values, n_keep)
+    expected = lexsorted_best(rows, cols, values, n_keep)
+    for a, b in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(a, b)
+    # Rows with fewer pairs than n_keep keep them all.
+    assert len(got[0]) == sum(min(n_keep, c) for c in np.bincount(rows) if c)
+
+
+def test_best_per_row_of_no_pairs_is_empty():
+    from arabic_news_topics.tfidf.core import _best_per_row
+
+    none = np.zeros(0, dtype=np.int64)
+    assert all(len(part) == 0 for part in _best_per_row(none, none, np.zeros(0), 10))

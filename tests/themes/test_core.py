@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from arabic_news_topics.themes import core as themes
 
 # ---------------------------------------------------------------------------------------
-# seed_table
+# seed_word_table
 
 SEED_THEMES = {
     "nato_relations": ["الناتو", "حلف شمال الأطلسي", "في"],
@@ -25,17 +25,17 @@ SEED_NORMALIZED = {
 TERM_COUNTS = {"ناتو": 5, "حلف": 3, "اطلسي": 2, "ارهاب": 4}
 
 
-def test_seed_table_columns():
-    table = themes.seed_table(SEED_THEMES, SEED_NORMALIZED, TERM_COUNTS)
+def test_seed_word_table_columns():
+    table = themes.seed_word_table(SEED_THEMES, SEED_NORMALIZED, TERM_COUNTS)
     assert list(table.columns) == [
-        "theme", "seed", "normalized", "corpus_count", "status", "matched_terms", "matched_count",
-        "matched_count_in_topics",
+        "theme", "seed_word", "normalized", "corpus_count", "status", "matched_terms",
+        "matched_count", "matched_count_in_topics",
     ]  # fmt: skip
     assert len(table) == 5
 
 
 @pytest.mark.parametrize(
-    ("seed", "normalized", "count", "status"),
+    ("seed_word", "normalized", "count", "status"),
     [
         pytest.param("الناتو", "ناتو", 5, "found", id="found"),
         pytest.param("حلف شمال الأطلسي", "حلف اطلسي", 2, "found", id="phrase-count-is-min"),
@@ -44,9 +44,9 @@ def test_seed_table_columns():
         pytest.param("مكافحة الإرهاب", "مكافحه ارهاب", 0, "not_in_corpus", id="phrase-one-absent"),
     ],
 )
-def test_seed_table_rows(seed, normalized, count, status):
-    table = themes.seed_table(SEED_THEMES, SEED_NORMALIZED, TERM_COUNTS).set_index("seed")
-    row = table.loc[seed]
+def test_seed_word_table_rows(seed_word, normalized, count, status):
+    table = themes.seed_word_table(SEED_THEMES, SEED_NORMALIZED, TERM_COUNTS).set_index("seed_word")
+    row = table.loc[seed_word]
     assert (row["normalized"], row["corpus_count"], row["status"]) == (normalized, count, status)
 
 
@@ -288,7 +288,7 @@ def test_a_seed_word_matches_its_inflections_with_their_counts():
     # Each term once per theme; the seed of two words stays one seed.
     assert expanded["economy"] == [["اقتصاد"], ["اقتصادي"], ["اقتصاديه"]]
     assert expanded["nato"] == [["حلف", "ارهاب"], ["ناتو"]]
-    table = themes.seed_table(
+    table = themes.seed_word_table(
         {"economy": ["اقتصاد", "الاقتصادي"], "nato": ["حلف الإرهاب", "الناتو"]},
         normalized,
         counts,
@@ -296,7 +296,7 @@ def test_a_seed_word_matches_its_inflections_with_their_counts():
     )
     assert table["matched_terms"].iloc[0] == "اقتصادي (9); اقتصاد (5); اقتصاديه (2)"
     # Shown as the corpus wrote them where display forms are given.
-    shown = themes.seed_table(
+    shown = themes.seed_word_table(
         {"economy": ["اقتصاد"]},
         {"economy": [["اقتصاد"]]},
         counts,
@@ -310,7 +310,7 @@ def test_a_seed_word_matches_its_inflections_with_their_counts():
     assert table["matched_count_in_topics"].tolist() == [16, 16, 7, 0]
     # A matched term the topic models' vocabulary left out (a word of one document, say)
     # is counted apart: the theme scores do not see it.
-    in_topics = themes.seed_table(
+    in_topics = themes.seed_word_table(
         {"economy": ["اقتصاد"]},
         {"economy": [["اقتصاد"]]},
         counts,

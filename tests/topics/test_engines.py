@@ -806,7 +806,7 @@ def test_guided_prior_values_and_table():
     assert list(table.columns) == [
         "theme",
         "topic",
-        "seed",
+        "seed_word",
         "normalized",
         "status",
         "missing_terms",
@@ -814,7 +814,7 @@ def test_guided_prior_values_and_table():
     assert table.to_dict("list") == {
         "theme": ["nato", "nato", "terrorism", "terrorism", "terrorism", "peace"],
         "topic": [1, 1, 2, 2, 2, 3],
-        "seed": ["الناتو", "حلف شمال الأطلسي", "داعش", "الإرهاب", "في", "عملية السلام"],
+        "seed_word": ["الناتو", "حلف شمال الأطلسي", "داعش", "الإرهاب", "في", "عملية السلام"],
         "normalized": ["ناتو", "حلف شمال اطلسي", "داعش", "ارهاب", "", "عمليه سلام"],
         "status": [
             "in_vocabulary",

@@ -36,16 +36,16 @@ def test_seed_checks_hold_for_every_engine(engine_runs, seed_ids, engine):
 def test_guided_topics_on_the_seeds(guided_seed_run):
     """lda.guided: one topic per theme holds its seed words, compared with the unguided model."""
     results = guided_seed_run / "results"
-    seeds = pd.read_csv(results / "04_lda/guided_seed_words.csv")
-    assert set(seeds["status"]) <= {
+    seed_words = pd.read_csv(results / "04_lda/guided_seed_words.csv")
+    assert set(seed_words["status"]) <= {
         "in_vocabulary",
         "not_in_vocabulary",
         "removed_by_normalization",
     }
-    assert list(seeds["topic"].unique()) == [1, 2, 3]
+    assert list(seed_words["topic"].unique()) == [1, 2, 3]
     log = (results / "logs/build_guided_prior.log").read_text(encoding="utf-8")
-    for row in seeds[seeds["status"] != "in_vocabulary"].itertuples():
-        assert repr(row.seed) in log  # every seed that cannot guide is reported
+    for row in seed_words[seed_words["status"] != "in_vocabulary"].itertuples():
+        assert repr(row.seed_word) in log  # every seed word that cannot guide is reported
     comparison = pd.read_csv(results / "06_themes/guided_comparison.csv")
     assert list(comparison["theme"]) == ["terrorism", "nato_relations", "middle_east_peace"]
     assert list(comparison["guided_topic"]) == [1, 2, 3]

@@ -133,11 +133,14 @@ def test_table_columns(seed_run):
     doc_themes = pd.read_csv(results / "06_themes/doc_themes.csv")
     config = yaml.safe_load((seed_run / "config/config.yaml").read_text())
     assert list(doc_themes.columns) == ["doc_id", *config["themes"]["seed_words"], "dominant_theme"]
-    seeds = pd.read_csv(results / "06_themes/seed_words.csv")
+    seed_words = pd.read_csv(results / "06_themes/seed_words.csv")
+    assert seed_words["seed_word"].tolist() == [
+        word for words in config["themes"]["seed_words"].values() for word in words
+    ]
     # The matched occurrences the topic models' vocabulary keeps: never more than matched,
     # and the seed articles' themes do reach that vocabulary.
-    assert (seeds["matched_count_in_topics"] <= seeds["matched_count"]).all()
-    assert seeds["matched_count_in_topics"].sum() > 0
+    assert (seed_words["matched_count_in_topics"] <= seed_words["matched_count"]).all()
+    assert seed_words["matched_count_in_topics"].sum() > 0
     selection = pd.read_csv(results / "04_lda/model_selection.csv")
     assert list(selection["num_topics"]) == [2, 3, 4, 5]
     assert selection["chosen"].sum() == 1
@@ -187,20 +190,20 @@ def test_table_columns(seed_run):
 
 
 @pytest.mark.parametrize(
-    ("seed", "theme"),
+    ("article", "theme"),
     [
         ("shoigu_isis", "terrorism"),
         ("rasmussen_moscow", "nato_relations"),
         ("nato_resume", "nato_relations"),
     ],
 )
-def test_dominant_theme_of_seed(seed_run, seed_ids, seed, theme):
+def test_dominant_theme_of_seed_article(seed_run, seed_ids, article, theme):
     doc_themes = pd.read_csv(seed_run / "results/06_themes/doc_themes.csv").set_index("doc_id")
-    assert doc_themes.loc[seed_ids[seed], "dominant_theme"] == theme
+    assert doc_themes.loc[seed_ids[article], "dominant_theme"] == theme
 
 
 @pytest.mark.parametrize(
-    ("seed", "traces"),
+    ("article", "traces"),
     [
         # Instagram subscription lines, the comment disclaimer and the site name of seed 003.
         ("rasmussen_moscow", ["نستجرام", "اشتراك", "ايلاف", "مستخدمي", "قراؤنا", "كتابها"]),
@@ -210,8 +213,8 @@ def test_dominant_theme_of_seed(seed_run, seed_ids, seed, theme):
         ("shoigu_isis", ["&"]),
     ],
 )
-def test_boilerplate_leaves_no_trace_in_tokens(seed_run, seed_ids, seed, traces):
-    tokens = read_tokens(seed_run)[seed_ids[seed]]
+def test_boilerplate_leaves_no_trace_in_tokens(seed_run, seed_ids, article, traces):
+    tokens = read_tokens(seed_run)[seed_ids[article]]
     assert len(tokens) > 100
     assert [t for t in tokens if any(trace in t for trace in traces)] == []
 

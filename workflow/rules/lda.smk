@@ -30,7 +30,7 @@ rule build_guided_prior:
         reporting_words=get_list_file("reporting_words_file"),
     output:
         **get_report_table(
-            "seeds",
+            "seed_words",
             "results/04_lda/guided_seed_words",
             "guided_seed_words",
             "4. LDA",

@@ -12,7 +12,7 @@ rule assign_themes:
         assignments="results/05_clusters/assignments.csv",
     output:
         **get_report_table(
-            "seeds", "results/06_themes/seed_words", "seed_words", "6. Themes", "seed words"
+            "seed_words", "results/06_themes/seed_words", "seed_words", "6. Themes", "seed words"
         ),
         **get_report_table(
             "topic_themes",

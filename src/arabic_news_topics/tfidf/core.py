@@ -334,14 +334,17 @@ CANDIDATE_BLOCK_PAIRS = 2_000_000
 
 def _best_per_row(
     rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n_keep: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each row's ``n_keep`` largest values (ties to the smaller column), sorted by row and
-    rank, and their ranks (0 for the largest)."""
-    order = np.lexsort((cols, -values, rows))
+    rank, and their ranks (0 for the largest): each row's pairs put together by a stable
+    sort on the row alone, and its best kept in one read (:func:`.pairs.best_in_groups`)."""
+    from .pairs import best_in_groups
+
+    order = np.argsort(rows, kind="stable")
     rows, cols, values = rows[order], cols[order], values[order]
-    rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
-    keep = rank < n_keep
-    return rows[keep], cols[keep], values[keep], rank[keep]
+    bounds = np.flatnonzero(np.diff(rows, prepend=-1, append=-1)) if len(rows) else [0]
+    keep, rank = best_in_groups(np.asarray(bounds, dtype=np.int64), cols, values, n_keep)
+    return rows[keep], cols[keep], values[keep], rank
 
 
 def rarest_term_order(matrix: sp.csr_matrix, frequencies: np.ndarray) -> np.ndarray:

@@ -48,3 +48,49 @@ def pair_dots(
             total += dense[indices[j]] * data[j]
         out[i] = total
     return out
+
+
+@numba.njit(cache=True)
+def best_in_groups(
+    bounds: np.ndarray, cols: np.ndarray, values: np.ndarray, n_keep: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of the ``n_keep`` largest ``values`` (ties to the smaller of ``cols``)
+    of each group ``bounds[g]:bounds[g + 1]``, in the groups' order and by rank, and their
+    ranks (0 for the largest).
+
+    Why compiled: numpy can only sort every pair by (row, value, column) to keep a row's
+    best few (``np.lexsort``, 12.8 of the 205 s of the search at 299,297 documents); here
+    each group keeps a sorted list of at most ``n_keep`` while it is read once."""
+    n_groups = len(bounds) - 1
+    kept = np.empty(n_groups * n_keep, dtype=np.int64)
+    counts = np.zeros(n_groups, dtype=np.int64)
+    for g in range(n_groups):
+        base = g * n_keep
+        n = 0
+        for i in range(bounds[g], bounds[g + 1]):
+            value, col = values[i], cols[i]
+            # The place of i among the kept, from the last: after every better or equal one.
+            place = n
+            while place > 0:
+                other = kept[base + place - 1]
+                if values[other] > value or (values[other] == value and cols[other] < col):
+                    break
+                place -= 1
+            if place >= n_keep:
+                continue
+            last = min(n, n_keep - 1)
+            for k in range(last, place, -1):
+                kept[base + k] = kept[base + k - 1]
+            kept[base + place] = i
+            n = min(n + 1, n_keep)
+        counts[g] = n
+    total = counts.sum()
+    positions = np.empty(total, dtype=np.int64)
+    ranks = np.empty(total, dtype=np.int64)
+    j = 0
+    for g in range(n_groups):
+        for k in range(counts[g]):
+            positions[j] = kept[g * n_keep + k]
+            ranks[j] = k
+            j += 1
+    return positions, ranks

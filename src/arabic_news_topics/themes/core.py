@@ -97,7 +97,7 @@ def expand_seeds(
     return expanded
 
 
-def seed_table(
+def seed_word_table(
     themes: Mapping[str, Sequence[str]],
     normalized: Mapping[str, Sequence[Sequence[str]]],
     term_counts: Mapping[str, int],
@@ -105,12 +105,13 @@ def seed_table(
     displays: Mapping[str, str] | None = None,
     topic_vocabulary: Collection[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per seed: its normalized terms, whether the corpus has all of them, and the
-    corpus terms it matched with their counts (:func:`match_seed_terms`), in their display
-    forms when ``displays`` (``term -> display``) is given; ``matched_count_in_topics``
-    counts only the matched terms of ``topic_vocabulary`` (the topic models' vocabulary,
-    which ``lda.no_below`` and ``no_above`` filter): the occurrences that the topics'
-    and the documents' theme scores see (all of them when it is None).
+    """One row per seed word (``seed_word``, as the config writes it): its normalized terms,
+    whether the corpus has all of them, and the corpus terms it matched with their counts
+    (:func:`match_seed_terms`), in their display forms when ``displays`` (``term ->
+    display``) is given; ``matched_count_in_topics`` counts only the matched terms of
+    ``topic_vocabulary`` (the topic models' vocabulary, which ``lda.no_below`` and
+    ``no_above`` filter): the occurrences that the topics' and the documents' theme scores
+    see (all of them when it is None).
 
     Parameters
     ----------
@@ -122,9 +123,10 @@ def seed_table(
     topic_vocabulary : collection of terms, optional
     """
     rows = []
-    for theme, seeds in themes.items():
-        found_terms = matched[theme] if matched is not None else [None] * len(seeds)
-        for seed, terms, found in zip(seeds, normalized[theme], found_terms, strict=False):
+    for theme, seed_words in themes.items():
+        found_terms = matched[theme] if matched is not None else [None] * len(seed_words)
+        written = zip(seed_words, normalized[theme], found_terms, strict=False)
+        for seed_word, terms, found in written:
             counts = [int(term_counts.get(t, 0)) for t in terms]
             if not terms:
                 status = "removed_by_normalization"
@@ -136,7 +138,7 @@ def seed_table(
             rows.append(
                 {
                     "theme": theme,
-                    "seed": seed,
+                    "seed_word": seed_word,
                     "normalized": " ".join(terms),
                     "corpus_count": min(counts) if counts else 0,
                     "status": status,
@@ -149,7 +151,7 @@ def seed_table(
                     ),
                 }
             )
-    columns = ["theme", "seed", "normalized", "corpus_count", "status"]
+    columns = ["theme", "seed_word", "normalized", "corpus_count", "status"]
     matches = ["matched_terms", "matched_count", "matched_count_in_topics"]
     return pd.DataFrame(rows, columns=[*columns, *matches])
 

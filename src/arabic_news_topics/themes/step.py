@@ -52,8 +52,8 @@ def assign_themes(
     topic_word: str,
     matrix: str,
     assignments: str,
-    seeds_csv: str,
-    seeds_md: str,
+    seed_words_csv: str,
+    seed_words_md: str,
     topic_themes_csv: str,
     topic_themes_md: str,
     topic_summary_csv: str,
@@ -73,7 +73,7 @@ def assign_themes(
     intertopic distance map (Jensen-Shannon distances by MDS, labelled by theme).
 
     Each seed word stands for the corpus terms it matches by ``seed_matching``
-    (:func:`core.match_seed_terms`: its inflections, by default); ``seeds_csv`` lists them
+    (:func:`core.match_seed_terms`: its inflections, by default); ``seed_words_csv`` lists them
     with their counts."""
     normalized, term_counts = normalized_seed_words(
         themes_config, settings, reporting_words, expressions, vocabulary_csv
@@ -81,12 +81,12 @@ def assign_themes(
     matched = core.match_seed_terms(normalized, term_counts, seed_matching)
     displays = read_display_forms(vocabulary_csv)
     phi, vocabulary = load_phi(topic_word)
-    seeds = core.seed_table(
+    seed_words = core.seed_word_table(
         themes_config, normalized, term_counts, matched, displays, topic_vocabulary=set(vocabulary)
     )
-    for row in seeds.itertuples():
+    for row in seed_words.itertuples():
         if row.status != "found":
-            LOGGER.warning("theme %s: seed word %r is %s", row.theme, row.seed, row.status)
+            LOGGER.warning("theme %s: seed word %r is %s", row.theme, row.seed_word, row.status)
         elif row.matched_count_in_topics < row.matched_count:
             # Matched terms the topic models' vocabulary leaves out (lda.no_below, no_above)
             # count in neither the topics' nor the documents' theme scores.
@@ -94,11 +94,11 @@ def assign_themes(
                 "theme %s: seed word %r matched %d occurrences, %d of them in the topic models' "
                 "vocabulary (lda.no_below, lda.no_above); seed_words.csv lists them",
                 row.theme,
-                row.seed,
+                row.seed_word,
                 row.matched_count,
                 row.matched_count_in_topics,
             )
-    write_table(seeds, seeds_csv, seeds_md)
+    write_table(seed_words, seed_words_csv, seed_words_md)
     names = list(themes_config)
     # From here a seed word stands for every corpus term it matched (its inflections).
     normalized = core.expand_seeds(normalized, matched)

@@ -1557,8 +1557,8 @@ GUIDED_STRENGTH = 5.0
 
 
 def guided_prior(
-    normalized_seeds: Mapping[str, Sequence[Sequence[str]]],
-    seeds: Mapping[str, Sequence[str]],
+    normalized_seed_words: Mapping[str, Sequence[Sequence[str]]],
+    seed_words: Mapping[str, Sequence[str]],
     vocabulary: Sequence[str],
     num_topics: int,
     strength: float = GUIDED_STRENGTH,
@@ -1567,10 +1567,10 @@ def guided_prior(
 
     Parameters
     ----------
-    normalized_seeds : mapping of theme to list of token lists
-        Each seed as normalization left it (empty: normalization removed it; a phrase may be
-        several tokens), in the order of ``seeds``.
-    seeds : mapping of theme to list of str
+    normalized_seed_words : mapping of theme to list of token lists
+        Each seed word as normalization left it (empty: normalization removed it; a phrase may be
+        several tokens), in the order of ``seed_words``.
+    seed_words : mapping of theme to list of str
         The seed words and phrases as written in the config, themes in config order.
     vocabulary : sequence of str
         The terms in dictionary id order.
@@ -1583,19 +1583,20 @@ def guided_prior(
         Topics by terms: 1/K everywhere, ``strength`` for each term of a theme's seeds in its
         theme's topic.
     table : DataFrame
-        One row per seed: ``theme, topic, seed, normalized, status, missing_terms``; status
-        ``in_vocabulary``, ``not_in_vocabulary`` (some term missing, named in
-        ``missing_terms``; the others are still seeded) or ``removed_by_normalization``.
+        One row per seed word: ``theme, topic, seed_word, normalized, status,
+        missing_terms``; status ``in_vocabulary``, ``not_in_vocabulary`` (some term missing,
+        named in ``missing_terms``; the others are still seeded) or
+        ``removed_by_normalization``.
     """
-    if len(seeds) > num_topics:
-        raise ValueError(f"lda.guided needs lda.num_topics >= number of themes ({len(seeds)})")
+    if len(seed_words) > num_topics:
+        raise ValueError(f"lda.guided needs lda.num_topics >= number of themes ({len(seed_words)})")
     if not _is_positive_number(strength):
         raise ValueError(f"the guided prior strength must be a positive number, not {strength!r}")
     index = {term: j for j, term in enumerate(vocabulary)}
     prior = np.full((num_topics, len(vocabulary)), 1.0 / num_topics)
     rows = []
-    for topic, (theme, written) in enumerate(seeds.items()):
-        for seed, tokens in zip(written, normalized_seeds[theme], strict=True):
+    for topic, (theme, written) in enumerate(seed_words.items()):
+        for seed_word, tokens in zip(written, normalized_seed_words[theme], strict=True):
             missing = [token for token in tokens if token not in index]
             for token in tokens:
                 if token in index:
@@ -1610,13 +1611,13 @@ def guided_prior(
                 {
                     "theme": theme,
                     "topic": topic + 1,
-                    "seed": seed,
+                    "seed_word": seed_word,
                     "normalized": " ".join(tokens),
                     "status": status,
                     "missing_terms": " ".join(missing),
                 }
             )
-    columns = ["theme", "topic", "seed", "normalized", "status", "missing_terms"]
+    columns = ["theme", "topic", "seed_word", "normalized", "status", "missing_terms"]
     return prior, pd.DataFrame(rows, columns=columns)
 
 

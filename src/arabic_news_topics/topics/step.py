@@ -51,8 +51,8 @@ def build_guided_prior(
     expressions: str,
     vocabulary_csv: str,
     dictionary: str,
-    seeds_csv: str,
-    seeds_md: str,
+    seed_words_csv: str,
+    seed_words_md: str,
     prior: str,
 ) -> None:
     """Normalize the theme seeds for guided topics; report each seed's status in the LDA
@@ -71,11 +71,11 @@ def build_guided_prior(
             LOGGER.warning(
                 "guided theme %s: seed word %r is %s %s",
                 row.theme,
-                row.seed,
+                row.seed_word,
                 row.status,
                 getattr(row, "missing_terms", ""),
             )
-    write_table(table, seeds_csv, seeds_md)
+    write_table(table, seed_words_csv, seed_words_md)
     record = {"seed_words": dict(themes_config), "normalized": normalized, "strength": strength}
     write_text(prior, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
 
