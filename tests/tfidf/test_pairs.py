@@ -62,25 +62,31 @@ def lexsorted_best(rows, cols, values, n_keep):
 
 @pytest.mark.parametrize("n_keep", [1, 3, 10])
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_best_per_row_is_the_lexsorted_best(n_keep, seed):
-    from arabic_news_topics.tfidf.core import _best_per_row
+def test_best_in_groups_is_the_lexsorted_best(n_keep, seed):
+    from arabic_news_topics.tfidf.core import _group_bounds
 
     rng = np.random.RandomState(seed)
     n = 400
-    rows = rng.randint(0, 30, n)
+    # Grouped by row as the approximate search gives them, the rows not in order.
+    rows = np.repeat(rng.permutation(30), np.bincount(rng.randint(0, 30, n), minlength=30))
     cols = rng.permutation(n * 3)[:n]  # no pair twice
     values = rng.randint(0, 6, n) / 5.0  # many ties: decided by the column
     values[:5] = 0.0
-    got = _best_per_row(rows, cols, values, n_keep)
+    keep, rank = pairs.best_in_groups(_group_bounds(rows), cols, values, n_keep)
     expected = lexsorted_best(rows, cols, values, n_keep)
-    for a, b in zip(got, expected, strict=True):
-        np.testing.assert_array_equal(a, b)
+    # The same pairs and ranks; kept in the groups' order rather than the rows'.
+    by_row = np.lexsort((rank, rows[keep]))
+    for got, want in zip((rows[keep], cols[keep], values[keep], rank), expected, strict=True):
+        np.testing.assert_array_equal(got[by_row], want)
     # Rows with fewer pairs than n_keep keep them all.
-    assert len(got[0]) == sum(min(n_keep, c) for c in np.bincount(rows) if c)
+    assert len(keep) == sum(min(n_keep, c) for c in np.bincount(rows) if c)
 
 
-def test_best_per_row_of_no_pairs_is_empty():
-    from arabic_news_topics.tfidf.core import _best_per_row
+def test_group_bounds_and_no_groups():
+    from arabic_news_topics.tfidf.core import _group_bounds
 
-    none = np.zeros(0, dtype=np.int64)
-    assert all(len(part) == 0 for part in _best_per_row(none, none, np.zeros(0), 10))
+    np.testing.assert_array_equal(_group_bounds(np.array([7, 7, 2, 5, 5, 5])), [0, 2, 3, 6])
+    np.testing.assert_array_equal(_group_bounds(np.array([0])), [0, 1])
+    none = _group_bounds(np.zeros(0, dtype=np.int64))
+    keep, rank = pairs.best_in_groups(none, np.zeros(0, np.int64), np.zeros(0), 10)
+    assert len(keep) == len(rank) == 0

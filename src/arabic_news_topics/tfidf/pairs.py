@@ -59,8 +59,10 @@ def best_in_groups(
     ranks (0 for the largest).
 
     Why compiled: numpy can only sort every pair by (row, value, column) to keep a row's
-    best few (``np.lexsort``, 12.8 of the 205 s of the search at 299,297 documents); here
-    each group keeps a sorted list of at most ``n_keep`` while it is read once."""
+    best few (``np.lexsort``: 12.8 of the 205 s of the approximate search at 299,297
+    documents); here each group keeps a sorted list of at most ``n_keep`` while it is read
+    once. The exact search keeps the sort: it never loads numba (its import and first
+    compilation would add seconds to small corpora)."""
     n_groups = len(bounds) - 1
     kept = np.empty(n_groups * n_keep, dtype=np.int64)
     counts = np.zeros(n_groups, dtype=np.int64)
