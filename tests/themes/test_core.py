@@ -284,7 +284,7 @@ def test_a_seed_word_matches_its_inflections_with_their_counts():
     assert exact["economy"][0] == [("اقتصاد", 5)]
     with pytest.raises(ValueError, match="seed_matching"):
         themes.match_seed_terms(normalized, counts, "root")
-    expanded = themes.expand_seeds(normalized, matched)
+    expanded = themes.expand_seed_words(normalized, matched)
     # Each term once per theme; the seed of two words stays one seed.
     assert expanded["economy"] == [["اقتصاد"], ["اقتصادي"], ["اقتصاديه"]]
     assert expanded["nato"] == [["حلف", "ارهاب"], ["ناتو"]]
@@ -326,6 +326,6 @@ def test_inflections_raise_the_theme_score_of_a_topic_that_uses_them():
     phi = np.array([[0.1, 0.6, 0.3]])
     normalized = {"economy": [["اقتصاد"]]}
     counts = dict.fromkeys(vocabulary, 1)
-    expanded = themes.expand_seeds(normalized, themes.match_seed_terms(normalized, counts))
+    expanded = themes.expand_seed_words(normalized, themes.match_seed_terms(normalized, counts))
     assert themes.theme_scores(phi, vocabulary, normalized)["economy"].iloc[0] == pytest.approx(0.1)
     assert themes.theme_scores(phi, vocabulary, expanded)["economy"].iloc[0] == pytest.approx(0.7)

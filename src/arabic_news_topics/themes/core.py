@@ -74,11 +74,11 @@ def match_seed_terms(
     return matched
 
 
-def expand_seeds(
+def expand_seed_words(
     normalized: Mapping[str, Sequence[Sequence[str]]],
     matched: Mapping[str, Sequence[Sequence[tuple[str, int]]]],
 ) -> dict[str, list[list[str]]]:
-    """Each theme's seeds with every single-term seed replaced by the terms it matched
+    """Each theme's seed words, every single-term one replaced by the terms it matched
     (:func:`match_seed_terms`), each term once per theme: a theme's score is then the
     probability of all the inflections of its seed words."""
     expanded = {}

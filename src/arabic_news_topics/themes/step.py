@@ -30,12 +30,12 @@ def theme_terms(
     seed_matching: str = "light_stem",
 ) -> dict[str, list[list[str]]]:
     """Each theme's normalized seed terms with every single-word seed standing for the
-    corpus terms it matches (:func:`core.expand_seeds`): what a theme's score sums."""
+    corpus terms it matches (:func:`core.expand_seed_words`): what a theme's score sums."""
     normalized, term_counts = normalized_seed_words(
         themes_config, settings, reporting_words, expressions, vocabulary_csv
     )
     matched = core.match_seed_terms(normalized, term_counts, seed_matching)
-    return core.expand_seeds(normalized, matched)
+    return core.expand_seed_words(normalized, matched)
 
 
 def assign_themes(
@@ -101,7 +101,7 @@ def assign_themes(
     write_table(seed_words, seed_words_csv, seed_words_md)
     names = list(themes_config)
     # From here a seed word stands for every corpus term it matched (its inflections).
-    normalized = core.expand_seeds(normalized, matched)
+    normalized = core.expand_seed_words(normalized, matched)
 
     topic_scores = core.theme_scores(phi, vocabulary, normalized)
     topic_table = _write_best(
