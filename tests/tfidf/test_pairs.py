@@ -51,42 +51,35 @@ def test_pair_dots_read_unsorted_terms():
     )
 
 
-def lexsorted_best(rows, cols, values, n_keep):
-    """The definition: every pair sorted by row, value (largest first) and column."""
-    order = np.lexsort((cols, -values, rows))
-    rows, cols, values = rows[order], cols[order], values[order]
-    rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
-    keep = rank < n_keep
-    return rows[keep], cols[keep], values[keep], rank[keep]
-
-
 @pytest.mark.parametrize("n_keep", [1, 3, 10])
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_best_in_groups_is_the_lexsorted_best(n_keep, seed):
-    from arabic_news_topics.tfidf.core import _group_bounds
+def test_best_in_groups_is_the_exact_search_best(n_keep, seed):
+    """The same pairs and ranks as the exact search's sort (core._best_per_row: by row,
+    value largest first, then column)."""
+    from arabic_news_topics.tfidf.core import _best_per_row
 
     rng = np.random.RandomState(seed)
     n = 400
-    # Grouped by row as the approximate search gives them, the rows not in order.
-    rows = np.repeat(rng.permutation(30), np.bincount(rng.randint(0, 30, n), minlength=30))
-    cols = rng.permutation(n * 3)[:n]  # no pair twice
-    values = rng.randint(0, 6, n) / 5.0  # many ties: decided by the column
+    # Grouped by row as the approximate search gives them, the rows not in order; a few
+    # rows without pairs (empty groups).
+    sizes = np.bincount(rng.randint(0, 30, n), minlength=30)
+    sizes[[3, 17]] = 0
+    group_rows = rng.permutation(30)
+    rows = np.repeat(group_rows, sizes)
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    cols = rng.permutation(len(rows) * 3)[: len(rows)]  # no pair twice
+    values = rng.randint(0, 6, len(rows)) / 5.0  # many ties: decided by the column
     values[:5] = 0.0
-    keep, rank = pairs.best_in_groups(_group_bounds(rows), cols, values, n_keep)
-    expected = lexsorted_best(rows, cols, values, n_keep)
-    # The same pairs and ranks; kept in the groups' order rather than the rows'.
+    keep, rank = pairs.best_in_groups(bounds, cols, values, n_keep)
+    expected = _best_per_row(rows, cols, values, n_keep)
+    # Kept in the groups' order rather than the rows'.
     by_row = np.lexsort((rank, rows[keep]))
     for got, want in zip((rows[keep], cols[keep], values[keep], rank), expected, strict=True):
         np.testing.assert_array_equal(got[by_row], want)
     # Rows with fewer pairs than n_keep keep them all.
-    assert len(keep) == sum(min(n_keep, c) for c in np.bincount(rows) if c)
+    assert len(keep) == np.minimum(sizes, n_keep).sum()
 
 
-def test_group_bounds_and_no_groups():
-    from arabic_news_topics.tfidf.core import _group_bounds
-
-    np.testing.assert_array_equal(_group_bounds(np.array([7, 7, 2, 5, 5, 5])), [0, 2, 3, 6])
-    np.testing.assert_array_equal(_group_bounds(np.array([0])), [0, 1])
-    none = _group_bounds(np.zeros(0, dtype=np.int64))
-    keep, rank = pairs.best_in_groups(none, np.zeros(0, np.int64), np.zeros(0), 10)
+def test_best_in_groups_of_no_groups_is_empty():
+    keep, rank = pairs.best_in_groups(np.zeros(1, np.int64), np.zeros(0, np.int64), np.zeros(0), 10)
     assert len(keep) == len(rank) == 0

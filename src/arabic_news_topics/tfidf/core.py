@@ -344,13 +344,6 @@ def _best_per_row(
     return rows[keep], cols[keep], values[keep], rank[keep]
 
 
-def _group_bounds(rows: np.ndarray) -> np.ndarray:
-    """Where each run of equal ``rows`` begins, and their end: ``[0, ..., len(rows)]``."""
-    if not len(rows):
-        return np.zeros(1, dtype=np.int64)
-    return np.flatnonzero(np.diff(rows, prepend=rows[0] - 1, append=rows[-1] + 1))
-
-
 def rarest_term_order(matrix: sp.csr_matrix, frequencies: np.ndarray) -> np.ndarray:
     """The rows of ``matrix`` sorted by their rarest term (lowest of ``frequencies``, the
     document frequency of each column, then the lowest column; rows without a term last),
@@ -428,7 +421,8 @@ def _rare_term_candidates(
         # the smaller document, as _best_per_row), not by sorting every pair (12.8 s at
         # 299,297 documents; docs/performance.md).
         cols = order[cols]
-        keep, _ = best_in_groups(_group_bounds(rows), cols, values, n_keep)
+        bounds = np.concatenate([[0], np.cumsum(found)])
+        keep, _ = best_in_groups(bounds, cols, values, n_keep)
         parts.append((order[rows[keep]], cols[keep], values[keep]))
     short = np.concatenate(short)
     rows, cols, values = (np.concatenate(part) for part in zip(*parts, strict=True))

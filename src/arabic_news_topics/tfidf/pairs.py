@@ -1,5 +1,6 @@
-"""The dot products of chosen pairs of rows of a sparse matrix, compiled with numba: the
-rescoring of the approximate most similar documents (``core.pair_similarities``).
+"""The approximate most similar documents' compiled kernels (numba): the dot products of
+chosen pairs of rows of a sparse matrix (their rescoring, ``core.pair_similarities``) and
+each row's best candidates (:func:`best_in_groups`, whose docstring says why compiled).
 
 Why compiled: scipy has no product of selected pairs of rows (a sampled sparse product).
 With scipy it is a gather of both rows of every pair (``matrix[rows].multiply(matrix[cols])``):
