@@ -15,6 +15,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import Normalizer
 
 from arabic_news_topics.clusters import core as clusters
+from arabic_news_topics.config import schema_defaults
 from arabic_news_topics.tfidf import core as tfidf
 
 TERMS = ["ناتو", "حلف", "داعش", "ارهاب", "نفط", "اسعار"]
@@ -496,7 +497,12 @@ def test_stability_chooses_the_weighting_that_finds_the_planted_sections(idf, ex
 
     documents, labels = planted_sections(idf, seed=seed)
     matrix, _, _ = tfidf.compute_tfidf(documents, sublinear_tf=True, use_idf=True)
-    settings = stage_settings(["lsa", "lsa_no_idf"], lsa_components=20, stability_runs=5)
+    settings = stage_settings(
+        ["lsa", "lsa_no_idf"],
+        lsa_components=20,
+        stability_runs=5,
+        stability_tolerance=schema_defaults()["cluster"]["stability_tolerance"],
+    )
     result = clusters.cluster_with_settings(matrix, settings, [3], random_state=42)
     assert result["features"] == expected
     assert normalized_mutual_info_score(labels, result["labels"]) > 0.95
@@ -543,6 +549,57 @@ def test_a_choice_within_the_seeds_noise_is_flagged():
     table = clusters.feature_stability_table({("first", 3): first, ("clear", 3): clear})
     assert clusters.chosen_features(table) == "clear"
     assert clusters.features_within_noise(table) == []
+
+
+def test_the_first_candidate_is_kept_within_the_stability_tolerance():
+    rng = np.random.default_rng(0)
+    first, close, clear = (noisy_partitions(rng, rate) for rate in (0.30, 0.28, 0.05))
+    candidates = {("first", 3): first, ("close", 3): close, ("clear", 3): clear}
+    plain = clusters.feature_stability_table(candidates)
+    means = plain.set_index("features")["mean_stability"].round(3)
+    assert clusters.chosen_features(plain) == "clear"
+    gap = means["clear"] - means["first"]
+    assert gap > 0.1
+    # Within the tolerance the first is kept. At its edge the more stable one is within the
+    # seeds' noise (other seeds could choose it), well inside it no other candidate is.
+    kept = clusters.feature_stability_table(candidates, "first", tolerance=round(gap, 3))
+    assert clusters.chosen_features(kept) == "first"
+    assert kept.set_index("features").loc["first", "chosen"]
+    assert clusters.features_within_noise(kept) == ["clear"]
+    inside = clusters.feature_stability_table(candidates, "first", tolerance=gap + 0.1)
+    assert clusters.chosen_features(inside) == "first"
+    assert clusters.features_within_noise(inside) == []
+    # Just beyond it, the most stable, with the first within noise; no tolerance, or one
+    # for a name that is not a candidate, is the plain rule.
+    beyond = clusters.feature_stability_table(candidates, "first", round(gap, 3) - 0.001)
+    assert clusters.chosen_features(beyond) == "clear"
+    assert clusters.features_within_noise(beyond) == ["first"]
+    for preferred, tolerance in (("close", 0.0), ("dmm", 1)):
+        table = clusters.feature_stability_table(candidates, preferred, tolerance)
+        pd.testing.assert_frame_equal(table, plain)
+    # The preferred candidate's tolerance counts from the most stable, not the runner-up.
+    table = clusters.feature_stability_table(
+        candidates, "close", tolerance=round(means["clear"] - means["close"], 3)
+    )
+    assert clusters.chosen_features(table) == "close"
+
+
+def test_the_stage_gives_the_tolerance_to_the_first_candidate_of_auto(monkeypatch):
+    seen = []
+    table = clusters.feature_stability_table
+
+    def recording(partitions, preferred=None, tolerance=0.0):
+        seen.append((preferred, tolerance))
+        return table(partitions, preferred, tolerance)
+
+    monkeypatch.setattr(clusters, "feature_stability_table", recording)
+    documents, _ = planted_sections("on", n_per=10)
+    matrix, _, _ = tfidf.compute_tfidf(documents, sublinear_tf=True, use_idf=True)
+    base = {"lsa_components": 5, "stability_runs": 2, "stability_tolerance": 0.02}
+    clusters.cluster_with_settings(matrix, stage_settings(["lsa_no_idf", "lsa"], **base), [3])
+    fixed = {**base, "features": "lsa", "auto_features": ["lsa_no_idf", "lsa"]}
+    clusters.cluster_with_settings(matrix, {**fixed, "method": "kmeans"}, [3])
+    assert seen == [("lsa_no_idf", 0.02), (None, 0.02)]
 
 
 def test_the_standard_error_pools_the_pairs_of_every_k_and_one_run_has_none():

@@ -142,6 +142,38 @@ def test_feature_stability_says_when_the_choice_is_within_noise(tmp_path, drawn)
     assert "uncertain" not in plotted(drawn[-1])[0].get_title()
 
 
+def test_feature_stability_says_when_the_first_candidate_was_kept_within_the_tolerance(
+    tmp_path, drawn
+):
+    # dmm listed first and kept, though lsa is more stable by 0.005.
+    table = pd.DataFrame(
+        {
+            "features": ["dmm", "lsa"],
+            "k": [4, 4],
+            "runs": 5,
+            "stability": [0.985, 0.99],
+            "stability_sd": [0.01, 0.005],
+            "mean_stability": [0.985, 0.99],
+            "chosen": [True, False],
+            "within_noise": [False, True],
+        }
+    )
+    draw(tmp_path, ("features_kept", figures.plot_feature_stability, [lambda: table], {}), "kept")
+    ax = plotted(drawn[-1])[0]
+    assert ticks(ax.get_yticklabels())[0] == "one-topic mixture (DMM)  (chosen)"
+    assert "cluster.stability_tolerance" in ax.get_title()
+    assert "the most stable, outlined, is chosen" not in ax.get_title()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(drawn[-1])
+    canvas.draw()
+    box = ax.title.get_window_extent(canvas.get_renderer())
+    assert box.x0 >= drawn[-1].bbox.x0 and box.x1 <= drawn[-1].bbox.x1
+    # The usual choice keeps the usual words.
+    draw(tmp_path, CASE["feature_stability"], "usual")
+    assert "stability_tolerance" not in plotted(drawn[-1])[0].get_title()
+
+
 def test_feature_stability_marks_the_chosen_space_and_keeps_bars_within_one(tmp_path, drawn):
     draw(tmp_path, CASE["feature_stability"], "features")
     ax = plotted(drawn[0])[0]

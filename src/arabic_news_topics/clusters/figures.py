@@ -234,6 +234,12 @@ def plot_feature_stability(features_csv: str, png: str, pdf: str) -> None:
             handles=handles, frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0)
         )
     note = "(runs with other seeds;\nthe most stable, outlined, is chosen without labels"
+    means = table.groupby("features")["stability"].mean().round(3)
+    if chosen and means[list(chosen)].max() < means.max():
+        note = (
+            "(runs with other seeds; chosen without labels, outlined: the first\ncandidate,"
+            " no other being more stable by more than\ncluster.stability_tolerance"
+        )
     if close:
         note += (
             f";\nanother is within {NOISE_STANDARD_ERRORS:g} standard errors: an uncertain choice"
