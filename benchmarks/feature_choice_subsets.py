@@ -26,7 +26,8 @@ limit (results named ``_dmm_max_<N>``; the large design's were measured with the
 in documents, ``_dmm_max_20000``).
 ``--design wide --draws 0 1 2 3`` asks the same of 112 other sub-corpora (two to four
 sections, four draws; ``feature_choice_subsets_wide.{csv,md}``; 39 minutes at fc075ae, one
-BLAS thread, most of it the numpy DMM sampler's fits, compiled since b5fb952; the large design's
+BLAS thread, most of it the numpy DMM sampler's fits, compiled since b5fb952 (about 5 minutes
+at ce4f6db on the 2-CPU Intel Xeon); the large design's
 three draws took 7 minutes there: about 5 minutes with the two LSA
 candidates alone, ``--auto-features lsa lsa_no_idf``, whose results are named
 ``_without_dmm``), and every report sets the rule beside an alternative (the first candidate
