@@ -300,6 +300,17 @@ def refit_planted(workdir: Path) -> list[str]:
     return ["all", "--configfile", "planted.yaml", "--forcerun", "fit_topic_model"]
 
 
+def planted_new_grid(workdir: Path) -> list[str]:
+    """The finished planted run again with K from [2, 4] (its chosen 3 is gone): the choice
+    of K runs again and picks another K, which every later job must use (Snakemake planned
+    the run from the chosen_k.json of the first)."""
+    config = (workdir / "planted.yaml").read_text(encoding="utf-8")
+    grid = config.replace("num_topics: auto", "num_topics: [2, 4]")
+    assert grid != config
+    (workdir / "planted_grid.yaml").write_text(grid, encoding="utf-8")
+    return ["all", "--configfile", "planted_grid.yaml"]
+
+
 #: The engines besides gensim (the config's engine, which the seeds run uses).
 OTHER_ENGINES = ("sklearn_lda", "sklearn_nmf", "tomotopy")
 
@@ -334,6 +345,7 @@ RECIPES: dict[str, Recipe] = {
     "seed_run": Recipe(seeds),
     "planted_run": Recipe(planted_corpus),
     "planted_rerun": Recipe(refit_planted, start_from="planted_run"),
+    "planted_new_grid_run": Recipe(planted_new_grid, start_from="planted_run"),
     "sharded_seed_run": Recipe(sharded_seeds),
     **{
         f"{engine}_seed_run": Recipe(engine_on_seeds(engine), start_from="seed_run")
@@ -358,6 +370,7 @@ THOROUGH_RUNS = frozenset(
         "short_seed_run",
         "planted_run",
         "planted_rerun",
+        "planted_new_grid_run",
         "guided_seed_run",
         "news_in_own_folder_run",
         "dated_corpus_run",

@@ -156,3 +156,20 @@ def test_cluster_ks_fit_the_number_of_documents(caplog, k, n_docs, expected, war
         assert not caplog.records
     else:
         assert warned in caplog.text
+
+
+def test_runs_at_another_k_than_the_chosen_one_stop_the_job(tmp_path):
+    """The runs a job gets at the chosen K must be at chosen_k.json's K: a job planned from
+    an earlier choice stops, naming the file, rather than score or cluster the wrong runs."""
+    paths = []
+    for k in (3, 3, 4):
+        path = tmp_path / f"doc_topics_{len(paths)}.csv"
+        columns = {f"topic_{t}": [1.0 / k] * 2 for t in range(1, k + 1)}
+        pd.DataFrame({"doc_id": ["a", "b"], **columns}).to_csv(path, index=False)
+        paths.append(str(path))
+    chosen = tmp_path / "chosen_k.json"
+    chosen.write_text(json.dumps({"num_topics": 3, "selected_by": "c_npmi"}))
+    step.check_chosen_num_topics(paths[:2], str(chosen))
+    step.check_chosen_num_topics(paths, None)
+    with pytest.raises(ValueError, match=r"doc_topics_2\.csv has 4 topics, but .* K = 3"):
+        step.check_chosen_num_topics(paths, str(chosen))

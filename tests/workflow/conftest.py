@@ -55,6 +55,12 @@ def planted_rerun(workflow_runs_pool) -> Path:
 
 
 @pytest.fixture(scope="session")
+def planted_new_grid_run(workflow_runs_pool) -> Path:
+    """A copy of the planted run run again with another K grid (another K chosen)."""
+    return workflow_runs_pool.finished("planted_new_grid_run")
+
+
+@pytest.fixture(scope="session")
 def engine_runs(workflow_runs_pool) -> dict[str, Path]:
     """The seeds run with each other engine as lda.engine (its topic models, K and themes
     again), by engine."""

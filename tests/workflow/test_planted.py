@@ -130,6 +130,31 @@ def test_planted_corpus_evaluation_recovers_labels(planted_run):
         assert (results / f"{name}.png").stat().st_size > 10_000
 
 
+def test_a_new_choice_of_k_is_scored_at_that_k(planted_run, planted_new_grid_run):
+    """The K grid changed after a finished run: select_num_topics chose another K, and the
+    evaluation scored every engine's runs at that K, not at the K of the chosen_k.json that
+    Snakemake found when it planned the run (it did so before evaluate_labels declared it)."""
+    from arabic_news_topics.evaluation.core import label_scores
+
+    first = json.loads((planted_run / "results/04_lda/chosen_k.json").read_text())
+    results = planted_new_grid_run / "results"
+    chosen = json.loads((results / "04_lda/chosen_k.json").read_text())["num_topics"]
+    assert first["num_topics"] == 3 and chosen in (2, 4)
+    labels = pd.read_csv(results / "01_corpus/metadata.tsv", sep="\t").set_index("doc_id")
+    metrics = pd.read_csv(results / "07_evaluation/metrics.csv")
+    scored = metrics[metrics["method"].str.fullmatch(r"topics_[a-z_]+")]
+    assert set(scored["method"]) == {
+        f"topics_{e}" for e in ("tomotopy", "gensim", "sklearn_lda", "sklearn_nmf", "dmm")
+    }
+    for row in scored.itertuples():
+        engine = row.method.removeprefix("topics_")
+        run = results / f"04_lda/runs/{engine}/unguided/k_{chosen}/seed_{row.seed}"
+        shares = pd.read_csv(run / "doc_topics.csv").set_index("doc_id")
+        topics = shares.to_numpy().argmax(axis=1)
+        expected = label_scores(list(labels.loc[shares.index, "label"]), topics)["nmi"]
+        assert row.nmi == pytest.approx(expected, abs=1e-6), row
+
+
 def test_planted_corpus_rerun_is_byte_identical_for_every_engine(
     planted_run, planted_rerun, table_digests
 ):

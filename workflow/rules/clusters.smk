@@ -1,5 +1,8 @@
 rule cluster_documents:
     input:
+        # The choice of K where topics are clustered, so that Snakemake plans this job
+        # again once select_num_topics has run (as evaluate_labels).
+        **get_cluster_chosen_input(),
         matrix="results/03_tfidf/tfidf_matrix.npz",
         vocabulary="results/02_normalize/vocabulary.csv",
         # The word counts on which the partition is refined (cluster.refine_iterations).

@@ -479,13 +479,24 @@ def get_label_count_run_files(name):
     return label_count_run_files
 
 
+def get_cluster_uses_topics():
+    """Whether cluster.features is topics, or auto with topics among cluster.auto_features."""
+    cluster = config["cluster"]
+    features = cluster["auto_features"] if cluster["features"] == "auto" else [cluster["features"]]
+    return "topics" in features
+
+
+def get_cluster_chosen_input():
+    """select_num_topics' chosen_k.json (as the input ``chosen``) where stage 5 clusters
+    topics: a job that declares the checkpoint's output is planned again once it has run."""
+    return {"chosen": "results/04_lda/chosen_k.json"} if get_cluster_uses_topics() else {}
+
+
 def get_cluster_topic_files(wildcards):
     """The main model's document topics at the chosen K, one file per random seed, where
     cluster.features is topics or auto with topics among cluster.auto_features (stage 5 then
     waits for the choice of K); otherwise none."""
-    cluster = config["cluster"]
-    features = cluster["auto_features"] if cluster["features"] == "auto" else [cluster["features"]]
-    if "topics" not in features:
+    if not get_cluster_uses_topics():
         return []
     runs = [{**get_main_model(), "seed": seed} for seed in config["lda"]["random_seeds"]]
     return get_chosen_run_files("doc_topics.csv", runs)(wildcards)

@@ -8,7 +8,10 @@ rule evaluate_labels:
         silhouette="results/05_clusters/silhouette_by_k.csv",
         # The stage's choice of features: its own seed's row, not made again.
         features="results/05_clusters/feature_stability.csv",
-        # The runs of params.runs, at the chosen K.
+        # The runs of params.runs, at the chosen K; the choice itself, so that Snakemake
+        # plans this job again once select_num_topics has run (else it keeps the runs of
+        # the chosen_k.json it found when it started), and the job checks their K.
+        chosen="results/04_lda/chosen_k.json",
         doc_topics=get_chosen_run_files("doc_topics.csv", get_evaluation_runs),
         # The same models at K = the number of gold labels (evaluation.topics_at_label_count).
         label_count_doc_topics=get_label_count_run_files("doc_topics.csv"),

@@ -13,6 +13,7 @@ cluster_documents(
     max_documents=snakemake.params.max_documents,
     use_idf=snakemake.params.use_idf,
     doc_topics=list(snakemake.input.doc_topics),
+    chosen=snakemake.input.get("chosen"),
     vocabulary_csv=snakemake.input.vocabulary,
     tokens=snakemake.input.tokens,
     ngram_range=snakemake.params.ngram_range,

@@ -14,6 +14,7 @@ evaluate_labels(
     features=snakemake.input.features,
     random_state=snakemake.params.random_state,
     doc_topics=list(snakemake.input.doc_topics),
+    chosen=snakemake.input.chosen,
     runs=snakemake.params.runs,
     label_count_doc_topics=list(snakemake.input.label_count_doc_topics),
     label_count_runs=snakemake.params.label_count_runs,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -46,6 +48,7 @@ def cluster_documents(
     ngram_range: Sequence[int] = (1, 1),
     dmm_iterations: int = core.DMM_ITERATIONS,
     dmm_restarts: int = 3,
+    chosen: str | None = None,
 ) -> None:
     """Cluster the documents: the feature space (by stability across seeds when
     ``cluster.features`` is auto), k by silhouette when several are given; write the choice
@@ -54,7 +57,8 @@ def cluster_documents(
     in it and the refinement's mixture), with which the model bundle places new documents.
 
     ``doc_topics`` are the main topic model's document topics at the chosen K, one file per
-    random seed (needed when ``topics`` is among the features). The linkage (the
+    random seed (needed when ``topics`` is among the features), checked against the K of
+    ``chosen`` (``chosen_k.json``) where it is given. The linkage (the
     dendrogram's tree) is that of the documents the figure shows: all of them up to
     ``max_documents``, otherwise the sample every per-document figure shows. Top terms have
     their display forms (``vocabulary_csv``, stage 2's vocabulary table). ``tokens``
@@ -64,6 +68,7 @@ def cluster_documents(
     (the ``dmm`` engine's fits: ``dmm_iterations``, ``dmm_restarts``) cluster those counts."""
     weights, doc_ids, terms = tfidf.load_matrix(matrix)
     ks = cluster_ks(settings, len(doc_ids))
+    check_chosen_num_topics(doc_topics, chosen)
     thetas = [load_theta(path, doc_ids) for path in doc_topics]
     counts = None if tokens is None else count_blocks(tokens, doc_ids, terms, ngram_range)
     result = core.cluster_with_settings(
@@ -192,6 +197,26 @@ def cluster_ks(settings: Mapping, n_docs: int) -> list[int]:
         )
         ks = [n_docs]
     return ks
+
+
+def check_chosen_num_topics(doc_topics: Sequence[str], chosen: str | None) -> None:
+    """Stop unless every ``doc_topics.csv`` has the K of ``chosen`` (``chosen_k.json``).
+
+    Snakemake fills the runs at the chosen K into a job's inputs from the ``chosen_k.json``
+    it finds when it builds its plan; a job that declares that file is planned again once
+    ``select_num_topics`` has rerun, and this check makes sure no job scores an earlier
+    choice's runs silently."""
+    if chosen is None:
+        return
+    num_topics = int(json.loads(Path(chosen).read_text(encoding="utf-8"))["num_topics"])
+    for path in doc_topics:
+        header = read_table(path, nrows=0).columns
+        found = sum(str(name).startswith("topic_") for name in header)
+        if found != num_topics:
+            raise ValueError(
+                f"{path} has {found} topics, but {chosen} chose K = {num_topics}: the job "
+                "was given the runs of an earlier choice of K; run Snakemake again"
+            )
 
 
 def load_theta(path: str, doc_ids: Sequence[str]) -> np.ndarray:

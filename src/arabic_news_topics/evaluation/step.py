@@ -12,7 +12,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..clusters import core as clusters
-from ..clusters.step import count_blocks, load_theta
+from ..clusters.step import check_chosen_num_topics, count_blocks, load_theta
 from ..io import read_table, write_table
 from ..tfidf import core as tfidf
 from . import core
@@ -48,6 +48,7 @@ def evaluate_labels(
     threads: int = 1,
     features: str | None = None,
     random_state: int | None = None,
+    chosen: str | None = None,
 ) -> None:
     """Agreement of clusters and argmax topics with the gold labels (NMI, ARI, V-measure,
     purity), for every seed and every engine, and the label-by-group confusion tables.
@@ -68,7 +69,9 @@ def evaluate_labels(
     and ``seed``); ``main_model`` (``engine`` and ``prior``) at the first seed gives the
     topic confusion table. ``label_count_doc_topics`` are those of ``label_count_runs`` at
     K = the number of gold labels (method ``topics_<engine>_k<labels>``), as the clusters
-    are scored at k = the number of labels."""
+    are scored at k = the number of labels. Where ``chosen`` (``chosen_k.json``) is given,
+    every file of ``doc_topics`` must be at its K (:func:`check_chosen_num_topics`)."""
+    check_chosen_num_topics(doc_topics, chosen)
     weights, doc_ids, terms = tfidf.load_matrix(matrix)
     # The word counts of the clusters' refinement, read once: a labelled corpus is small.
     counts = None
