@@ -216,7 +216,8 @@ def plot_feature_stability(features_csv: str, png: str, pdf: str) -> None:
         # The legend's swatch is the k's colour alone (a bar of the chosen space is outlined).
         handles.append(Patch(facecolor=colour, label=f"k = {k}"))
         for y, value in zip(positions, values, strict=True):
-            text = "n/a" if not np.isfinite(value) else f"{value:.2f}"
+            # Three decimals, as the choice compares them (cluster.stability_tolerance).
+            text = "n/a" if not np.isfinite(value) else f"{value:.3f}"
             ax.text(0.01, y, text, va="center", ha="left", fontsize=7, color="white")
     ax.set_yticks(np.arange(len(names)))
     ax.set_yticklabels(
