@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.cluster.hierarchy import linkage
 
 from ..tfidf import core as tfidf
 
@@ -43,8 +42,9 @@ REFINE_SMOOTHING = 0.01
 #: large corpus is read block by block, never held whole).
 Counts = sp.spmatrix | Callable[[], Iterable[sp.spmatrix]]
 
-# scikit-learn is imported in the functions that use it: the workflow imports this module to
-# read its settings (k_grid) when it starts, and a dry run need not load scikit-learn.
+# scikit-learn and scipy.cluster are imported in the functions that use them: the workflow
+# imports this module to read its settings (k_grid) when it starts, and a dry run need not
+# load them (scipy.cluster alone is about 0.1 s of every Snakemake start).
 
 
 def without_idf(matrix: sp.csr_matrix, use_idf: bool = True) -> sp.csr_matrix:
@@ -450,6 +450,8 @@ def ward_linkage(matrix: sp.csr_matrix | np.ndarray) -> np.ndarray:
     """Ward linkage of the rows (Euclidean), sparse TF-IDF or dense LSA: the dendrogram's tree."""
     if matrix.shape[0] < 2:
         return np.zeros((0, 4))
+    from scipy.cluster.hierarchy import linkage
+
     if sp.issparse(matrix):
         return linkage(condensed_distances(matrix), method="ward")
     # Dense rows are few columns (LSA): scipy's own pdist.
