@@ -15,10 +15,11 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,25 @@ def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.Compl
     if check and result.returncode != 0:
         pytest.fail(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def loaded_modules(code: str, names: Iterable[str]) -> list[str]:
+    """Which of ``names`` are in ``sys.modules`` once ``code`` has run in a new interpreter:
+    what a job's own Python process (or Snakemake's start) would have imported."""
+    probe = (
+        f"{code}\nimport json, sys\n"
+        f"print(json.dumps([n for n in {sorted(names)!r} if n in sys.modules]))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="session", name="loaded_modules")
+def loaded_modules_fixture() -> Callable[[str, Iterable[str]], list[str]]:
+    """``loaded_modules(code, names)``: which of ``names`` a new interpreter running ``code``
+    has imported."""
+    return loaded_modules
 
 
 @pytest.fixture(scope="session", name="copy_project")

@@ -329,17 +329,8 @@ def test_heldout_perplexity_writes_the_log_likelihood_per_word(tmp_path, engine)
         "arabic_news_topics.corpus.step",
     ],
 )
-def test_jobs_that_read_tables_import_neither_gensim_nor_datasketch(module):
+def test_jobs_that_read_tables_import_neither_gensim_nor_datasketch(module, loaded_modules):
     """Every job starts a Python process: the stages that only read a fitted model's tables
     (select, describe, curate, label, themes, the explorer) or the corpus's headlines must
     not pay for gensim's import (about a second, scipy.stats with it) or datasketch's."""
-    import subprocess
-    import sys
-
-    code = (
-        f"import sys, {module}; "
-        "print(sorted({'gensim', 'datasketch', 'scipy.stats'} & set(sys.modules)))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert loaded_modules(f"import {module}", ["gensim", "datasketch", "scipy.stats"]) == []
