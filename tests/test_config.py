@@ -981,3 +981,24 @@ def test_the_workflow_starts_without_scikit_learn_or_scipy_cluster(loaded_module
     assert {"arabic_news_topics.clusters.core", "arabic_news_topics.runs"} <= modules
     code = f"import {', '.join(sorted(modules))}"
     assert loaded_modules(code, ["sklearn", "scipy.cluster"]) == []
+
+
+def test_rules_that_read_the_chosen_k_declare_select_num_topics_output():
+    """An input function that reads the choice of K (get_chosen_run_files,
+    get_reference_run_file, get_cluster_topic_files) gives Snakemake the runs of the
+    chosen_k.json it finds when it plans; only a rule that also declares an output of the
+    checkpoint select_num_topics is planned again once it has run (else it keeps an earlier
+    run's K: tests/workflow/test_planted.py)."""
+    readers = ("get_chosen_run_files(", "get_reference_run_file(", "get_cluster_topic_files")
+    declares = ("results/04_lda/chosen_k.json", "results/04_lda/topic_word.npz",
+                "get_cluster_chosen_input()")  # fmt: skip
+    found = {}
+    for path in sorted((REPO / "workflow" / "rules").glob("*.smk")):
+        text = path.read_text(encoding="utf-8")
+        for block in re.split(r"^(?=(?:rule|checkpoint) \w+:)", text, flags=re.M):
+            name = re.match(r"(?:rule|checkpoint) (\w+):", block)
+            inputs = block.split("output:")[0]
+            if name and any(reader in inputs for reader in readers):
+                found[name.group(1)] = any(d in inputs for d in declares)
+    assert {"evaluate_labels", "cluster_documents", "export_model"} <= set(found)
+    assert all(found.values()), found

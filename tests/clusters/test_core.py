@@ -566,6 +566,8 @@ def test_the_first_candidate_is_kept_within_the_stability_tolerance():
     assert clusters.chosen_features(kept) == "first"
     assert kept.set_index("features").loc["first", "chosen"]
     assert clusters.features_within_noise(kept) == ["clear"]
+    assert clusters.kept_within_tolerance(kept) == ("clear", pytest.approx(round(gap, 3)))
+    assert clusters.kept_within_tolerance(plain) is None
     inside = clusters.feature_stability_table(candidates, "first", tolerance=gap + 0.1)
     assert clusters.chosen_features(inside) == "first"
     assert clusters.features_within_noise(inside) == []

@@ -674,6 +674,15 @@ def preferred_candidate(settings: Mapping) -> str | None:
     return settings["auto_features"][0] if settings.get("features") == "auto" else None
 
 
+def kept_within_tolerance(table: pd.DataFrame) -> tuple[str, float] | None:
+    """Where :func:`feature_stability_table` kept its preferred candidate though another is
+    more stable (within ``cluster.stability_tolerance``): that other and by how much (means
+    to 3 decimals, as the choice compares them); otherwise None."""
+    means = table.groupby("features", sort=False)["stability"].mean().round(3)
+    margin = round(float(means.max() - means[chosen_features(table)]), 3)
+    return (str(means.idxmax()), margin) if margin > 0 else None
+
+
 def features_within_noise(table: pd.DataFrame) -> list[str]:
     """The candidates of :func:`feature_stability_table` whose stability is within the
     seeds' noise of the chosen space's (``within_noise``), in their order."""

@@ -26,7 +26,7 @@ from ..plotting import (
     sampled_note,
     save_figure,
 )
-from .core import NOISE_STANDARD_ERRORS, features_within_noise
+from .core import NOISE_STANDARD_ERRORS, features_within_noise, kept_within_tolerance
 
 #: Axis and title wording of the document map, by ``cluster.map``.
 MAP_NAMES = {
@@ -235,8 +235,7 @@ def plot_feature_stability(features_csv: str, png: str, pdf: str) -> None:
             handles=handles, frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0)
         )
     note = "(runs with other seeds;\nthe most stable, outlined, is chosen without labels"
-    means = table.groupby("features")["stability"].mean().round(3)
-    if chosen and means[list(chosen)].max() < means.max():
+    if chosen and kept_within_tolerance(table):
         note = (
             "(runs with other seeds; chosen without labels, outlined: the first\ncandidate,"
             " no other being more stable by more than\ncluster.stability_tolerance"

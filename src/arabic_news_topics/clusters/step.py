@@ -95,15 +95,13 @@ def cluster_documents(
         result["features"],
         ", ".join(result["stability"]["features"].unique()),
     )
-    means = result["stability"].groupby("features", sort=False)["mean_stability"].first()
-    margin = round(means.max(), 3) - round(means[result["features"]], 3)
-    if margin > 0:
+    kept = core.kept_within_tolerance(result["stability"])
+    if kept:
         LOGGER.info(
             "cluster.features: %s kept, the first of cluster.auto_features: %s is more stable "
             "by %.3f, within cluster.stability_tolerance = %g",
             result["features"],
-            means.idxmax(),
-            margin,
+            *kept,
             settings.get("stability_tolerance", 0.0),
         )
     close = core.features_within_noise(result["stability"])
