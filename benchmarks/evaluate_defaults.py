@@ -23,17 +23,30 @@ machine, date, commit and time).
 Run from the repository root (both corpora: about an hour on 2 cores)::
 
     .venv/bin/python benchmarks/evaluate_defaults.py [--corpora hespress-4cat antms-6cat]
+
+``--held-out-sized DRAW [DRAW ...]`` adds, for each draw (its random seed), one corpus of
+the size of the held-out corpora the validity issue scores (four sections, 1,850 articles at
+most) from each labelled corpus: four of antms-6cat's six sections, hespress-4cat's four, the
+articles drawn at random (``held_out_sized``), each written as a folder-per-section
+``.tar.gz`` in its run folder and run through the whole workflow like the others (results
+named ``defaults_evaluation_held_out_sized``). It asks of the whole chain (the engine that
+``lda.engine: auto`` takes, the chosen K, the clusters' space) what the sub-corpora of
+``feature_choice_subsets.py`` ask of the clusters alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import io
 import subprocess
 import sys
+import tarfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -53,6 +66,9 @@ LABELLED = {"hespress-4cat": "hespress-4cat.tar.gz", "antms-6cat": "antms-6cat.t
 #: The seeds of the shipped config (lda.random_seeds), for the naive baselines too.
 SEEDS = (42, 7, 2024)
 METRICS = ("nmi", "ari", "v_measure")
+#: The held-out corpora's shape (validity issue): sections and most articles.
+HELD_OUT_SECTIONS = 4
+HELD_OUT_DOCUMENTS = 1850
 #: What stage 7 says of each seed's clusters: the feature space chosen, and the others as
 #: stable within the seeds' noise (empty for topic models and baselines).
 CHOICES = ("features", "within_noise")
@@ -88,6 +104,47 @@ def run_workflow(
         check=True,
     )
     return workdir, time.perf_counter() - start
+
+
+def held_out_sized(
+    source: Path,
+    target: Path,
+    draw: int,
+    n_sections: int = HELD_OUT_SECTIONS,
+    max_documents: int = HELD_OUT_DOCUMENTS,
+) -> list[str]:
+    """Write to ``target`` (a folder-per-section ``.tar.gz``) ``n_sections`` sections of the
+    labelled corpus ``source`` drawn at random with the seed ``draw``, and at most
+    ``max_documents`` of their articles drawn at random; the same draw gives the same bytes,
+    and an unchanged file is not written again. Returns the sections, sorted."""
+    with tarfile.open(source) as archive:
+        members = sorted(
+            (m for m in archive.getmembers() if m.isfile() and m.name.endswith(".txt")),
+            key=lambda m: m.name,
+        )
+        sections = np.array([Path(m.name).parent.name for m in members])
+        rng = np.random.default_rng(draw)
+        chosen = sorted(rng.choice(sorted(set(sections)), n_sections, replace=False).tolist())
+        positions = np.flatnonzero(np.isin(sections, chosen))
+        size = min(max_documents, len(positions))
+        positions = np.sort(rng.choice(positions, size, replace=False))
+        folder = target.name.removesuffix(".tar.gz")
+        buffer = io.BytesIO()
+        # Fixed times and the sorted order: the same draw gives the same bytes.
+        with (
+            gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as packed,
+            tarfile.open(fileobj=packed, mode="w") as out,
+        ):
+            for i in positions:
+                data = archive.extractfile(members[i]).read()
+                member = tarfile.TarInfo(f"{folder}/{sections[i]}/{Path(members[i].name).name}")
+                member.size, member.mtime = len(data), 0
+                out.addfile(member, io.BytesIO(data))
+    # Written only when new, so that a rerun of the benchmark keeps Snakemake's results.
+    if not target.exists() or target.read_bytes() != buffer.getvalue():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(buffer.getvalue())
+    return chosen
 
 
 def naive_baselines(path: Path, seeds: Sequence[int]) -> list[dict]:
@@ -134,12 +191,26 @@ def summary(frame: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index()
 
 
-def markdown(frame: pd.DataFrame, times: dict[str, float], load_at_start: str) -> str:
+def markdown(
+    frame: pd.DataFrame, times: dict[str, float], load_at_start: str, sized: bool = False
+) -> str:
     lines = [
-        "# The shipped defaults on labelled corpora",
+        "# The shipped defaults on labelled corpora"
+        + (" of the held-out corpora's size" if sized else ""),
         "",
         *harness.run_lines(load_at_start=load_at_start),
         "",
+        *(
+            [
+                f"Each corpus: {HELD_OUT_SECTIONS} sections of a labelled corpus drawn at "
+                f"random (the draw is the seed) and at most {HELD_OUT_DOCUMENTS:,} of their "
+                "articles, the shape of the held-out corpora of the validity issue "
+                "(`held_out_sized`).",
+                "",
+            ]
+            if sized
+            else []
+        ),
         "Each corpus ran with the shipped `config/config.yaml`, only its path and "
         "`label_from: parent_folder` changed (and every engine scored). Mean ± sd over the "
         f"seeds {', '.join(map(str, SEEDS))}. `kmeans_auto`: the clusters at the stage's k; "
@@ -188,6 +259,24 @@ def feature_choices(frame: pd.DataFrame) -> list[str]:
     return lines
 
 
+def corpora(
+    names: Sequence[str], draws: Sequence[int] | None, runs: Path
+) -> list[tuple[str, Path]]:
+    """``(name, path)`` of each corpus to run: the labelled corpora ``names`` whole, or, for
+    each of ``draws``, one held-out-sized corpus of each, written under ``runs`` (once: its
+    name, ``<corpus>-draw<draw>: <sections>``, starts with its run folder's)."""
+    if not draws:
+        return [(name, CORPORA / LABELLED[name]) for name in names]
+    chosen = []
+    for draw in draws:
+        for name in names:
+            folder = f"{name}-draw{draw}"
+            target = runs / folder / f"{folder}.tar.gz"
+            sections = held_out_sized(CORPORA / LABELLED[name], target, draw)
+            chosen.append((f"{folder}: {', '.join(sections)}", target))
+    return chosen
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpora", nargs="+", default=list(LABELLED), choices=list(LABELLED))
@@ -195,19 +284,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     parser.add_argument("--runs", type=Path, default=ROOT / "benchmarks" / "runs")
     parser.add_argument(
+        "--held-out-sized",
+        type=int,
+        nargs="+",
+        metavar="DRAW",
+        help="in place of the whole corpora, one held-out-sized corpus of each per draw",
+    )
+    parser.add_argument(
         "--skip-workflow",
         action="store_true",
         help="read the results already in the run folders (no Snakemake, no wall time)",
     )
     args = parser.parse_args(argv)
     load_at_start = harness.load_average()
+    runs = args.runs.resolve()
     rows, times = [], {}
-    for corpus in args.corpora:
-        path = CORPORA / LABELLED[corpus]
+    for corpus, path in corpora(args.corpora, args.held_out_sized, runs):
         if args.skip_workflow:
-            workdir = args.runs.resolve() / corpus
+            workdir = runs / corpus.split(":")[0]
         else:
-            workdir, times[corpus] = run_workflow(corpus, path, args.cores, args.runs.resolve())
+            workdir, times[corpus] = run_workflow(corpus.split(":")[0], path, args.cores, runs)
         metrics = pd.read_csv(
             workdir / "results/07_evaluation/metrics.csv", dtype={c: str for c in CHOICES}
         )
@@ -218,9 +314,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += [{"corpus": corpus, **row} for row in naive_baselines(path, SEEDS)]
     frame = pd.DataFrame(rows)
     args.out.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(args.out / "defaults_evaluation.csv", index=False)
-    (args.out / "defaults_evaluation.md").write_text(
-        markdown(frame, times, load_at_start), encoding="utf-8"
+    name = "defaults_evaluation" + ("_held_out_sized" if args.held_out_sized else "")
+    frame.to_csv(args.out / f"{name}.csv", index=False)
+    (args.out / f"{name}.md").write_text(
+        markdown(frame, times, load_at_start, sized=bool(args.held_out_sized)), encoding="utf-8"
     )
     print(summary(frame).round(3).to_string())
     return 0
