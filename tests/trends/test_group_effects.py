@@ -73,6 +73,21 @@ def run(tmp_path, corpus, **settings):
     return out
 
 
+def draw(tmp_path, out, corpus) -> None:
+    """The step's four figures of the tables ``out``, in ``tmp_path``."""
+    names = {}
+    for name in ("by_source", "over_time", "differences", "themes_by_source"):
+        names[f"{name}_png"] = str(tmp_path / f"{name}.png")
+        names[f"{name}_pdf"] = str(tmp_path / f"{name}.pdf")
+    figures.plot_group_effects(
+        str(out["topics_csv"]),
+        str(out["themes_csv"]),
+        str(out["differences_csv"]),
+        str(corpus["topic_summary"]),
+        **names,
+    )
+
+
 def test_group_effects_find_the_planted_outlet_difference(tmp_path, corpus):
     out = run(
         tmp_path, corpus, contrasts=[{"covariate": "source", "first": "okaz", "second": "alriyadh"}]
@@ -122,17 +137,7 @@ def test_split_date_gives_the_default_contrast_and_a_missing_covariate_is_named(
 
 def test_group_effect_figures(tmp_path, corpus, drawn):
     out = run(tmp_path, corpus, split_date="2015-08-15")
-    names = {}
-    for name in ("by_source", "over_time", "differences", "themes_by_source"):
-        names[f"{name}_png"] = str(tmp_path / f"{name}.png")
-        names[f"{name}_pdf"] = str(tmp_path / f"{name}.pdf")
-    figures.plot_group_effects(
-        str(out["topics_csv"]),
-        str(out["themes_csv"]),
-        str(out["differences_csv"]),
-        str(corpus["topic_summary"]),
-        **names,
-    )
+    draw(tmp_path, out, corpus)
     assert all(
         (tmp_path / f"{n}.png").stat().st_size > 10_000
         for n in ("by_source", "over_time", "differences", "themes_by_source")
@@ -152,3 +157,53 @@ def test_tables_name_the_topics(tmp_path, corpus):
     differences = read_table(out["differences_csv"], dtype={"label": str}).fillna("")
     assert differences.loc[differences["outcome"] == "topic_2", "label"].tolist() == ["الناتو"]
     assert differences.loc[differences["kind"] == "theme", "label"].eq("").all()
+
+
+def test_folder_sources_are_shown_by_their_own_folder(tmp_path, corpus, drawn, recwarn):
+    """A folder-per-section corpus: every source is ``archive!folder/section``, a long path
+    shared by all. The figures show the sections (tables keep the whole names), and the
+    long names no longer squeeze the axes to nothing."""
+    meta = pd.read_csv(corpus["metadata"], sep="\t", dtype=str, keep_default_na=False)
+    root = "/home/researcher/corpora/arabic-news-4cat.tar.gz!arabic-news-4cat/"
+    meta["source"] = root + meta["source"]
+    meta.to_csv(corpus["metadata"], sep="\t", index=False)
+    out = run(tmp_path, corpus)
+    assert set(read_table(out["differences_csv"])["contrast"]) == {f"{root}okaz − {root}alriyadh"}
+    draw(tmp_path, out, corpus)
+    by_source, _, differences, themes_by_source = drawn
+    for fig in (by_source, themes_by_source):
+        legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+        assert [t.split(" (")[0] for t in legend] == [
+            "okaz",
+            "alriyadh",
+            "aleqtisadiya",
+            "almadina",
+        ]
+    assert differences.axes[0].get_title().startswith("okaz − alriyadh (source;")
+    assert not [w for w in recwarn if "constrained_layout not applied" in str(w.message)]
+    for fig in (by_source, differences, themes_by_source):
+        # Each axes keeps at least half the figure's width for its points.
+        assert fig.axes[0].get_position().width > 0.5
+
+
+@pytest.mark.parametrize(
+    ("sources", "shown"),
+    [
+        # The sections of a folder-per-section archive, and of a folder.
+        (["/d/c.tar.gz!c/sport", "/d/c.tar.gz!c/economy"], ["sport", "economy"]),
+        (["corpora/news/sport", "corpora/news/culture"], ["sport", "culture"]),
+        # Outlets' names, even with a shared beginning that is not a folder.
+        (["okaz", "alriyadh"], ["okaz", "alriyadh"]),
+        (["al-watan", "al-yaum"], ["al-watan", "al-yaum"]),
+        # A source that is the shared folder itself keeps every name whole.
+        (["news", "news/sport"], ["news", "news/sport"]),
+        # Nested folders: what differs is kept.
+        (["/d/a/x/1", "/d/a/y/2"], ["x/1", "y/2"]),
+        # One source: nothing shared to leave out; a long name is cut to its end.
+        (["/home/researcher/corpora/news.tar.gz!news/sport"], ["…pora/news.tar.gz!news/sport"]),
+    ],
+)
+def test_short_source_names(sources, shown):
+    names = figures.short_source_names(sources)
+    assert [names[s] for s in sources] == shown
+    assert all(len(n) <= figures.MAX_SOURCE_LABEL for n in names.values())

@@ -7,6 +7,8 @@ Each function reads the tables it needs, draws one figure in the shared style of
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -238,17 +240,45 @@ def _source_columns(table: pd.DataFrame, max_sources: int) -> tuple[pd.DataFrame
 
 #: Longer source names are cut (from the start, as paths differ at their end) in figures.
 MAX_SOURCE_LABEL = 28
+#: Where a source name may be cut after the part all sources share: a folder, or the
+#: ``archive!folder`` mark of a text file's source inside an archive.
+SOURCE_SEPARATORS = "/!"
+
+
+def short_source_names(sources: Sequence[str]) -> dict[str, str]:
+    """Each source's name as figures show it (tables keep the whole name).
+
+    The sources of text files are their folders (``/data/corpus.tar.gz!corpus/sport``), so
+    on a folder-per-section corpus every name starts with the same long path, which would
+    fill a figure's legend or title and push its axes to nothing. What all of two or more
+    sources share, up to a ``/`` or ``!``, is left out (``sport``); a name still longer than
+    :data:`MAX_SOURCE_LABEL` is cut to its end.
+    """
+    names = [str(s) for s in dict.fromkeys(sources)]
+    prefix = ""
+    if len(names) > 1:
+        # By characters, then back to a separator: a source name is a path, an
+        # archive!folder or an outlet's name, which commonpath would not all take.
+        common = os.path.commonprefix(names)  # noqa: RUF071
+        prefix = common[: max(common.rfind(c) for c in SOURCE_SEPARATORS) + 1]
+        if any(name == prefix for name in names):
+            prefix = ""
+    shown = {}
+    for name in names:
+        short = name.removeprefix(prefix)
+        if len(short) > MAX_SOURCE_LABEL:
+            short = "…" + short[-(MAX_SOURCE_LABEL - 1) :]
+        shown[name] = short
+    return shown
 
 
 def _source_labels(shown: pd.DataFrame) -> list[str]:
-    """``source (documents)`` for each shown source, long names cut to their end."""
-    labels = []
-    for source, documents in zip(shown["source"], shown["documents"], strict=True):
-        name = str(source)
-        if len(name) > MAX_SOURCE_LABEL:
-            name = "…" + name[-(MAX_SOURCE_LABEL - 1) :]
-        labels.append(f"{name} ({documents})")
-    return labels
+    """``source (documents)`` for each shown source, by :func:`short_source_names`."""
+    names = short_source_names(shown["source"].astype(str).tolist())
+    return [
+        f"{names[str(source)]} ({documents})"
+        for source, documents in zip(shown["source"], shown["documents"], strict=True)
+    ]
 
 
 def _label_room(labels: list[str]) -> float:
@@ -456,6 +486,7 @@ def _intervals_by_source(
     sizes = rows.drop_duplicates("group").set_index("group")["documents"]
     sources = list(sizes.sort_values(ascending=False, kind="stable").index)[:MAX_INTERVAL_SOURCES]
     outcomes = list(dict.fromkeys(rows[outcome]))
+    short = short_source_names(sources)
     fig, axes = new_figure(1.0 + 0.45 * len(outcomes) + 0.06 * len(outcomes) * len(sources))
     ax = axes[0, 0]
     step = 0.8 / max(len(sources), 1)
@@ -475,7 +506,7 @@ def _intervals_by_source(
             color=palette_colour(i),
             elinewidth=1.2,
             capsize=0,
-            label=f"{source} ({int(sizes[source])})",
+            label=f"{short[source]} ({int(sizes[source])})",
         )
     shown = dict(zip(list(dict.fromkeys(rows[outcome])), names, strict=True))
     ax.set_yticks(np.arange(len(outcomes)), [shown[o] for o in outcomes])
@@ -602,6 +633,9 @@ def plot_differences(
         ax.set_yticks(y, names)
         ax.invert_yaxis()
         first = part.iloc[0]
+        groups = contrast.split(" − ")
+        if first.covariate == "source" and len(groups) == 2:
+            contrast = " − ".join(short_source_names(groups).get(g, g) for g in groups)
         ax.set_title(
             f"{contrast} ({first.covariate}; {int(first.documents_first)} and "
             f"{int(first.documents_second)} documents)",
