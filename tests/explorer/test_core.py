@@ -200,6 +200,24 @@ def test_explorer_data_holds_each_topic_and_a_bounded_map():
         assert document["title"] == f"عنوان {row}"
 
 
+def test_explorer_shows_folder_sources_by_their_own_folder():
+    """A folder-per-section corpus: every source is a long ``archive!folder/section`` path
+    (stage 1); the outlet chart and the articles show the sections."""
+    tables = _tables()
+    root = "/home/researcher/corpora/news.tar.gz!news/"
+    sections = ["sport", "economy", "culture"]
+    by_group = tables["prevalence_by_group"]
+    sources = by_group[by_group["covariate"] == "source"]
+    periods = by_group[by_group["covariate"] == "period"]
+    groups = [sources.assign(group=root + s) for s in sections]
+    tables["prevalence_by_group"] = pd.concat([*groups, periods], ignore_index=True)
+    tables["documents"]["source"] = [root + sections[i % 3] for i in range(30)]
+    data = core.explorer_data(**tables)
+    assert [g["group"] for g in data["topics"][0]["by_source"]] == sections
+    for doc_id, document in data["documents"].items():
+        assert document["source"] == sections[tables["doc_ids"].index(doc_id) % 3]
+
+
 def test_explorer_data_refuses_a_theta_of_other_topics():
     tables = _tables()
     tables["theta"] = tables["theta"][:, :2]

@@ -184,26 +184,3 @@ def test_folder_sources_are_shown_by_their_own_folder(tmp_path, corpus, drawn, r
     for fig in (by_source, differences, themes_by_source):
         # Each axes keeps at least half the figure's width for its points.
         assert fig.axes[0].get_position().width > 0.5
-
-
-@pytest.mark.parametrize(
-    ("sources", "shown"),
-    [
-        # The sections of a folder-per-section archive, and of a folder.
-        (["/d/c.tar.gz!c/sport", "/d/c.tar.gz!c/economy"], ["sport", "economy"]),
-        (["corpora/news/sport", "corpora/news/culture"], ["sport", "culture"]),
-        # Outlets' names, even with a shared beginning that is not a folder.
-        (["okaz", "alriyadh"], ["okaz", "alriyadh"]),
-        (["al-watan", "al-yaum"], ["al-watan", "al-yaum"]),
-        # A source that is the shared folder itself keeps every name whole.
-        (["news", "news/sport"], ["news", "news/sport"]),
-        # Nested folders: what differs is kept.
-        (["/d/a/x/1", "/d/a/y/2"], ["x/1", "y/2"]),
-        # One source: nothing shared to leave out; a long name is cut to its end.
-        (["/home/researcher/corpora/news.tar.gz!news/sport"], ["…pora/news.tar.gz!news/sport"]),
-    ],
-)
-def test_short_source_names(sources, shown):
-    names = figures.short_source_names(sources)
-    assert [names[s] for s in sources] == shown
-    assert all(len(n) <= figures.MAX_SOURCE_LABEL for n in names.values())

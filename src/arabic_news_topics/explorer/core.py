@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..normalize import core as normalize_core
 from ..topics import describe
+from ..trends.core import short_source_names
 
 #: Steps of the relevance slider, as LDAvis: λ = 0, 0.01, ..., 1.
 LAMBDA_STEPS = 101
@@ -122,15 +123,18 @@ def _rounded(values, digits: int = 9) -> list[float]:
     return [float(f"{v:.{digits}g}") for v in np.asarray(values, dtype=np.float64)]
 
 
-def _intervals(table: pd.DataFrame, covariate: str, column: str) -> dict[str, list[dict]]:
+def _intervals(
+    table: pd.DataFrame, covariate: str, column: str, names: Mapping[str, str] | None = None
+) -> dict[str, list[dict]]:
     """Per topic (``topic_1`` ...) or theme, the rows of one covariate of stage 8's
-    ``*_prevalence_by_group.csv``."""
+    ``*_prevalence_by_group.csv``; ``names``: how each group is shown (else as it is)."""
     part = table[table["covariate"] == covariate]
+    names = names or {}
     result: dict[str, list[dict]] = {}
     for row in part.itertuples(index=False):
         result.setdefault(str(getattr(row, column)), []).append(
             {
-                "group": str(row.group),
+                "group": names.get(str(row.group), str(row.group)),
                 "documents": int(row.documents),
                 "estimate": float(row.estimate),
                 "lower": None if pd.isna(row.lower) else float(row.lower),
@@ -200,7 +204,14 @@ def explorer_data(
 
     labels = topic_labels.set_index("topic")
     coordinates = topic_map.set_index("topic")
-    by_source = _intervals(prevalence_by_group, "source", "topic")
+    # Sources as the figures show them: a folder-per-section corpus's sources share a long
+    # path, which would leave the outlet chart's axis labels all alike.
+    sources = [
+        *prevalence_by_group.loc[prevalence_by_group["covariate"] == "source", "group"],
+        *(documents["source"] if "source" in documents.columns else []),
+    ]
+    source_names = short_source_names([str(s) for s in sources if isinstance(s, str) and s])
+    by_source = _intervals(prevalence_by_group, "source", "topic", source_names)
     by_period = _intervals(prevalence_by_group, "period", "topic")
     topics = []
     for k in range(num_topics):
@@ -237,10 +248,11 @@ def explorer_data(
     for doc_id in named:
         row = row_of.get(doc_id)
         detail = documents.loc[doc_id] if doc_id in documents.index else None
+        source = "" if detail is None else str(detail["source"] or "")
         docs[doc_id] = {
             "title": "" if detail is None else str(detail["title"]),
             "date": "" if detail is None else str(detail["date"] or ""),
-            "source": "" if detail is None else str(detail["source"] or ""),
+            "source": source_names.get(source, source),
             "topic": None if row is None else int(dominant[row]),
             "share": None if row is None else float(theta[row, dominant[row] - 1]),
             "theme": str(themes.get(doc_id, "") or ""),

@@ -21,6 +21,7 @@ number; themes in the order of the ``doc_themes`` columns, then ``none``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -299,3 +300,37 @@ def themes_by_source(doc_themes: pd.DataFrame, metadata: pd.DataFrame) -> pd.Dat
     """
     meta = document_metadata(doc_themes["doc_id"], metadata)
     return _theme_shares(doc_themes, meta["source"], source_order(meta["source"]), "source")
+
+
+#: Longer source names are cut (from the start, as paths differ at their end) in figures.
+MAX_SOURCE_LABEL = 28
+#: Where a source name may be cut after the part all sources share: a folder, or the
+#: ``archive!folder`` mark of a text file's source inside an archive.
+SOURCE_SEPARATORS = "/!"
+
+
+def short_source_names(sources: Sequence[str]) -> dict[str, str]:
+    """Each source's name as figures and the explorer show it (tables keep the whole name).
+
+    The sources of text files are their folders (``/data/corpus.tar.gz!corpus/sport``), so
+    on a folder-per-section corpus every name starts with the same long path, which would
+    fill a figure's legend or title and push its axes to nothing. What all of two or more
+    sources share, up to a ``/`` or ``!``, is left out (``sport``); a name still longer than
+    :data:`MAX_SOURCE_LABEL` is cut to its end.
+    """
+    names = [str(s) for s in dict.fromkeys(sources)]
+    prefix = ""
+    if len(names) > 1:
+        # By characters, then back to a separator: a source name is a path, an
+        # archive!folder or an outlet's name, which commonpath would not all take.
+        common = os.path.commonprefix(names)  # noqa: RUF071
+        prefix = common[: max(common.rfind(c) for c in SOURCE_SEPARATORS) + 1]
+        if any(name == prefix for name in names):
+            prefix = ""
+    shown = {}
+    for name in names:
+        short = name.removeprefix(prefix)
+        if len(short) > MAX_SOURCE_LABEL:
+            short = "…" + short[-(MAX_SOURCE_LABEL - 1) :]
+        shown[name] = short
+    return shown

@@ -7,8 +7,6 @@ Each function reads the tables it needs, draws one figure in the shared style of
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -28,6 +26,7 @@ from ..plotting import (
     topic_label,
 )
 from ..topics.curate import read_topic_names
+from .core import short_source_names
 
 
 def _coverage_counts(coverage_csv: str) -> dict[str, int]:
@@ -236,40 +235,6 @@ def _source_columns(table: pd.DataFrame, max_sources: int) -> tuple[pd.DataFrame
     if len(sources) <= max_sources:
         return sources, ""
     return sources.head(max_sources), f" (the {max_sources} largest of {len(sources)} sources)"
-
-
-#: Longer source names are cut (from the start, as paths differ at their end) in figures.
-MAX_SOURCE_LABEL = 28
-#: Where a source name may be cut after the part all sources share: a folder, or the
-#: ``archive!folder`` mark of a text file's source inside an archive.
-SOURCE_SEPARATORS = "/!"
-
-
-def short_source_names(sources: Sequence[str]) -> dict[str, str]:
-    """Each source's name as figures show it (tables keep the whole name).
-
-    The sources of text files are their folders (``/data/corpus.tar.gz!corpus/sport``), so
-    on a folder-per-section corpus every name starts with the same long path, which would
-    fill a figure's legend or title and push its axes to nothing. What all of two or more
-    sources share, up to a ``/`` or ``!``, is left out (``sport``); a name still longer than
-    :data:`MAX_SOURCE_LABEL` is cut to its end.
-    """
-    names = [str(s) for s in dict.fromkeys(sources)]
-    prefix = ""
-    if len(names) > 1:
-        # By characters, then back to a separator: a source name is a path, an
-        # archive!folder or an outlet's name, which commonpath would not all take.
-        common = os.path.commonprefix(names)  # noqa: RUF071
-        prefix = common[: max(common.rfind(c) for c in SOURCE_SEPARATORS) + 1]
-        if any(name == prefix for name in names):
-            prefix = ""
-    shown = {}
-    for name in names:
-        short = name.removeprefix(prefix)
-        if len(short) > MAX_SOURCE_LABEL:
-            short = "…" + short[-(MAX_SOURCE_LABEL - 1) :]
-        shown[name] = short
-    return shown
 
 
 def _source_labels(shown: pd.DataFrame) -> list[str]:
