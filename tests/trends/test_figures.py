@@ -168,3 +168,14 @@ def test_topics_over_time_many_topics_and_sources(tmp_path, captured):
     assert png_size(png)[1] > 1500
     assert len(by_source["xticklabels"][0]) == 30
     assert "(the 30 largest of 35 sources)" in by_source["suptitle"]
+
+
+def test_a_source_is_named_alike_whichever_sources_a_figure_shows():
+    """Names are shortened over all the table's sources, not the few a figure shows: the
+    two largest sources here share ``2015/``, which the third does not."""
+    table = pd.DataFrame(
+        {"source": ["/c.tar.gz!c/2015/a", "/c.tar.gz!c/2015/b", "/c.tar.gz!c/2016/c"],
+         "documents": [5, 4, 1]}
+    )  # fmt: skip
+    shown, _ = figures._source_columns(table, 2)
+    assert figures._source_labels(shown, table) == ["2015/a (5)", "2015/b (4)"]

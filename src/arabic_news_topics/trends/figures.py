@@ -237,9 +237,10 @@ def _source_columns(table: pd.DataFrame, max_sources: int) -> tuple[pd.DataFrame
     return sources.head(max_sources), f" (the {max_sources} largest of {len(sources)} sources)"
 
 
-def _source_labels(shown: pd.DataFrame) -> list[str]:
-    """``source (documents)`` for each shown source, by :func:`short_source_names`."""
-    names = short_source_names(shown["source"].astype(str).tolist())
+def _source_labels(shown: pd.DataFrame, table: pd.DataFrame) -> list[str]:
+    """``source (documents)`` for each shown source, by :func:`short_source_names` of all
+    the table's sources (so that a source is named alike in every figure)."""
+    names = short_source_names(table["source"].astype(str).tolist())
     return [
         f"{names[str(source)]} ({documents})"
         for source, documents in zip(shown["source"], shown["documents"], strict=True)
@@ -313,7 +314,7 @@ def plot_topics_by_source(
     labels = _topic_labels(topic_summary_csv, topic_labels_csv=topic_labels_csv)
     columns = [c for c in table.columns if c.startswith("topic_")]
     matrix = shown[columns].astype(float).T
-    matrix.columns = _source_labels(shown)
+    matrix.columns = _source_labels(shown, table)
     rows = []
     for column in columns:
         name, words, theme = labels.get(column, (column.replace("topic_", "Topic "), "", "none"))
@@ -357,8 +358,8 @@ def plot_themes_by_source(
         )
         return
     shown, note = _source_columns(table, max_sources)
+    names = _source_labels(shown, table)
     table = table[table["source"].isin(shown["source"])]
-    names = _source_labels(shown)
     themes = list(dict.fromkeys(table["theme"]))
     scored = [t for t in themes if t != "none"]
     panels = [max(1.1, 0.28 * len(themes)), max(1.1, 0.28 * len(scored))]
@@ -451,7 +452,7 @@ def _intervals_by_source(
     sizes = rows.drop_duplicates("group").set_index("group")["documents"]
     sources = list(sizes.sort_values(ascending=False, kind="stable").index)[:MAX_INTERVAL_SOURCES]
     outcomes = list(dict.fromkeys(rows[outcome]))
-    short = short_source_names(sources)
+    short = short_source_names([str(g) for g in sizes.index])
     fig, axes = new_figure(1.0 + 0.45 * len(outcomes) + 0.06 * len(outcomes) * len(sources))
     ax = axes[0, 0]
     step = 0.8 / max(len(sources), 1)
@@ -471,7 +472,7 @@ def _intervals_by_source(
             color=palette_colour(i),
             elinewidth=1.2,
             capsize=0,
-            label=f"{short[source]} ({int(sizes[source])})",
+            label=f"{short[str(source)]} ({int(sizes[source])})",
         )
     shown = dict(zip(list(dict.fromkeys(rows[outcome])), names, strict=True))
     ax.set_yticks(np.arange(len(outcomes)), [shown[o] for o in outcomes])
