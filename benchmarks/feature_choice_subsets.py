@@ -32,7 +32,9 @@ three draws took 7 minutes there: about 5 minutes with the two LSA
 candidates alone, ``--auto-features lsa lsa_no_idf``, whose results are named
 ``_without_dmm``), and every report sets the rule beside an alternative (the first candidate
 unless another is more stable by :data:`MARGIN_SE` standard errors) and beside each space
-used always.
+used always. ``--random-states 42 7 2024`` runs each sub-corpus at each random state of the
+stage and adds the sd of its NMI over them (what the validity issue bounds), and
+``--stability-runs N`` compares another ``cluster.stability_runs``.
 """
 
 from __future__ import annotations
@@ -131,7 +133,14 @@ def sub_corpora(runs: Path, design: str, draws: list[int]):
                 yield draw, f"{corpus} (whole)", tokens, labels
 
 
-def evaluate(name: str, tokens: list, labels: np.ndarray, settings: dict, vectorizer: dict):
+def evaluate(
+    name: str,
+    tokens: list,
+    labels: np.ndarray,
+    settings: dict,
+    vectorizer: dict,
+    random_state: int = 42,
+):
     matrix, _, terms = tfidf.compute_tfidf(tokens, **vectorizer)
     counts = tfidf.term_counts([words for _, words in tokens], terms, vectorizer["ngram_range"])
     k = len(set(labels))
@@ -143,7 +152,7 @@ def evaluate(name: str, tokens: list, labels: np.ndarray, settings: dict, vector
         matrix,
         names,
         settings["lsa_components"],
-        42,
+        random_state,
         settings["stability_runs"],
         vectorizer["use_idf"],
         counts=counts if "dmm" in names else None,
@@ -238,6 +247,22 @@ def main(argv=None) -> None:
         help="cluster.dmm_max_tokens instead of the shipped one (to compare; the "
         "results' file names get _dmm_max_<N>)",
     )
+    parser.add_argument(
+        "--random-states",
+        type=int,
+        nargs="+",
+        default=[42],
+        help="the stage's random_state (each sub-corpus is run at each; with several, the "
+        "summary gives the sd of the stage's NMI over them; file names get "
+        "_random_states_<n>_...)",
+    )
+    parser.add_argument(
+        "--stability-runs",
+        type=int,
+        default=None,
+        help="cluster.stability_runs instead of the shipped one (to compare; file names get "
+        "_stability_runs_<n>)",
+    )
     args = parser.parse_args(argv)
     load = harness.load_average()
     settings, vectorizer = shipped_settings()
@@ -246,14 +271,18 @@ def main(argv=None) -> None:
         settings["dmm_max_tokens"] = args.dmm_max_tokens
     if args.refine_iterations is not None:
         settings["refine_iterations"] = args.refine_iterations
+    shipped_runs = settings["stability_runs"]
+    if args.stability_runs is not None:
+        settings["stability_runs"] = args.stability_runs
     shipped = list(settings["auto_features"])
     if args.auto_features is not None:
         settings["auto_features"] = args.auto_features
     rows = []
     for draw, name, tokens, labels in sub_corpora(args.runs, args.design, args.draws):
-        row = evaluate(name, tokens, labels, settings, vectorizer)
-        rows.append({"draw": draw, **row})
-        print(rows[-1], flush=True)
+        for random_state in args.random_states:
+            row = evaluate(name, tokens, labels, settings, vectorizer, random_state)
+            rows.append({"draw": draw, "random_state": random_state, **row})
+            print(rows[-1], flush=True)
     frame = pd.DataFrame(rows)
     frame["refinement_gain"] = frame["nmi_refined"] - frame["nmi_stage"]
     stem = "feature_choice_subsets" + ("" if args.design == "standard" else f"_{args.design}")
@@ -261,6 +290,10 @@ def main(argv=None) -> None:
         stem += "_without_dmm"
     if settings["dmm_max_tokens"] != shipped_limit:
         stem += f"_dmm_max_{settings['dmm_max_tokens']}"
+    if settings["stability_runs"] != shipped_runs:
+        stem += f"_stability_runs_{settings['stability_runs']}"
+    if args.random_states != [42]:
+        stem += "_random_states_" + "_".join(map(str, args.random_states))
     table = frame.copy()
     names = settings["auto_features"]
     family = corpus_family(frame["corpus"])
@@ -285,6 +318,12 @@ def main(argv=None) -> None:
         refined_better=("refinement_gain", lambda r: int((r > 1e-9).sum())),
         refined_worse=("refinement_gain", lambda r: int((r < -1e-9).sum())),
     )
+    if len(args.random_states) > 1:
+        # What the validity issue bounds: the spread of the stage's NMI over the seeds.
+        spread = frame.groupby(["draw", "corpus"], sort=False)["nmi_refined"].std(ddof=0)
+        families = frame.groupby(["draw", "corpus"], sort=False)["family"].first()
+        summary["mean_seed_sd"] = spread.groupby(families).mean()
+        summary["seed_sd_over_0.02"] = (spread > 0.02).groupby(families).sum().astype(int)
     chosen_nmi = [row[f"nmi_{row['chosen']}"] for _, row in frame.iterrows()]
     summary["mean_nmi_chosen"] = (
         pd.Series(chosen_nmi, index=frame.index).groupby(frame["family"]).mean()
@@ -304,7 +343,8 @@ def main(argv=None) -> None:
         f"(`benchmarks/feature_choice_subsets.py`); `dmm` a candidate up to "
         f"{settings['dmm_max_tokens']:,} word tokens (`cluster.dmm_max_tokens`, shipped "
         f"{shipped_limit:,}). NMI: mean over the "
-        f"{settings['stability_runs']} k-means runs of each space. `nmi_stage`: the stage's "
+        f"{settings['stability_runs']} runs of each space (k-means seeds, DMM fits). "
+        "`nmi_stage`: the stage's "
         "partition (the chosen space's medoid run); `nmi_refined`: that partition after "
         f"{settings['refine_iterations']} EM iteration(s) of the refinement on word counts "
         "(`cluster.refine_iterations`); `refined_better`/`refined_worse`: sub-corpora where "
@@ -318,7 +358,10 @@ def main(argv=None) -> None:
         f"were more stable by more than {MARGIN_SE:g} standard errors of the difference "
         "(an alternative rule, not the shipped one); `_always_<space>`: had that space "
         f"always been used. Draws of the sub-corpora: {', '.join(map(str, args.draws))} "
-        f"(design `{args.design}`).",
+        f"(design `{args.design}`). Random states of the stage: "
+        f"{', '.join(map(str, args.random_states))} (each row one sub-corpus at one; "
+        "`corpora` counts rows; `mean_seed_sd`, `seed_sd_over_0.02`: the sd of `nmi_refined` "
+        "over the random states of each sub-corpus, where there are several).",
         "",
         "## Summary",
         "",

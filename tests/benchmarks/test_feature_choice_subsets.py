@@ -99,3 +99,33 @@ def test_the_large_design_takes_whole_sections_and_the_dmm_limit_can_be_moved(ru
     report = (out / f"feature_choice_subsets_large_dmm_max_{limit}.md").read_text(encoding="utf-8")
     assert "every article of their sections" in report
     assert f"up to {limit:,} word tokens" in report
+
+
+def test_several_random_states_give_the_seed_to_seed_spread(runs, tmp_path, monkeypatch):
+    seen = []
+    stage_runs = feature_choice_subsets.clusters.candidate_runs
+
+    def spy(matrix, names, n_components, random_state, n_runs, *rest, **options):
+        seen.append((random_state, n_runs))
+        return stage_runs(matrix, names, n_components, random_state, n_runs, *rest, **options)
+
+    monkeypatch.setattr(feature_choice_subsets.clusters, "candidate_runs", spy)
+    out = tmp_path / "out"
+    argv = ["--runs", str(runs), "--out", str(out), "--design", "wide", "--draws", "0"]
+    feature_choice_subsets.main([*argv, "--random-states", "42", "7", "--stability-runs", "3"])
+    stem = "feature_choice_subsets_wide_stability_runs_3_random_states_42_7"
+    rows = pd.read_csv(out / f"{stem}.csv")
+    per_draw = sum(n for _, _, n in feature_choice_subsets.DESIGNS["wide"])
+    assert len(rows) == 2 * per_draw
+    states = rows.groupby(["draw", "corpus"])["random_state"].apply(sorted)
+    assert all(found == [7, 42] for found in states)
+    # Each sub-corpus's candidates were run at each random state, with the runs asked for.
+    assert sorted(set(seen)) == [(7, 3), (42, 3)] and len(seen) == 2 * per_draw
+    # The seed-42 rows are those of a run at the default random state alone.
+    feature_choice_subsets.main([*argv, "--stability-runs", "3"])
+    alone = pd.read_csv(out / "feature_choice_subsets_wide_stability_runs_3.csv")
+    at_42 = rows[rows["random_state"] == 42].reset_index(drop=True)
+    assert at_42["nmi_refined"].round(4).tolist() == alone["nmi_refined"].round(4).tolist()
+    report = (out / f"{stem}.md").read_text(encoding="utf-8")
+    assert "mean_seed_sd" in report and "seed_sd_over_0.02" in report
+    assert "Random states of the stage: 42, 7" in report and "3 runs of each space" in report
