@@ -133,16 +133,23 @@ def sub_corpora(runs: Path, design: str, draws: list[int]):
                 yield draw, f"{corpus} (whole)", tokens, labels
 
 
+def stage_inputs(tokens: list, vectorizer: dict):
+    """Stage 3's TF-IDF matrix of a sub-corpus and its word counts (the stage's inputs; the
+    same at every random state, so computed once per sub-corpus)."""
+    matrix, _, terms = tfidf.compute_tfidf(tokens, **vectorizer)
+    counts = tfidf.term_counts([words for _, words in tokens], terms, vectorizer["ngram_range"])
+    return matrix, counts
+
+
 def evaluate(
     name: str,
-    tokens: list,
+    inputs: tuple,
     labels: np.ndarray,
     settings: dict,
     vectorizer: dict,
     random_state: int = 42,
 ):
-    matrix, _, terms = tfidf.compute_tfidf(tokens, **vectorizer)
-    counts = tfidf.term_counts([words for _, words in tokens], terms, vectorizer["ngram_range"])
+    matrix, counts = inputs
     k = len(set(labels))
     # The stage's candidates for this corpus (the dmm one only up to its size limit, and
     # only where it fills the k clusters).
@@ -279,8 +286,9 @@ def main(argv=None) -> None:
         settings["auto_features"] = args.auto_features
     rows = []
     for draw, name, tokens, labels in sub_corpora(args.runs, args.design, args.draws):
+        inputs = stage_inputs(tokens, vectorizer)
         for random_state in args.random_states:
-            row = evaluate(name, tokens, labels, settings, vectorizer, random_state)
+            row = evaluate(name, inputs, labels, settings, vectorizer, random_state)
             rows.append({"draw": draw, "random_state": random_state, **row})
             print(rows[-1], flush=True)
     frame = pd.DataFrame(rows)

@@ -54,7 +54,6 @@ import harness
 
 from arabic_news_topics.clusters import core as clusters
 from arabic_news_topics.evaluation import core as evaluation
-from arabic_news_topics.tfidf import core as tfidf
 from arabic_news_topics.topics import engines
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,6 +77,7 @@ def _kmeans_runs(features: np.ndarray, k: int) -> list[np.ndarray]:
 
 def topic_route(
     tokens: list,
+    matrix,
     labels: np.ndarray,
     settings: dict,
     vectorizer: dict,
@@ -85,9 +85,9 @@ def topic_route(
     num_topics: list[int],
     chosen: str,
 ) -> dict:
-    """The topic route's, the hybrids' and the DMM's NMI and stability on one (sub-)corpus."""
+    """The topic route's, the hybrids' and the DMM's NMI and stability on one (sub-)corpus
+    (``matrix``: its TF-IDF, :func:`feature_choice_subsets.stage_inputs`)."""
     k = len(set(labels))
-    matrix, _, _ = tfidf.compute_tfidf(tokens, **vectorizer)
     lsa = np.asarray(
         clusters.cluster_features(
             matrix, chosen, settings["lsa_components"], 42, vectorizer["use_idf"]
@@ -156,7 +156,9 @@ def main(argv=None) -> None:
     rows = []
     subsets = feature_choice_subsets.sub_corpora(args.runs, args.design, args.draws)
     for draw, name, tokens, labels in subsets:
-        row = feature_choice_subsets.evaluate(name, tokens, labels, settings, vectorizer)
+        # The TF-IDF and word counts once per sub-corpus, for the rule and the routes alike.
+        inputs = feature_choice_subsets.stage_inputs(tokens, vectorizer)
+        row = feature_choice_subsets.evaluate(name, inputs, labels, settings, vectorizer)
         keep = ["corpus", "documents", "sections", "chosen", "nmi_lsa", "nmi_lsa_no_idf"]
         row = {key: row[key] for key in keep} | {
             "stability_chosen": row[f"stability_{row['chosen']}"],
@@ -164,7 +166,7 @@ def main(argv=None) -> None:
             "nmi_refined": row["nmi_refined"],
         }
         row |= topic_route(
-            tokens, labels, settings, vectorizer, lda, args.num_topics, row["chosen"]
+            tokens, inputs[0], labels, settings, vectorizer, lda, args.num_topics, row["chosen"]
         )
         rows.append({"draw": draw, **row})
         print(rows[-1], flush=True)
