@@ -77,6 +77,7 @@ def test_difference_of_groups_and_reproducibility():
     again = effects.group_difference(shares, groups, TOPICS, "a", "b", n_boot=200)
     pd.testing.assert_frame_equal(first, again)
     assert first["contrast"].iloc[0] == "a − b"
+    assert first[["first", "second"]].drop_duplicates().to_numpy().tolist() == [["a", "b"]]
     means = pd.DataFrame(shares).groupby(np.array(groups)).mean()
     assert first["estimate"].to_numpy() == pytest.approx((means.loc["a"] - means.loc["b"]).values)
     few = effects.group_difference(shares, groups, TOPICS, "a", "nobody")

@@ -184,3 +184,22 @@ def test_folder_sources_are_shown_by_their_own_folder(tmp_path, corpus, drawn, r
     for fig in (by_source, differences, themes_by_source):
         # Each axes keeps at least half the figure's width for its points.
         assert fig.axes[0].get_position().width > 0.5
+
+
+def test_a_contrast_names_its_sources_as_the_other_figures_do(tmp_path, corpus, drawn):
+    """Nested folders: shortened over the contrast's pair alone, ``a/okaz − a/alriyadh``
+    would lose the ``a/`` that tells them from ``b/`` in the legends. The table keeps each
+    group whole in ``first`` and ``second``, even one whose name contains " − "."""
+    meta = pd.read_csv(corpus["metadata"], sep="\t", dtype=str, keep_default_na=False)
+    folders = {"okaz": "a/okaz", "alriyadh": "a/al − riyadh", "aleqtisadiya": "b/aleqtisadiya"}
+    meta["source"] = "/data/news!news/" + meta["source"].map(folders).fillna("b/almadina")
+    meta.to_csv(corpus["metadata"], sep="\t", index=False)
+    out = run(tmp_path, corpus)
+    table = read_table(out["differences_csv"])
+    assert set(table["first"]) == {"/data/news!news/a/okaz"}
+    assert set(table["second"]) == {"/data/news!news/a/al − riyadh"}
+    draw(tmp_path, out, corpus)
+    by_source, _, differences, _ = drawn
+    legend = [t.get_text().split(" (")[0] for t in by_source.axes[0].get_legend().get_texts()]
+    assert legend[:2] == ["a/okaz", "a/al − riyadh"]
+    assert differences.axes[0].get_title().startswith("a/okaz − a/al − riyadh (source;")

@@ -155,8 +155,9 @@ def group_difference(
     Returns
     -------
     DataFrame
-        ``contrast`` (``first − second``), ``outcome``, ``documents_first``,
-        ``documents_second``, ``estimate``, ``lower``, ``upper``, ``note``.
+        ``contrast`` (``first − second``), ``first``, ``second``, ``outcome``,
+        ``documents_first``, ``documents_second``, ``estimate``, ``lower``, ``upper``,
+        ``note``.
     """
     _check(level, n_boot, min_documents)
     values = np.asarray(values, dtype=np.float64)
@@ -178,6 +179,9 @@ def group_difference(
     return pd.DataFrame(
         {
             "contrast": f"{first} − {second}",
+            # The groups on their own: a name may itself contain " − ".
+            "first": str(first),
+            "second": str(second),
             "outcome": list(outcomes),
             "documents_first": len(a),
             "documents_second": len(b),

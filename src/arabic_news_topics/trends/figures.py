@@ -7,6 +7,7 @@ Each function reads the tables it needs, draws one figure in the shared style of
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -565,16 +566,30 @@ def plot_prevalence_over_time(
     save_figure(fig, png, pdf)
 
 
+def _group_source_names(prevalence_csv: str) -> dict[str, str]:
+    """:func:`short_source_names` of every source of a ``*_prevalence_by_group`` table, as
+    its interval figures name them."""
+    table = read_table(prevalence_csv, dtype={"group": str, "covariate": str})
+    rows = table[table["covariate"] == "source"] if "covariate" in table else table.iloc[:0]
+    return short_source_names(list(dict.fromkeys(rows["group"].astype(str))))
+
+
 def plot_differences(
     differences_csv: str,
     topic_summary_csv: str,
     png: str,
     pdf: str,
     topic_labels_csv: str | None = None,
+    source_names: Mapping[str, str] | None = None,
 ) -> None:
     """Each contrast's difference per topic and theme (first − second) with its 95 %
-    interval; those whose interval excludes zero in colour."""
-    table = read_table(differences_csv, dtype={"outcome": str, "note": str, "contrast": str})
+    interval; those whose interval excludes zero in colour.
+
+    ``source_names`` shows each source as the other figures do (:func:`short_source_names`
+    of all the corpus's sources); without it, the sources of the contrasts are shortened
+    among themselves."""
+    text = {c: str for c in ("outcome", "note", "contrast", "first", "second")}
+    table = read_table(differences_csv, dtype=text)
     title = "Differences between groups, with 95 % intervals"
     if table.empty:
         no_data_figure(title, "No contrast: set trends.contrasts or trends.split_date.", png, pdf)
@@ -598,13 +613,16 @@ def plot_differences(
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_yticks(y, names)
         ax.invert_yaxis()
-        first = part.iloc[0]
-        groups = contrast.split(" − ")
-        if first.covariate == "source" and len(groups) == 2:
-            contrast = " − ".join(short_source_names(groups).get(g, g) for g in groups)
+        row = part.iloc[0]
+        if row["covariate"] == "source":
+            names = source_names or short_source_names(
+                [*table["first"].astype(str), *table["second"].astype(str)]
+            )
+            pair = (row["first"], row["second"])
+            contrast = " − ".join(names.get(group, group) for group in pair)
         ax.set_title(
-            f"{contrast} ({first.covariate}; {int(first.documents_first)} and "
-            f"{int(first.documents_second)} documents)",
+            f"{contrast} ({row['covariate']}; {int(row['documents_first'])} and "
+            f"{int(row['documents_second'])} documents)",
             fontsize=8,
         )
         ax.set_xlabel("difference (topic share; theme: share of documents)")
@@ -633,5 +651,12 @@ def plot_group_effects(
     named = {"topic_labels_csv": topic_labels}
     plot_prevalence_by_source(topics, topic_summary, by_source_png, by_source_pdf, **named)
     plot_prevalence_over_time(topics, topic_summary, over_time_png, over_time_pdf, period, **named)
-    plot_differences(differences, topic_summary, differences_png, differences_pdf, **named)
+    plot_differences(
+        differences,
+        topic_summary,
+        differences_png,
+        differences_pdf,
+        source_names=_group_source_names(topics),
+        **named,
+    )
     plot_theme_prevalence_by_source(themes, themes_by_source_png, themes_by_source_pdf)

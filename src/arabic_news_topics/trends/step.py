@@ -194,7 +194,10 @@ def group_effects(
         adjusted.append(part)
     adjusted = pd.concat(adjusted, ignore_index=True)
     write_table(with_topic_names(adjusted, topic_names, "outcome"), adjusted_csv, adjusted_md)
-    columns = ["covariate", "kind", "contrast", "outcome", "documents_first", "documents_second"]
+    columns = [
+        *["covariate", "kind", "contrast", "first", "second", "outcome"],
+        *["documents_first", "documents_second"],
+    ]
     differences = (
         pd.concat(parts, ignore_index=True)
         if parts
