@@ -109,7 +109,8 @@ def cluster_documents(
         LOGGER.warning(
             "cluster.features: %s was chosen, but the stability of %s is within %g standard "
             "errors of it (feature_stability.csv): other seeds could choose otherwise. Set "
-            "cluster.features to each and compare, or raise cluster.stability_runs",
+            "cluster.features to each and compare (more cluster.stability_runs than 10 did "
+            "not make such choices steadier on the labelled corpora: docs/topic_models.md)",
             result["features"],
             ", ".join(close),
             core.NOISE_STANDARD_ERRORS,
