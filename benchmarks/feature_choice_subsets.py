@@ -151,32 +151,22 @@ def evaluate(
 ):
     matrix, counts = inputs
     k = len(set(labels))
-    # The stage's candidates for this corpus (the dmm one only up to its size limit, and
-    # only where it fills the k clusters).
     n_tokens = int(counts.sum())
-    names, left_out = clusters.candidate_names(settings, n_tokens)
-    candidates = clusters.candidate_runs(
+    # The stage's own choice (the dmm candidate only up to its size limit, and only where
+    # it fills the k clusters).
+    choice = clusters.feature_choice(
         matrix,
-        names,
-        settings["lsa_components"],
-        random_state,
-        settings["stability_runs"],
-        vectorizer["use_idf"],
-        counts=counts if "dmm" in names else None,
-    )
-    partitions = clusters.stability_partitions(
-        candidates,
+        settings,
         [k],
-        settings["method"],
+        random_state,
+        vectorizer["use_idf"],
+        counts=counts,
         dmm_iterations=settings["dmm_iterations"],
         dmm_restarts=settings["dmm_restarts"],
     )
-    partitions, short = clusters.without_empty_clusters(partitions)
-    left_out.update(short)
-    names = [n for n in names if n not in left_out]
-    table = clusters.feature_stability_table(
-        partitions, clusters.preferred_candidate(settings), settings["stability_tolerance"]
-    )
+    partitions, left_out, table = choice["partitions"], choice["left_out"], choice["stability"]
+    # The candidates kept, in cluster.auto_features' order.
+    names = list(dict.fromkeys(name for name, _ in partitions))
     chosen = clusters.chosen_features(table)
     row = {"corpus": name, "documents": len(labels), "tokens": n_tokens, "sections": k}
     row["chosen"] = chosen

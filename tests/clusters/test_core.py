@@ -1140,3 +1140,22 @@ def test_stage_candidates_count_the_tokens_only_when_the_dmm_is_asked_for():
     names, left_out, _, _ = clusters.stage_candidates(settings, counts)
     assert names == ["lsa"] and list(left_out) == ["dmm"]
     assert clusters.stage_candidates(settings, None)[2:] == (None, None)
+
+
+def test_feature_choice_is_the_stages_choice(monkeypatch):
+    """The stage and the benchmarks share one choice: its table is the stage's, its
+    partitions are the kept candidates' runs, and a DMM that empties a cluster is left out
+    of both with the reason."""
+    matrix, counts, labels = planted_counts("on")
+    settings = stage_settings(["dmm", "lsa", "lsa_no_idf"], lsa_components=10, stability_runs=3)
+    choice = clusters.feature_choice(matrix, settings, [3], random_state=4, counts=counts)
+    result = clusters.cluster_with_settings(matrix, settings, [3], random_state=4, counts=counts)
+    pd.testing.assert_frame_equal(choice["stability"], result["stability"])
+    assert sorted(choice["partitions"]) == [("dmm", 3), ("lsa", 3), ("lsa_no_idf", 3)]
+    assert all(len(runs) == 3 for runs in choice["partitions"].values())
+    assert choice["dmm_tokens"] == int(counts.sum()) and choice["left_out"] == {}
+    two = np.where(labels == 2, 1, labels) + 1
+    monkeypatch.setattr(clusters, "dmm_partition", lambda *args, **kwargs: two)
+    choice = clusters.feature_choice(matrix, settings, [3], random_state=4, counts=counts)
+    assert ("dmm", 3) not in choice["partitions"] and "dmm" in choice["left_out"]
+    assert "dmm" not in set(choice["stability"]["features"])

@@ -900,6 +900,68 @@ def without_empty_clusters(
     return dict(partitions), left_out
 
 
+def feature_choice(
+    matrix: sp.csr_matrix,
+    settings: Mapping,
+    ks: Sequence[int],
+    random_state: int = 42,
+    use_idf: bool = True,
+    thetas: Sequence[np.ndarray] = (),
+    counts: Counts | None = None,
+    dmm_iterations: int = DMM_ITERATIONS,
+    dmm_restarts: int = 3,
+) -> dict:
+    """Stage 5's choice of feature space, before k and the partition: the candidates
+    (:func:`stage_candidates`), their runs at every k of ``ks`` (:func:`candidate_runs`,
+    :func:`stability_partitions`), those that leave clusters empty left out
+    (:func:`without_empty_clusters`), and the :func:`feature_stability_table` that chooses.
+    One function for the stage and the benchmarks that measure its choice.
+
+    Returns
+    -------
+    dict
+        ``candidates`` (each name's runs: features and seed), ``projections`` (each LSA
+        space's axes), ``partitions`` (kept candidates' runs' partitions by name and k),
+        ``stability`` (the table; :func:`chosen_features` reads the choice), ``left_out``
+        (candidates left out, each with the reason), ``counts`` (as :func:`stage_candidates`
+        returns them) and ``dmm_tokens`` (their word tokens, or None).
+    """
+    names, left_out, counts, n_tokens = stage_candidates(settings, counts)
+    projections: dict = {}
+    candidates = candidate_runs(
+        matrix,
+        names,
+        settings["lsa_components"],
+        random_state,
+        settings["stability_runs"],
+        use_idf,
+        thetas,
+        projections,
+        counts if "dmm" in names else None,
+    )
+    partitions = stability_partitions(
+        candidates,
+        ks,
+        settings["method"],
+        dmm_iterations=dmm_iterations,
+        dmm_restarts=dmm_restarts,
+    )
+    partitions, short = without_empty_clusters(partitions)
+    left_out.update(short)
+    stability = feature_stability_table(
+        partitions, preferred_candidate(settings), settings.get("stability_tolerance", 0.0)
+    )
+    return {
+        "candidates": candidates,
+        "projections": projections,
+        "partitions": partitions,
+        "stability": stability,
+        "left_out": left_out,
+        "counts": counts,
+        "dmm_tokens": n_tokens,
+    }
+
+
 def cluster_with_settings(
     matrix: sp.csr_matrix,
     settings: Mapping,
@@ -938,31 +1000,12 @@ def cluster_with_settings(
         word tokens of the ``counts`` when the DMM was asked for, counted up to the first
         block past its limit; else None: :func:`stage_candidates`).
     """
-    names, left_out, counts, n_tokens = stage_candidates(settings, counts)
-    projections: dict = {}
-    candidates = candidate_runs(
-        matrix,
-        names,
-        settings["lsa_components"],
-        random_state,
-        settings["stability_runs"],
-        use_idf,
-        thetas,
-        projections,
-        counts if "dmm" in names else None,
+    choice = feature_choice(
+        matrix, settings, ks, random_state, use_idf, thetas, counts, dmm_iterations, dmm_restarts
     )
-    partitions = stability_partitions(
-        candidates,
-        ks,
-        settings["method"],
-        dmm_iterations=dmm_iterations,
-        dmm_restarts=dmm_restarts,
-    )
-    partitions, short = without_empty_clusters(partitions)
-    left_out.update(short)
-    stability = feature_stability_table(
-        partitions, preferred_candidate(settings), settings.get("stability_tolerance", 0.0)
-    )
+    candidates, partitions = choice["candidates"], choice["partitions"]
+    projections, stability = choice["projections"], choice["stability"]
+    counts, n_tokens, left_out = choice["counts"], choice["dmm_tokens"], choice["left_out"]
     name = chosen_features(stability)
     features = candidates[name][0][0]
     if name in PARTITION_FEATURES:
