@@ -807,6 +807,124 @@ def test_zero_iterations_and_invalid_arguments():
         clusters.refine_partition(counts[:14], truth, 1)
 
 
+def test_several_partitions_are_refined_each_as_alone_in_one_reading_of_the_counts():
+    """refine_partitions gives each partition what refine_partition gives it alone (labels
+    and mixture, bit for bit), while it reads the counts' blocks twice per iteration for
+    all of them."""
+    counts, truth = planted_mixture(n_per=20, seed=6)
+    rng = np.random.default_rng(7)
+    noisy = np.where(rng.random(len(truth)) < 0.3, rng.integers(1, 4, len(truth)), truth)
+    partitions = [noisy, np.roll(truth, 5), truth[::-1].copy()]
+    readings = []
+
+    def blocks():
+        readings.append(1)
+        return (counts[i : i + 17] for i in range(0, counts.shape[0], 17))
+
+    together = clusters.refine_partitions(blocks, partitions, 2)
+    assert len(readings) == 4
+    for labels, (refined, log_words, log_shares) in zip(partitions, together, strict=True):
+        alone = clusters.refine_partition(blocks, labels, 2, return_model=True)
+        np.testing.assert_array_equal(refined, alone[0])
+        if alone[1] is None:
+            assert log_words is None and log_shares is None
+        else:
+            np.testing.assert_array_equal(log_words, alone[1])
+            np.testing.assert_array_equal(log_shares, alone[2])
+    # A partition the refinement would empty comes back as it was, without a mixture,
+    # beside one that is refined: a fourth cluster of one document without words, which
+    # every cluster fits alike and the largest takes.
+    counts, truth = planted_mixture(n_per=20, seed=5)
+    counts = sp.vstack([counts, sp.csr_matrix((1, counts.shape[1]))]).tocsr()
+    with_empty = np.append(truth, 4)
+    other = np.append(np.roll(truth, 3), 1)
+    (kept, *no_mixture), (refined, *mixture) = clusters.refine_partitions(
+        counts, [with_empty, other], 1
+    )
+    np.testing.assert_array_equal(kept, with_empty)
+    assert no_mixture == [None, None] and mixture[0] is not None
+    np.testing.assert_array_equal(refined, clusters.refine_partition(counts, other, 1))
+    with pytest.raises(ValueError, match="differ in length"):
+        clusters.refine_partitions(counts, [truth, truth[:-1]], 1)
+
+
+def test_the_stage_gives_every_other_candidates_clusters_made_as_the_chosen_are():
+    """Beside the chosen clusters, cluster_with_settings returns each other kept candidate's
+    partition at the chosen k: its medoid run, refined on the counts as the chosen one is,
+    numbered by first document."""
+    documents, _ = planted_sections("on", n_per=20)
+    matrix, _, terms = tfidf.compute_tfidf(documents, sublinear_tf=True)
+    counts = tfidf.term_counts([words for _, words in documents], terms)
+    settings = stage_settings(
+        ["lsa", "lsa_no_idf", "tfidf"], lsa_components=10, stability_runs=3, refine_iterations=1
+    )
+    result = clusters.cluster_with_settings(matrix, settings, [2, 3], 42, counts=counts)
+    choice = clusters.feature_choice(matrix, settings, [2, 3], 42, counts=counts)
+    others = {"lsa", "lsa_no_idf", "tfidf"} - {result["features"]}
+    assert set(result["alternatives"]) == others
+    for name in others:
+        medoid = clusters.medoid_partition(choice["partitions"][name, result["k"]])
+        refined = clusters.refine_partition(counts, medoid, 1)
+        _, first = np.unique(refined, return_index=True)
+        renumbered = np.argsort(np.argsort(first))[np.unique(refined, return_inverse=True)[1]]
+        np.testing.assert_array_equal(result["alternatives"][name], renumbered + 1)
+    # Without counts, the alternatives are the medoid runs themselves.
+    plain = clusters.cluster_with_settings(matrix, settings, [2, 3], 42)
+    for name in set(plain["alternatives"]):
+        medoid = clusters.medoid_partition(choice["partitions"][name, plain["k"]])
+        np.testing.assert_array_equal(plain["alternatives"][name], medoid)
+    one = clusters.cluster_with_settings(
+        matrix,
+        stage_settings(
+            ["lsa"], **{k: v for k, v in settings.items() if k not in ("features", "auto_features")}
+        ),
+        [3],
+        42,
+    )
+    assert one["alternatives"] == {}
+
+
+def test_the_agreement_table_counts_the_documents_another_space_groups_otherwise():
+    """The planted truth: a candidate whose clusters are the chosen ones renumbered agrees
+    fully (nothing regrouped); one that moves m documents to another cluster regroups m;
+    one that merges most of two clusters regroups what the best one-to-one matching
+    cannot keep."""
+    chosen = np.repeat([1, 2, 3], [10, 10, 20])
+    renumbered = np.array([3, 1, 2])[chosen - 1]
+    moved = chosen.copy()
+    moved[[0, 11, 25]] = [2, 3, 1]
+    merged = np.where(chosen == 2, 1, chosen)
+    merged[:5] = 2
+    stability = pd.DataFrame(
+        {
+            "features": ["a", "a", "b", "c", "d"],
+            "k": [3, 4, 3, 3, 3],
+            "mean_stability": [0.9, 0.9, 0.8, 0.7, 0.6],
+            "chosen": [True, True, False, False, False],
+            "within_noise": [False, False, True, False, False],
+        }
+    )
+    table = clusters.feature_agreement_table(
+        chosen, {"b": renumbered, "c": moved, "d": merged}, stability
+    ).set_index("features")
+    assert list(table.index) == ["a", "b", "c", "d"]
+    assert table.loc["a", "chosen"] and not table.loc["b", "chosen"]
+    assert table.loc["b", "within_noise"] and not table.loc["c", "within_noise"]
+    assert table.loc["a", "documents_regrouped"] == 0
+    assert table.loc["b", "documents_regrouped"] == 0
+    assert table.loc["b", "ari_with_chosen"] == pytest.approx(1.0)
+    assert table.loc["c", "documents_regrouped"] == 3
+    assert table.loc["c", "share_regrouped"] == pytest.approx(3 / 40)
+    # d's cluster 2 holds 5 of chosen 1's documents, its cluster 1 the other 5 and all of
+    # chosen 2: the best one-to-one matching keeps 5 + 10 + 20.
+    assert table.loc["d", "documents_regrouped"] == 40 - (5 + 10 + 20)
+    assert table.loc["d", "clusters"] == 3
+    assert 0 < table.loc["d", "ari_with_chosen"] < 1 and table.loc["c", "ari_with_chosen"] < 1
+    assert 0 < table.loc["d", "nmi_with_chosen"] < 1
+    with pytest.raises(ValueError, match="no partition of the candidate d"):
+        clusters.feature_agreement_table(chosen, {"b": renumbered, "c": moved}, stability)
+
+
 @pytest.mark.parametrize("iterations", [0, 1])
 def test_the_stage_refines_its_partition_on_the_counts(iterations):
     """cluster_with_settings refines the medoid partition by refine_iterations, says how
@@ -870,14 +988,16 @@ def test_refined_clusters_are_numbered_by_first_document_and_the_mixture_follows
     1 and 2 (and its mixture's rows), as a move of the first document would."""
     counts, _ = planted_mixture(n_per=20, seed=8)
     matrix = sp.csr_matrix(counts.toarray() / np.linalg.norm(counts.toarray(), axis=1)[:, None])
-    original = clusters.refine_partition
+    original = clusters.refine_partitions
 
-    def swapping(counts, labels, iterations=1, **kwargs):
-        refined, log_words, log_shares = original(counts, labels, iterations, **kwargs)
+    def swapping(counts, partitions, iterations=1, **kwargs):
+        (refined, log_words, log_shares), *others = original(
+            counts, partitions, iterations, **kwargs
+        )
         swap = np.array([2, 1, 3])
-        return swap[refined - 1], log_words[[1, 0, 2]], log_shares[[1, 0, 2]]
+        return [(swap[refined - 1], log_words[[1, 0, 2]], log_shares[[1, 0, 2]]), *others]
 
-    monkeypatch.setattr(clusters, "refine_partition", swapping)
+    monkeypatch.setattr(clusters, "refine_partitions", swapping)
     settings = stage_settings(["tfidf"], stability_runs=2, lsa_components=10)
     settings["refine_iterations"] = 1
     result = clusters.cluster_with_settings(matrix, settings, [3], 42, counts=counts)

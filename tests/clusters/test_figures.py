@@ -8,16 +8,19 @@ import pandas as pd
 import pytest
 from figure_checks import (
     DOC_IDS,
+    TERMS,
     assert_png_and_pdf_reproducible,
     case_params,
     chosen_lines,
     draw,
     legend_texts,
     plotted,
+    text_of,
     ticks,
 )
 
 from arabic_news_topics.clusters import figures
+from arabic_news_topics.plotting import LTR
 
 
 def coordinates_table() -> pd.DataFrame:
@@ -63,12 +66,56 @@ def feature_stability_table() -> pd.DataFrame:
     )
 
 
+def by_features_table() -> pd.DataFrame:
+    # lsa_no_idf numbers lsa's clusters otherwise (its 2 is lsa's 1) and moves one document.
+    return pd.DataFrame(
+        {
+            "doc_id": [f"{d}_{i}" for i in range(3) for d in DOC_IDS],
+            "lsa": [1, 1, 2, 2] * 3,
+            "lsa_no_idf": [2, 2, 1, 1] * 2 + [2, 1, 1, 1],
+            "dmm": [1, 2, 1, 2] * 3,
+        }
+    )
+
+
+def agreement_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "features": ["lsa", "lsa_no_idf", "dmm"],
+            "chosen": [True, False, False],
+            "within_noise": [False, True, False],
+            "mean_stability": [0.9, 0.88, 0.5],
+            "clusters": 2,
+            "ari_with_chosen": [1.0, 0.7, -0.1],
+            "nmi_with_chosen": [1.0, 0.6, 0.0],
+            "documents_regrouped": [0, 1, 6],
+            "share_regrouped": [0.0, 1 / 12, 0.5],
+        }
+    )
+
+
+def terms_by_features_table() -> pd.DataFrame:
+    rows = [
+        (space, cluster, rank, term, 0.5 - rank / 10)
+        for space in ("lsa", "lsa_no_idf", "dmm")
+        for cluster, words in ((1, TERMS[:3]), (2, TERMS[3:]))
+        for rank, term in enumerate(words, start=1)
+    ]
+    return pd.DataFrame(rows, columns=["features", "cluster", "rank", "term", "weight"])
+
+
 #: (id, function, table builders in argument order, extra keyword arguments)
 CASES = [
     ("document_map", figures.plot_document_map, [coordinates_table], {}),
     ("dendrogram", figures.plot_dendrogram, [linkage_table, assignments_table], {}),
     ("silhouette", figures.plot_silhouette, [silhouette_table], {}),
     ("feature_stability", figures.plot_feature_stability, [feature_stability_table], {}),
+    (
+        "feature_agreement",
+        figures.plot_feature_agreement,
+        [by_features_table, agreement_table, terms_by_features_table],
+        {},
+    ),
 ]
 CASE = {c[0]: c for c in CASES}
 
@@ -185,3 +232,41 @@ def test_feature_stability_marks_the_chosen_space_and_keeps_bars_within_one(tmp_
     for collection in ax.collections:
         for segment in collection.get_segments():
             assert max(x for x, _ in segment) <= 1.0 + 1e-9
+
+
+def test_feature_agreement_shows_each_other_space_against_the_chosen_one(tmp_path, drawn):
+    """One panel per other candidate; its clusters ordered by the chosen cluster each
+    matches (lsa_no_idf's 2 is lsa's 1, so it comes first), named by their top terms
+    as the corpus wrote them with their sizes; the counts in the cells; the title says how
+    many documents are regrouped and marks a close choice."""
+    draw(tmp_path, CASE["feature_agreement"], "agreement")
+    first, second = plotted(drawn[0])
+    rows = ticks(first.get_yticklabels())
+    assert rows[0].endswith("(n = 6)") and "روسيا، الناتو، حلف شمال" in rows[0]
+    columns = ticks(first.get_xticklabels())
+    assert [c.lstrip(LTR)[:2] for c in columns] == ["2:", "1:"]
+    assert columns[0].endswith("(n = 5)") and columns[1].endswith("(n = 7)")
+    # lsa's cluster 1 shares 5 documents with lsa_no_idf's 2 and 1 with its 1; lsa's 2
+    # shares its 6 with lsa_no_idf's 1.
+    assert [t.get_text() for t in first.texts] == ["5", "1", "0", "6"]
+    assert "LSA of TF (no IDF)  (within noise" in first.get_title()
+    assert "1 of 12 documents in other clusters" in first.get_title()
+    assert "one-topic mixture (DMM):" in second.get_title()
+    assert "6 of 12 documents" in second.get_title()
+    assert first.get_ylabel() == "chosen: LSA of TF-IDF"
+
+
+def test_feature_agreement_with_one_space_says_there_is_nothing_to_compare(tmp_path, drawn):
+    one = (
+        "agreement_one",
+        figures.plot_feature_agreement,
+        [
+            lambda: by_features_table()[["doc_id", "lsa"]],
+            lambda: agreement_table().iloc[[0]],
+            terms_by_features_table,
+        ],
+        {},
+    )
+    draw(tmp_path, one, "one")
+    assert plotted(drawn[0]) == []
+    assert any("nothing to compare" in t for t in text_of(drawn[0]))

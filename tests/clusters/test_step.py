@@ -47,7 +47,8 @@ def stage_outputs(folder) -> dict[str, str]:
     names = (
         "assignments_csv", "assignments_md", "top_terms_csv", "top_terms_md", "sizes_csv",
         "sizes_md", "silhouette_csv", "silhouette_md", "features_csv", "features_md",
-        "coordinates", "linkage",
+        "coordinates", "linkage", "by_features", "agreement_csv", "agreement_md",
+        "terms_by_features_csv", "terms_by_features_md",
     )  # fmt: skip
     return {name: str(folder / name) for name in names} | {"space": str(folder / "space.npz")}
 
@@ -100,6 +101,55 @@ def test_the_stage_warns_when_its_feature_choice_is_within_noise(tmp_path, caplo
     assert table.loc[chosen, "agreement_with_chosen"] == 1
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any(f"{chosen} was chosen, but the stability of {other}" in m for m in warnings)
+
+
+def test_the_stage_writes_every_candidates_clusters_beside_the_chosen_ones(tmp_path, caplog):
+    """Where the choice is within noise (random words, as above), each candidate's clusters
+    are a column of assignments_by_features.csv (the chosen one's equal to assignments.csv),
+    their top terms are in cluster_top_terms_by_features.csv (the chosen one's as
+    cluster_top_terms.csv) and feature_agreement.csv counts the documents the other space
+    groups otherwise, here checked against every one-to-one matching of the clusters; the
+    warning names the files."""
+    import itertools
+
+    rng = np.random.default_rng(3)
+    documents = [
+        (f"d{i}", [f"w{j}" for j in rng.integers(0, 60, rng.integers(5, 30))]) for i in range(200)
+    ]
+    matrix, doc_ids, terms = tfidf.compute_tfidf(documents, sublinear_tf=True)
+    path = tmp_path / "tfidf_matrix.npz"
+    tfidf.save_matrix(matrix, doc_ids, terms, str(path))
+    settings = stage_settings(["lsa", "lsa_no_idf"], stability_runs=3, lsa_components=5)
+    out = stage_outputs(tmp_path)
+    with caplog.at_level("INFO"):
+        step.cluster_documents(str(path), settings, 42, **out)
+    chosen = step.core.chosen_features(pd.read_csv(out["features_csv"]))
+    other = "lsa" if chosen == "lsa_no_idf" else "lsa_no_idf"
+    by_features = pd.read_csv(out["by_features"], dtype={"doc_id": str})
+    assignments = pd.read_csv(out["assignments_csv"], dtype={"doc_id": str})
+    assert list(by_features.columns) == ["doc_id", "lsa", "lsa_no_idf"]
+    assert by_features["doc_id"].tolist() == assignments["doc_id"].tolist()
+    assert by_features[chosen].tolist() == assignments["cluster"].tolist()
+    assert by_features[other].tolist() != assignments["cluster"].tolist()
+    assert sorted(by_features[other].unique()) == [1, 2, 3]
+    agreement = pd.read_csv(out["agreement_csv"]).set_index("features")
+    crosstab = pd.crosstab(by_features[chosen], by_features[other]).to_numpy()
+    best = max(
+        sum(crosstab[i, j] for i, j in enumerate(order))
+        for order in itertools.permutations(range(3))
+    )
+    assert agreement.loc[other, "documents_regrouped"] == 200 - best > 0
+    assert agreement.loc[chosen, "documents_regrouped"] == 0
+    assert agreement.loc[other, "within_noise"] and agreement.loc[chosen, "chosen"]
+    terms_by_features = pd.read_csv(out["terms_by_features_csv"])
+    assert set(terms_by_features["features"]) == {"lsa", "lsa_no_idf"}
+    own = terms_by_features[terms_by_features["features"] == chosen].drop(columns="features")
+    pd.testing.assert_frame_equal(
+        own.reset_index(drop=True), pd.read_csv(out["top_terms_csv"]), check_dtype=False
+    )
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(f"cluster.features {other} at k = 3: {200 - best} documents" in m for m in messages)
+    assert any("assignments_by_features.csv" in m for m in messages if "within" in m)
 
 
 @pytest.mark.parametrize("limit", [0, 1])

@@ -113,13 +113,13 @@ def test_the_clusters_are_refined_on_the_tokens_word_counts(inputs, tmp_path, mo
         encoding="utf-8",
     )
     seen = []
-    original = clusters.refine_partition
+    original = clusters.refine_partitions
 
-    def spy(counts, labels, iterations=1, **kwargs):
+    def spy(counts, partitions, iterations=1, **kwargs):
         seen.append((counts.toarray(), iterations))
-        return original(counts, labels, iterations, **kwargs)
+        return original(counts, partitions, iterations, **kwargs)
 
-    monkeypatch.setattr(clusters, "refine_partition", spy)
+    monkeypatch.setattr(clusters, "refine_partitions", spy)
     settings = {**SETTINGS, "refine_iterations": 2}
     evaluate_labels(**{**inputs, "settings": settings, "tokens": str(path)})
     _, _, terms = tfidf.load_matrix(inputs["matrix"])
@@ -180,11 +180,19 @@ def test_seeds_in_parallel_processes_give_the_same_metrics(inputs, tmp_path):
     evaluate_labels(**common, threads=2)
     assert Path(inputs["metrics_csv"]).read_bytes() == one
     metrics = pd.read_csv(inputs["metrics_csv"])
-    clustered = metrics[metrics["method"].str.startswith("kmeans")]
+    clustered = metrics[metrics["method"].str.startswith("kmeans_auto")]
     assert clustered["method"].tolist() == ["kmeans_auto", "kmeans_auto_k3"] * 2
     assert clustered["seed"].tolist() == [1, 1, 2, 2]
     # The sections are written in their own words: at k = 3 every seed finds them.
     assert (clustered.loc[clustered["method"] == "kmeans_auto_k3", "nmi"] > 0.99).all()
+    # Each candidate space's own clusters are scored beside them, under its own name; the
+    # chosen space's row has the auto row's scores.
+    spaces = metrics[metrics["method"].isin(["kmeans_lsa", "kmeans_dmm"])]
+    assert spaces["method"].tolist() == ["kmeans_lsa", "kmeans_dmm"] * 2
+    assert spaces["features"].isna().all()
+    for row in clustered[clustered["method"] == "kmeans_auto"].itertuples():
+        same = spaces[(spaces["seed"] == row.seed) & (spaces["method"] == f"kmeans_{row.features}")]
+        assert same["nmi"].tolist() == [row.nmi] and same["ari"].tolist() == [row.ari]
 
 
 def test_the_stages_own_seed_is_read_not_made_again(inputs, tmp_path, monkeypatch):
@@ -211,6 +219,11 @@ def test_the_stages_own_seed_is_read_not_made_again(inputs, tmp_path, monkeypatc
         inputs["assignments"], index=False
     )
     write_table(stage["stability"], str(tmp_path / "feature_stability.csv"))
+    by_features = pd.DataFrame({"doc_id": DOC_IDS})
+    for name, labels in {**stage["alternatives"], stage["features"]: stage["labels"]}.items():
+        by_features[name] = labels
+    by_features.to_csv(tmp_path / "by_features.csv", index=False)
+    common["by_features"] = str(tmp_path / "by_features.csv")
     evaluate_labels(**common)
     made = Path(inputs["metrics_csv"]).read_bytes()
     calls = []

@@ -91,9 +91,18 @@ def test_planted_corpus_evaluation_recovers_labels(planted_run):
         "v_measure",
         "purity",
     ]
+    # Each candidate space's own clusters (cluster.auto_features) beside the chosen ones
+    # (the evaluation's: a DMM that leaves a cluster empty at one of the stage's ks is no
+    # candidate of the stage, but may be one at the one k the evaluation clusters at).
+    found = list(metrics["method"].unique())
+    spaces = [m for m in found if m.startswith("kmeans_") and "auto" not in m and "_k" not in m]
+    assert len(spaces) > 1
+    assert {m.removeprefix("kmeans_") for m in spaces} <= {"lsa", "lsa_no_idf", "dmm"}
     methods = [
         "kmeans_auto",
+        *spaces,
         "kmeans_auto_k3",  # at the number of gold labels (the same k here)
+        *[f"{name}_k3" for name in spaces],
         "topics_tomotopy",  # lda.engine auto's (short documents), then evaluation.engines
         "topics_gensim",
         "topics_sklearn_lda",
@@ -110,7 +119,14 @@ def test_planted_corpus_evaluation_recovers_labels(planted_run):
         at_k = metrics.loc[metrics["method"] == name, columns].to_numpy().tolist()
         chosen = metrics.loc[metrics["method"] == name.removesuffix("_k3"), columns]
         assert at_k == chosen.to_numpy().tolist()
-    assert (metrics.groupby("method").size() == 2).all()  # each of the two random seeds
+    sizes = metrics.groupby("method").size()
+    assert (sizes.drop([*spaces, *[f"{m}_k3" for m in spaces]]) == 2).all()  # each seed
+    # The chosen space's own row is the chosen clusters' row.
+    for row in metrics[metrics["method"] == "kmeans_auto"].itertuples():
+        own = metrics[
+            (metrics["method"] == f"kmeans_{row.features}") & (metrics["seed"] == row.seed)
+        ]
+        assert own[["nmi", "ari"]].to_numpy().tolist() == [[row.nmi, row.ari]]
     assert (metrics["documents"] == 90).all()
     # Every method recovers the planted labels; an LDA run may still end in a local optimum
     # that merges two topics (scikit-learn's online LDA does for one of these seeds).
@@ -120,7 +136,9 @@ def test_planted_corpus_evaluation_recovers_labels(planted_run):
     clustered = metrics["method"].str.startswith("kmeans_")
     assert metrics.loc[clustered, "nmi"].min() > 0.99
     # The features each seed's clustering chose (by stability), named in the table.
-    assert set(metrics.loc[clustered, "features"]) <= {"lsa", "lsa_no_idf", "dmm"}
+    chose = metrics["method"].str.startswith("kmeans_auto")
+    assert set(metrics.loc[chose, "features"]) <= {"lsa", "lsa_no_idf", "dmm"}
+    assert metrics.loc[clustered & ~chose, "features"].isna().all()
     summary = pd.read_csv(results / "metrics_summary.csv")
     assert list(summary["method"]) == methods
     confusion = pd.read_csv(results / "confusion_topics.csv")

@@ -57,9 +57,11 @@ EXPECTED_FILES = [
     ],
     *[
         f"05_clusters/{n}.{e}"
-        for n in ("silhouette_by_k", "feature_stability")
+        for n in ("silhouette_by_k", "feature_stability", "feature_agreement")
         for e in ("csv", "md", "png", "pdf")
     ],
+    *[f"05_clusters/cluster_top_terms_by_features.{e}" for e in ("csv", "md")],
+    "05_clusters/assignments_by_features.csv",
     *[f"05_clusters/{n}.{e}" for n in ("document_map", "dendrogram") for e in ("png", "pdf")],
     *[
         f"06_themes/{n}.{e}"
@@ -130,8 +132,19 @@ def test_table_columns(seed_run):
     assert doc_topics.drop(columns="doc_id").sum(axis=1).round(4).eq(1).all()
     assignments = pd.read_csv(results / "05_clusters/assignments.csv")
     assert list(assignments.columns) == ["doc_id", "cluster"]
-    doc_themes = pd.read_csv(results / "06_themes/doc_themes.csv")
+    # Every candidate space's clusters, a column each in the order of cluster.auto_features;
+    # the chosen one's are the assignments.
     config = yaml.safe_load((seed_run / "config/config.yaml").read_text())
+    by_features = pd.read_csv(results / "05_clusters/assignments_by_features.csv")
+    stability = pd.read_csv(results / "05_clusters/feature_stability.csv")
+    candidates = list(dict.fromkeys(stability["features"]))
+    assert set(candidates) <= set(config["cluster"]["auto_features"])
+    assert list(by_features.columns) == ["doc_id", *candidates]
+    chosen_space = stability.loc[stability["chosen"], "features"].iloc[0]
+    assert by_features[chosen_space].tolist() == assignments["cluster"].tolist()
+    agreement = pd.read_csv(results / "05_clusters/feature_agreement.csv")
+    assert agreement["features"].tolist() == candidates
+    doc_themes = pd.read_csv(results / "06_themes/doc_themes.csv")
     assert list(doc_themes.columns) == ["doc_id", *config["themes"]["seed_words"], "dominant_theme"]
     seed_words = pd.read_csv(results / "06_themes/seed_words.csv")
     assert seed_words["seed_word"].tolist() == [

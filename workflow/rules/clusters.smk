@@ -45,6 +45,22 @@ rule cluster_documents:
             "5. Clusters",
             "feature space chosen by stability",
         ),
+        **get_report_table(
+            "agreement",
+            "results/05_clusters/feature_agreement",
+            "feature_agreement_table",
+            "5. Clusters",
+            "clusters of each feature space against the chosen",
+        ),
+        **get_report_table(
+            "terms_by_features",
+            "results/05_clusters/cluster_top_terms_by_features",
+            "cluster_top_terms_by_features",
+            "5. Clusters",
+            "top terms per cluster of each feature space",
+        ),
+        # Every candidate space's clusters at the chosen k, a column each.
+        by_features="results/05_clusters/assignments_by_features.csv",
         coordinates="results/05_clusters/document_map.csv",
         linkage="results/05_clusters/linkage.csv",
         # The features' space, its LSA axes and the centroids: for the model bundle.
@@ -84,6 +100,9 @@ rule plot_clusters:
         assignments="results/05_clusters/assignments.csv",
         silhouette="results/05_clusters/silhouette_by_k.csv",
         features="results/05_clusters/feature_stability.csv",
+        by_features="results/05_clusters/assignments_by_features.csv",
+        agreement="results/05_clusters/feature_agreement.csv",
+        terms_by_features="results/05_clusters/cluster_top_terms_by_features.csv",
     output:
         **get_report_figure(
             "map",
@@ -112,6 +131,13 @@ rule plot_clusters:
             "feature_stability_figure",
             "5. Clusters",
             "feature stability figure",
+        ),
+        **get_report_figure(
+            "agreement",
+            "results/05_clusters/feature_agreement",
+            "feature_agreement_figure",
+            "5. Clusters",
+            "clusters of each feature space against the chosen figure",
         ),
     log:
         "results/logs/plot_clusters.log",

@@ -8,6 +8,8 @@ rule evaluate_labels:
         silhouette="results/05_clusters/silhouette_by_k.csv",
         # The stage's choice of features: its own seed's row, not made again.
         features="results/05_clusters/feature_stability.csv",
+        # And every candidate space's clusters, scored as methods of their own.
+        by_features="results/05_clusters/assignments_by_features.csv",
         # The runs of params.runs, at the chosen K; the choice itself, so that Snakemake
         # plans this job again once select_num_topics has run (else it keeps the runs of
         # the chosen_k.json it found when it started), and the job checks their K.

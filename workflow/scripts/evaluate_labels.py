@@ -12,6 +12,7 @@ evaluate_labels(
     assignments=snakemake.input.assignments,
     silhouette=snakemake.input.silhouette,
     features=snakemake.input.features,
+    by_features=snakemake.input.by_features,
     random_state=snakemake.params.random_state,
     doc_topics=list(snakemake.input.doc_topics),
     chosen=snakemake.input.chosen,

@@ -1,4 +1,5 @@
-"""Rule plot_clusters: the 2-D document map, the dendrogram and silhouette by k."""
+"""Rule plot_clusters: the 2-D document map, the dendrogram, silhouette by k, the stability
+of the feature spaces and their clusters against the chosen ones."""
 
 import add_src_to_path  # noqa: F401 (makes arabic_news_topics importable)
 

@@ -773,47 +773,93 @@ def refine_partition(
     Written here: scikit-learn has no multinomial mixture, and gensim's models are
     admixtures (a document of several topics).
     """
+    refined, log_words, log_shares = refine_partitions(counts, [labels], iterations, smoothing)[0]
+    return (refined, log_words, log_shares) if return_model else refined
+
+
+def refine_partitions(
+    counts: Counts,
+    partitions: Sequence[np.ndarray],
+    iterations: int = 1,
+    smoothing: float = REFINE_SMOOTHING,
+) -> list[tuple[np.ndarray, np.ndarray | None, np.ndarray | None]]:
+    """Each of ``partitions`` refined as :func:`refine_partition` refines it (the same
+    numbers), with one reading of the word ``counts`` per step of an EM iteration for all of
+    them: stage 5 refines every candidate's partition, and on a large corpus reading the
+    counts is most of a refinement's time.
+
+    Returns
+    -------
+    list of tuple
+        Per partition: the refined labels, and the mixture's log word probabilities and log
+        shares (both None where the labels come back unchanged).
+    """
     from scipy.special import logsumexp
 
-    labels = np.asarray(labels)
+    partitions = [np.asarray(labels) for labels in partitions]
     if iterations < 0:
         raise ValueError(f"cluster.refine_iterations = {iterations} must be at least 0")
     if smoothing <= 0:
         raise ValueError(f"the smoothing of refine_partition must be positive, not {smoothing}")
-    if iterations == 0 or len(labels) == 0:
-        return (labels, None, None) if return_model else labels
-    ids, positions = np.unique(labels, return_inverse=True)
+    n_docs = {len(labels) for labels in partitions}
+    if len(n_docs) > 1:
+        raise ValueError(f"the partitions to refine differ in length: {sorted(n_docs)}")
+    if iterations == 0 or not partitions or not len(partitions[0]):
+        return [(labels, None, None) for labels in partitions]
+    n_docs = len(partitions[0])
     blocks = (lambda: [counts]) if sp.issparse(counts) else counts
-    responsibilities = np.eye(len(ids))[positions]
-    best = np.zeros(len(labels), dtype=np.int64)
+    states = []
+    for labels in partitions:
+        ids, positions = np.unique(labels, return_inverse=True)
+        states.append((ids, np.eye(len(ids))[positions], np.zeros(n_docs, dtype=np.int64)))
     for _ in range(iterations):
         # M step: each cluster's word counts, weighted by its responsibilities.
-        totals = None
+        totals: list = [None] * len(states)
         start = 0
         for block in blocks():
             block = sp.csr_matrix(block, dtype=np.float64)
-            part = np.asarray(block.T @ responsibilities[start : start + block.shape[0]]).T
-            totals = part if totals is None else totals + part
-            start += block.shape[0]
-        if start != len(labels):
-            raise ValueError(f"the word counts have {start} documents, the partition {len(labels)}")
-        totals = totals + smoothing
-        log_words = np.log(totals / totals.sum(axis=1, keepdims=True))
-        shares = responsibilities.sum(axis=0)
-        log_shares = np.log((shares + 1) / (shares.sum() + len(ids)))
+            stop = start + block.shape[0]
+            for i, (_, responsibilities, _) in enumerate(states):
+                part = np.asarray(block.T @ responsibilities[start:stop]).T
+                totals[i] = part if totals[i] is None else totals[i] + part
+            start = stop
+        if start != n_docs:
+            raise ValueError(f"the word counts have {start} documents, the partition {n_docs}")
+        models = []
+        for total, (ids, responsibilities, _) in zip(totals, states, strict=True):
+            total = total + smoothing
+            shares = responsibilities.sum(axis=0)
+            models.append(
+                (
+                    np.log(total / total.sum(axis=1, keepdims=True)),
+                    np.log((shares + 1) / (shares.sum() + len(ids))),
+                )
+            )
         # E step: each document's posterior over the clusters.
         start = 0
         for block in blocks():
             block = sp.csr_matrix(block, dtype=np.float64)
-            scores = np.asarray(block @ log_words.T) + log_shares
             stop = start + block.shape[0]
-            responsibilities[start:stop] = np.exp(scores - logsumexp(scores, axis=1, keepdims=True))
-            # From the scores, not the rounded posteriors: exactly mixture_clusters's choice.
-            best[start:stop] = scores.argmax(axis=1)
+            for (_, responsibilities, best), (log_words, log_shares) in zip(
+                states, models, strict=True
+            ):
+                scores = np.asarray(block @ log_words.T) + log_shares
+                responsibilities[start:stop] = np.exp(
+                    scores - logsumexp(scores, axis=1, keepdims=True)
+                )
+                # From the scores, not the rounded posteriors: exactly mixture_clusters's
+                # choice.
+                best[start:stop] = scores.argmax(axis=1)
             start = stop
-    if len(np.unique(best)) < len(ids):
-        return (labels, None, None) if return_model else labels
-    return (ids[best], log_words, log_shares) if return_model else ids[best]
+    refined = []
+    for labels, (ids, _, best), (log_words, log_shares) in zip(
+        partitions, states, models, strict=True
+    ):
+        if len(np.unique(best)) < len(ids):
+            refined.append((labels, None, None))
+        else:
+            refined.append((ids[best], log_words, log_shares))
+    return refined
 
 
 def mixture_clusters(
@@ -998,7 +1044,9 @@ def cluster_with_settings(
         ``projection`` (its LSA axes, or None: :func:`cluster_features`), ``left_out``
         (candidates of ``auto`` left out, each with the reason) and ``dmm_tokens`` (the
         word tokens of the ``counts`` when the DMM was asked for, counted up to the first
-        block past its limit; else None: :func:`stage_candidates`).
+        block past its limit; else None: :func:`stage_candidates`) and ``alternatives``
+        (every other kept candidate's partition at the chosen k, its medoid run refined as
+        the chosen one is, numbered by first document).
     """
     choice = feature_choice(
         matrix, settings, ks, random_state, use_idf, thetas, counts, dmm_iterations, dmm_restarts
@@ -1029,12 +1077,17 @@ def cluster_with_settings(
         features, ks, settings["method"], random_state, labels_by_k=medoids
     )
     k = choose_k(silhouettes)
-    labels, log_words, log_shares = medoids[k], None, None
+    # Every other kept candidate's partition at that k, made as the chosen one is (its
+    # medoid run, refined), so that a researcher can compare the groupings the choice was
+    # between (feature_agreement_table).
+    others = [other for other, at in partitions if at == k and other != name]
+    starts = [medoids[k]] + [medoid_partition(partitions[other, k]) for other in others]
     iterations = settings.get("refine_iterations", 0)
     if counts is not None and iterations:
-        labels, log_words, log_shares = refine_partition(
-            counts, labels, iterations, return_model=True
-        )
+        refined_all = refine_partitions(counts, starts, iterations)
+    else:
+        refined_all = [(start, None, None) for start in starts]
+    labels, log_words, log_shares = refined_all[0]
     refined = int((labels != medoids[k]).sum())
     if log_words is not None:
         # Numbered again by first document, as every partition of the stage is; the
@@ -1042,6 +1095,10 @@ def cluster_with_settings(
         order = np.argsort(np.unique(labels, return_index=True)[1], kind="stable")
         labels = _relabel_by_first_appearance(labels) + 1
         log_words, log_shares = log_words[order], log_shares[order]
+    alternatives = {
+        other: _relabel_by_first_appearance(other_labels) + 1
+        for other, (other_labels, _, _) in zip(others, refined_all[1:], strict=True)
+    }
     return {
         "labels": labels,
         "k": k,
@@ -1054,4 +1111,57 @@ def cluster_with_settings(
         "projection": projections.get(name),
         "left_out": left_out,
         "dmm_tokens": n_tokens,
+        "alternatives": alternatives,
     }
+
+
+def feature_agreement_table(
+    labels: np.ndarray, alternatives: Mapping[str, np.ndarray], stability: pd.DataFrame
+) -> pd.DataFrame:
+    """How far the clusters of each candidate feature space are from the chosen space's.
+
+    ``labels`` are the stage's clusters, ``alternatives`` every other candidate's partition
+    at the same k, made the same way (:func:`cluster_with_settings`), ``stability`` the
+    :func:`feature_stability_table` that chose. Where two candidates are within the seeds'
+    noise of each other, the choice between them is a near-tie (docs/topic_models.md): this
+    table says how much it matters.
+
+    Returns
+    -------
+    DataFrame
+        One row per candidate, in the stability table's order: ``features``, ``chosen``,
+        ``within_noise``, ``mean_stability``, ``clusters``, ``ari_with_chosen`` and
+        ``nmi_with_chosen`` (adjusted Rand index and normalized mutual information of its
+        clusters with the chosen ones; 1 for the chosen space) and ``documents_regrouped``
+        with ``share_regrouped``: the documents whose cluster is not the one matched to
+        their chosen cluster, the clusters of the two matched one to one so that the most
+        documents agree (the Hungarian method).
+    """
+    from scipy.optimize import linear_sum_assignment
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    labels = np.asarray(labels)
+    rows = []
+    for name, part in stability.groupby("features", sort=False):
+        first = part.iloc[0]
+        chosen = str(first["chosen"]).lower() == "true"
+        other = labels if chosen else alternatives.get(str(name))
+        if other is None:
+            raise ValueError(f"no partition of the candidate {name} to compare with the chosen")
+        other = np.asarray(other)
+        table = pd.crosstab(labels, other).to_numpy()
+        regrouped = int(len(labels) - table[linear_sum_assignment(table, maximize=True)].sum())
+        rows.append(
+            {
+                "features": str(name),
+                "chosen": chosen,
+                "within_noise": str(first.get("within_noise", False)).lower() == "true",
+                "mean_stability": float(first["mean_stability"]),
+                "clusters": len(np.unique(other)),
+                "ari_with_chosen": float(adjusted_rand_score(labels, other)),
+                "nmi_with_chosen": float(normalized_mutual_info_score(labels, other)),
+                "documents_regrouped": regrouped,
+                "share_regrouped": regrouped / max(len(labels), 1),
+            }
+        )
+    return pd.DataFrame(rows)

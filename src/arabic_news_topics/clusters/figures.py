@@ -1,4 +1,5 @@
-"""Figures of stage 5: document map, dendrogram, silhouette by k, stability of the features.
+"""Figures of stage 5: document map, dendrogram, silhouette by k, stability of the features
+and each feature space's clusters against the chosen ones.
 
 Each function reads the tables it needs, draws one figure in the shared style of
 :mod:`arabic_news_topics.plotting`, and saves it as PNG and PDF.
@@ -7,6 +8,7 @@ Each function reads the tables it needs, draws one figure in the shared style of
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from scipy.cluster.hierarchy import dendrogram
@@ -14,8 +16,10 @@ from scipy.cluster.hierarchy import dendrogram
 from ..io import read_table
 from ..plotting import (
     CHOSEN_COLOUR,
+    LTR,
     chosen_values,
     document_labels,
+    heatmap,
     integer_axis,
     mark_chosen,
     new_figure,
@@ -25,6 +29,8 @@ from ..plotting import (
     sample_rows,
     sampled_note,
     save_figure,
+    shown_terms,
+    topic_label,
 )
 from .core import NOISE_STANDARD_ERRORS, features_within_noise, kept_within_tolerance
 
@@ -263,13 +269,18 @@ def plot_clusters(
     features: str,
     features_png: str,
     features_pdf: str,
+    by_features: str,
+    agreement: str,
+    terms_by_features: str,
+    agreement_png: str,
+    agreement_pdf: str,
     max_documents: int,
     random_state: int,
     map: str,
     titles: str | None = None,
 ) -> None:
-    """Rule plot_clusters: the 2-D document map, the dendrogram, silhouette by k and the
-    stability of the feature spaces."""
+    """Rule plot_clusters: the 2-D document map, the dendrogram, silhouette by k, the
+    stability of the feature spaces and each space's clusters against the chosen ones."""
     plot_document_map(coordinates, map_png, map_pdf, max_labels=max_documents, method=map)
     plot_dendrogram(
         linkage,
@@ -282,3 +293,111 @@ def plot_clusters(
     )
     plot_silhouette(silhouette, silhouette_png, silhouette_pdf)
     plot_feature_stability(features, features_png, features_pdf)
+    plot_feature_agreement(by_features, agreement, terms_by_features, agreement_png, agreement_pdf)
+
+
+def plot_feature_agreement(
+    by_features_csv: str,
+    agreement_csv: str,
+    terms_by_features_csv: str,
+    png: str,
+    pdf: str,
+    n_words: int = 3,
+) -> None:
+    """The chosen clusters against each other candidate space's clusters at the same k: one
+    panel per candidate, the documents each pair of clusters shares (colour: the share of
+    the chosen cluster's documents), each cluster named by its top terms, a candidate's
+    clusters ordered by the chosen cluster they match (so agreement is the diagonal)."""
+    from scipy.optimize import linear_sum_assignment
+
+    agreement = read_table(agreement_csv)
+    require_columns(
+        agreement,
+        ["features", "chosen", "within_noise", "ari_with_chosen", "documents_regrouped"],
+        agreement_csv,
+    )
+    title = "Clusters of each candidate feature space against the chosen ones"
+    flags = agreement["chosen"].astype(str).str.lower() == "true"
+    if agreement.empty or not flags.any():
+        no_data_figure(title, "No feature space was chosen.", png, pdf)
+        return
+    chosen = str(agreement.loc[flags, "features"].iloc[0])
+    others = agreement[~flags]
+    if others.empty:
+        no_data_figure(
+            title,
+            f"One feature space ({FEATURE_NAMES.get(chosen, chosen)}): nothing to compare.\n"
+            "With cluster.features: auto, each of cluster.auto_features is a candidate.",
+            png,
+            pdf,
+        )
+        return
+    assignments = read_table(by_features_csv, dtype={"doc_id": str})
+    require_columns(assignments, [chosen, *others["features"].astype(str)], by_features_csv)
+    terms = read_table(terms_by_features_csv)
+    require_columns(terms, ["features", "cluster", "rank"], terms_by_features_csv)
+
+    def names(space: str, sizes: pd.Series) -> list[str]:
+        # The size after a left-to-right mark: without it, the bidirectional layout moves
+        # the size (or the colon) into the Arabic run.
+        rows = terms[terms["features"].astype(str) == space].sort_values(["cluster", "rank"])
+        words = {
+            int(cluster): "، ".join(shown_terms(part)[:n_words])
+            for cluster, part in rows.groupby("cluster")
+        }
+        return [
+            f"{topic_label(i, words.get(int(i), ''), n_words)}{LTR} (n = {n:,})"
+            for i, n in sizes.items()
+        ]
+
+    k = assignments[chosen].nunique()
+    fig, axes = new_figure((2.4 + 0.3 * k) * len(others), nrows=len(others))
+    for ax, row in zip(axes[:, 0], others.itertuples(), strict=True):
+        space = str(row.features)
+        counts = pd.crosstab(assignments[chosen], assignments[space])
+        # The candidate's clusters in the order of the chosen cluster each matches, the rest
+        # after them, so that the matched pairs lie on the diagonal (linear_sum_assignment
+        # returns the rows in order).
+        _, matched = linear_sum_assignment(counts.to_numpy(), maximize=True)
+        order = [counts.columns[j] for j in matched]
+        order += [c for c in counts.columns if c not in order]
+        counts = counts[order]
+        shares = counts.div(counts.sum(axis=1), axis=0)
+        rows = names(chosen, counts.sum(axis=1))
+        columns = names(space, counts.sum(axis=0))
+        heatmap(
+            ax,
+            shares.set_axis(rows, axis=0).set_axis(columns, axis=1),
+            cmap="Blues",
+            annotate=False,
+            vmin=0,
+            vmax=1,
+            colorbar_label="share of the row",
+        )
+        for label in ax.get_xticklabels():
+            label.set(rotation=30)
+        for (i, j), value in np.ndenumerate(counts.to_numpy()):
+            ax.text(
+                j,
+                i,
+                f"{value:,}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if shares.iloc[i, j] > 0.6 else "black",
+            )
+        ax.set_ylabel(f"chosen: {FEATURE_NAMES.get(chosen, chosen)}")
+        close = str(row.within_noise).lower() == "true"
+        note = "  (within noise: a close choice)" if close else ""
+        ax.set_title(
+            f"against {FEATURE_NAMES.get(space, space)}{note}: "
+            f"{int(row.documents_regrouped):,} of {len(assignments):,} documents in other"
+            f" clusters,\nadjusted Rand index {float(row.ari_with_chosen):.3f}",
+            fontsize=9,
+        )
+    fig.suptitle(
+        f"{title}\n(rows: the chosen {FEATURE_NAMES.get(chosen, chosen)}; clusters by their top"
+        " terms, n: documents)",
+        fontsize=10,
+    )
+    save_figure(fig, png, pdf)

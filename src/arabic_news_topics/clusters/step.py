@@ -39,6 +39,11 @@ def cluster_documents(
     coordinates: str,
     linkage: str,
     space: str,
+    by_features: str | None = None,
+    agreement_csv: str | None = None,
+    agreement_md: str | None = None,
+    terms_by_features_csv: str | None = None,
+    terms_by_features_md: str | None = None,
     use_idf: bool = True,
     doc_topics: Sequence[str] = (),
     max_documents: int = 40,
@@ -65,7 +70,13 @@ def cluster_documents(
     (stage 2's tokens, the documents of the matrix in its order) give the word counts on
     which the partition is refined (``cluster.refine_iterations``; ``ngram_range`` as the
     TF-IDF's); without them, no refinement, and no ``dmm`` candidate, whose runs
-    (the ``dmm`` engine's fits: ``dmm_iterations``, ``dmm_restarts``) cluster those counts."""
+    (the ``dmm`` engine's fits: ``dmm_iterations``, ``dmm_restarts``) cluster those counts.
+
+    Every candidate's own clusters at the chosen k (its medoid run, refined as the chosen
+    one is) are written beside the chosen ones: ``by_features`` (a column per candidate),
+    their top terms (``terms_by_features_*``) and how far each is from the chosen clusters
+    (``agreement_*``, :func:`~arabic_news_topics.clusters.core.feature_agreement_table`), so
+    that where the choice was close a researcher sees both groupings."""
     weights, doc_ids, terms = tfidf.load_matrix(matrix)
     ks = cluster_ks(settings, len(doc_ids))
     check_chosen_num_topics(doc_topics, chosen)
@@ -108,8 +119,9 @@ def cluster_documents(
     if close:
         LOGGER.warning(
             "cluster.features: %s was chosen, but the stability of %s is within %g standard "
-            "errors of it (feature_stability.csv): other seeds could choose otherwise. Set "
-            "cluster.features to each and compare (more cluster.stability_runs than 10 did "
+            "errors of it (feature_stability.csv): other seeds could choose otherwise. Each "
+            "space's clusters are in assignments_by_features.csv, how far they are from the "
+            "chosen ones in feature_agreement.csv (more cluster.stability_runs than 10 did "
             "not make such choices steadier on the labelled corpora: docs/topic_models.md)",
             result["features"],
             ", ".join(close),
@@ -140,6 +152,19 @@ def cluster_documents(
     top_terms = core.cluster_top_terms(weights, labels, terms, top_n)
     displays = read_display_forms(vocabulary_csv)
     write_table(with_display(top_terms, displays), top_terms_csv, top_terms_md)
+    write_by_features(
+        result,
+        weights,
+        doc_ids,
+        terms,
+        displays,
+        top_n,
+        by_features,
+        agreement_csv,
+        agreement_md,
+        terms_by_features_csv,
+        terms_by_features_md,
+    )
     sizes = assignments.groupby("cluster").size().rename("documents").reset_index()
     write_table(sizes, sizes_csv, sizes_md)
     coords = core.document_map(weights, random_state, method=settings["map"])
@@ -151,6 +176,56 @@ def cluster_documents(
         weights[tfidf.sample_positions(len(doc_ids), max_documents, random_state)]
     )
     write_table(pd.DataFrame(tree, columns=["left", "right", "distance", "size"]), linkage)
+
+
+def write_by_features(
+    result: Mapping,
+    weights,
+    doc_ids: Sequence[str],
+    terms: Sequence[str],
+    displays: Mapping[str, str],
+    top_n: int,
+    by_features: str | None,
+    agreement_csv: str | None,
+    agreement_md: str | None,
+    terms_csv: str | None,
+    terms_md: str | None,
+) -> None:
+    """Every candidate's clusters (``result`` of
+    :func:`~arabic_news_topics.clusters.core.cluster_with_settings`: the chosen ``labels``
+    and the ``alternatives``) as a column each, their agreement with the chosen clusters and
+    their top terms; each file only where its path is given."""
+    names = list(dict.fromkeys(result["stability"]["features"].astype(str)))
+    partitions = {**result["alternatives"], result["features"]: result["labels"]}
+    if by_features:
+        frame = pd.DataFrame({"doc_id": list(doc_ids)})
+        for name in names:
+            frame[name] = partitions[name]
+        write_table(frame, by_features)
+    if agreement_csv:
+        agreement = core.feature_agreement_table(
+            result["labels"], result["alternatives"], result["stability"]
+        )
+        write_table(agreement, agreement_csv, agreement_md)
+        for row in agreement[~agreement["chosen"]].itertuples():
+            LOGGER.info(
+                "cluster.features %s at k = %d: %d documents (%.1f %%) in other clusters than "
+                "the chosen %s's (adjusted Rand index %.3f)",
+                row.features,
+                result["k"],
+                row.documents_regrouped,
+                100 * row.share_regrouped,
+                result["features"],
+                row.ari_with_chosen,
+            )
+    if terms_csv:
+        tables = [
+            core.cluster_top_terms(weights, partitions[name], terms, top_n).assign(features=name)
+            for name in names
+        ]
+        table = pd.concat(tables, ignore_index=True)
+        table = table[["features", *[c for c in table.columns if c != "features"]]]
+        write_table(with_display(table, displays), terms_csv, terms_md)
 
 
 def count_blocks(

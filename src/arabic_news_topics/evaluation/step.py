@@ -49,6 +49,7 @@ def evaluate_labels(
     features: str | None = None,
     random_state: int | None = None,
     chosen: str | None = None,
+    by_features: str | None = None,
 ) -> None:
     """Agreement of clusters and argmax topics with the gold labels (NMI, ARI, V-measure,
     purity), for every seed and every engine, and the label-by-group confusion tables.
@@ -61,7 +62,13 @@ def evaluate_labels(
     with ``threads`` above 1, the seeds' procedures run in as many processes. Where the
     stage had one k and ``random_state`` (its seed) is one of ``random_seeds``, that seed's
     clusters at the stage's k are the stage's own (``assignments``, and its choice of
-    features from ``features``, its ``feature_stability.csv``), not made again.
+    features from ``features``, its ``feature_stability.csv``, and every candidate's clusters
+    from ``by_features``, its ``assignments_by_features.csv``), not made again.
+
+    Under ``cluster.features: auto`` with several candidates, each candidate space's own
+    clusters (what ``cluster.features: <space>`` gives at the same k and seed) are scored
+    too, as method ``<method>_<space>`` (and ``..._k<labels>``): whether the space chosen
+    without labels was the one closest to them.
 
     Only labelled documents count; how many were left out is logged. The clustering is
     rerun with each seed (k as the clustering stage chose it); ``doc_topics`` are the document
@@ -116,13 +123,23 @@ def evaluate_labels(
     )
     stage = read_table(assignments, dtype={"doc_id": str}).set_index("doc_id")["cluster"]
     reused = {}
-    if features is not None and random_state in random_seeds and len(chosen) == 1:
+    if (
+        features is not None
+        and by_features is not None
+        and random_state in random_seeds
+        and len(chosen) == 1
+    ):
         # The same procedure with the same seed and k: the stage's result as it wrote it.
         table = read_table(features)
+        spaces = read_table(by_features, dtype={"doc_id": str}).set_index("doc_id")
         reused[random_state, k] = {
             "features": clusters.chosen_features(table),
             "within_noise": ", ".join(clusters.features_within_noise(table)),
             **_scores(gold, stage.reindex(doc_ids).to_numpy()[kept]),
+            "candidates": {
+                name: _scores(gold, spaces[name].reindex(doc_ids).to_numpy()[kept])
+                for name in dict.fromkeys(table["features"].astype(str))
+            },
         }
         tasks = [task for task in tasks if task not in reused]
     if threads > 1 and len(tasks) > 1:
@@ -133,10 +150,26 @@ def evaluate_labels(
     else:
         outcomes = {task: job(task) for task in tasks}
     outcomes.update(reused)
+    several = settings["features"] == "auto"
     for seed in random_seeds:
-        for name, size in ((method, k), (f"{method}_k{n_labels}", n_labels)):
-            if (seed, size) in outcomes:
-                rows.append({"method": name, "seed": seed, **outcomes[seed, size]})
+        for suffix, size in (("", k), (f"_k{n_labels}", n_labels)):
+            if (seed, size) not in outcomes:
+                continue
+            outcome = dict(outcomes[seed, size])
+            candidates = outcome.pop("candidates")
+            rows.append({"method": method + suffix, "seed": seed, **outcome})
+            if several and len(candidates) > 1:
+                rows += [
+                    {
+                        # No choice of features here: the method names the space.
+                        "method": f"{settings['method']}_{name}{suffix}",
+                        "seed": seed,
+                        "features": "",
+                        "within_noise": "",
+                        **scores,
+                    }
+                    for name, scores in candidates.items()
+                ]
     position = {doc_id: i for i, doc_id in enumerate(doc_ids)}
     reference = None
     for path, run in zip(doc_topics, runs, strict=True):
@@ -175,7 +208,7 @@ def _clusters_scored(
 ) -> dict:
     """Stage 5's procedure with the seed and k of ``task``, scored against ``gold`` (the
     labels of the documents at ``kept``): the features chosen, those within the seeds'
-    noise, and the scores."""
+    noise, the scores, and each candidate space's clusters' scores (``candidates``)."""
     from threadpoolctl import threadpool_limits
 
     seed, size = task
@@ -185,11 +218,17 @@ def _clusters_scored(
         result = clusters.cluster_with_settings(
             weights, settings, [size], seed, use_idf, thetas, counts, dmm_iterations, dmm_restarts
         )
+    spaces = {**result["alternatives"], result["features"]: result["labels"]}
     return {
         "features": result["features"],
         # The spaces another set of seeds could have chosen (clusters).
         "within_noise": ", ".join(clusters.features_within_noise(result["stability"])),
         **_scores(gold, result["labels"][kept]),
+        # Each candidate space's own clusters, in the stability table's order.
+        "candidates": {
+            name: _scores(gold, spaces[name][kept])
+            for name in dict.fromkeys(result["stability"]["features"].astype(str))
+        },
     }
 
 
