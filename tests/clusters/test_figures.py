@@ -251,9 +251,25 @@ def test_feature_agreement_shows_each_other_space_against_the_chosen_one(tmp_pat
     assert [t.get_text() for t in first.texts] == ["5", "1", "0", "6"]
     assert "LSA of TF (no IDF)  (within noise" in first.get_title()
     assert "1 of 12 documents in other clusters" in first.get_title()
-    assert "one-topic mixture (DMM):" in second.get_title()
+    assert second.get_title().startswith("against one-topic mixture (DMM)\n")
     assert "6 of 12 documents" in second.get_title()
     assert first.get_ylabel() == "chosen: LSA of TF-IDF"
+    # The titles stay within the figure, with the note and a large corpus's counts.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    large = agreement_table().assign(documents_regrouped=[0, 1_256_000, 6])
+    wide = (
+        "agreement_wide",
+        figures.plot_feature_agreement,
+        [by_features_table, lambda: large, terms_by_features_table],
+        {},
+    )
+    draw(tmp_path, wide, "wide")
+    canvas = FigureCanvasAgg(drawn[-1])
+    canvas.draw()
+    for ax in plotted(drawn[-1]):
+        box = ax.title.get_window_extent(canvas.get_renderer())
+        assert drawn[-1].bbox.x0 <= box.x0 and box.x1 <= drawn[-1].bbox.x1, ax.get_title()
 
 
 def test_feature_agreement_with_one_space_says_there_is_nothing_to_compare(tmp_path, drawn):

@@ -1132,7 +1132,9 @@ def feature_agreement_table(
         One row per candidate, in the stability table's order: ``features``, ``chosen``,
         ``within_noise``, ``mean_stability``, ``clusters``, ``ari_with_chosen`` and
         ``nmi_with_chosen`` (adjusted Rand index and normalized mutual information of its
-        clusters with the chosen ones; 1 for the chosen space) and ``documents_regrouped``
+        clusters with the chosen ones, both refined; 1 for the chosen space; the stability
+        table's ``agreement_with_chosen`` compares the medoid runs before the refinement)
+        and ``documents_regrouped``
         with ``share_regrouped``: the documents whose cluster is not the one matched to
         their chosen cluster, the clusters of the two matched one to one so that the most
         documents agree (the Hungarian method).

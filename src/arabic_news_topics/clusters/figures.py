@@ -390,9 +390,10 @@ def plot_feature_agreement(
         close = str(row.within_noise).lower() == "true"
         note = "  (within noise: a close choice)" if close else ""
         ax.set_title(
-            f"against {FEATURE_NAMES.get(space, space)}{note}: "
+            # Two lines: with the note and a large corpus's counts one ran past the edge.
+            f"against {FEATURE_NAMES.get(space, space)}{note}\n"
             f"{int(row.documents_regrouped):,} of {len(assignments):,} documents in other"
-            f" clusters,\nadjusted Rand index {float(row.ari_with_chosen):.3f}",
+            f" clusters, adjusted Rand index {float(row.ari_with_chosen):.3f}",
             fontsize=9,
         )
     fig.suptitle(
