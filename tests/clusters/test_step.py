@@ -78,33 +78,53 @@ def test_count_blocks_fail_on_other_documents(tokens, ids, message):
     assert str(tokens) in str(error.value)
 
 
-def test_the_stage_warns_when_its_feature_choice_is_within_noise(tmp_path, caplog):
-    """Documents of random words: no grouping for either space to hold, so k-means varies
-    from seed to seed in both, about as much. The stage writes the space it did not choose
-    as within noise and says so in its log."""
+@pytest.fixture(scope="module")
+def noisy_stage(tmp_path_factory):
+    """The stage on documents of random words: no grouping for either LSA space to hold,
+    so k-means varies from seed to seed in both, about as much (a choice within noise).
+    Its outputs and its log messages (level, text), run once for the tests below."""
+    import logging
+
+    folder = tmp_path_factory.mktemp("noisy_stage")
     rng = np.random.default_rng(3)
     documents = [
         (f"d{i}", [f"w{j}" for j in rng.integers(0, 60, rng.integers(5, 30))]) for i in range(200)
     ]
     matrix, doc_ids, terms = tfidf.compute_tfidf(documents, sublinear_tf=True)
-    path = tmp_path / "tfidf_matrix.npz"
+    path = folder / "tfidf_matrix.npz"
     tfidf.save_matrix(matrix, doc_ids, terms, str(path))
     settings = stage_settings(["lsa", "lsa_no_idf"], stability_runs=3, lsa_components=5)
-    out = stage_outputs(tmp_path)
-    with caplog.at_level("WARNING"):
+    out = stage_outputs(folder)
+    records = []
+    handler = logging.Handler(level=logging.INFO)
+    handler.emit = lambda record: records.append((record.levelname, record.getMessage()))
+    logger = logging.getLogger(step.__name__)
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
         step.cluster_documents(str(path), settings, 42, **out)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return out, records
+
+
+def test_the_stage_warns_when_its_feature_choice_is_within_noise(noisy_stage):
+    """The stage writes the space it did not choose as within noise and says so in its log."""
+    out, records = noisy_stage
     table = pd.read_csv(out["features_csv"]).set_index("features")
     chosen = table.index[table["chosen"]][0]
     other = "lsa" if chosen == "lsa_no_idf" else "lsa_no_idf"
     assert table.loc[other, "within_noise"] and not table.loc[chosen, "within_noise"]
     assert table.loc[other, "agreement_with_chosen"] < 1
     assert table.loc[chosen, "agreement_with_chosen"] == 1
-    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    warnings = [message for level, message in records if level == "WARNING"]
     assert any(f"{chosen} was chosen, but the stability of {other}" in m for m in warnings)
 
 
-def test_the_stage_writes_every_candidates_clusters_beside_the_chosen_ones(tmp_path, caplog):
-    """Where the choice is within noise (random words, as above), each candidate's clusters
+def test_the_stage_writes_every_candidates_clusters_beside_the_chosen_ones(noisy_stage):
+    """Where the choice is within noise, each candidate's clusters
     are a column of assignments_by_features.csv (the chosen one's equal to assignments.csv),
     their top terms are in cluster_top_terms_by_features.csv (the chosen one's as
     cluster_top_terms.csv) and feature_agreement.csv counts the documents the other space
@@ -112,17 +132,7 @@ def test_the_stage_writes_every_candidates_clusters_beside_the_chosen_ones(tmp_p
     warning names the files."""
     import itertools
 
-    rng = np.random.default_rng(3)
-    documents = [
-        (f"d{i}", [f"w{j}" for j in rng.integers(0, 60, rng.integers(5, 30))]) for i in range(200)
-    ]
-    matrix, doc_ids, terms = tfidf.compute_tfidf(documents, sublinear_tf=True)
-    path = tmp_path / "tfidf_matrix.npz"
-    tfidf.save_matrix(matrix, doc_ids, terms, str(path))
-    settings = stage_settings(["lsa", "lsa_no_idf"], stability_runs=3, lsa_components=5)
-    out = stage_outputs(tmp_path)
-    with caplog.at_level("INFO"):
-        step.cluster_documents(str(path), settings, 42, **out)
+    out, records = noisy_stage
     chosen = step.core.chosen_features(pd.read_csv(out["features_csv"]))
     other = "lsa" if chosen == "lsa_no_idf" else "lsa_no_idf"
     by_features = pd.read_csv(out["by_features"], dtype={"doc_id": str})
@@ -147,7 +157,7 @@ def test_the_stage_writes_every_candidates_clusters_beside_the_chosen_ones(tmp_p
     pd.testing.assert_frame_equal(
         own.reset_index(drop=True), pd.read_csv(out["top_terms_csv"]), check_dtype=False
     )
-    messages = [r.getMessage() for r in caplog.records]
+    messages = [message for _, message in records]
     assert any(f"cluster.features {other} at k = 3: {200 - best} documents" in m for m in messages)
     assert any("assignments_by_features.csv" in m for m in messages if "within" in m)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from ..io import iter_tokens, read_table, write_npz, write_table
 from ..normalize.core import with_display
@@ -39,11 +40,11 @@ def cluster_documents(
     coordinates: str,
     linkage: str,
     space: str,
-    by_features: str | None = None,
-    agreement_csv: str | None = None,
-    agreement_md: str | None = None,
-    terms_by_features_csv: str | None = None,
-    terms_by_features_md: str | None = None,
+    by_features: str,
+    agreement_csv: str,
+    agreement_md: str,
+    terms_by_features_csv: str,
+    terms_by_features_md: str,
     use_idf: bool = True,
     doc_topics: Sequence[str] = (),
     max_documents: int = 40,
@@ -180,52 +181,49 @@ def cluster_documents(
 
 def write_by_features(
     result: Mapping,
-    weights,
+    weights: sp.csr_matrix,
     doc_ids: Sequence[str],
     terms: Sequence[str],
     displays: Mapping[str, str],
     top_n: int,
-    by_features: str | None,
-    agreement_csv: str | None,
-    agreement_md: str | None,
-    terms_csv: str | None,
-    terms_md: str | None,
+    by_features: str,
+    agreement_csv: str,
+    agreement_md: str,
+    terms_csv: str,
+    terms_md: str,
 ) -> None:
     """Every candidate's clusters (``result`` of
     :func:`~arabic_news_topics.clusters.core.cluster_with_settings`: the chosen ``labels``
     and the ``alternatives``) as a column each, their agreement with the chosen clusters and
-    their top terms; each file only where its path is given."""
+    their top terms."""
     names = list(dict.fromkeys(result["stability"]["features"].astype(str)))
     partitions = {**result["alternatives"], result["features"]: result["labels"]}
-    if by_features:
-        frame = pd.DataFrame({"doc_id": list(doc_ids)})
-        for name in names:
-            frame[name] = partitions[name]
-        write_table(frame, by_features)
-    if agreement_csv:
-        agreement = core.feature_agreement_table(
-            result["labels"], result["alternatives"], result["stability"]
+    frame = pd.DataFrame({"doc_id": list(doc_ids)})
+    for name in names:
+        frame[name] = partitions[name]
+    write_table(frame, by_features)
+    agreement = core.feature_agreement_table(
+        result["labels"], result["alternatives"], result["stability"]
+    )
+    write_table(agreement, agreement_csv, agreement_md)
+    for row in agreement[~agreement["chosen"]].itertuples():
+        LOGGER.info(
+            "cluster.features %s at k = %d: %d documents (%.1f %%) in other clusters than "
+            "the chosen %s's (adjusted Rand index %.3f)",
+            row.features,
+            result["k"],
+            row.documents_regrouped,
+            100 * row.share_regrouped,
+            result["features"],
+            row.ari_with_chosen,
         )
-        write_table(agreement, agreement_csv, agreement_md)
-        for row in agreement[~agreement["chosen"]].itertuples():
-            LOGGER.info(
-                "cluster.features %s at k = %d: %d documents (%.1f %%) in other clusters than "
-                "the chosen %s's (adjusted Rand index %.3f)",
-                row.features,
-                result["k"],
-                row.documents_regrouped,
-                100 * row.share_regrouped,
-                result["features"],
-                row.ari_with_chosen,
-            )
-    if terms_csv:
-        tables = [
-            core.cluster_top_terms(weights, partitions[name], terms, top_n).assign(features=name)
-            for name in names
-        ]
-        table = pd.concat(tables, ignore_index=True)
-        table = table[["features", *[c for c in table.columns if c != "features"]]]
-        write_table(with_display(table, displays), terms_csv, terms_md)
+    tables = [
+        core.cluster_top_terms(weights, partitions[name], terms, top_n).assign(features=name)
+        for name in names
+    ]
+    table = pd.concat(tables, ignore_index=True)
+    table = table[["features", *[c for c in table.columns if c != "features"]]]
+    write_table(with_display(table, displays), terms_csv, terms_md)
 
 
 def count_blocks(
