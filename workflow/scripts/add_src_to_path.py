@@ -1,4 +1,5 @@
-"""Imported first by every script: puts the project's ``src/`` on ``sys.path``.
+"""Imported first by every script: puts the project's ``src/`` on ``sys.path``, and spares
+the job's Python the garbage collector's passes over every object when it exits.
 
 Snakemake puts the script's folder on the path, not the project's; this makes the
 ``arabic_news_topics`` package importable in any environment a job runs in (the project's
@@ -6,6 +7,8 @@ virtual environment, a per-rule conda environment, a cluster node), always from 
 of the workflow.
 """
 
+import atexit
+import gc
 import sys
 from pathlib import Path
 
@@ -15,3 +18,9 @@ SRC = str(Path(__file__).resolve().parents[2] / "src")
 while SRC in sys.path:
     sys.path.remove(SRC)
 sys.path.insert(0, SRC)
+
+# At exit CPython collects garbage over every object the job made, most of them pandas',
+# scipy's and matplotlib's modules: about 0.25 CPU s a job, a fifth of a small job's cost.
+# Frozen objects are left out of those passes; the memory goes back to the system anyway.
+# Registered first, so it runs last: after every other exit handler (logging's flush).
+atexit.register(gc.freeze)
