@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import shutil
 import statistics
 import subprocess
@@ -59,22 +58,6 @@ def copy_revision(target: Path, revision: str) -> str:
     return subprocess.run(
         ["git", "rev-parse", "--short", revision], cwd=REPO, capture_output=True, text=True
     ).stdout.strip()
-
-
-def compile_sampler(code: Path) -> bool:
-    """Compile the DMM's sampler in the copy ``code`` as ``make`` does after installing
-    (numba caches it beside the copy's module): otherwise each copy's first run compiles it
-    in its first DMM job, seconds that a user's run never spends. False for a revision older
-    than the cache (nothing to compile)."""
-    env = {**os.environ, "PYTHONPATH": str(code / "src")}
-    done = subprocess.run(
-        [sys.executable, "-m", "arabic_news_topics.topics.gsdmm"],
-        cwd=code,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    return done.returncode == 0
 
 
 def run_version(
@@ -384,7 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     copy_repository(folder / "main", "worktree")
     versions.append(("current", folder))
     for label, folder in versions:
-        if not compile_sampler(folder / "main"):
+        if not harness.compile_sampler(folder / "main"):
             print(f"{label}: no DMM sampler to compile before the runs", flush=True)
     folders = dict(versions)
     runs = [

@@ -337,9 +337,11 @@ def prepare_workflow(
     workdir: Path, corpus: Path, documents: int, num_topics: Sequence[int], code: Path
 ) -> tuple[Path, dict]:
     """A copy of the workflow's files (``code``, a snapshot of the repository) in
-    ``workdir`` with the first ``documents`` records of the corpus and the run's config;
-    the config file and the effective config."""
+    ``workdir`` (its DMM sampler compiled, as a user's install does) with the first
+    ``documents`` records of the corpus and the run's config; the config file and the
+    effective config."""
     shutil.copytree(code, workdir)
+    harness.compile_sampler(workdir)
     data = workdir / "benchmark_corpus.jsonl.gz"
     harness.write_first_records(corpus, data, documents)
     template = workdir / CORPUS_CONFIG

@@ -30,3 +30,20 @@ def test_run_measured_reports_the_tree_and_its_largest_process(tmp_path):
     assert 250 <= measured["process_peak_mib"] < measured["tree_peak_mib"]
     # The tree: both at once, at least 250 + 60 MiB.
     assert measured["tree_peak_mib"] >= 310
+
+
+def test_the_sampler_is_compiled_in_each_copy_before_its_runs(tmp_path) -> None:
+    """As ``make`` does after installing, and with the copy's own package (numba caches the
+    compiled sampler beside the module it compiled)."""
+    module = tmp_path / "copy" / "src" / "arabic_news_topics" / "topics" / "gsdmm.py"
+    module.parent.mkdir(parents=True)
+    (module.parents[1] / "__init__.py").write_text("")
+    (module.parent / "__init__.py").write_text("")
+    module.write_text(
+        "from pathlib import Path\nPath(__file__).with_name('compiled').write_text(__file__)\n"
+    )
+    assert harness.compile_sampler(tmp_path / "copy")
+    assert (module.parent / "compiled").read_text() == str(module)
+    # A revision older than the sampler's cache has nothing to compile.
+    module.write_text("raise SystemExit('no sampler')\n")
+    assert not harness.compile_sampler(tmp_path / "copy")

@@ -161,20 +161,3 @@ def test_repeats_must_be_positive(monkeypatch, tmp_path, capsys) -> None:
     assert workflow_speed.main(["--name", "x", "--workdir", str(workdir), "--repeats", "0"]) == 2
     assert "--repeats must be at least 1, not 0" in capsys.readouterr().out
     assert not workdir.exists()  # nothing was started
-
-
-def test_the_sampler_is_compiled_in_each_copy_before_its_runs(tmp_path) -> None:
-    """As ``make`` does after installing, and with the copy's own package (numba caches the
-    compiled sampler beside the module it compiled)."""
-    module = tmp_path / "copy" / "src" / "arabic_news_topics" / "topics" / "gsdmm.py"
-    module.parent.mkdir(parents=True)
-    (module.parents[1] / "__init__.py").write_text("")
-    (module.parent / "__init__.py").write_text("")
-    module.write_text(
-        "from pathlib import Path\nPath(__file__).with_name('compiled').write_text(__file__)\n"
-    )
-    assert workflow_speed.compile_sampler(tmp_path / "copy")
-    assert (module.parent / "compiled").read_text() == str(module)
-    # A revision older than the sampler's cache has nothing to compile.
-    module.write_text("raise SystemExit('no sampler')\n")
-    assert not workflow_speed.compile_sampler(tmp_path / "copy")
