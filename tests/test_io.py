@@ -16,6 +16,8 @@ import pytest
 
 import arabic_news_topics
 from arabic_news_topics.io import (
+    _csv_columns,
+    _round_floats,
     atomic_path,
     iter_tokens,
     read_jsonl,
@@ -99,6 +101,73 @@ def test_write_table_is_byte_identical_on_rerun(tmp_path, frame):
     write_table(frame.copy(), tmp_path / "b.csv", tmp_path / "b.md")
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
     assert (tmp_path / "a.md").read_bytes() == (tmp_path / "b.md").read_bytes()
+
+
+def _pandas_csv(frame: pd.DataFrame) -> bytes:
+    """The table's CSV as pandas writes it: the reference write_table's own writer must match."""
+    rounded = frame.copy()
+    floats = rounded.select_dtypes(include="float").columns
+    rounded[floats] = rounded[floats].round(6)
+    return rounded.to_csv(index=False, lineterminator="\n", float_format="%.6f").encode("utf-8")
+
+
+def _odd_frames() -> dict[str, pd.DataFrame]:
+    rng = np.random.default_rng(3)
+    shares = rng.dirichlet(np.full(7, 0.1), size=40)
+    shares[2, 3], shares[5, 0], shares[6, 6] = np.nan, -0.0, np.inf
+    strings = ["a,b", 'say "x"', "two\nlines", "cr\rhere", " lead", "", "روسيا, الناتو", None]
+    return {
+        "topic shares with NaN, -0, inf": pd.DataFrame(
+            {"doc_id": [f"d{i}" for i in range(40)]}
+            | {f"topic_{j + 1}": shares[:, j] for j in range(7)}
+        ),
+        "strings that need quotes, None and NaN": pd.DataFrame(
+            {
+                "text": strings,
+                "mixed": [1, 2.5, "x", None, np.nan, True, 0.1234567891, "y"],
+                "flag": [True, False] * 4,
+                "count": np.arange(8, dtype=np.int32),
+                "big": [1e20, -1e-9, 5e-7, 4.9999999e-7, 123456.7654321, -2.5e-7, 0.0, 1.0],
+                "small": np.linspace(0, 1, 8, dtype=np.float32),
+                "unsigned": np.arange(8, dtype=np.uint64),
+            }
+        ),
+        "one column with empty strings": pd.DataFrame({"term": ["", "a", ""]}),
+        "strings of object dtype": pd.DataFrame(
+            {"term": np.array(["a,b", None, "ج"], dtype=object), "n": [1, 2, 3]}, dtype=object
+        ),
+        "one float column with NaN": pd.DataFrame({"score": [np.nan, 0.5, np.nan]}),
+        "no rows": pd.DataFrame({"a": pd.Series([], dtype=float), "b": pd.Series([], dtype=object)}),
+        "duplicate names": pd.DataFrame([[1, 0.5, "x"]], columns=["a", "a", "b"]),
+        # Left to pandas: extension dtypes, dates, categories, labels that are not strings.
+        "nullable integers": pd.DataFrame({"n": pd.array([1, None, 3], dtype="Int64")}),
+        "dates": pd.DataFrame({"day": pd.to_datetime(["2015-07-21", None]), "x": [0.5, 1.0]}),
+        "categories": pd.DataFrame({"section": pd.Categorical(["a", "b", None])}),
+        "integer labels": pd.DataFrame({1: [0.25, 0.5], 2.5: ["a", "b"]}),
+        "no columns": pd.DataFrame(index=range(3)),
+    }
+
+
+LEFT_TO_PANDAS = {"nullable integers", "dates", "categories", "integer labels", "no columns"}
+
+
+@pytest.mark.parametrize("name", list(_odd_frames()))
+def test_write_table_writes_the_bytes_pandas_writes(tmp_path, name):
+    frame = _odd_frames()[name]
+    # Each frame goes the way it is meant to: the package's writer, or pandas.
+    assert (_csv_columns(_round_floats(frame)) is None) is (name in LEFT_TO_PANDAS)
+    write_table(frame, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes() == _pandas_csv(frame)
+
+
+def test_write_table_matches_pandas_on_a_large_random_table(tmp_path):
+    rng = np.random.default_rng(11)
+    values = rng.standard_normal((2000, 30)) * 10.0 ** rng.integers(-8, 8, size=(2000, 30))
+    values[rng.random(values.shape) < 0.01] = np.nan
+    frame = pd.DataFrame(values, columns=[f"c{j}" for j in range(30)])
+    frame.insert(0, "doc_id", [f"2015-07-21-{i:04d}" for i in range(2000)])
+    write_table(frame, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes() == _pandas_csv(frame)
 
 
 def test_read_table_keeps_none_and_empty_distinct(tmp_path):

@@ -1459,6 +1459,34 @@ def test_array_inference_is_gensims_own_bit_for_bit(planted, collect_sstats):
     np.testing.assert_array_equal(lda.array_inference(model, bags)[0], expected[0])
 
 
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"alpha": "asymmetric", "eta": 0.3},
+        {"dtype": np.float64, "eta": "auto"},
+    ],
+)
+def test_log_perplexity_is_gensims_bound(planted, settings):
+    # gensim's own bound is the reference: the same value to float32's precision, and the
+    # same draws taken from the model's random state (an empty document among them).
+    bags = planted["bow"]
+    model = LdaModel(
+        id2word=planted["dictionary"], num_topics=4, random_state=9, passes=2, **settings
+    )
+    model.update(bags[:45])
+    held_out = [*bags[45:50], [], *bags[50:]]
+    state = model.random_state.get_state()
+    expected = model.log_perplexity(held_out, total_docs=45)
+    after_gensim = model.random_state.random_sample()
+    model.random_state.set_state(state)
+    got = lda.log_perplexity(model, held_out, total_docs=45)
+    assert got == pytest.approx(expected, rel=1e-6, abs=0)
+    assert model.random_state.random_sample() == after_gensim
+    # Not a constant: fewer held-out documents of the same kind, another bound.
+    assert lda.log_perplexity(model, held_out[:5], total_docs=45) != pytest.approx(got, rel=1e-3)
+
+
 def test_a_bow_corpus_fits_gensims_model_of_its_bags_and_saves_gensims_class(planted, tmp_path):
     bags = planted["bow"]
     corpus = _bow_corpus(bags, len(planted["dictionary"]))

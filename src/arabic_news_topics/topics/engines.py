@@ -498,6 +498,54 @@ def array_inference(
     return gamma, sstats
 
 
+def log_perplexity(model: LdaModel, documents: Sequence[Bag], total_docs: int) -> float:
+    """gensim's ``LdaModel.log_perplexity(documents, total_docs)`` (4.4.0): the variational
+    bound per word of ``documents``, the topics' own term spread over ``total_docs``.
+
+    Written here because gensim's ``bound`` infers each document alone and sums its words'
+    terms in a Python loop, one ``logsumexp`` call a word: 2 of the 30 s of a held-out fit
+    at K = 50 on SaudiNewsNet. Here the documents are inferred together
+    (:func:`array_inference`, the same draws from the model's random state as gensim's,
+    bit for bit) and each document's words at once. The terms are gensim's; they are summed
+    in float64 where gensim sums float32 word by word, so the bound agrees with gensim's to
+    about 1e-6 of itself (tested), not bit for bit.
+    """
+    from gensim.models.ldamodel import dirichlet_expectation
+
+    bags = [
+        ArrayBag((np.array([i for i, _ in bag], dtype=np.int64), np.array([c for _, c in bag])))
+        for bag in documents
+    ]
+    words = float(sum(counts.sum() for _, counts in bags))
+    subsample_ratio = total_docs / len(bags)
+    gamma, _ = array_inference(model, bags)
+    log_theta = dirichlet_expectation(gamma)
+    topics = model.state.get_lambda()
+    log_beta = dirichlet_expectation(topics)
+    score = 0.0
+    for log_theta_d, (ids, counts) in zip(log_theta, bags, strict=True):
+        if len(ids):
+            # E[log p(word | theta, beta)] of each word: log sum over topics, from the largest.
+            terms = log_theta_d[:, None] + log_beta[:, ids]
+            largest = terms.max(axis=0)
+            summed = np.exp(terms - largest).sum(axis=0, dtype=np.float64)
+            score += float(np.dot(counts, np.log(summed) + largest))
+    alpha = np.asarray(model.alpha, dtype=np.float64)
+    gamma, log_theta = gamma.astype(np.float64), log_theta.astype(np.float64)
+    # E[log p(theta | alpha) - log q(theta | gamma)] of every document.
+    score += float(np.sum((alpha - gamma) * log_theta))
+    score += float(np.sum(gammaln(gamma) - gammaln(alpha)))
+    score += float(len(bags) * gammaln(alpha.sum()) - gammaln(gamma.sum(axis=1)).sum())
+    score *= subsample_ratio
+    # E[log p(beta | eta) - log q(beta | lambda)]: the topics' own term.
+    eta, topics, log_beta = model.eta, topics.astype(np.float64), log_beta.astype(np.float64)
+    score += float(np.sum((eta - topics) * log_beta))
+    score += float(np.sum(gammaln(topics) - gammaln(eta)))
+    sum_eta = eta * model.num_terms if np.ndim(eta) == 0 else np.sum(eta)
+    score += float(np.sum(gammaln(sum_eta) - gammaln(topics.sum(axis=1))))
+    return score / (subsample_ratio * words)
+
+
 def _array_bags(bow: Iterable[Bag]) -> Iterable[Bag | ArrayBag]:
     """``bow`` as :func:`array_inference` reads it fastest (a :class:`BowCorpus` as arrays)."""
     return bow.array_bags() if isinstance(bow, BowCorpus) else bow
@@ -580,7 +628,7 @@ class GensimLDA(TopicModel):
         # that term is divided by the held-out words alone and outweighs them: perplexities
         # above the vocabulary's size that grow with K whatever the fit.
         trained_on = max(int(self.model.state.numdocs), len(documents))
-        return float(np.exp(-self.model.log_perplexity(documents, total_docs=trained_on)))
+        return float(np.exp(-log_perplexity(self.model, documents, total_docs=trained_on)))
 
     model_file = "model.gensim"
 
