@@ -137,7 +137,9 @@ def _odd_frames() -> dict[str, pd.DataFrame]:
             {"term": np.array(["a,b", None, "ج"], dtype=object), "n": [1, 2, 3]}, dtype=object
         ),
         "one float column with NaN": pd.DataFrame({"score": [np.nan, 0.5, np.nan]}),
-        "no rows": pd.DataFrame({"a": pd.Series([], dtype=float), "b": pd.Series([], dtype=object)}),
+        "no rows": pd.DataFrame(
+            {"a": pd.Series([], dtype=float), "b": pd.Series([], dtype=object)}
+        ),
         "duplicate names": pd.DataFrame([[1, 0.5, "x"]], columns=["a", "a", "b"]),
         # Left to pandas: extension dtypes, dates, categories, labels that are not strings.
         "nullable integers": pd.DataFrame({"n": pd.array([1, None, 3], dtype="Int64")}),
