@@ -16,7 +16,7 @@ import pytest
 
 import arabic_news_topics
 from arabic_news_topics.io import (
-    _csv_columns,
+    _csv_values,
     _round_floats,
     atomic_path,
     iter_tokens,
@@ -157,12 +157,15 @@ LEFT_TO_PANDAS = {"nullable integers", "dates", "categories", "integer labels", 
 def test_write_table_writes_the_bytes_pandas_writes(tmp_path, name):
     frame = _odd_frames()[name]
     # Each frame goes the way it is meant to: the package's writer, or pandas.
-    assert (_csv_columns(_round_floats(frame)) is None) is (name in LEFT_TO_PANDAS)
+    assert (_csv_values(_round_floats(frame)) is None) is (name in LEFT_TO_PANDAS)
     write_table(frame, tmp_path / "t.csv")
     assert (tmp_path / "t.csv").read_bytes() == _pandas_csv(frame)
 
 
-def test_write_table_matches_pandas_on_a_large_random_table(tmp_path):
+@pytest.mark.parametrize("block_rows", [7, 2000, 10_000])
+def test_write_table_matches_pandas_on_a_large_random_table(tmp_path, monkeypatch, block_rows):
+    # Rows are formatted a block at a time: blocks that end mid-table, at its end, past it.
+    monkeypatch.setattr(arabic_news_topics.io, "CSV_BLOCK_ROWS", block_rows)
     rng = np.random.default_rng(11)
     values = rng.standard_normal((2000, 30)) * 10.0 ** rng.integers(-8, 8, size=(2000, 30))
     values[rng.random(values.shape) < 0.01] = np.nan
