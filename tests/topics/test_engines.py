@@ -1189,6 +1189,93 @@ def test_save_and_load_corpus_round_trip(tmp_path):
     assert counts[:, [nato, alliance]].tolist() == [[1, 1], [1, 0], [1, 1], [0, 0]]
 
 
+def odd_token_lists(n_docs: int = 130, seed: int = 3) -> list[list[str]]:
+    """Documents that try the corpus files' edge cases: empty ones (first, in a row, last),
+    words repeated within a document (counts of 10 and more), words shared across blocks,
+    Arabic, Latin and digit words (the sort of a document's new words), a vocabulary past
+    100 terms and documents past 100 (the widths of the Matrix Market numbers)."""
+    rng = np.random.RandomState(seed)
+    words = [f"كلمه{i}" for i in range(150)] + [f"w{i}" for i in range(30)] + ["10", "9", "ب"]
+    documents = [
+        rng.choice(words, size=rng.randint(1, 40)).tolist()
+        + [words[rng.randint(len(words))]] * rng.randint(0, 14)
+        for _ in range(n_docs)
+    ]
+    for position in (0, 40, 41, 42, 99, n_docs - 1):
+        documents[position] = []
+    return documents
+
+
+@pytest.mark.parametrize("block", [1, 7, 10_000], ids=lambda b: f"block-{b}")
+def test_count_dictionary_is_gensims(block, monkeypatch):
+    documents = odd_token_lists()
+    monkeypatch.setattr(lda, "CORPUS_BLOCK_DOCUMENTS", block)
+    ours, gensims = lda.count_dictionary(iter(documents)), Dictionary(documents)
+    assert ours.token2id == gensims.token2id
+    assert list(ours.token2id.values()) == list(range(len(ours)))
+    assert (ours.dfs, ours.cfs) == (gensims.dfs, gensims.cfs)
+    assert (ours.num_docs, ours.num_pos, ours.num_nnz) == (
+        gensims.num_docs,
+        gensims.num_pos,
+        gensims.num_nnz,
+    )
+    # And so are the filtered dictionaries build_dictionary makes of them.
+    gensims.filter_extremes(no_below=2, no_above=0.5, keep_n=60)
+    assert lda.build_dictionary(documents, 2, 0.5, 60).token2id == gensims.token2id
+
+
+def test_count_dictionary_prunes_where_gensims_does():
+    # gensim checks its size every 10,000 documents: 25,000 documents of new words each
+    # (and some words of every document) are pruned twice to the 500 most frequent.
+    rng = np.random.RandomState(0)
+    documents = [
+        [f"w{i}", f"w{i}", f"shared{rng.randint(40)}", f"rare{rng.randint(100_000)}"]
+        for i in range(25_000)
+    ]
+    ours, gensims = lda.count_dictionary(documents, prune_at=500), Dictionary(documents, 500)
+    assert ours.token2id == gensims.token2id
+    assert (ours.dfs, ours.cfs, ours.num_nnz) == (gensims.dfs, gensims.cfs, gensims.num_nnz)
+    assert len(ours) < 25_000
+
+
+@pytest.mark.parametrize("block", [1, 7, 10_000], ids=lambda b: f"block-{b}")
+def test_save_corpus_writes_gensims_files(tmp_path, block, monkeypatch):
+    from gensim.corpora import MmCorpus
+
+    documents = odd_token_lists()
+    # Some words left out of the dictionary: a document of those only has no entries.
+    dictionary = lda.build_dictionary(documents, no_below=3)
+    documents[7] = ["w_not_in_the_dictionary"] * 3
+    doc_ids = [f"doc_{i}" for i in range(len(documents))]
+    monkeypatch.setattr(lda, "CORPUS_BLOCK_DOCUMENTS", block)
+    lda.save_corpus(zip(doc_ids, documents, strict=True), dictionary, tmp_path / "ours")
+    expected = tmp_path / "gensim.mm"
+    MmCorpus.serialize(str(expected), [dictionary.doc2bow(t) for t in documents])
+    ours = tmp_path / "ours"
+    assert (ours / "corpus.mm").read_bytes() == expected.read_bytes()
+    assert (ours / "corpus.mm.index").read_bytes() == Path(f"{expected}.index").read_bytes()
+    # The index marks the empty documents gensim's way (-1 unless the last).
+    offsets = pickle.loads((ours / "corpus.mm.index").read_bytes())
+    assert [i for i, offset in enumerate(offsets) if offset == -1] == [0, 7, 40, 41, 42, 99]
+    assert list(MmCorpus(str(ours / "corpus.mm"))) == [dictionary.doc2bow(t) for t in documents]
+    token_ids = coherence.load_token_ids(ours)
+    expected_ids = coherence.TokenIds.from_token_lists(documents, dictionary)
+    np.testing.assert_array_equal(token_ids.ids, expected_ids.ids)
+    assert token_ids.ids.dtype == expected_ids.ids.dtype
+    np.testing.assert_array_equal(token_ids.offsets, expected_ids.offsets)
+    assert (ours / "doc_ids.txt").read_text(encoding="utf-8").split() == doc_ids
+
+
+def test_save_corpus_of_no_documents(tmp_path):
+    from gensim.corpora import MmCorpus
+
+    dictionary = lda.build_dictionary(SMALL)
+    assert lda.save_corpus(iter([]), dictionary, tmp_path / "ours") == 0
+    MmCorpus.serialize(str(tmp_path / "gensim.mm"), [])
+    assert (tmp_path / "ours" / "corpus.mm").read_bytes() == (tmp_path / "gensim.mm").read_bytes()
+    assert pickle.loads((tmp_path / "ours" / "corpus.mm.index").read_bytes()) == []
+
+
 # ---------------------------------------------------------------------------------------
 # gensim's gamma_threshold
 
