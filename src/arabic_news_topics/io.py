@@ -95,20 +95,23 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 NPZ_COMPRESS_LEVEL = 1
 
 
-def write_npz(path: str | Path, **arrays) -> None:
+def write_npz(path: str | Path, compress: bool = True, **arrays) -> None:
     """Arrays as an ``.npz`` file (``np.load`` reads it) through :func:`atomic_path`, with
     the same bytes on every rerun: ``np.savez`` stamps each member with the time of
     writing, these members carry zipfile's fixed date (1980-01-01, that of a member
-    opened by name). Compressed at zlib's fastest level, :data:`NPZ_COMPRESS_LEVEL`."""
+    opened by name). Compressed at zlib's fastest level, :data:`NPZ_COMPRESS_LEVEL`, or
+    stored as they are (``compress=False``: a file every fit reads, at disk speed)."""
     import zipfile
 
     import numpy as np
 
+    if compress:
+        options = {"compression": zipfile.ZIP_DEFLATED, "compresslevel": NPZ_COMPRESS_LEVEL}
+    else:
+        options = {"compression": zipfile.ZIP_STORED}
     with (
         atomic_path(path) as temporary,
-        zipfile.ZipFile(
-            temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=NPZ_COMPRESS_LEVEL
-        ) as archive,
+        zipfile.ZipFile(temporary, "w", **options) as archive,
     ):
         for name, value in arrays.items():
             with archive.open(f"{name}.npy", "w", force_zip64=True) as stream:

@@ -1257,13 +1257,41 @@ def test_save_corpus_writes_gensims_files(tmp_path, block, monkeypatch):
     # The index marks the empty documents gensim's way (-1 unless the last).
     offsets = pickle.loads((ours / "corpus.mm.index").read_bytes())
     assert [i for i, offset in enumerate(offsets) if offset == -1] == [0, 7, 40, 41, 42, 99]
-    assert list(MmCorpus(str(ours / "corpus.mm"))) == [dictionary.doc2bow(t) for t in documents]
+    bags = [dictionary.doc2bow(t) for t in documents]
+    assert list(MmCorpus(str(ours / "corpus.mm"))) == bags
+    # The counts load_bow reads into memory are the same bags.
+    _, in_memory, _ = lda.load_bow(ours)
+    assert isinstance(in_memory, lda.BowCorpus)
+    assert list(in_memory) == bags
     token_ids = coherence.load_token_ids(ours)
     expected_ids = coherence.TokenIds.from_token_lists(documents, dictionary)
     np.testing.assert_array_equal(token_ids.ids, expected_ids.ids)
     assert token_ids.ids.dtype == expected_ids.ids.dtype
     np.testing.assert_array_equal(token_ids.offsets, expected_ids.offsets)
     assert (ours / "doc_ids.txt").read_text(encoding="utf-8").split() == doc_ids
+
+
+@pytest.mark.parametrize("limit", [0, 500, 10**9])
+def test_a_corpus_over_the_memory_limit_keeps_no_counts_and_is_streamed(
+    tmp_path, limit, monkeypatch
+):
+    from gensim.corpora import MmCorpus
+
+    documents = odd_token_lists()
+    dictionary = lda.build_dictionary(documents)
+    bags = [dictionary.doc2bow(t) for t in documents]
+    n_entries = sum(map(len, bags))
+    assert n_entries > 500
+    # Blocks of 7 documents: the limit is passed in the middle of the corpus.
+    monkeypatch.setattr(lda, "CORPUS_BLOCK_DOCUMENTS", 7)
+    monkeypatch.setattr(lda, "MAX_IN_MEMORY_ENTRIES", limit)
+    doc_ids = [str(i) for i in range(len(documents))]
+    lda.save_corpus(zip(doc_ids, documents, strict=True), dictionary, tmp_path)
+    with np.load(tmp_path / "corpus_counts.npz") as stored:
+        assert len(stored["data"]) == (n_entries if limit > n_entries else 0)
+    _, bow, _ = lda.load_bow(tmp_path)
+    assert isinstance(bow, MmCorpus if limit < n_entries else lda.BowCorpus)
+    assert list(bow) == bags
 
 
 def test_save_corpus_of_no_documents(tmp_path):

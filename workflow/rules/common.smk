@@ -265,17 +265,19 @@ def get_num_topics():
 
 #: The bag of words of the topic models, file by file, as build_lda_corpus writes them
 #: (arabic_news_topics.topics.engines.save_corpus): gensim writes the index of the Matrix Market
-#: corpus next to it, and opens it with the corpus (without it, the corpus cannot be indexed).
+#: corpus next to it, and opens it with the corpus (without it, the corpus cannot be indexed);
+#: corpus_counts holds the same counts for a corpus read into memory.
 BOW_FILES = {
     "dictionary": "results/04_lda/bow/dictionary.txt",
     "corpus": "results/04_lda/bow/corpus.mm",
     "corpus_index": "results/04_lda/bow/corpus.mm.index",
+    "corpus_counts": "results/04_lda/bow/corpus_counts.npz",
     "doc_ids": "results/04_lda/bow/doc_ids.txt",
     "token_ids": "results/04_lda/bow/token_ids.npz",
 }
 
 #: The files engines.load_bow reads (every rule that loads the corpus takes all of them).
-BOW_CORPUS = ("dictionary", "corpus", "corpus_index", "doc_ids")
+BOW_CORPUS = ("dictionary", "corpus", "corpus_index", "corpus_counts", "doc_ids")
 
 
 def get_bow_files(*names):

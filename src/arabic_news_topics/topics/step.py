@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..corpus.step import document_details
-from ..io import atomic_path, iter_tokens, read_table, write_table, write_text
+from ..io import atomic_path, iter_tokens, read_table, write_npz, write_table, write_text
 from ..normalize import core as normalize_core
 from ..normalize.step import normalized_seed_words, read_display_forms
 from . import curate, describe, engines, selection
@@ -162,8 +162,7 @@ def fit_topic_model(
             len(test),
         )
     write_table(engines.doc_topics_table(theta, doc_ids), doc_topics)
-    with atomic_path(topic_word) as temporary:
-        np.savez_compressed(temporary, phi=fitted.phi, vocabulary=np.array(vocabulary, dtype=str))
+    write_npz(topic_word, phi=fitted.phi, vocabulary=np.array(vocabulary, dtype=str))
     measures, by_topic = coherence.coherence_by_topic(
         fitted.phi, coherence.load_token_ids(corpus_folder), dictionary, bow, top_n
     )
@@ -601,8 +600,7 @@ def curate_topics(
             curated.emptied,
         )
     write_table(engines.doc_topics_table(curated.theta, theta_table["doc_id"]), curated_doc_topics)
-    with atomic_path(curated_topic_word) as temporary:
-        np.savez_compressed(temporary, phi=curated.phi, vocabulary=np.array(vocabulary, dtype=str))
+    write_npz(curated_topic_word, phi=curated.phi, vocabulary=np.array(vocabulary, dtype=str))
     displays = read_display_forms(vocabulary_csv)
     words = normalize_core.with_display(
         engines.topics_table(curated.phi, vocabulary, top_n), displays
