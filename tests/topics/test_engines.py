@@ -976,9 +976,12 @@ def test_document_blocks_hold_every_document_once_within_the_budget(tokens):
     assert list(coherence.document_blocks(np.array([0]), tokens)) == []
 
 
-@pytest.mark.parametrize("block", [1, 3, 10_000])
-def test_document_accumulator_counts_as_gensim(monkeypatch, block):
-    # Blocks of 1 and 3 documents put the 40 documents in many sparse products.
+@pytest.mark.parametrize(
+    ("block", "in_memory"), [(1, False), (3, False), (10_000, False), (10_000, True)]
+)
+def test_document_accumulator_counts_as_gensim(monkeypatch, block, in_memory):
+    # Blocks of 1 and 3 documents put the 40 documents in many sparse products; a corpus in
+    # memory (BowCorpus) is counted from its matrix at once.
     monkeypatch.setattr(coherence, "DOCUMENT_BLOCK", block)
     rng = np.random.RandomState(5)
     vocabulary = [f"كلمه{i}" for i in range(30)]
@@ -987,6 +990,8 @@ def test_document_accumulator_counts_as_gensim(monkeypatch, block):
     bow = [dictionary.doc2bow(text) for text in texts]
     relevant = set(rng.choice(len(dictionary), size=12, replace=False).tolist())
     expected = CorpusAccumulator(relevant).accumulate(bow)
+    if in_memory:
+        bow = lda.BowCorpus(lda._count_matrix(bow, len(dictionary)))
     counted = coherence.DocumentAccumulator(relevant, dictionary, bow)
     assert counted.num_docs == expected.num_docs == 40
     for first in relevant:
@@ -1206,10 +1211,11 @@ def odd_token_lists(n_docs: int = 130, seed: int = 3) -> list[list[str]]:
     return documents
 
 
-@pytest.mark.parametrize("block", [1, 7, 10_000], ids=lambda b: f"block-{b}")
+@pytest.mark.parametrize("block", [1, 50, 500_000], ids=lambda b: f"block-{b}")
 def test_count_dictionary_is_gensims(block, monkeypatch):
     documents = odd_token_lists()
-    monkeypatch.setattr(lda, "CORPUS_BLOCK_DOCUMENTS", block)
+    # Blocks of one document, of about two, and the whole corpus (the default).
+    monkeypatch.setattr(lda, "CORPUS_BLOCK_TOKENS", block)
     ours, gensims = lda.count_dictionary(iter(documents)), Dictionary(documents)
     assert ours.token2id == gensims.token2id
     assert list(ours.token2id.values()) == list(range(len(ours)))
@@ -1224,9 +1230,12 @@ def test_count_dictionary_is_gensims(block, monkeypatch):
     assert lda.build_dictionary(documents, 2, 0.5, 60).token2id == gensims.token2id
 
 
-def test_count_dictionary_prunes_where_gensims_does():
+@pytest.mark.parametrize("block", [3_000, 500_000], ids=lambda b: f"block-{b}")
+def test_count_dictionary_prunes_where_gensims_does(block, monkeypatch):
     # gensim checks its size every 10,000 documents: 25,000 documents of new words each
-    # (and some words of every document) are pruned twice to the 500 most frequent.
+    # (and some words of every document) are pruned twice to the 500 most frequent. Blocks
+    # of 750 documents do not divide 10,000; they must still end where gensim checks.
+    monkeypatch.setattr(lda, "CORPUS_BLOCK_TOKENS", block)
     rng = np.random.RandomState(0)
     documents = [
         [f"w{i}", f"w{i}", f"shared{rng.randint(40)}", f"rare{rng.randint(100_000)}"]
@@ -1238,7 +1247,7 @@ def test_count_dictionary_prunes_where_gensims_does():
     assert len(ours) < 25_000
 
 
-@pytest.mark.parametrize("block", [1, 7, 10_000], ids=lambda b: f"block-{b}")
+@pytest.mark.parametrize("block", [1, 50, 500_000], ids=lambda b: f"block-{b}")
 def test_save_corpus_writes_gensims_files(tmp_path, block, monkeypatch):
     from gensim.corpora import MmCorpus
 
@@ -1247,7 +1256,7 @@ def test_save_corpus_writes_gensims_files(tmp_path, block, monkeypatch):
     dictionary = lda.build_dictionary(documents, no_below=3)
     documents[7] = ["w_not_in_the_dictionary"] * 3
     doc_ids = [f"doc_{i}" for i in range(len(documents))]
-    monkeypatch.setattr(lda, "CORPUS_BLOCK_DOCUMENTS", block)
+    monkeypatch.setattr(lda, "CORPUS_BLOCK_TOKENS", block)
     lda.save_corpus(zip(doc_ids, documents, strict=True), dictionary, tmp_path / "ours")
     expected = tmp_path / "gensim.mm"
     MmCorpus.serialize(str(expected), [dictionary.doc2bow(t) for t in documents])
@@ -1282,8 +1291,8 @@ def test_a_corpus_over_the_memory_limit_keeps_no_counts_and_is_streamed(
     bags = [dictionary.doc2bow(t) for t in documents]
     n_entries = sum(map(len, bags))
     assert n_entries > 500
-    # Blocks of 7 documents: the limit is passed in the middle of the corpus.
-    monkeypatch.setattr(lda, "CORPUS_BLOCK_DOCUMENTS", 7)
+    # Blocks of a few documents: the limit is passed in the middle of the corpus.
+    monkeypatch.setattr(lda, "CORPUS_BLOCK_TOKENS", 100)
     monkeypatch.setattr(lda, "MAX_IN_MEMORY_ENTRIES", limit)
     doc_ids = [str(i) for i in range(len(documents))]
     lda.save_corpus(zip(doc_ids, documents, strict=True), dictionary, tmp_path)

@@ -23,7 +23,7 @@ import itertools
 import math
 import numbers
 import pickle
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -92,11 +92,15 @@ def resolve_no_below(no_below: int | str, n_docs: int) -> int:
     return int(no_below)
 
 
-#: Documents counted at once while the corpus files are built (:func:`build_dictionary`,
-#: :func:`save_corpus`). It is also gensim's ``Dictionary.add_documents`` interval between
-#: two checks of its vocabulary's size (``prune_at``), which is why it is 10,000 and not more:
-#: a block is one interval, so the dictionary prunes where gensim's would.
-CORPUS_BLOCK_DOCUMENTS = 10_000
+#: Tokens counted at once while the corpus files are built (:func:`build_dictionary`,
+#: :func:`save_corpus`): a block of documents is read whole (about 100 bytes a token as
+#: Python strings) and counted in numpy, so its size bounds the memory of the job.
+CORPUS_BLOCK_TOKENS = 500_000
+
+#: gensim's ``Dictionary.add_documents`` checks its vocabulary's size (``prune_at``) before
+#: every this many documents; no block crosses a multiple of it, so the dictionary is pruned
+#: where gensim's would be.
+DICTIONARY_PRUNE_EVERY = 10_000
 
 #: gensim's ``Dictionary`` keeps at most this many words while it is built (its default).
 DICTIONARY_PRUNE_AT = 2_000_000
@@ -113,7 +117,7 @@ def build_dictionary(
     Parameters
     ----------
     token_lists : iterable of list of str
-        Read once (a generator is fine), :data:`CORPUS_BLOCK_DOCUMENTS` at a time.
+        Read once (a generator is fine), :data:`CORPUS_BLOCK_TOKENS` at a time.
     no_below : int or "auto"
         Keep terms in at least this many documents (``auto``: :func:`resolve_no_below`).
     no_above : float
@@ -142,23 +146,33 @@ def count_dictionary(
     files. A block is factorized at once (pandas) and its words' counts taken with numpy;
     the words new to the dictionary get gensim's ids, in the order of the document that
     first holds them and, within it, of the words (gensim sorts each document's new
-    words). The dictionary is pruned where gensim's is, before each block
-    (:data:`CORPUS_BLOCK_DOCUMENTS`). Tested against gensim's.
+    words). The dictionary is pruned where gensim's is (:data:`DICTIONARY_PRUNE_EVERY`).
+    Tested against gensim's.
     """
     from gensim.corpora import Dictionary
 
     dictionary = Dictionary()
-    for block in _blocks(token_lists, CORPUS_BLOCK_DOCUMENTS):
-        if prune_at is not None and len(dictionary) > prune_at:
+    for block in _blocks(token_lists, len, DICTIONARY_PRUNE_EVERY):
+        # gensim's check, before each multiple of DICTIONARY_PRUNE_EVERY documents.
+        at_check = dictionary.num_docs % DICTIONARY_PRUNE_EVERY == 0
+        if at_check and prune_at is not None and len(dictionary) > prune_at:
             dictionary.filter_extremes(no_below=0, no_above=1.0, keep_n=prune_at)
         _add_documents(dictionary, block)
     return dictionary
 
 
-def _blocks(items: Iterable, size: int) -> Iterator[list]:
-    """Lists of ``size`` consecutive items (the last one shorter), read as they come."""
-    iterator = iter(items)
-    while block := list(itertools.islice(iterator, size)):
+def _blocks(items: Iterable, length: Callable, every: int | None = None) -> Iterator[list]:
+    """Consecutive items, read as they come, in lists of about :data:`CORPUS_BLOCK_TOKENS`
+    tokens (``length`` of an item: its tokens), one item at least; with ``every``, a list
+    also ends after each multiple of ``every`` items."""
+    block, tokens = [], 0
+    for position, item in enumerate(items, start=1):
+        block.append(item)
+        tokens += length(item)
+        if tokens >= CORPUS_BLOCK_TOKENS or (every and position % every == 0):
+            yield block
+            block, tokens = [], 0
+    if block:
         yield block
 
 
@@ -1850,7 +1864,7 @@ def save_corpus(
         # Each block's tokens as dictionary ids, then their counts per document.
         nonlocal kept_entries
         token2id, n_terms = dictionary.token2id, len(dictionary)
-        for block in _blocks(documents, CORPUS_BLOCK_DOCUMENTS):
+        for block in _blocks(documents, lambda document: len(document[1])):
             doc_ids.extend(doc_id for doc_id, _ in block)
             codes, token_documents, words = _factorized([tokens for _, tokens in block])
             token_ids = np.array([token2id.get(word, -1) for word in words], np.int32)[codes]
