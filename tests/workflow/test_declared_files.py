@@ -22,8 +22,10 @@ pytestmark = pytest.mark.workflow
 #: What the undeclared-read check takes away: the document ids of the bag-of-words corpus,
 #: which heldout_perplexity reads with it. (It was the corpus index until the fits read
 #: small corpora into memory: only a corpus streamed from disk reads its index now.)
-DECLARED_CORPUS = 'BOW_CORPUS = ("dictionary", "corpus", "corpus_index", "doc_ids")'
-CORPUS_WITHOUT_DOC_IDS = 'BOW_CORPUS = ("dictionary", "corpus", "corpus_index")'
+DECLARED_CORPUS = (
+    'BOW_CORPUS = ("dictionary", "corpus", "corpus_index", "corpus_counts", "doc_ids")'
+)
+CORPUS_WITHOUT_DOC_IDS = 'BOW_CORPUS = ("dictionary", "corpus", "corpus_index", "corpus_counts")'
 
 
 def result_digests(results: Path) -> dict[str, str]:
