@@ -97,10 +97,11 @@ NPZ_COMPRESS_LEVEL = 1
 
 def write_npz(path: str | Path, compress: bool = True, **arrays) -> None:
     """Arrays as an ``.npz`` file (``np.load`` reads it) through :func:`atomic_path`, with
-    the same bytes on every rerun: ``np.savez`` stamps each member with the time of
-    writing, these members carry zipfile's fixed date (1980-01-01, that of a member
-    opened by name). Compressed at zlib's fastest level, :data:`NPZ_COMPRESS_LEVEL`, or
-    stored as they are (``compress=False``: a file every fit reads, at disk speed)."""
+    the same bytes on every rerun: the members carry zipfile's fixed date (1980-01-01, that
+    of a member opened by name, as numpy's own ``savez`` writes them). Compressed at zlib's
+    fastest level, :data:`NPZ_COMPRESS_LEVEL` (``np.savez_compressed`` takes zlib's default,
+    several times slower), or stored as they are (``compress=False``: a file every fit
+    reads, at disk speed)."""
     import zipfile
 
     import numpy as np

@@ -1410,7 +1410,7 @@ class DirichletMultinomialMixture(TopicModel):
     model_file = "model.npz"
 
     def _save(self, path):
-        # The same bytes for a seed (write_npz: no time stamps).
+        # The same bytes for a seed (write_npz: fixed member dates).
         write_npz(path, **asdict(self.model))
 
     @classmethod
