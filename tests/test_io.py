@@ -497,14 +497,15 @@ def test_the_writer_check_finds_bare_writes(source):
     assert _bare_writes(ast.parse('open(path, "rb")'), "stage/step.py") == []
 
 
-def test_write_npz_round_trip_fixed_date_and_same_bytes(tmp_path):
+@pytest.mark.parametrize("compress", [True, False], ids=["deflated", "stored"])
+def test_write_npz_round_trip_fixed_date_and_same_bytes(tmp_path, compress):
     import zipfile
 
     rng = np.random.default_rng(0)
     arrays = {"theta": rng.dirichlet(np.ones(5), size=200), "ids": np.arange(200)}
     first, second = tmp_path / "a.npz", tmp_path / "b.npz"
-    write_npz(first, **arrays)
-    write_npz(second, **arrays)
+    write_npz(first, compress=compress, **arrays)
+    write_npz(second, compress=compress, **arrays)
     assert first.read_bytes() == second.read_bytes()
     with np.load(first) as loaded:
         assert sorted(loaded.files) == ["ids", "theta"]
@@ -513,7 +514,12 @@ def test_write_npz_round_trip_fixed_date_and_same_bytes(tmp_path):
     with zipfile.ZipFile(first) as archive:
         members = archive.infolist()
     assert {m.date_time for m in members} == {(1980, 1, 1, 0, 0, 0)}
-    assert {m.compress_type for m in members} == {zipfile.ZIP_DEFLATED}
-    # Compressed: the ids (small integers in 8 bytes) shrink.
+    assert {m.compress_type for m in members} == {
+        zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    }
+    # Compressed, the ids (small integers in 8 bytes) shrink; stored, they keep their size.
     ids = next(m for m in members if m.filename == "ids.npy")
-    assert ids.compress_size < ids.file_size / 3
+    if compress:
+        assert ids.compress_size < ids.file_size / 3
+    else:
+        assert ids.compress_size == ids.file_size
