@@ -15,13 +15,15 @@ SNAKEMAKE = $(BIN)/snakemake $(ARGS)
 
 .PHONY: run resume test report paper lint clean
 
-# The last step compiles the DMM's sampler once (numba caches it), not in the first run's jobs.
+# The last steps compile the numba kernels once (numba caches them), not in the first run's jobs:
+# the DMM's sampler and the E-step of gensim's LDA.
 $(BIN)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip==26.3
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m arabic_news_topics.topics.gsdmm
+	$(BIN)/python -m arabic_news_topics.topics.variational
 	touch $@
 
 run: $(BIN)/.installed

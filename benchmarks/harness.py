@@ -4,7 +4,7 @@ result tables and Snakemake's benchmark files.
 - **Run information**: :func:`machine` and :func:`machine_line` (CPU model and count, memory,
   OS, Python), :func:`code_version` (git commit), :func:`load_average`, :func:`run_lines`
   (the lines every report starts with), :func:`project_config` (the shipped settings).
-- **Copies of the code**: :func:`compile_sampler` (what ``make`` does after installing, done
+- **Copies of the code**: :func:`compile_kernels` (what ``make`` does after installing, done
   in each copy before a timed run).
 - **Measured processes**: :func:`peak_mib` (this process's ``ru_maxrss``), :class:`TreeMemory`
   (summed resident memory of a process tree, sampled in a thread), :func:`run_measured` (a
@@ -151,19 +151,28 @@ def project_config() -> dict:
 # Measured processes
 
 
-def compile_sampler(code: Path) -> bool:
-    """Compile the DMM's sampler in the copy of the project at ``code``, as ``make`` does
-    after installing (numba caches it beside the copy's module): otherwise the copy's first
-    timed run compiles it in its first DMM job (7-13 s), time a user's run never spends.
-    False where there is nothing to compile (a revision older than the cache)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "arabic_news_topics.topics.gsdmm"],
-        cwd=code,
-        env={**os.environ, "PYTHONPATH": str(code / "src")},
-        capture_output=True,
-        text=True,
-    )
-    return done.returncode == 0
+#: The modules whose ``python -m`` compiles numba kernels, as ``make`` runs them after installing.
+KERNEL_MODULES = ("arabic_news_topics.topics.gsdmm", "arabic_news_topics.topics.variational")
+
+
+def compile_kernels(code: Path) -> list[str]:
+    """Compile the numba kernels (:data:`KERNEL_MODULES`: the DMM's sampler, the E-step of
+    gensim's LDA) in the copy of the project at ``code``, as ``make`` does after installing
+    (numba caches them beside the copy's modules): otherwise the copy's first timed run
+    compiles them in its first jobs (7-13 s), time a user's run never spends. The modules
+    compiled; those missing from an older revision are left out."""
+    compiled = []
+    for module in KERNEL_MODULES:
+        done = subprocess.run(
+            [sys.executable, "-m", module],
+            cwd=code,
+            env={**os.environ, "PYTHONPATH": str(code / "src")},
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode == 0:
+            compiled.append(module)
+    return compiled
 
 
 def peak_mib() -> float:

@@ -310,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = folder / "config.yaml"
         scaled_config(REPO / CONFIG, corpus, config)
         copy_repository(folder / "main", "worktree")
-        harness.compile_sampler(folder / "main")
+        harness.compile_kernels(folder / "main")
         run = run_version(
             f"x{count}",
             folder,

@@ -367,8 +367,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     copy_repository(folder / "main", "worktree")
     versions.append(("current", folder))
     for label, folder in versions:
-        if not harness.compile_sampler(folder / "main"):
-            print(f"{label}: no DMM sampler to compile before the runs", flush=True)
+        missing = set(harness.KERNEL_MODULES) - set(harness.compile_kernels(folder / "main"))
+        for module in sorted(missing):
+            print(f"{label}: no kernels of {module} to compile before the runs", flush=True)
     folders = dict(versions)
     runs = [
         run_version(

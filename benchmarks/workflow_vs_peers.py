@@ -341,7 +341,7 @@ def prepare_workflow(
     ``documents`` records of the corpus and the run's config; the config file and the
     effective config."""
     shutil.copytree(code, workdir)
-    harness.compile_sampler(workdir)
+    harness.compile_kernels(workdir)
     data = workdir / "benchmark_corpus.jsonl.gz"
     harness.write_first_records(corpus, data, documents)
     template = workdir / CORPUS_CONFIG

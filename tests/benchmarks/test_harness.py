@@ -32,18 +32,24 @@ def test_run_measured_reports_the_tree_and_its_largest_process(tmp_path):
     assert measured["tree_peak_mib"] >= 310
 
 
-def test_the_sampler_is_compiled_in_each_copy_before_its_runs(tmp_path) -> None:
+def test_the_kernels_are_compiled_in_each_copy_before_its_runs(tmp_path) -> None:
     """As ``make`` does after installing, and with the copy's own package (numba caches the
-    compiled sampler beside the module it compiled)."""
-    module = tmp_path / "copy" / "src" / "arabic_news_topics" / "topics" / "gsdmm.py"
-    module.parent.mkdir(parents=True)
-    (module.parents[1] / "__init__.py").write_text("")
-    (module.parent / "__init__.py").write_text("")
-    module.write_text(
-        "from pathlib import Path\nPath(__file__).with_name('compiled').write_text(__file__)\n"
-    )
-    assert harness.compile_sampler(tmp_path / "copy")
-    assert (module.parent / "compiled").read_text() == str(module)
-    # A revision older than the sampler's cache has nothing to compile.
-    module.write_text("raise SystemExit('no sampler')\n")
-    assert not harness.compile_sampler(tmp_path / "copy")
+    compiled kernels beside the modules it compiled)."""
+    topics = tmp_path / "copy" / "src" / "arabic_news_topics" / "topics"
+    topics.mkdir(parents=True)
+    (topics.parent / "__init__.py").write_text("")
+    (topics / "__init__.py").write_text("")
+    modules = [topics / "gsdmm.py", topics / "variational.py"]
+    for module in modules:
+        module.write_text(
+            "from pathlib import Path\n"
+            "Path(__file__).with_suffix('.compiled').write_text(__file__)\n"
+        )
+    assert harness.compile_kernels(tmp_path / "copy") == list(harness.KERNEL_MODULES)
+    for module in modules:
+        assert module.with_suffix(".compiled").read_text() == str(module)
+    # A revision older than a kernel's cache has nothing of it to compile.
+    modules[1].unlink()
+    assert harness.compile_kernels(tmp_path / "copy") == [harness.KERNEL_MODULES[0]]
+    modules[0].write_text("raise SystemExit('no sampler')\n")
+    assert harness.compile_kernels(tmp_path / "copy") == []

@@ -1023,7 +1023,14 @@ def test_document_topics_equal_gensim_document_by_document(planted):
         ]
     )
     again = lda.fit_lda(planted["bow"], planted["dictionary"], **params)
-    np.testing.assert_allclose(lda.document_topics(again, planted["bow"], chunksize=7), one_by_one)
+    chunked = lda.document_topics(again, planted["bow"], chunksize=7)
+    # gensim's own inference (get_document_topics) against the compiled one: the last bits.
+    np.testing.assert_allclose(chunked, one_by_one, rtol=1e-4, atol=1e-7)
+    # The random state is drawn from in the same order however the documents are chunked.
+    third = lda.fit_lda(planted["bow"], planted["dictionary"], **params)
+    np.testing.assert_array_equal(
+        lda.document_topics(third, planted["bow"], chunksize=1000), chunked
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -1559,28 +1566,99 @@ def _bow_corpus(bags, n_terms):
     return lda.BowCorpus(lda._count_matrix(bags, n_terms))
 
 
-@pytest.mark.parametrize("collect_sstats", [False, True])
-def test_array_inference_is_gensims_own_bit_for_bit(planted, collect_sstats):
-    # With an empty document among them; the same random state drawn from for both.
-    bags = [*planted["bow"][:20], [], *planted["bow"][20:40]]
+def _trained_gensim(planted, **settings):
     model = LdaModel(
-        id2word=planted["dictionary"], num_topics=3, random_state=5, passes=2, iterations=30
+        id2word=planted["dictionary"], num_topics=3, random_state=5, passes=2, **settings
     )
     model.update(planted["bow"])
+    return model
+
+
+def _both_inferences(model, bags, collect_sstats):
+    """gensim's own inference of ``bags`` and ours of the same bags as arrays, from the same
+    random state; and the next draw of the random state after each."""
     state = model.random_state.get_state()
     expected = LdaModel.inference(model, bags, collect_sstats)
+    expected_next = model.random_state.random()
     model.random_state.set_state(state)
-    chunk = list(_bow_corpus(bags, len(planted["dictionary"])).array_bags())
+    chunk = list(_bow_corpus(bags, len(model.id2word)).array_bags())
     assert all(isinstance(document, lda.ArrayBag) for document in chunk)
     got = lda.array_inference(model, chunk, collect_sstats)
-    np.testing.assert_array_equal(got[0], expected[0])
+    got_next = model.random_state.random()
+    model.random_state.set_state(state)
+    return expected, got, (expected_next, got_next)
+
+
+@pytest.mark.parametrize("collect_sstats", [False, True])
+def test_array_inference_agrees_with_gensims_own(planted, collect_sstats):
+    # With an empty document among them. gensim's convergence test can stop a document one
+    # iteration earlier or later on a last-bit difference, hence 1e-3 for a few documents.
+    bags = [*planted["bow"][:20], [], *planted["bow"][20:40]]
+    model = _trained_gensim(planted, iterations=30)
+    expected, got, (expected_next, got_next) = _both_inferences(model, bags, collect_sstats)
+    assert got[0].dtype == expected[0].dtype == np.float32
+    assert got[0].shape == expected[0].shape
+    np.testing.assert_allclose(got[0], expected[0], rtol=1e-3)
+    close = np.isclose(got[0], expected[0], rtol=1e-5, atol=0).all(axis=1)
+    assert close.mean() >= 0.9
+    assert expected_next == got_next  # the same draws taken from the model's random state
     if collect_sstats:
-        np.testing.assert_array_equal(got[1], expected[1])
+        assert got[1].flags.c_contiguous and got[1].dtype == np.float32
+        np.testing.assert_allclose(got[1], expected[1], rtol=1e-3, atol=1e-6)
     else:
         assert got[1] is None and expected[1] is None
-    # Ordinary bags go to gensim's own inference.
+    # Ordinary bags are read into the same arrays: the same bits.
+    again = lda.array_inference(model, bags, collect_sstats)
+    np.testing.assert_array_equal(again[0], got[0])
+    if collect_sstats:
+        np.testing.assert_array_equal(again[1], got[1])
+
+
+def test_array_inference_without_early_stops_agrees_to_float32s_precision(planted):
+    # Every document runs all iterations (a threshold of 0 is never passed), so only the
+    # order of the sums and exp's last bit differ from gensim's.
+    model = _trained_gensim(planted, iterations=20, gamma_threshold=0.0)
+    expected, got, _ = _both_inferences(model, planted["bow"], collect_sstats=True)
+    np.testing.assert_allclose(got[0], expected[0], rtol=2e-5)
+    np.testing.assert_allclose(got[1], expected[1], rtol=2e-5, atol=1e-7)
+
+
+def test_array_inference_is_reproducible_and_chunk_free(planted):
+    # The same random state gives the same bits; a document's weights do not depend on the
+    # documents inferred beside it (only on its starting values).
+    model = _trained_gensim(planted)
+    chunk = list(_bow_corpus(planted["bow"], len(planted["dictionary"])).array_bags())
+    state = model.random_state.get_state()
+    first, first_sstats = lda.array_inference(model, chunk, True)
     model.random_state.set_state(state)
-    np.testing.assert_array_equal(lda.array_inference(model, bags)[0], expected[0])
+    second, second_sstats = lda.array_inference(model, chunk, True)
+    np.testing.assert_array_equal(first, second)
+    np.testing.assert_array_equal(first_sstats, second_sstats)
+    model.random_state.set_state(state)
+    starts = model.random_state.gamma(100.0, 1.0 / 100.0, (len(chunk), 3))
+    for d in (0, 17, len(chunk) - 1):
+        # The document alone, from the starting values it had in the chunk.
+        model.random_state = _FixedGamma(starts[d : d + 1])
+        alone, _ = lda.array_inference(model, chunk[d : d + 1])
+        np.testing.assert_array_equal(alone[0], first[d])
+
+
+class _FixedGamma:
+    """A stand-in random state whose ``gamma`` draw returns the given values."""
+
+    def __init__(self, values):
+        self.values = values
+
+    def gamma(self, shape, scale, size):
+        assert size == self.values.shape
+        return self.values
+
+
+def test_array_inference_of_a_float64_model_is_gensims_own(planted):
+    model = _trained_gensim(planted, dtype=np.float64)
+    expected, got, _ = _both_inferences(model, planted["bow"][:10], collect_sstats=True)
+    np.testing.assert_array_equal(got[0], expected[0])
+    np.testing.assert_array_equal(got[1], expected[1])
 
 
 @pytest.mark.parametrize(
