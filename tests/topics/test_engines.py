@@ -1024,8 +1024,8 @@ def test_document_topics_equal_gensim_document_by_document(planted):
     )
     again = lda.fit_lda(planted["bow"], planted["dictionary"], **params)
     chunked = lda.document_topics(again, planted["bow"], chunksize=7)
-    # gensim's own inference (get_document_topics) against the compiled one: the last bits.
-    np.testing.assert_allclose(chunked, one_by_one, rtol=1e-4, atol=1e-7)
+    # Chunks this small are inferred by gensim's arithmetic (numpy_inference).
+    np.testing.assert_allclose(chunked, one_by_one)
     # The random state is drawn from in the same order however the documents are chunked.
     third = lda.fit_lda(planted["bow"], planted["dictionary"], **params)
     np.testing.assert_array_equal(
@@ -1583,7 +1583,7 @@ def _both_inferences(model, bags, collect_sstats):
     model.random_state.set_state(state)
     chunk = list(_bow_corpus(bags, len(model.id2word)).array_bags())
     assert all(isinstance(document, lda.ArrayBag) for document in chunk)
-    got = lda.array_inference(model, chunk, collect_sstats)
+    got = lda.array_inference(model, chunk, collect_sstats, compiled=True)
     got_next = model.random_state.random()
     model.random_state.set_state(state)
     return expected, got, (expected_next, got_next)
@@ -1608,7 +1608,7 @@ def test_array_inference_agrees_with_gensims_own(planted, collect_sstats):
     else:
         assert got[1] is None and expected[1] is None
     # Ordinary bags are read into the same arrays: the same bits.
-    again = lda.array_inference(model, bags, collect_sstats)
+    again = lda.array_inference(model, bags, collect_sstats, compiled=True)
     np.testing.assert_array_equal(again[0], got[0])
     if collect_sstats:
         np.testing.assert_array_equal(again[1], got[1])
@@ -1629,9 +1629,9 @@ def test_array_inference_is_reproducible_and_chunk_free(planted):
     model = _trained_gensim(planted)
     chunk = list(_bow_corpus(planted["bow"], len(planted["dictionary"])).array_bags())
     state = model.random_state.get_state()
-    first, first_sstats = lda.array_inference(model, chunk, True)
+    first, first_sstats = lda.array_inference(model, chunk, True, compiled=True)
     model.random_state.set_state(state)
-    second, second_sstats = lda.array_inference(model, chunk, True)
+    second, second_sstats = lda.array_inference(model, chunk, True, compiled=True)
     np.testing.assert_array_equal(first, second)
     np.testing.assert_array_equal(first_sstats, second_sstats)
     model.random_state.set_state(state)
@@ -1639,8 +1639,27 @@ def test_array_inference_is_reproducible_and_chunk_free(planted):
     for d in (0, 17, len(chunk) - 1):
         # The document alone, from the starting values it had in the chunk.
         model.random_state = _FixedGamma(starts[d : d + 1])
-        alone, _ = lda.array_inference(model, chunk[d : d + 1])
+        alone, _ = lda.array_inference(model, chunk[d : d + 1], compiled=True)
         np.testing.assert_array_equal(alone[0], first[d])
+
+
+def test_a_fit_on_the_compiled_kernel_recovers_the_planted_topics(planted, monkeypatch):
+    # Every chunk through the kernel (the planted corpus is under the minimum): the planted
+    # vocabularies found, the fit reproducible bit for bit, and the topics those of gensim's
+    # own arithmetic to float32's last bits.
+    params = {k: v for k, v in FIT.items() if k != "sampling_iterations"}
+    monkeypatch.setattr(lda, "COMPILED_MIN_DOCUMENTS", 1)
+    model = lda.GensimLDA(**params).fit(planted["bow"], planted["dictionary"])
+    again = lda.GensimLDA(**params).fit(planted["bow"], planted["dictionary"])
+    np.testing.assert_array_equal(model.phi, again.phi)
+    np.testing.assert_array_equal(model.theta, again.theta)
+    for topic in range(3):
+        assert planted_name(top_terms(model, topic, 8)) is not None
+    found = model.theta.argmax(axis=1)
+    assert adjusted_rand_score(planted["labels"], found) == 1.0
+    monkeypatch.setattr(lda, "COMPILED_MIN_DOCUMENTS", 10**9)
+    numpy_model = lda.GensimLDA(**params).fit(planted["bow"], planted["dictionary"])
+    np.testing.assert_allclose(model.phi, numpy_model.phi, rtol=1e-3, atol=1e-6)
 
 
 class _FixedGamma:
@@ -1654,11 +1673,43 @@ class _FixedGamma:
         return self.values
 
 
-def test_array_inference_of_a_float64_model_is_gensims_own(planted):
-    model = _trained_gensim(planted, dtype=np.float64)
-    expected, got, _ = _both_inferences(model, planted["bow"][:10], collect_sstats=True)
-    np.testing.assert_array_equal(got[0], expected[0])
-    np.testing.assert_array_equal(got[1], expected[1])
+@pytest.mark.parametrize("collect_sstats", [False, True])
+def test_numpy_inference_is_gensims_own_bit_for_bit(planted, collect_sstats):
+    # The loop small chunks take (and float64 models): gensim's arithmetic on arrays.
+    bags = [*planted["bow"][:20], [], *planted["bow"][20:40]]
+    for settings in ({"iterations": 30}, {"iterations": 30, "dtype": np.float64}):
+        model = _trained_gensim(planted, **settings)
+        state = model.random_state.get_state()
+        expected = LdaModel.inference(model, bags, collect_sstats)
+        chunk = list(_bow_corpus(bags, len(planted["dictionary"])).array_bags())
+        for compiled in (False, None, True):  # None: 41 documents, under the minimum
+            if compiled and model.dtype == np.float32:
+                continue  # the compiled kernel: the tests above
+            model.random_state.set_state(state)
+            got = lda.array_inference(model, chunk, collect_sstats, compiled=compiled)
+            np.testing.assert_array_equal(got[0], expected[0])
+            if collect_sstats:
+                np.testing.assert_array_equal(got[1], expected[1])
+            else:
+                assert got[1] is None and expected[1] is None
+        # Ordinary bags go to gensim's own inference.
+        model.random_state.set_state(state)
+        np.testing.assert_array_equal(lda.numpy_inference(model, bags)[0], expected[0])
+
+
+def test_chunks_from_the_minimum_size_up_take_the_compiled_kernel(planted, monkeypatch):
+    model = _trained_gensim(planted)
+    chunk = list(_bow_corpus(planted["bow"], len(planted["dictionary"])).array_bags())
+    state = model.random_state.get_state()
+    results = {}
+    for compiled in (False, True):
+        model.random_state.set_state(state)
+        results[compiled] = lda.array_inference(model, chunk, compiled=compiled)[0]
+    assert not np.array_equal(results[False], results[True])  # the last bits differ
+    for minimum, expected in ((len(chunk), True), (len(chunk) + 1, False)):
+        monkeypatch.setattr(lda, "COMPILED_MIN_DOCUMENTS", minimum)
+        model.random_state.set_state(state)
+        np.testing.assert_array_equal(lda.array_inference(model, chunk)[0], results[expected])
 
 
 @pytest.mark.parametrize(

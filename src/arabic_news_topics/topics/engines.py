@@ -557,27 +557,40 @@ class ArrayBag(tuple):
     __slots__ = ()
 
 
+#: Chunks of at least this many documents are inferred by the compiled E-step
+#: (:mod:`.variational`), smaller ones by gensim's loop on arrays (:func:`numpy_inference`).
+#: Loading numba and the cached kernel costs a process about 0.35 s; gensim's loop costs
+#: about 0.1 ms more than the kernel per document and pass on SaudiNewsNet, so the kernel
+#: pays from a few thousand document-passes: a corpus of one chunk of 200 documents makes
+#: 20 passes (``passes: auto``). Below it (the seed articles, a small test corpus) every
+#: number stays gensim's own, bit for bit.
+COMPILED_MIN_DOCUMENTS = 200
+
+
 def array_inference(
-    model: LdaModel, chunk: Sequence[Bag | ArrayBag], collect_sstats: bool = False
+    model: LdaModel,
+    chunk: Sequence[Bag | ArrayBag],
+    collect_sstats: bool = False,
+    compiled: bool | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """gensim's ``LdaModel.inference`` (4.4.0) of a chunk of documents (:class:`ArrayBag`,
-    or ordinary bags), compiled: :func:`.variational.infer`.
+    or ordinary bags): the topic weights ``gamma`` of each document and, where
+    ``collect_sstats``, the expected topic-by-term counts.
 
-    The same updates, convergence test and starting values (drawn from the model's random
-    state as gensim draws them), so topics and mixtures agree with gensim's to about 1e-5 of
-    themselves (tested); 2.4 to 4.7 times faster on SaudiNewsNet's chunks
-    (:mod:`.variational` says why and what differs). A float64 model (never one of the
-    workflow's) goes to gensim's own.
+    ``compiled`` (default: a chunk of at least :data:`COMPILED_MIN_DOCUMENTS` documents)
+    runs :func:`.variational.infer`: the same updates, convergence test and starting values
+    (drawn from the model's random state as gensim draws them), 2.4 to 4.7 times faster on
+    SaudiNewsNet's chunks, agreeing with gensim's to about 1e-5 of themselves (tested;
+    :mod:`.variational` says what differs). Otherwise :func:`numpy_inference`, gensim's own
+    arithmetic bit for bit. A float64 model (never one of the workflow's) always takes the
+    latter.
     """
-    from gensim.models import LdaModel
-
+    if compiled is None:
+        compiled = len(chunk) >= COMPILED_MIN_DOCUMENTS
+    if not compiled or model.dtype != np.float32:
+        return numpy_inference(model, chunk, collect_sstats)
     from .variational import infer
 
-    if model.dtype != np.float32:
-        bags = [
-            _as_bag(document) if isinstance(document, ArrayBag) else document for document in chunk
-        ]
-        return LdaModel.inference(model, bags, collect_sstats)
     indptr, indices, counts = _chunk_arrays(chunk)
     gamma = model.random_state.gamma(100.0, 1.0 / 100.0, (len(chunk), model.num_topics))
     gamma = gamma.astype(np.float32, copy=False)
@@ -600,6 +613,52 @@ def array_inference(
     return gamma, np.multiply(sstats_t.T, model.expElogbeta, order="C")
 
 
+def numpy_inference(
+    model: LdaModel, chunk: Sequence[Bag | ArrayBag], collect_sstats: bool = False
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """gensim's ``LdaModel.inference`` (4.4.0) of a chunk of :class:`ArrayBag` documents,
+    its loop on arrays; a chunk of ordinary bags goes to gensim's own.
+
+    Written here, not left to gensim, because gensim's loop turns each document's
+    ``(id, count)`` pairs back into arrays in Python (a list comprehension and
+    ``numpy.fromiter`` per document, every pass), which with the bags themselves was a
+    quarter of the CPU of a SaudiNewsNet fit at K = 20 (docs/performance.md). The arithmetic is
+    gensim's, line for line, and draws the same starting values from the model's random
+    state, so topics and mixtures are bit-identical to gensim's (tested against it).
+    """
+    from gensim.models import LdaModel
+    from gensim.models.ldamodel import dirichlet_expectation, mean_absolute_difference
+
+    if not chunk or not all(isinstance(document, ArrayBag) for document in chunk):
+        return LdaModel.inference(model, chunk, collect_sstats)
+    dtype = model.dtype
+    gamma = model.random_state.gamma(100.0, 1.0 / 100.0, (len(chunk), model.num_topics))
+    gamma = gamma.astype(dtype, copy=False)
+    log_theta = dirichlet_expectation(gamma)
+    exp_log_theta = np.exp(log_theta)
+    sstats = np.zeros_like(model.expElogbeta, dtype=dtype) if collect_sstats else None
+    epsilon = np.finfo(dtype).eps
+    for d, (ids, counts) in enumerate(chunk):
+        counts = counts.astype(dtype, copy=False)
+        gamma_d = gamma[d, :]
+        exp_log_theta_d = exp_log_theta[d, :]
+        exp_log_beta_d = model.expElogbeta[:, ids]
+        phinorm = np.dot(exp_log_theta_d, exp_log_beta_d) + epsilon
+        for _ in range(model.iterations):
+            last_gamma = gamma_d
+            gamma_d = model.alpha + exp_log_theta_d * np.dot(counts / phinorm, exp_log_beta_d.T)
+            exp_log_theta_d = np.exp(dirichlet_expectation(gamma_d))
+            phinorm = np.dot(exp_log_theta_d, exp_log_beta_d) + epsilon
+            if mean_absolute_difference(gamma_d, last_gamma) < model.gamma_threshold:
+                break
+        gamma[d, :] = gamma_d
+        if collect_sstats:
+            sstats[:, ids] += np.outer(exp_log_theta_d.T, counts / phinorm)
+    if collect_sstats:
+        sstats *= model.expElogbeta
+    return gamma, sstats
+
+
 def _chunk_arrays(chunk: Sequence[Bag | ArrayBag]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A chunk's documents as CSR arrays for :func:`.variational.infer`: row pointers
     (int64), term ids (int32) and counts (float32, as gensim reads them)."""
@@ -614,12 +673,6 @@ def _chunk_arrays(chunk: Sequence[Bag | ArrayBag]) -> tuple[np.ndarray, np.ndarr
     indices = np.concatenate([ids for ids, _ in documents]).astype(np.int32, copy=False)
     counts = np.concatenate([counts for _, counts in documents]).astype(np.float32, copy=False)
     return indptr, indices, counts
-
-
-def _as_bag(document: ArrayBag) -> Bag:
-    """An :class:`ArrayBag` as an ordinary bag, ``[(term id, count), ...]``."""
-    ids, counts = document
-    return list(zip(ids.tolist(), counts.tolist(), strict=True))
 
 
 def _as_array_bag(document: Bag) -> ArrayBag:

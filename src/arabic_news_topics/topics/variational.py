@@ -19,7 +19,9 @@ differ in the last bits, so ``gamma`` agrees with gensim's to about 1e-5 of itse
 not bit for bit: the two sums over topics and terms run in a fixed order (BLAS chooses its
 own, by CPU) and ``exp`` is the C library's (numpy has its own vectorized one). Neither
 depends on the machine's vector width (no reassociation: ``fastmath`` is off), so a fit is
-reproducible with its random state.
+reproducible with its random state. ``engines.array_inference`` sends it chunks of at least
+``engines.COMPILED_MIN_DOCUMENTS`` documents; smaller ones, where loading numba would cost more
+than it saves, keep gensim's arithmetic bit for bit.
 """
 
 from __future__ import annotations
