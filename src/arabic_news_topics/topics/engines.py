@@ -591,7 +591,7 @@ def array_inference(
         return numpy_inference(model, chunk, collect_sstats)
     from .variational import infer
 
-    indptr, indices, counts = _chunk_arrays(chunk)
+    indptr, indices, counts = _chunk_arrays(chunk, model.num_terms)
     gamma = model.random_state.gamma(100.0, 1.0 / 100.0, (len(chunk), model.num_topics))
     gamma = gamma.astype(np.float32, copy=False)
     exp_log_beta_t = np.ascontiguousarray(model.expElogbeta.T)
@@ -659,26 +659,25 @@ def numpy_inference(
     return gamma, sstats
 
 
-def _chunk_arrays(chunk: Sequence[Bag | ArrayBag]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _chunk_arrays(
+    chunk: Sequence[Bag | ArrayBag], n_terms: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A chunk's documents as CSR arrays for :func:`.variational.infer`: row pointers
-    (int64), term ids (int32) and counts (float32, as gensim reads them)."""
-    documents = [
-        document if isinstance(document, ArrayBag) else _as_array_bag(document)
-        for document in chunk
-    ]
-    indptr = np.zeros(len(documents) + 1, dtype=np.int64)
-    np.cumsum([len(ids) for ids, _ in documents], out=indptr[1:])
-    if not documents:
-        return indptr, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-    indices = np.concatenate([ids for ids, _ in documents]).astype(np.int32, copy=False)
-    counts = np.concatenate([counts for _, counts in documents]).astype(np.float32, copy=False)
-    return indptr, indices, counts
-
-
-def _as_array_bag(document: Bag) -> ArrayBag:
-    """An ordinary bag, ``[(term id, count), ...]``, as an :class:`ArrayBag`."""
-    pairs = np.array(document, dtype=np.float64).reshape(-1, 2)
-    return ArrayBag((pairs[:, 0].astype(np.int64), pairs[:, 1]))
+    (int64), term ids (int32) and counts (float32, as gensim reads them). Ordinary bags (a
+    streamed ``MmCorpus``) through :func:`_count_matrix`."""
+    if chunk and all(isinstance(document, ArrayBag) for document in chunk):
+        indptr = np.zeros(len(chunk) + 1, dtype=np.int64)
+        np.cumsum([len(ids) for ids, _ in chunk], out=indptr[1:])
+        indices = np.concatenate([ids for ids, _ in chunk])
+        counts = np.concatenate([counts for _, counts in chunk])
+    else:
+        matrix = _count_matrix(chunk, n_terms)
+        indptr, indices, counts = matrix.indptr, matrix.indices, matrix.data
+    return (
+        indptr.astype(np.int64, copy=False),
+        indices.astype(np.int32, copy=False),
+        counts.astype(np.float32, copy=False),
+    )
 
 
 def log_perplexity(model: LdaModel, bow: Iterable[Bag], total_docs: int) -> float:
