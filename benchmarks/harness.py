@@ -514,7 +514,7 @@ JOB_COLUMNS = ["job", "rule", "wall_s", "cpu_s", "max_rss_mib", "max_uss_mib", "
 def read_benchmark_files(results: Path) -> pd.DataFrame:
     """Every Snakemake ``benchmark:`` file under ``results/benchmarks``, one row per job.
 
-    ``job`` is the file's path without ``.tsv`` (``fit_topic_model/gensim/unguided/k_20/seed_42``),
+    ``job`` is the file's path without ``.tsv`` (``fit_topic_model/gensim/unguided/k_20``),
     ``rule`` its first part; ``wall_s`` (Snakemake's ``s``), ``cpu_s`` (``cpu_time``),
     ``max_rss_mib`` (``max_rss``, MB of 2**20 bytes), ``max_uss_mib`` and ``mean_load``: the
     largest over the file's repeats, NaN where Snakemake wrote none (``-``, too short a job).

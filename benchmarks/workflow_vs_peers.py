@@ -12,7 +12,7 @@ By default SaudiNewsNet (``../shared/corpora/saudinewsnet.jsonl.gz``, 31,030 art
    those keys existed. ``snakemake --cores 2`` runs from a clean ``results/``. Measured: the
    wall and CPU time around the Snakemake call, the peak resident memory of its process tree
    (sampled every 0.2 s, all concurrent jobs summed), and each job's Snakemake ``benchmark:``
-   file (``results/benchmarks/**/*.tsv``, e.g. ``fit_topic_model/gensim/unguided/k_20/seed_42.tsv``:
+   file (``results/benchmarks/**/*.tsv``, e.g. ``fit_topic_model/gensim/unguided/k_20.tsv``:
    wall time, ``max_rss``); jobs without one are timed from the Snakemake log (1 s
    resolution). NPMI per K is the workflow's own (``c_npmi_mean`` of
    ``results/04_lda/model_selection.csv``, the one seed's value).

@@ -403,7 +403,7 @@ ALLOWED = {
     # Into the folder TopicModel.save took from atomic_path.
     ("topics/engines.py", "_save", "*"),
     # TopicModel.save, which writes through atomic_path itself.
-    ("topics/step.py", "fit_topic_model", "save"),
+    ("topics/step.py", "_fit_run", "save"),
     # Into the folder paper() took from atomic_path.
     ("paper/step.py", "_write_paper", "*"),
     # _ShardWriter, into the folder read_corpus took from atomic_path.

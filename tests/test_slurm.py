@@ -69,8 +69,14 @@ def test_profile_holds_only_site_wide_settings():
     assert len(cluster_rules) >= 15
     for name, body in cluster_rules:
         assert "threads:" in body, name
-        assert re.search(r"mem_mb=get_(cluster_)?mem_mb", body), name
-        assert re.search(r"runtime=lambda [^:]*attempt[^:]*: attempt \*", body), name
+        assert re.search(r"mem_mb=get_(cluster_|fit_)?mem_mb", body), name
+        # fit_topic_model's runtime: get_fit_runtime, checked below.
+        assert re.search(r"runtime=(lambda [^:]*attempt[^:]*: attempt \*|get_fit_runtime)", body)
+    # The helpers of fit_topic_model grow with the attempt too (and with its threads).
+    common = (ROOT / "workflow/rules/common.smk").read_text(encoding="utf-8")
+    for helper in ("get_fit_mem_mb", "get_fit_runtime"):
+        (body,) = re.findall(rf"^def {helper}\(.*?\n\n\n", common, flags=re.MULTILINE | re.DOTALL)
+        assert re.search(r"return attempt \*|\(wildcards, input, attempt\)", body), helper
 
 
 @pytest.mark.parametrize("with_variables", [True, False])

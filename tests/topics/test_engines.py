@@ -719,10 +719,12 @@ def test_dmm_writes_its_restarts_to_the_scores_and_runs_every_step(tmp_path, pla
     for k in ks:
         step.fit_topic_model(
             str(corpus),
+            engine="dmm",
             num_topics=k,
-            model=str(tmp_path / f"k_{k}" / "model"),
-            **run,
-            **{name: files[k][name] for name in names[:4]},
+            random_seeds=[run["seed"]],
+            params=params,
+            model=[str(tmp_path / f"k_{k}" / "model")],
+            **{name: [files[k][name]] for name in names[:4]},
         )
         step.heldout_perplexity(
             str(corpus), num_topics=k, share=0.2, perplexity=files[k]["perplexity"], **run

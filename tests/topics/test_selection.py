@@ -866,27 +866,29 @@ def test_auto_finds_the_planted_number_of_topics_at_2000_documents(tmp_path, eng
     params = {key: values[key] for key in engines.ENGINE_SETTINGS[engine]}
     runs = [(k, seed) for k in ks for seed in lda["random_seeds"]]
     outputs = {name: [] for name in ("scores", "topic_word", "topics", "doc_topics")}
-    for k, seed in runs:
-        run = tmp_path / f"k_{k}" / f"seed_{seed}"
-        run.mkdir(parents=True)
+    # One job per K, its seeds' runs in order (as rule fit_topic_model).
+    for k in ks:
+        folders = [tmp_path / f"k_{k}" / f"seed_{seed}" for seed in lda["random_seeds"]]
+        for folder in folders:
+            folder.mkdir(parents=True)
         files = {
-            "scores": run / "scores.json",
-            "topic_word": run / "topic_word.npz",
-            "topics": run / "topics.csv",
-            "doc_topics": run / "doc_topics.csv",
+            "scores": [str(folder / "scores.json") for folder in folders],
+            "topic_word": [str(folder / "topic_word.npz") for folder in folders],
+            "topics": [str(folder / "topics.csv") for folder in folders],
+            "doc_topics": [str(folder / "doc_topics.csv") for folder in folders],
         }
         step.fit_topic_model(
             str(bow),
             engine,
             k,
-            seed,
+            lda["random_seeds"],
             params,
-            model=str(run / "model"),
+            model=[str(folder / "model") for folder in folders],
             top_n=lda["top_n"],
-            **{name: str(path) for name, path in files.items()},
+            **files,
         )
-        for name, path in files.items():
-            outputs[name].append(str(path))
+        for name, paths in files.items():
+            outputs[name] += paths
     chosen = tmp_path / "chosen_k.json"
     step.select_num_topics(
         runs,

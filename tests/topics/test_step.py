@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -260,29 +261,33 @@ def planted_bow(folder: Path, n_documents: int = 12) -> None:
     engines.save_corpus(documents, dictionary, folder)
 
 
+def fit_files(folder: Path, names: Sequence[str]) -> dict[str, list[str]]:
+    """fit_topic_model's output arguments for runs in the subfolders ``names`` of
+    ``folder``: one list per kind of file, aligned with ``names``."""
+    for name in names:
+        (folder / name).mkdir(parents=True)
+    files = {
+        "model": "model",
+        "topics": "topics.csv",
+        "doc_topics": "doc_topics.csv",
+        "topic_word": "topic_word.npz",
+        "scores": "scores.json",
+    }
+    return {kind: [str(folder / name / file) for name in names] for kind, file in files.items()}
+
+
 @pytest.mark.parametrize("engine", ["gensim", "tomotopy", "dmm"])
 def test_a_fit_that_holds_out_documents_scores_them_and_infers_their_mixtures(tmp_path, engine):
     corpus = tmp_path / "bow"
     planted_bow(corpus)
     params = {"passes": 2, "iterations": 20, "sampling_iterations": 20, "dmm_iterations": 5}
     params = {k: v for k, v in params.items() if k in engines.ENGINE_SETTINGS[engine]}
-
-    def fit(name: str, share: float) -> dict[str, Path]:
-        out = {n: tmp_path / name / n for n in ("topics", "doc_topics", "scores")}
-        paths = {
-            "model": str(tmp_path / name / "model"),
-            "topics": str(out["topics"]) + ".csv",
-            "doc_topics": str(out["doc_topics"]) + ".csv",
-            "topic_word": str(tmp_path / name / "topic_word.npz"),
-            "scores": str(out["scores"]) + ".json",
-        }
-        (tmp_path / name).mkdir()
-        step.fit_topic_model(
-            str(corpus), engine, 3, 5, params, **paths, heldout_share=share, heldout_seed=5
-        )
-        return {n: Path(p) for n, p in paths.items()}
-
-    whole, held = fit("whole", 0.0), fit("held", 0.25)
+    # Two runs of one seed in one job: all documents, and a quarter held out.
+    paths = fit_files(tmp_path, ["whole", "held"])
+    step.fit_topic_model(
+        str(corpus), engine, 3, [5, 5], params, **paths, heldout_shares=[0.0, 0.25], heldout_seed=5
+    )
+    whole, held = ({kind: Path(files[i]) for kind, files in paths.items()} for i in (0, 1))
     scores = json.loads(held["scores"].read_text())
     assert (scores["train_documents"], scores["test_documents"]) == (9, 3)
     assert "heldout_perplexity" not in json.loads(whole["scores"].read_text())
@@ -299,6 +304,51 @@ def test_a_fit_that_holds_out_documents_scores_them_and_infers_their_mixtures(tm
     np.testing.assert_allclose(theta.sum(axis=1), 1, atol=1e-6)
     train, test = engines.heldout_split(12, 0.25, 5)
     assert len(test) == 3 and set(train).isdisjoint(test)
+
+
+def test_the_seeds_of_one_job_give_each_seeds_own_fit_in_any_number_of_processes(tmp_path):
+    """The runs of one K share a job: each seed's files are those of a job of that seed
+    alone, with its own held-out share, whether the job fits them one after the other or in
+    two processes."""
+    corpus = tmp_path / "bow"
+    planted_bow(corpus, n_documents=24)
+    params = {"passes": 2, "iterations": 20}
+    seeds, shares = [42, 7, 2024], [0.0, 0.25, 0.25]
+    tables = ("topics", "doc_topics", "topic_word", "scores")
+
+    def job(folder: str, random_seeds, heldout_shares, threads: int) -> dict[str, list[bytes]]:
+        names = [f"seed_{seed}" for seed in random_seeds]
+        paths = fit_files(tmp_path / folder, names)
+        step.fit_topic_model(
+            str(corpus),
+            "gensim",
+            3,
+            random_seeds,
+            params,
+            **paths,
+            heldout_shares=heldout_shares,
+            heldout_seed=seeds[0],
+            threads=threads,
+        )
+        return {kind: [Path(path).read_bytes() for path in paths[kind]] for kind in tables}
+
+    together = job("together", seeds, shares, threads=1)
+    in_processes = job("processes", seeds, shares, threads=2)
+    alone = [
+        job(f"alone_{seed}", [seed], [share], 1) for seed, share in zip(seeds, shares, strict=True)
+    ]
+    for kind in tables:
+        assert in_processes[kind] == together[kind]
+        assert [files[kind][0] for files in alone] == together[kind]
+    # The seeds are different fits, and only the runs with a share held documents out.
+    assert len(set(together["topic_word"])) == 3
+    records = [json.loads(text) for text in together["scores"]]
+    assert [record["seed"] for record in records] == seeds
+    assert ["test_documents" in record for record in records] == [False, True, True]
+    with pytest.raises(ValueError, match="per random seed"):
+        step.fit_topic_model(
+            str(corpus), "gensim", 3, seeds, params, **fit_files(tmp_path / "short", ["a"])
+        )
 
 
 @pytest.mark.parametrize("engine", ["gensim", "sklearn_nmf"])

@@ -72,7 +72,7 @@ def test_two_corpora_leave_two_separate_complete_result_folders(
         fits = results / f"04_lda/runs/{engine}/unguided"
         assert sorted(p.name for p in fits.iterdir()) == [k]
         logs = results / f"logs/fit_topic_model/{engine}/unguided"
-        assert sorted(p.name for p in logs.iterdir()) == [k]
+        assert sorted(p.name for p in logs.iterdir()) == [f"{k}.log"]
 
     # Each records its corpus, as written in its config.
     own_record = json.loads((own / "run.json").read_text(encoding="utf-8"))

@@ -312,6 +312,9 @@ RUN_K = "{engine}/{prior}/k_{k}"
 #: One run.
 RUN = f"{RUN_K}/seed_{{seed}}"
 
+#: The random seeds: a run per seed, the runs of one model at one K fitted by one job.
+RANDOM_SEEDS = config["lda"]["random_seeds"]
+
 #: Scheduling priority above any fit's (:func:`get_fit_priority`, its K).
 PRIORITY_BEFORE_FITS = 1_000_000
 
@@ -369,6 +372,12 @@ def get_run_file(name, run):
     return f"{RUNS}/{RUN}/{name}".format(**run)
 
 
+def get_fit_outputs(name):
+    """``name`` of every run of one model at one K, seed by seed (:data:`RANDOM_SEEDS`): the
+    outputs of the job that fits them, with the wildcards engine, prior and k."""
+    return expand(f"{RUNS}/{RUN}/{name}", seed=RANDOM_SEEDS, allow_missing=True)
+
+
 def get_run_files(name):
     """An input function: ``name`` of every run of the main model (:func:`get_runs`)."""
 
@@ -401,25 +410,32 @@ def get_heldout_files(wildcards):
     """The held-out perplexity of every K of the main model, in the order of
     :func:`get_num_topics`, from one more fit per K: only with a single random seed. With
     more, the fits of the other seeds hold the documents out and measure them
-    (:func:`get_fit_heldout_share`), and their scores hold the measure."""
+    (:func:`get_fit_heldout_shares`), and their scores hold the measure."""
     if len(config["lda"]["random_seeds"]) > 1 or not get_heldout_enabled():
         return []
     path = f"{RUNS}/{RUN_K}/heldout.json"
     return [path.format(**get_main_model(), k=k) for k in get_num_topics()]
 
 
-def get_fit_heldout_share(wildcards):
-    """lda.heldout_share for a run of the main model's K grid with a random seed other than
-    the first (the reference), where the held-out measure is on; 0 (all documents) for
-    every other fit. Those runs are fitted on the same training documents (the split is
+def get_fit_heldout_shares(wildcards):
+    """lda.heldout_share for each run of the job of a model at one K (seed by seed, as
+    :func:`get_fit_outputs`): for a run of the main model's K grid with a random seed other
+    than the first (the reference), where the held-out measure is on; 0 (all documents) for
+    every other run. Those runs are fitted on the same training documents (the split is
     drawn with the reference seed), so their topics are matched to the reference's across
-    seeds and data (as Greene et al. 2014 match topics fitted on subsamples), and they
-    score the documents they did not see."""
-    run = {key: wildcards[key] for key in ("engine", "prior", "k", "seed")}
-    if int(run["seed"]) == get_reference_seed() or not get_heldout_enabled():
-        return 0.0
-    grid = [{**r, "k": str(r["k"]), "seed": str(r["seed"])} for r in get_runs()]
-    return config["lda"]["heldout_share"] if run in grid else 0.0
+    seeds and data (as Greene et al. 2014 match topics fitted on subsamples), and they score
+    the documents they did not see."""
+    model = {key: wildcards[key] for key in ("engine", "prior", "k")}
+    grid = [{**r, "k": str(r["k"])} for r in get_runs()]
+    enabled = get_heldout_enabled()
+    return [
+        (
+            config["lda"]["heldout_share"]
+            if enabled and seed != get_reference_seed() and {**model, "seed": seed} in grid
+            else 0.0
+        )
+        for seed in RANDOM_SEEDS
+    ]
 
 
 def get_run_names(wildcards):
@@ -707,6 +723,19 @@ def get_mem_mb(base, per_input_mb):
         return attempt * int(base + per_input_mb * input.size_mb)
 
     return mem_mb
+
+
+def get_fit_mem_mb(wildcards, input, threads, attempt):
+    """Memory of a fit_topic_model job: :func:`get_mem_mb`'s for one fit (400 MB plus 4 MB
+    per MB of input) times its threads, each a process with its own copy of the corpus."""
+    return threads * get_mem_mb(base=400, per_input_mb=4)(wildcards, input, attempt)
+
+
+def get_fit_runtime(wildcards, input, threads, attempt):
+    """Minutes of a fit_topic_model job: 10 plus input × K / 1000 per fit, times the fits
+    each of its processes makes one after the other, times the attempt."""
+    fits_per_process = -(-len(RANDOM_SEEDS) // threads)
+    return attempt * fits_per_process * (10 + int(input.size_mb * int(wildcards.k) / 1000))
 
 
 def get_cluster_mem_mb(wildcards, input, threads, attempt):

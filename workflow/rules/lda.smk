@@ -58,20 +58,22 @@ rule fit_topic_model:
     input:
         unpack(get_prior_input),
         **get_bow_files(*BOW_CORPUS, "token_ids"),
-        # Not read by the job: params.heldout_share asks read_corpus's checkpoint for the
+        # Not read by the job: params.heldout_shares asks read_corpus's checkpoint for the
         # corpus size (the K grid), which Snakemake allows only to a rule with its first
         # output among the inputs.
         corpus_summary="results/01_corpus/corpus_summary.csv",
+    # Every seed's run of the model at this K (one job: a small corpus's fit costs less
+    # than a process's imports); each list in the order of params.random_seeds.
     output:
-        model=directory(f"{RUNS}/{RUN}/model"),
-        topics=f"{RUNS}/{RUN}/topics.csv",
-        doc_topics=f"{RUNS}/{RUN}/doc_topics.csv",
-        topic_word=f"{RUNS}/{RUN}/topic_word.npz",
-        scores=f"{RUNS}/{RUN}/scores.json",
+        model=[directory(path) for path in get_fit_outputs("model")],
+        topics=get_fit_outputs("topics.csv"),
+        doc_topics=get_fit_outputs("doc_topics.csv"),
+        topic_word=get_fit_outputs("topic_word.npz"),
+        scores=get_fit_outputs("scores.json"),
     log:
-        f"results/logs/fit_topic_model/{RUN}.log",
+        f"results/logs/fit_topic_model/{RUN_K}.log",
     benchmark:
-        f"results/benchmarks/fit_topic_model/{RUN}.tsv"
+        f"results/benchmarks/fit_topic_model/{RUN_K}.tsv"
     wildcard_constraints:
         **RUN_WILDCARDS,
     # The larger K (the longer fit), the sooner: the grid then ends with short fits on
@@ -79,15 +81,18 @@ rule fit_topic_model:
     priority: get_fit_priority
     conda:
         "../envs/pipeline.yaml"
+    # One: the seeds one after the other. More (--set-threads fit_topic_model=3, on a
+    # cluster) fit them in that many processes, each holding its own copy of the corpus.
     threads: 1
     resources:
-        mem_mb=get_mem_mb(base=400, per_input_mb=4),
-        runtime=lambda wc, input, attempt: attempt * (10 + int(input.size_mb * int(wc.k) / 1000)),
+        mem_mb=get_fit_mem_mb,
+        runtime=get_fit_runtime,
     params:
         code=get_code_hash("topics.step"),
         lda=get_lda_params,
+        random_seeds=RANDOM_SEEDS,
         top_n=config["lda"]["top_n"],
-        heldout_share=get_fit_heldout_share,
+        heldout_shares=get_fit_heldout_shares,
         heldout_seed=get_reference_seed(),
     script:
         "../scripts/fit_topic_model.py"

@@ -1,4 +1,5 @@
-"""Rule fit_topic_model: one topic model (engine, K, seed), its tables and measures."""
+"""Rule fit_topic_model: one topic model (engine, prior) at one K, once per random seed,
+each run's tables and measures."""
 
 from pathlib import Path
 
@@ -13,11 +14,13 @@ fit_topic_model(
     corpus_folder=str(Path(snakemake.input.corpus).parent),
     engine=snakemake.wildcards.engine,
     num_topics=int(snakemake.wildcards.k),
-    seed=int(snakemake.wildcards.seed),
+    random_seeds=snakemake.params.random_seeds,
     params=snakemake.params.lda,
     prior=snakemake.input.get("prior"),
     top_n=snakemake.params.top_n,
-    heldout_share=snakemake.params.heldout_share,
+    heldout_shares=snakemake.params.heldout_shares,
     heldout_seed=snakemake.params.heldout_seed,
-    **snakemake.output,
+    threads=snakemake.threads,
+    # One list per kind of file, aligned with the random seeds.
+    **{name: list(files) for name, files in snakemake.output.items()},
 )

@@ -3,10 +3,12 @@ perplexity and the choice of K."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import shutil
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -95,34 +97,124 @@ def fit_topic_model(
     corpus_folder: str,
     engine: str,
     num_topics: int,
-    seed: int,
+    random_seeds: Sequence[int],
     params: Mapping,
-    model: str,
-    topics: str,
-    doc_topics: str,
-    topic_word: str,
-    scores: str,
+    model: Sequence[str],
+    topics: Sequence[str],
+    doc_topics: Sequence[str],
+    topic_word: Sequence[str],
+    scores: Sequence[str],
     prior: str | None = None,
     top_n: int = 10,
-    heldout_share: float = 0.0,
+    heldout_shares: Sequence[float] | None = None,
     heldout_seed: int = 0,
+    threads: int = 1,
 ) -> None:
-    """Fit one topic model (an engine, K and seed); write the model, its topics, document
-    mixtures, topic-word matrix, and its coherence (NPMI, c_v, UMass) and diversity (with
-    the engine's own numbers of the fit, ``TopicModel.fit_scores``).
+    """Fit one topic model (an engine and prior) at K topics once per random seed: each
+    run's model, topics, document mixtures, topic-word matrix, and its coherence (NPMI,
+    c_v, UMass) and diversity (with the engine's own numbers of the fit,
+    ``TopicModel.fit_scores``). The output arguments are lists aligned with
+    ``random_seeds``.
 
-    With a ``heldout_share`` above 0 the model is fitted on the training documents of
+    The seeds of one K share a job because on a small corpus a fit costs less than the
+    process that runs it (Python and gensim's imports, about 2 CPU seconds): the five seed
+    articles' twelve fits were twelve processes. With ``threads`` above 1 the seeds are
+    fitted in that many processes; every fit uses one BLAS thread either way, so a run's
+    files do not depend on ``threads``.
+
+    A run whose ``heldout_shares`` entry is above 0 is fitted on the training documents of
     :func:`~arabic_news_topics.topics.engines.heldout_split` (``heldout_seed`` draws the
     split, so every fit given the same seed holds out the same documents), the held-out
-    documents' mixtures are inferred, and the scores also hold the held-out perplexity
-    of those documents (the fields of :func:`heldout_perplexity`): a stability fit that
+    documents' mixtures are inferred, and its scores also hold the held-out perplexity of
+    those documents (the fields of :func:`heldout_perplexity`): a stability fit that
     measures the held-out likelihood too, instead of one more fit per K."""
+    shares = [0.0] * len(random_seeds) if heldout_shares is None else list(heldout_shares)
+    outputs = (model, topics, doc_topics, topic_word, scores, shares)
+    if any(len(files) != len(random_seeds) for files in outputs):
+        raise ValueError(
+            f"one output file and held-out share per random seed: {len(random_seeds)} seeds"
+        )
+    runs = [
+        {
+            "seed": int(seed),
+            "heldout_share": float(share),
+            "files": {"model": m, "topics": t, "doc_topics": d, "topic_word": w, "scores": s},
+        }
+        for seed, m, t, d, w, s, share in zip(random_seeds, *outputs, strict=True)
+    ]
+    fit_runs = functools.partial(
+        _fit_runs, corpus_folder, engine, num_topics, params, prior, top_n, heldout_seed
+    )
+    processes = min(threads, len(runs))
+    if processes > 1:
+        # Each process takes every processes-th seed and reads the bag of words once.
+        groups = [runs[i::processes] for i in range(processes)]
+        with ProcessPoolExecutor(max_workers=processes) as pool:
+            list(pool.map(fit_runs, groups))
+    else:
+        fit_runs(runs)
+
+
+def _fit_runs(
+    corpus_folder: str,
+    engine: str,
+    num_topics: int,
+    params: Mapping,
+    prior: str | None,
+    top_n: int,
+    heldout_seed: int,
+    runs: Sequence[Mapping],
+) -> None:
+    """Fit ``runs`` (seed, held-out share and files, :func:`fit_topic_model`) one after the
+    other on the bag of words, read once."""
     # Here, not at the top: it imports gensim, which only the fits need.
+    from threadpoolctl import threadpool_limits
+
     from . import coherence
 
     dictionary, bow, doc_ids = engines.load_bow(corpus_folder)
     vocabulary = vocabulary_of(dictionary)
     matrix = _prior_matrix(prior, vocabulary, num_topics)
+    token_ids = coherence.load_token_ids(corpus_folder)
+    for run in runs:
+        # One BLAS thread, whatever the job's threads: a fit's last bits must not depend on
+        # how many processes share the job.
+        with threadpool_limits(limits=1):
+            _fit_run(
+                bow,
+                dictionary,
+                doc_ids,
+                vocabulary,
+                token_ids,
+                matrix,
+                engine,
+                num_topics,
+                params,
+                top_n,
+                heldout_seed,
+                **run,
+            )
+
+
+def _fit_run(
+    bow,
+    dictionary,
+    doc_ids: Sequence[str],
+    vocabulary: Sequence[str],
+    token_ids,
+    matrix: np.ndarray | None,
+    engine: str,
+    num_topics: int,
+    params: Mapping,
+    top_n: int,
+    heldout_seed: int,
+    seed: int,
+    heldout_share: float,
+    files: Mapping[str, str],
+) -> None:
+    """One run of :func:`fit_topic_model`: fit, then write its ``files``."""
+    from . import coherence
+
     train, test = engines.heldout_split(len(bow), heldout_share, heldout_seed)
     if not (len(train) and len(test)):
         train, test = np.arange(len(bow)), np.zeros(0, dtype=int)
@@ -144,8 +236,8 @@ def fit_topic_model(
         fitted = engines.fit_topic_model(
             bow, dictionary, num_topics, engine=engine, random_state=seed, prior=matrix, **params
         )
-    fitted.save(model)
-    write_table(engines.topics_table(fitted.phi, vocabulary, top_n), topics)
+    fitted.save(files["model"])
+    write_table(engines.topics_table(fitted.phi, vocabulary, top_n), files["topics"])
     # The fitted documents' own mixtures (tomotopy's sampled ones, gensim's inferred ones);
     # the held-out documents' inferred by the fitted model.
     theta = fitted.theta
@@ -161,11 +253,9 @@ def fit_topic_model(
             heldout["heldout_perplexity"],
             len(test),
         )
-    write_table(engines.doc_topics_table(theta, doc_ids), doc_topics)
-    write_npz(topic_word, phi=fitted.phi, vocabulary=np.array(vocabulary, dtype=str))
-    measures, by_topic = coherence.coherence_by_topic(
-        fitted.phi, coherence.load_token_ids(corpus_folder), dictionary, bow, top_n
-    )
+    write_table(engines.doc_topics_table(theta, doc_ids), files["doc_topics"])
+    write_npz(files["topic_word"], phi=fitted.phi, vocabulary=np.array(vocabulary, dtype=str))
+    measures, by_topic = coherence.coherence_by_topic(fitted.phi, token_ids, dictionary, bow, top_n)
     measures["diversity"] = selection.topic_diversity(fitted.phi)
     # Then what the engine reports of its fit (the DMM: every restart's log-likelihood), and
     # each topic's coherence (the topic-quality table of rule describe_topics).
@@ -178,7 +268,7 @@ def fit_topic_model(
         **fitted.fit_scores,
         "coherence_by_topic": by_topic,
     }
-    write_text(scores, json.dumps(record, indent=1) + "\n")
+    write_text(files["scores"], json.dumps(record, indent=1) + "\n")
     LOGGER.info("%s K=%d seed=%d: %s", engine, num_topics, seed, measures)
     if fitted.fit_scores:
         LOGGER.info("%s K=%d seed=%d: %s", engine, num_topics, seed, fitted.fit_scores)
