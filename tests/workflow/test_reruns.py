@@ -85,6 +85,26 @@ def test_changing_num_topics_reruns_lda_and_after_only(copy_of_seed_run, snakema
     assert jobs.isdisjoint({"fit_topic_model", "heldout_perplexity"})
 
 
+def test_a_ks_seeds_fitted_in_several_processes_give_the_same_runs(copy_of_seed_run, snakemake):
+    """--set-threads fit_topic_model=3 (the cluster setting of docs/running_on_clusters.md)
+    fits each K's three seeds in three processes: every run's tables, scores and topic-word
+    matrix as the one-process jobs of the seeds run wrote them."""
+    runs = copy_of_seed_run / "results" / "04_lda" / "runs"
+    suffixes = (".csv", ".json", ".npz")
+    before = {p.relative_to(runs): p.read_bytes() for p in runs.rglob("*") if p.suffix in suffixes}
+    seed_folders = {part for path in before for part in path.parts if part.startswith("seed_")}
+    assert len(seed_folders) == 3
+    snakemake(
+        copy_of_seed_run,
+        *("--set-threads", "fit_topic_model=3", "--forcerun", "fit_topic_model"),
+        *("--until", "fit_topic_model"),
+    )
+    after = {p.relative_to(runs): p.read_bytes() for p in runs.rglob("*") if p.suffix in suffixes}
+    assert after == before
+    logs = sorted((copy_of_seed_run / "results/logs/fit_topic_model").rglob("*.log"))
+    assert logs and all("3 random seeds in 3 processes" in p.read_text() for p in logs)
+
+
 @pytest.mark.parametrize(
     ("key", "value", "refits"),
     [

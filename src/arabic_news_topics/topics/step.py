@@ -149,6 +149,7 @@ def fit_topic_model(
     if processes > 1:
         # Each process takes every processes-th seed and reads the bag of words once.
         groups = [runs[i::processes] for i in range(processes)]
+        LOGGER.info("%d random seeds in %d processes", len(runs), processes)
         with ProcessPoolExecutor(max_workers=processes) as pool:
             list(pool.map(fit_runs, groups))
     else:
