@@ -312,9 +312,6 @@ RUN_K = "{engine}/{prior}/k_{k}"
 #: One run.
 RUN = f"{RUN_K}/seed_{{seed}}"
 
-#: The random seeds: a run per seed, the runs of one model at one K fitted by one job.
-RANDOM_SEEDS = config["lda"]["random_seeds"]
-
 #: Scheduling priority above any fit's (:func:`get_fit_priority`, its K).
 PRIORITY_BEFORE_FITS = 1_000_000
 
@@ -373,9 +370,10 @@ def get_run_file(name, run):
 
 
 def get_fit_outputs(name):
-    """``name`` of every run of one model at one K, seed by seed (:data:`RANDOM_SEEDS`): the
-    outputs of the job that fits them, with the wildcards engine, prior and k."""
-    return expand(f"{RUNS}/{RUN}/{name}", seed=RANDOM_SEEDS, allow_missing=True)
+    """``name`` of every run of one model at one K, seed by seed (lda.random_seeds): the
+    outputs of the one job that fits them, with the wildcards engine, prior and k."""
+    seeds = config["lda"]["random_seeds"]
+    return expand(f"{RUNS}/{RUN}/{name}", seed=seeds, allow_missing=True)
 
 
 def get_run_files(name):
@@ -434,7 +432,7 @@ def get_fit_heldout_shares(wildcards):
             if enabled and seed != get_reference_seed() and {**model, "seed": seed} in grid
             else 0.0
         )
-        for seed in RANDOM_SEEDS
+        for seed in config["lda"]["random_seeds"]
     ]
 
 
@@ -734,7 +732,7 @@ def get_fit_mem_mb(wildcards, input, threads, attempt):
 def get_fit_runtime(wildcards, input, threads, attempt):
     """Minutes of a fit_topic_model job: 10 plus input × K / 1000 per fit, times the fits
     each of its processes makes one after the other, times the attempt."""
-    fits_per_process = -(-len(RANDOM_SEEDS) // threads)
+    fits_per_process = -(-len(config["lda"]["random_seeds"]) // threads)
     return attempt * fits_per_process * (10 + int(input.size_mb * int(wildcards.k) / 1000))
 
 

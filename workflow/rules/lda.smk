@@ -90,7 +90,7 @@ rule fit_topic_model:
     params:
         code=get_code_hash("topics.step"),
         lda=get_lda_params,
-        random_seeds=RANDOM_SEEDS,
+        random_seeds=config["lda"]["random_seeds"],
         top_n=config["lda"]["top_n"],
         heldout_shares=get_fit_heldout_shares,
         heldout_seed=get_reference_seed(),
